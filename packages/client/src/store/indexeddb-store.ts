@@ -1,0 +1,251 @@
+import type {
+  ConflictCopy,
+  LocalStore,
+  OutboxEntry,
+  PinnedServer,
+  PinnedUserKey,
+  SealedVaultKey,
+  StoredRecord,
+} from './types.ts';
+
+export type { LocalStore } from './types.ts';
+
+const DB_VERSION = 1;
+const STORES = [
+  'records',
+  'outbox',
+  'cursors',
+  'conflicts',
+  'servers',
+  'users',
+  'vaultKeys',
+  'meta',
+] as const;
+type StoreName = (typeof STORES)[number];
+
+function request<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+function upgrade(db: IDBDatabase): void {
+  const records = db.createObjectStore('records', { keyPath: ['vaultId', 'recordId'] });
+  records.createIndex('vaultId', 'vaultId');
+  const outbox = db.createObjectStore('outbox', { keyPath: 'order', autoIncrement: true });
+  outbox.createIndex('mutationId', 'mutationId', { unique: true });
+  outbox.createIndex('vaultId', 'vaultId');
+  db.createObjectStore('cursors', { keyPath: 'vaultId' });
+  db.createObjectStore('conflicts', { keyPath: 'conflictId' }).createIndex('vaultId', 'vaultId');
+  db.createObjectStore('servers', { keyPath: 'origin' });
+  db.createObjectStore('users', { keyPath: 'username' });
+  db.createObjectStore('vaultKeys', { keyPath: ['vaultId', 'epoch'] }).createIndex(
+    'vaultId',
+    'vaultId',
+  );
+  db.createObjectStore('meta', { keyPath: 'key' });
+}
+
+/**
+ * A {@link LocalStore} in IndexedDB, for browsers (the web app). Imported from
+ * `@coffer/client/indexeddb`. Records keep their envelopes as Uint8Array
+ * (structured clone), never plaintext.
+ *
+ * @example
+ * import { IndexedDbStore } from '@coffer/client/indexeddb';
+ * const store = await IndexedDbStore.open('coffer-replica');
+ */
+export class IndexedDbStore implements LocalStore {
+  readonly #db: IDBDatabase;
+
+  private constructor(db: IDBDatabase) {
+    this.#db = db;
+  }
+
+  /** Open (creating) the named database. */
+  static async open(name: string): Promise<IndexedDbStore> {
+    const req = indexedDB.open(name, DB_VERSION);
+    req.onupgradeneeded = () => upgrade(req.result);
+    return new IndexedDbStore(await request(req));
+  }
+
+  /** Run `fn` in one transaction and resolve when it commits. */
+  async #tx<T>(
+    names: StoreName | StoreName[],
+    mode: IDBTransactionMode,
+    fn: (tx: IDBTransaction) => Promise<T> | T,
+  ): Promise<T> {
+    const tx = this.#db.transaction(names, mode);
+    const done = new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+    });
+    // If fn throws, the transaction aborts too; that rejection is the same failure.
+    done.catch(() => {});
+    const result = await fn(tx);
+    await done;
+    return result;
+  }
+
+  #get<T>(name: StoreName, key: IDBValidKey): Promise<T | undefined> {
+    return this.#tx(name, 'readonly', (tx) => request(tx.objectStore(name).get(key))) as Promise<
+      T | undefined
+    >;
+  }
+
+  #put(name: StoreName, value: unknown): Promise<void> {
+    return this.#tx(name, 'readwrite', (tx) => {
+      tx.objectStore(name).put(value);
+    });
+  }
+
+  #byVault<T>(name: StoreName, vaultId: string): Promise<T[]> {
+    return this.#tx(name, 'readonly', (tx) =>
+      request(tx.objectStore(name).index('vaultId').getAll(vaultId)),
+    ) as Promise<T[]>;
+  }
+
+  getRecord(vaultId: string, recordId: string): Promise<StoredRecord | undefined> {
+    return this.#get('records', [vaultId, recordId]);
+  }
+
+  async listRecords(vaultId: string): Promise<StoredRecord[]> {
+    const rows = await this.#byVault<StoredRecord>('records', vaultId);
+    return rows.sort((a, b) => (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0));
+  }
+
+  putRecords(rows: ReadonlyArray<StoredRecord>): Promise<void> {
+    return this.#tx('records', 'readwrite', (tx) => {
+      const store = tx.objectStore('records');
+      for (const row of rows) store.put(row);
+    });
+  }
+
+  applyPull(vaultId: string, rows: ReadonlyArray<StoredRecord>, cursor: number): Promise<void> {
+    return this.#tx(['records', 'cursors'], 'readwrite', (tx) => {
+      const store = tx.objectStore('records');
+      for (const row of rows) store.put(row);
+      tx.objectStore('cursors').put({ vaultId, cursor });
+    });
+  }
+
+  deleteRecords(vaultId: string, recordIds: ReadonlyArray<string>): Promise<void> {
+    return this.#tx('records', 'readwrite', (tx) => {
+      const store = tx.objectStore('records');
+      for (const id of recordIds) store.delete([vaultId, id]);
+    });
+  }
+
+  enqueue(entry: Omit<OutboxEntry, 'order'>): Promise<OutboxEntry> {
+    return this.#tx('outbox', 'readwrite', async (tx) => {
+      const order = (await request(tx.objectStore('outbox').add({ ...entry }))) as number;
+      return { ...entry, order };
+    });
+  }
+
+  async listOutbox(options: { vaultId?: string; limit?: number } = {}): Promise<OutboxEntry[]> {
+    const all = await this.#tx('outbox', 'readonly', (tx) =>
+      request(tx.objectStore('outbox').getAll(null, options.vaultId ? undefined : options.limit)),
+    );
+    const rows = (all as OutboxEntry[]).filter(
+      (e) => options.vaultId === undefined || e.vaultId === options.vaultId,
+    );
+    return rows.slice(0, options.limit ?? rows.length);
+  }
+
+  updateOutbox(entry: OutboxEntry): Promise<void> {
+    return this.#tx('outbox', 'readwrite', async (tx) => {
+      const store = tx.objectStore('outbox');
+      const existing = (await request(store.index('mutationId').get(entry.mutationId))) as
+        | OutboxEntry
+        | undefined;
+      if (existing) store.put({ ...entry, order: existing.order });
+    });
+  }
+
+  removeOutbox(mutationIds: ReadonlyArray<string>): Promise<void> {
+    return this.#tx('outbox', 'readwrite', async (tx) => {
+      const store = tx.objectStore('outbox');
+      for (const id of mutationIds) {
+        const key = await request(store.index('mutationId').getKey(id));
+        if (key !== undefined) store.delete(key);
+      }
+    });
+  }
+
+  countOutbox(): Promise<number> {
+    return this.#tx('outbox', 'readonly', (tx) => request(tx.objectStore('outbox').count()));
+  }
+
+  async getCursor(vaultId: string): Promise<number> {
+    return (await this.#get<{ cursor: number }>('cursors', vaultId))?.cursor ?? 0;
+  }
+
+  setCursor(vaultId: string, cursor: number): Promise<void> {
+    return this.#put('cursors', { vaultId, cursor });
+  }
+
+  putConflict(copy: ConflictCopy): Promise<void> {
+    return this.#put('conflicts', copy);
+  }
+
+  async listConflicts(vaultId?: string): Promise<ConflictCopy[]> {
+    const rows =
+      vaultId === undefined
+        ? ((await this.#tx('conflicts', 'readonly', (tx) =>
+            request(tx.objectStore('conflicts').getAll()),
+          )) as ConflictCopy[])
+        : await this.#byVault<ConflictCopy>('conflicts', vaultId);
+    return rows.sort(
+      (a, b) => a.detectedAt - b.detectedAt || (a.conflictId < b.conflictId ? -1 : 1),
+    );
+  }
+
+  deleteConflict(conflictId: string): Promise<void> {
+    return this.#tx('conflicts', 'readwrite', (tx) => {
+      tx.objectStore('conflicts').delete(conflictId);
+    });
+  }
+
+  getPinnedServer(origin: string): Promise<PinnedServer | undefined> {
+    return this.#get('servers', origin);
+  }
+
+  putPinnedServer(pin: PinnedServer): Promise<void> {
+    return this.#put('servers', pin);
+  }
+
+  getPinnedUser(username: string): Promise<PinnedUserKey | undefined> {
+    return this.#get('users', username);
+  }
+
+  putPinnedUser(pin: PinnedUserKey): Promise<void> {
+    return this.#put('users', pin);
+  }
+
+  putSealedVaultKey(key: SealedVaultKey): Promise<void> {
+    return this.#put('vaultKeys', key);
+  }
+
+  async listSealedVaultKeys(vaultId: string): Promise<SealedVaultKey[]> {
+    const rows = await this.#byVault<SealedVaultKey>('vaultKeys', vaultId);
+    return rows.sort((a, b) => a.epoch - b.epoch);
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    return (await this.#get<{ value: string }>('meta', key))?.value;
+  }
+
+  setMeta(key: string, value: string | undefined): Promise<void> {
+    if (value !== undefined) return this.#put('meta', { key, value });
+    return this.#tx('meta', 'readwrite', (tx) => {
+      tx.objectStore('meta').delete(key);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#db.close();
+  }
+}

@@ -1,0 +1,309 @@
+import Database from 'better-sqlite3';
+import { SQLITE_MIGRATIONS } from './sqlite-schema.ts';
+import type {
+  ConflictCopy,
+  ConflictReason,
+  LocalStore,
+  OutboxEntry,
+  PinnedServer,
+  PinnedUserKey,
+  SealedVaultKey,
+  StoredRecord,
+} from './types.ts';
+
+export type { LocalStore } from './types.ts';
+
+// better-sqlite3 hands back Buffers; the contract speaks plain Uint8Array.
+const bytes = (value: unknown): Uint8Array => {
+  const b = value as Buffer;
+  return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+};
+const maybeBytes = (value: unknown): Uint8Array | null => (value == null ? null : bytes(value));
+
+type Row = Record<string, unknown>;
+
+const toRecord = (r: Row): StoredRecord => ({
+  vaultId: r.vault_id as string,
+  recordId: r.record_id as string,
+  revision: r.revision as number,
+  seq: r.seq as number,
+  envelope: maybeBytes(r.envelope),
+});
+
+const toOutbox = (r: Row): OutboxEntry => ({
+  mutationId: r.mutation_id as string,
+  vaultId: r.vault_id as string,
+  recordId: r.record_id as string,
+  baseRevision: (r.base_revision as number | null) ?? null,
+  envelope: maybeBytes(r.envelope),
+  createdAt: r.created_at as number,
+  attempts: r.attempts as number,
+  nextAttemptAt: r.next_attempt_at as number,
+  order: r.ord as number,
+});
+
+const toConflict = (r: Row): ConflictCopy => ({
+  conflictId: r.conflict_id as string,
+  vaultId: r.vault_id as string,
+  recordId: r.record_id as string,
+  envelope: maybeBytes(r.envelope),
+  revision: (r.revision as number | null) ?? null,
+  reason: r.reason as ConflictReason,
+  detectedAt: r.detected_at as number,
+});
+
+/**
+ * A {@link LocalStore} in one SQLite file (WAL), for Node apps and the CLI.
+ * Imported from `@coffer/client/sqlite` so browser bundles never see it.
+ *
+ * @example
+ * import { SqliteStore } from '@coffer/client/sqlite';
+ * const store = SqliteStore.open('/home/me/.coffer/replica.db');
+ */
+export class SqliteStore implements LocalStore {
+  readonly #db: Database.Database;
+  readonly #upsertRecord: Database.Statement;
+  readonly #setCursor: Database.Statement;
+
+  private constructor(db: Database.Database) {
+    this.#db = db;
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < SQLITE_MIGRATIONS.length; v++) {
+      db.transaction(() => {
+        db.exec(SQLITE_MIGRATIONS[v]!);
+        db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+    this.#upsertRecord = db.prepare(
+      `INSERT INTO records (vault_id, record_id, revision, seq, envelope) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (vault_id, record_id) DO UPDATE SET revision = excluded.revision,
+       seq = excluded.seq, envelope = excluded.envelope`,
+    );
+    this.#setCursor = db.prepare(
+      'INSERT INTO cursors (vault_id, cursor) VALUES (?, ?) ON CONFLICT (vault_id) DO UPDATE SET cursor = excluded.cursor',
+    );
+  }
+
+  /** Open (creating and migrating) a replica file; `':memory:'` for a throwaway one. */
+  static open(filename: string): SqliteStore {
+    return new SqliteStore(new Database(filename));
+  }
+
+  async getRecord(vaultId: string, recordId: string): Promise<StoredRecord | undefined> {
+    const row = this.#db
+      .prepare('SELECT * FROM records WHERE vault_id = ? AND record_id = ?')
+      .get(vaultId, recordId) as Row | undefined;
+    return row && toRecord(row);
+  }
+
+  async listRecords(vaultId: string): Promise<StoredRecord[]> {
+    const rows = this.#db
+      .prepare('SELECT * FROM records WHERE vault_id = ? ORDER BY record_id')
+      .all(vaultId) as Row[];
+    return rows.map(toRecord);
+  }
+
+  #put(rows: ReadonlyArray<StoredRecord>): void {
+    for (const r of rows) {
+      this.#upsertRecord.run(r.vaultId, r.recordId, r.revision, r.seq, r.envelope);
+    }
+  }
+
+  async putRecords(rows: ReadonlyArray<StoredRecord>): Promise<void> {
+    this.#db.transaction(() => this.#put(rows))();
+  }
+
+  async applyPull(
+    vaultId: string,
+    rows: ReadonlyArray<StoredRecord>,
+    cursor: number,
+  ): Promise<void> {
+    this.#db.transaction(() => {
+      this.#put(rows);
+      this.#setCursor.run(vaultId, cursor);
+    })();
+  }
+
+  async deleteRecords(vaultId: string, recordIds: ReadonlyArray<string>): Promise<void> {
+    const stmt = this.#db.prepare('DELETE FROM records WHERE vault_id = ? AND record_id = ?');
+    this.#db.transaction(() => {
+      for (const id of recordIds) stmt.run(vaultId, id);
+    })();
+  }
+
+  async enqueue(entry: Omit<OutboxEntry, 'order'>): Promise<OutboxEntry> {
+    const info = this.#db
+      .prepare(
+        `INSERT INTO outbox (mutation_id, vault_id, record_id, base_revision, envelope, created_at, attempts, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        entry.mutationId,
+        entry.vaultId,
+        entry.recordId,
+        entry.baseRevision,
+        entry.envelope,
+        entry.createdAt,
+        entry.attempts,
+        entry.nextAttemptAt,
+      );
+    return { ...entry, order: Number(info.lastInsertRowid) };
+  }
+
+  async listOutbox(options: { vaultId?: string; limit?: number } = {}): Promise<OutboxEntry[]> {
+    const limit = options.limit ?? -1;
+    const rows = (
+      options.vaultId === undefined
+        ? this.#db.prepare('SELECT * FROM outbox ORDER BY ord LIMIT ?').all(limit)
+        : this.#db
+            .prepare('SELECT * FROM outbox WHERE vault_id = ? ORDER BY ord LIMIT ?')
+            .all(options.vaultId, limit)
+    ) as Row[];
+    return rows.map(toOutbox);
+  }
+
+  async updateOutbox(entry: OutboxEntry): Promise<void> {
+    this.#db
+      .prepare(
+        `UPDATE outbox SET vault_id = ?, record_id = ?, base_revision = ?, envelope = ?, created_at = ?,
+         attempts = ?, next_attempt_at = ? WHERE mutation_id = ?`,
+      )
+      .run(
+        entry.vaultId,
+        entry.recordId,
+        entry.baseRevision,
+        entry.envelope,
+        entry.createdAt,
+        entry.attempts,
+        entry.nextAttemptAt,
+        entry.mutationId,
+      );
+  }
+
+  async removeOutbox(mutationIds: ReadonlyArray<string>): Promise<void> {
+    const stmt = this.#db.prepare('DELETE FROM outbox WHERE mutation_id = ?');
+    this.#db.transaction(() => {
+      for (const id of mutationIds) stmt.run(id);
+    })();
+  }
+
+  async countOutbox(): Promise<number> {
+    return (this.#db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
+  }
+
+  async getCursor(vaultId: string): Promise<number> {
+    const row = this.#db.prepare('SELECT cursor FROM cursors WHERE vault_id = ?').get(vaultId) as
+      | { cursor: number }
+      | undefined;
+    return row?.cursor ?? 0;
+  }
+
+  async setCursor(vaultId: string, cursor: number): Promise<void> {
+    this.#setCursor.run(vaultId, cursor);
+  }
+
+  async putConflict(c: ConflictCopy): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT OR REPLACE INTO conflicts (conflict_id, vault_id, record_id, envelope, revision, reason, detected_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(c.conflictId, c.vaultId, c.recordId, c.envelope, c.revision, c.reason, c.detectedAt);
+  }
+
+  async listConflicts(vaultId?: string): Promise<ConflictCopy[]> {
+    const rows = (
+      vaultId === undefined
+        ? this.#db.prepare('SELECT * FROM conflicts ORDER BY detected_at, conflict_id').all()
+        : this.#db
+            .prepare('SELECT * FROM conflicts WHERE vault_id = ? ORDER BY detected_at, conflict_id')
+            .all(vaultId)
+    ) as Row[];
+    return rows.map(toConflict);
+  }
+
+  async deleteConflict(conflictId: string): Promise<void> {
+    this.#db.prepare('DELETE FROM conflicts WHERE conflict_id = ?').run(conflictId);
+  }
+
+  async getPinnedServer(origin: string): Promise<PinnedServer | undefined> {
+    const r = this.#db.prepare('SELECT * FROM pinned_servers WHERE origin = ?').get(origin) as
+      | Row
+      | undefined;
+    return (
+      r && {
+        origin: r.origin as string,
+        certSha256: r.cert_sha256 as string,
+        pinnedAt: r.pinned_at as number,
+      }
+    );
+  }
+
+  async putPinnedServer(pin: PinnedServer): Promise<void> {
+    this.#db
+      .prepare(
+        'INSERT OR REPLACE INTO pinned_servers (origin, cert_sha256, pinned_at) VALUES (?, ?, ?)',
+      )
+      .run(pin.origin, pin.certSha256, pin.pinnedAt);
+  }
+
+  async getPinnedUser(username: string): Promise<PinnedUserKey | undefined> {
+    const r = this.#db.prepare('SELECT * FROM pinned_users WHERE username = ?').get(username) as
+      | Row
+      | undefined;
+    return (
+      r && {
+        username: r.username as string,
+        fingerprint: r.fingerprint as string,
+        x25519PublicKey: bytes(r.x25519_public_key),
+        ed25519PublicKey: bytes(r.ed25519_public_key),
+        pinnedAt: r.pinned_at as number,
+      }
+    );
+  }
+
+  async putPinnedUser(p: PinnedUserKey): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT OR REPLACE INTO pinned_users (username, fingerprint, x25519_public_key, ed25519_public_key, pinned_at)
+         VALUES (?, ?, ?, ?, ?)`,
+      )
+      .run(p.username, p.fingerprint, p.x25519PublicKey, p.ed25519PublicKey, p.pinnedAt);
+  }
+
+  async putSealedVaultKey(k: SealedVaultKey): Promise<void> {
+    this.#db
+      .prepare('INSERT OR REPLACE INTO vault_keys (vault_id, epoch, sealed) VALUES (?, ?, ?)')
+      .run(k.vaultId, k.epoch, k.sealed);
+  }
+
+  async listSealedVaultKeys(vaultId: string): Promise<SealedVaultKey[]> {
+    const rows = this.#db
+      .prepare('SELECT * FROM vault_keys WHERE vault_id = ? ORDER BY epoch')
+      .all(vaultId) as Row[];
+    return rows.map((r) => ({
+      vaultId: r.vault_id as string,
+      epoch: r.epoch as number,
+      sealed: bytes(r.sealed),
+    }));
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    const r = this.#db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
+      | { value: string }
+      | undefined;
+    return r?.value;
+  }
+
+  async setMeta(key: string, value: string | undefined): Promise<void> {
+    if (value === undefined) this.#db.prepare('DELETE FROM meta WHERE key = ?').run(key);
+    else this.#db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+}
