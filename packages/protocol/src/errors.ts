@@ -17,6 +17,7 @@ export type EnvelopeFormatCode =
   | 'bad_content_type'
   | 'unexpected_content_type'
   | 'bad_stanza'
+  | 'bad_kid'
   | 'too_many_stanzas'
   | 'header_too_large'
   | 'truncated'
