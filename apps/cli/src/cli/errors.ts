@@ -1,0 +1,114 @@
+/**
+ * Turns any thrown value into a CliError with the documented exit code.
+ * Expected failures (typed errors with a stable `code`) become one clear line;
+ * anything else is an internal error (exit 1).
+ */
+import { CliError, type ExitCodeName } from './exit-codes.ts';
+
+/** Stable error codes of protocol, client and server mapped to exit codes. */
+const BY_CODE: Readonly<Record<string, ExitCodeName>> = {
+  decryption_failed: 'crypto',
+  key_not_found: 'crypto',
+  unsupported_version: 'crypto',
+  unsupported_suite: 'crypto',
+  bad_magic: 'crypto',
+  bad_mode: 'crypto',
+  bad_flags: 'crypto',
+  bad_content_type: 'crypto',
+  unexpected_content_type: 'crypto',
+  bad_stanza: 'crypto',
+  too_many_stanzas: 'crypto',
+  header_too_large: 'crypto',
+  truncated: 'crypto',
+  trailing_data: 'crypto',
+  bad_armor: 'crypto',
+  kdf_params_out_of_range: 'crypto',
+  bad_length: 'crypto',
+  not_signed: 'crypto',
+  replica_corrupt: 'crypto',
+  integrity_failed: 'crypto',
+  schema_invalid: 'server',
+  malformed_response: 'server',
+  server_error: 'server',
+  version_not_supported: 'server',
+  incompatible_version: 'server',
+  unauthorized: 'auth',
+  unauthenticated: 'auth',
+  forbidden: 'auth',
+  invalid_credentials: 'auth',
+  wrong_passphrase: 'auth',
+  not_logged_in: 'auth',
+  session_expired: 'auth',
+  locked: 'auth',
+  not_found: 'notFound',
+  vault_not_found: 'notFound',
+  record_not_found: 'notFound',
+  user_not_found: 'notFound',
+  conflict: 'conflict',
+  already_exists: 'conflict',
+  username_taken: 'conflict',
+  key_changed: 'conflict',
+  network: 'network',
+  network_error: 'network',
+  offline: 'network',
+  timeout: 'network',
+};
+
+const ERRNO: Readonly<Record<string, ExitCodeName>> = {
+  ENOENT: 'notFound',
+  EISDIR: 'usage',
+  EACCES: 'auth',
+  EPERM: 'auth',
+  ECONNREFUSED: 'network',
+  ECONNRESET: 'network',
+  ENOTFOUND: 'network',
+  EAI_AGAIN: 'network',
+  ETIMEDOUT: 'network',
+  EHOSTUNREACH: 'network',
+  ENETUNREACH: 'network',
+  UND_ERR_CONNECT_TIMEOUT: 'network',
+  UND_ERR_SOCKET: 'network',
+};
+
+function errnoMessage(e: NodeJS.ErrnoException): string {
+  const where = e.path === undefined ? '' : ` ${e.path}`;
+  switch (e.code) {
+    case 'ENOENT':
+      return `no such file or directory:${where}`;
+    case 'EISDIR':
+      return `is a directory:${where}`;
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied:${where}`;
+    default:
+      return e.message;
+  }
+}
+
+/** The code and exit class of a thrown value, looking through `cause` chains (fetch wraps errno errors). */
+export function toCliError(e: unknown): CliError | undefined {
+  if (e instanceof CliError) return e;
+  if (!(e instanceof Error)) return undefined;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    const exit = BY_CODE[code];
+    if (exit !== undefined) return new CliError(exit, code, e.message);
+    const errno = ERRNO[code];
+    if (errno !== undefined) {
+      const net = errno === 'network';
+      return new CliError(
+        errno,
+        net ? 'network' : code.toLowerCase(),
+        net ? `cannot reach the server (${code})` : errnoMessage(e as NodeJS.ErrnoException),
+      );
+    }
+  }
+  if (e.cause !== undefined && e.cause !== e) {
+    const inner = toCliError(e.cause);
+    if (inner !== undefined) return inner;
+  }
+  if (e.name === 'TypeError' && e.message === 'fetch failed') {
+    return new CliError('network', 'network', 'cannot reach the server');
+  }
+  return undefined;
+}

@@ -1,0 +1,79 @@
+/**
+ * Runs one `coffer` invocation: parse, dispatch to the lazily loaded command,
+ * map errors to messages and exit codes. Returns the exit code (the bin sets
+ * process.exitCode; tests can call this directly).
+ */
+import { resolveHome } from '../profile/home.ts';
+import { CLI_VERSION } from '../version.ts';
+import type { CommandContext, CommandSpec } from './command.ts';
+import { toCliError } from './errors.ts';
+import { ExitCode } from './exit-codes.ts';
+import { commandHelp, overviewHelp } from './help.ts';
+import { Output, type OutputStreams } from './output.ts';
+import { bindPositionals, parseCommandLine } from './parse.ts';
+
+export async function main(
+  argv: readonly string[],
+  commands: readonly CommandSpec[],
+  streams: OutputStreams = { stdout: process.stdout, stderr: process.stderr },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  // --json is known before parsing succeeds so that even usage errors honour it.
+  const out = new Output(argv.includes('--json'), streams);
+  try {
+    const parsed = parseCommandLine(argv, commands);
+    const v = parsed.values;
+    if (v.version === true && parsed.command === undefined) {
+      out.result({ version: CLI_VERSION }, CLI_VERSION);
+      return ExitCode.ok;
+    }
+    if (parsed.command === undefined) {
+      // `coffer --help` is a result (stdout); `coffer` alone is a usage error (stderr, exit 2).
+      if (v.help === true) {
+        streams.stdout.write(overviewHelp(commands, parsed.words));
+        return ExitCode.ok;
+      }
+      streams.stderr.write(overviewHelp(commands, parsed.words));
+      return ExitCode.usage;
+    }
+    if (v.help === true) {
+      streams.stdout.write(commandHelp(parsed.command));
+      return ExitCode.ok;
+    }
+    const { args, rest } = bindPositionals(parsed.command, parsed.positionals);
+    const server = typeof v.server === 'string' ? v.server : env.COFFER_SERVER || undefined;
+    const ctx: CommandContext = {
+      globals: {
+        home: resolveHome(typeof v.home === 'string' ? v.home : undefined, env),
+        json: v.json === true,
+        server,
+        passphraseFile: typeof v['passphrase-file'] === 'string' ? v['passphrase-file'] : undefined,
+      },
+      args,
+      rest,
+      options: v,
+      out,
+      env,
+    };
+    const impl = await parsed.command.load();
+    await impl.run(ctx);
+    return ExitCode.ok;
+  } catch (e) {
+    const err = toCliError(e);
+    if (err !== undefined) {
+      out.error(err.code, err.message, ExitCode[err.exit], err.hint);
+      return ExitCode[err.exit];
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    out.error(
+      'internal',
+      `unexpected error: ${message}`,
+      ExitCode.internal,
+      'this is a bug; run again with COFFER_DEBUG=1 for details and report it',
+    );
+    if (env.COFFER_DEBUG === '1' && e instanceof Error && e.stack !== undefined) {
+      streams.stderr.write(`${e.stack}\n`);
+    }
+    return ExitCode.internal;
+  }
+}

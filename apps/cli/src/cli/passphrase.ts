@@ -1,0 +1,83 @@
+/**
+ * Where a passphrase comes from, in order: --passphrase-file, COFFER_PASSPHRASE,
+ * an interactive prompt without echo. Never from a command-line argument (it
+ * would show in `ps` and shell history).
+ */
+import { readFile } from 'node:fs/promises';
+import type { CommandContext } from './command.ts';
+import { CliError } from './exit-codes.ts';
+import { canPrompt, promptHidden } from './prompt.ts';
+
+async function fromFile(path: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new CliError(
+      'notFound',
+      'passphrase_file_unreadable',
+      `cannot read passphrase file ${path}`,
+    );
+  }
+  const first = text.split(/\r?\n/, 1)[0] ?? '';
+  if (first === '')
+    throw new CliError('usage', 'passphrase_empty', `passphrase file ${path} is empty`);
+  return first;
+}
+
+function missing(): CliError {
+  return new CliError(
+    'auth',
+    'passphrase_required',
+    'a passphrase is required and there is no terminal to ask on',
+    'set COFFER_PASSPHRASE, pass --passphrase-file PATH, or use COFFER_SESSION from `coffer unlock`',
+  );
+}
+
+/** The passphrase of an existing account or envelope. */
+export async function readPassphrase(ctx: CommandContext, label = 'Passphrase'): Promise<string> {
+  if (ctx.globals.passphraseFile !== undefined) return fromFile(ctx.globals.passphraseFile);
+  const env = ctx.env.COFFER_PASSPHRASE;
+  if (env !== undefined && env !== '') return env;
+  if (!canPrompt()) throw missing();
+  const value = await promptHidden(`${label}: `);
+  if (value === '') throw new CliError('usage', 'passphrase_empty', 'empty passphrase');
+  return value;
+}
+
+/**
+ * A passphrase being chosen (signup, encrypt, passphrase change): asked twice
+ * on a terminal. `envName`/`fileOption` let scripts supply a second, new one.
+ */
+export async function readNewPassphrase(
+  ctx: CommandContext,
+  opts: { envName?: string; file?: string | undefined; label?: string } = {},
+): Promise<string> {
+  if (opts.file !== undefined) return fromFile(opts.file);
+  const envName = opts.envName ?? 'COFFER_PASSPHRASE';
+  if (envName === 'COFFER_PASSPHRASE' && ctx.globals.passphraseFile !== undefined) {
+    return fromFile(ctx.globals.passphraseFile);
+  }
+  const env = ctx.env[envName];
+  if (env !== undefined && env !== '') return env;
+  if (!canPrompt()) {
+    throw new CliError(
+      'auth',
+      'passphrase_required',
+      'a new passphrase is required and there is no terminal to ask on',
+      `set ${envName} or pass a passphrase file`,
+    );
+  }
+  const label = opts.label ?? 'New passphrase';
+  const first = await promptHidden(`${label}: `);
+  if (first.length < 8)
+    throw new CliError(
+      'usage',
+      'passphrase_too_short',
+      'passphrase must have at least 8 characters',
+    );
+  const second = await promptHidden(`${label} (again): `);
+  if (first !== second)
+    throw new CliError('usage', 'passphrase_mismatch', 'the two passphrases differ');
+  return first;
+}
