@@ -136,7 +136,10 @@ export interface MemberRow {
 export interface Mutation {
   mutationId: Id;
   recordId: Id;
-  /** The revision the client edited; null means "the record must not exist". */
+  /**
+   * The revision the client edited; null means "no live record": the record
+   * must be absent or a tombstone (then its revisions continue).
+   */
   baseRevision: number | null;
   /** The `record` envelope, or null for a tombstone (deletion). */
   envelope: Uint8Array | null;

@@ -1,0 +1,136 @@
+/**
+ * SQLite schema, as numbered migrations applied on open inside one
+ * transaction. Ids and bytes are BLOBs; times, revisions and sequences are
+ * INTEGER (64-bit). Never edit a released migration: add a new one.
+ */
+import type { Database } from 'better-sqlite3';
+
+const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE accounts (
+  account_id BLOB PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  login_public_key BLOB NOT NULL,
+  kdf_salt BLOB NOT NULL,
+  kdf_memory_kib INTEGER NOT NULL,
+  kdf_iterations INTEGER NOT NULL,
+  kdf_parallelism INTEGER NOT NULL,
+  key_bundle BLOB NOT NULL,
+  x25519_public_key BLOB NOT NULL,
+  ed25519_public_key BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+CREATE TABLE challenges (
+  challenge_id BLOB PRIMARY KEY,
+  account_id BLOB,
+  challenge BLOB NOT NULL,
+  expires_at INTEGER NOT NULL
+) STRICT;
+CREATE TABLE sessions (
+  session_id BLOB PRIMARY KEY,
+  account_id BLOB NOT NULL REFERENCES accounts ON DELETE CASCADE,
+  token_hash BLOB NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  revoked_at INTEGER,
+  client_label TEXT NOT NULL
+) STRICT;
+CREATE INDEX sessions_account ON sessions (account_id);
+CREATE TABLE vaults (
+  vault_id BLOB PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  current_epoch INTEGER NOT NULL,
+  head_seq INTEGER NOT NULL DEFAULT 0,
+  purge_horizon INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE TABLE members (
+  vault_id BLOB NOT NULL REFERENCES vaults ON DELETE CASCADE,
+  account_id BLOB NOT NULL REFERENCES accounts ON DELETE CASCADE,
+  role TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'writer', 'reader')),
+  added_at INTEGER NOT NULL,
+  PRIMARY KEY (vault_id, account_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX members_account ON members (account_id);
+CREATE TABLE key_grants (
+  vault_id BLOB NOT NULL REFERENCES vaults ON DELETE CASCADE,
+  recipient_id BLOB NOT NULL REFERENCES accounts ON DELETE CASCADE,
+  epoch INTEGER NOT NULL,
+  granter_id BLOB NOT NULL,
+  envelope BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (vault_id, recipient_id, epoch)
+) STRICT;
+CREATE INDEX key_grants_recipient ON key_grants (recipient_id);
+CREATE TABLE records (
+  vault_id BLOB NOT NULL REFERENCES vaults ON DELETE CASCADE,
+  record_id BLOB NOT NULL,
+  revision INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  envelope BLOB,
+  epoch INTEGER NOT NULL,
+  author_id BLOB NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (vault_id, record_id)
+) STRICT;
+CREATE UNIQUE INDEX records_seq ON records (vault_id, seq);
+CREATE TABLE applied_mutations (
+  vault_id BLOB NOT NULL REFERENCES vaults ON DELETE CASCADE,
+  mutation_id BLOB NOT NULL,
+  record_id BLOB NOT NULL,
+  revision INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (vault_id, mutation_id)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE blobs (
+  blob_id BLOB PRIMARY KEY,
+  vault_id BLOB NOT NULL REFERENCES vaults ON DELETE CASCADE,
+  account_id BLOB NOT NULL,
+  total_size INTEGER NOT NULL,
+  received_size INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  completed INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX blobs_account ON blobs (account_id);
+CREATE INDEX blobs_vault ON blobs (vault_id);
+CREATE TABLE blob_chunks (
+  blob_id BLOB NOT NULL REFERENCES blobs ON DELETE CASCADE,
+  offset INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (blob_id, offset)
+) STRICT;
+`,
+  },
+];
+
+/** The newest schema version this code knows. */
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
+
+/** Bring the schema up to date; refuse a database written by newer code. */
+export function migrateSqlite(db: Database): void {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT',
+  );
+  db.transaction(() => {
+    const row = db.prepare('SELECT max(version) AS v FROM schema_version').get() as {
+      v: number | null;
+    };
+    const current = row.v ?? 0;
+    if (current > SQLITE_SCHEMA_VERSION) {
+      throw new Error(
+        `database schema version ${current} is newer than this server (${SQLITE_SCHEMA_VERSION})`,
+      );
+    }
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(
+        m.version,
+        Date.now(),
+      );
+    }
+  }).immediate();
+}

@@ -1,0 +1,211 @@
+/**
+ * Records on SQLite: push (optimistic concurrency, idempotency, atomic
+ * batches, the per-vault sequence) and pull. Only the latest change of each
+ * record is kept: an update replaces the row and takes a new sequence, so a
+ * pull returns each record at most once, at its newest state.
+ */
+import type { Database } from 'better-sqlite3';
+import type { Change, Mutation, MutationOutcome, PullResult, PurgeResult } from '../contract.ts';
+import { notFound, StorageError } from '../errors.ts';
+import { assertCount, idBytes, idHex, toBuffer, toBytesOrNull } from '../ids.ts';
+import {
+  abortOutcomes,
+  baseMatches,
+  type CurrentRecord,
+  checkMutations,
+  conflictOutcome,
+} from '../push-rules.ts';
+import { sql } from './statements.ts';
+
+interface RecordDbRow {
+  record_id: Buffer;
+  revision: number;
+  seq: number;
+  envelope: Buffer | null;
+  epoch: number;
+  author_id: Buffer;
+  updated_at: number;
+}
+
+function readRecord(db: Database, vault: Buffer, record: Buffer): CurrentRecord | null {
+  const r = sql(
+    db,
+    'SELECT revision, seq, envelope, epoch FROM records WHERE vault_id = ? AND record_id = ?',
+  ).get(vault, record) as Omit<RecordDbRow, 'record_id' | 'author_id' | 'updated_at'> | undefined;
+  if (r === undefined) return null;
+  return { revision: r.revision, seq: r.seq, envelope: toBytesOrNull(r.envelope), epoch: r.epoch };
+}
+
+/** Thrown inside the transaction to roll an atomic batch back. */
+class AtomicAbort extends Error {
+  constructor(
+    readonly outcomes: MutationOutcome[],
+    readonly fresh: Set<number>,
+  ) {
+    super('atomic batch aborted');
+  }
+}
+
+export interface PushResult {
+  outcomes: MutationOutcome[];
+  /** The new head sequence when this push advanced it, else null. */
+  advancedTo: number | null;
+}
+
+export function pushMutations(
+  db: Database,
+  vaultId: string,
+  authorId: string,
+  mutations: ReadonlyArray<Mutation>,
+  options: { atomic: boolean; now: number },
+): PushResult {
+  const vault = idBytes(vaultId, 'vaultId');
+  const author = idBytes(authorId, 'authorId');
+  const apply = db.transaction((): PushResult => {
+    const v = sql(db, 'SELECT current_epoch, head_seq FROM vaults WHERE vault_id = ?').get(vault) as
+      | { current_epoch: number; head_seq: number }
+      | undefined;
+    if (v === undefined) throw notFound('vault');
+    checkMutations(mutations, v.current_epoch);
+    let head = v.head_seq;
+    const outcomes: MutationOutcome[] = [];
+    const fresh = new Set<number>();
+    let conflicted = false;
+    for (const [i, m] of mutations.entries()) {
+      const mutation = idBytes(m.mutationId);
+      const record = idBytes(m.recordId);
+      const prior = sql(
+        db,
+        'SELECT record_id, revision, seq FROM applied_mutations WHERE vault_id = ? AND mutation_id = ?',
+      ).get(vault, mutation) as { record_id: Buffer; revision: number; seq: number } | undefined;
+      if (prior !== undefined) {
+        outcomes.push({
+          status: 'applied',
+          mutationId: m.mutationId,
+          recordId: idHex(prior.record_id),
+          revision: prior.revision,
+          seq: prior.seq,
+        });
+        continue;
+      }
+      const current = readRecord(db, vault, record);
+      if (!baseMatches(m, current)) {
+        outcomes.push(conflictOutcome(m, current));
+        conflicted = true;
+        continue;
+      }
+      head += 1;
+      const revision = (current?.revision ?? 0) + 1;
+      sql(
+        db,
+        `INSERT INTO records (vault_id, record_id, revision, seq, envelope, epoch, author_id, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (vault_id, record_id) DO UPDATE SET revision = excluded.revision,
+           seq = excluded.seq, envelope = excluded.envelope, epoch = excluded.epoch,
+           author_id = excluded.author_id, updated_at = excluded.updated_at`,
+      ).run(
+        vault,
+        record,
+        revision,
+        head,
+        m.envelope === null ? null : toBuffer(m.envelope),
+        m.epoch,
+        author,
+        options.now,
+      );
+      sql(
+        db,
+        `INSERT INTO applied_mutations (vault_id, mutation_id, record_id, revision, seq)
+         VALUES (?, ?, ?, ?, ?)`,
+      ).run(vault, mutation, record, revision, head);
+      outcomes.push({
+        status: 'applied',
+        mutationId: m.mutationId,
+        recordId: m.recordId,
+        revision,
+        seq: head,
+      });
+      fresh.add(i);
+    }
+    if (options.atomic && conflicted) throw new AtomicAbort(outcomes, fresh);
+    if (head === v.head_seq) return { outcomes, advancedTo: null };
+    sql(db, 'UPDATE vaults SET head_seq = ? WHERE vault_id = ?').run(head, vault);
+    return { outcomes, advancedTo: head };
+  });
+  try {
+    return apply.immediate();
+  } catch (error) {
+    if (!(error instanceof AtomicAbort)) throw error;
+    // Conflicts were judged against the batch's own (rolled back) writes:
+    // report the committed state instead.
+    const outcomes = error.outcomes.map((o, i) => {
+      const m = mutations[i];
+      if (o.status !== 'conflict' || m === undefined) return o;
+      return conflictOutcome(m, readRecord(db, vault, idBytes(m.recordId)));
+    });
+    return { outcomes: abortOutcomes(outcomes, error.fresh), advancedTo: null };
+  }
+}
+
+export function pullChanges(
+  db: Database,
+  vaultId: string,
+  cursor: number,
+  limit: number,
+): PullResult {
+  const vault = idBytes(vaultId, 'vaultId');
+  assertCount(cursor, 'cursor');
+  if (!Number.isSafeInteger(limit) || limit < 1) {
+    throw new StorageError('invalid_argument', 'limit must be a positive integer');
+  }
+  // One read transaction: the horizon check and the page see the same snapshot.
+  return db
+    .transaction((): PullResult => {
+      const v = sql(db, 'SELECT head_seq, purge_horizon FROM vaults WHERE vault_id = ?').get(
+        vault,
+      ) as { head_seq: number; purge_horizon: number } | undefined;
+      if (v === undefined) throw notFound('vault');
+      const horizon = { purgeHorizon: v.purge_horizon, headSeq: v.head_seq };
+      if (cursor > v.head_seq) return { resyncRequired: true, reason: 'ahead', ...horizon };
+      if (cursor > 0 && cursor < v.purge_horizon) {
+        return { resyncRequired: true, reason: 'purged', ...horizon };
+      }
+      const rows = sql(
+        db,
+        `SELECT record_id, revision, seq, envelope, epoch, author_id, updated_at FROM records
+       WHERE vault_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      ).all(vault, cursor, limit + 1) as RecordDbRow[];
+      const hasMore = rows.length > limit;
+      const changes: Change[] = rows.slice(0, limit).map((r) => ({
+        seq: r.seq,
+        recordId: idHex(r.record_id),
+        revision: r.revision,
+        envelope: toBytesOrNull(r.envelope),
+        epoch: r.epoch,
+        authorId: idHex(r.author_id),
+        updatedAt: r.updated_at,
+      }));
+      return { resyncRequired: false, changes, nextCursor: changes.at(-1)?.seq ?? cursor, hasMore };
+    })
+    .deferred();
+}
+
+export function purgeTombstones(db: Database, vaultId: string, olderThanSeq: number): PurgeResult {
+  const vault = idBytes(vaultId, 'vaultId');
+  assertCount(olderThanSeq, 'olderThanSeq');
+  return db
+    .transaction((): PurgeResult => {
+      const v = sql(db, 'SELECT head_seq, purge_horizon FROM vaults WHERE vault_id = ?').get(
+        vault,
+      ) as { head_seq: number; purge_horizon: number } | undefined;
+      if (v === undefined) throw notFound('vault');
+      const horizon = Math.max(v.purge_horizon, Math.min(olderThanSeq - 1, v.head_seq));
+      const purged = sql(
+        db,
+        'DELETE FROM records WHERE vault_id = ? AND envelope IS NULL AND seq <= ?',
+      ).run(vault, horizon).changes;
+      sql(db, 'UPDATE vaults SET purge_horizon = ? WHERE vault_id = ?').run(horizon, vault);
+      return { purged, purgeHorizon: horizon };
+    })
+    .immediate();
+}

@@ -1,0 +1,180 @@
+/**
+ * `SqliteStore`: the embedded default. One better-sqlite3 connection in WAL
+ * mode with `synchronous=FULL` (see docs/durability.md); every method runs
+ * synchronously inside its own transaction and is exposed as async to match
+ * the contract. Notifications fan out in-process to every store opened on
+ * the same file.
+ */
+import { mkdirSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import DatabaseConstructor, { type Database, SqliteError } from 'better-sqlite3';
+import type { Store } from '../contract.ts';
+import { StorageError } from '../errors.ts';
+import { LocalNotifier } from '../notifier.ts';
+import * as accounts from './accounts.ts';
+import * as blobs from './blobs.ts';
+import { migrateSqlite } from './migrations.ts';
+import * as records from './records.ts';
+import * as sessions from './sessions.ts';
+import * as vaults from './vaults.ts';
+
+export interface SqliteStoreOptions {
+  /** Directory holding `coffer.sqlite3` (created if missing). */
+  dataDir: string;
+}
+
+export const SQLITE_FILE_NAME = 'coffer.sqlite3';
+
+// Stores opened on the same file in this process share one notifier, so a
+// push through one is seen by subscribers of another (as with PostgreSQL).
+const notifiers = new Map<string, { notifier: LocalNotifier; users: number }>();
+
+/** Map driver constraint errors to typed storage errors; rethrow the rest. */
+function mapErrors<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof SqliteError) {
+      if (error.code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+        throw new StorageError('not_found', 'a referenced account or vault does not exist');
+      }
+      if (
+        error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+        error.code === 'SQLITE_CONSTRAINT_UNIQUE'
+      ) {
+        throw new StorageError('already_exists', 'a row with this id already exists');
+      }
+    }
+    throw error;
+  }
+}
+
+/**
+ * Open (creating and migrating as needed) the SQLite store in `dataDir`.
+ *
+ * @example
+ * const store = await openSqliteStore({ dataDir: '/var/lib/coffer' });
+ * try { await store.ping() } finally { await store.close() }
+ */
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const file = join(realpathSync(options.dataDir), SQLITE_FILE_NAME);
+  const db = new DatabaseConstructor(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrateSqlite(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  let shared = notifiers.get(file);
+  if (shared === undefined) {
+    shared = { notifier: new LocalNotifier(), users: 0 };
+    notifiers.set(file, shared);
+  }
+  shared.users += 1;
+  return new SqliteStore(db, file, shared.notifier);
+}
+
+export class SqliteStore implements Store {
+  readonly engine = 'sqlite' as const;
+  readonly #db: Database;
+  readonly #file: string;
+  readonly notifier: LocalNotifier;
+  #closed = false;
+
+  constructor(db: Database, file: string, notifier: LocalNotifier) {
+    this.#db = db;
+    this.#file = file;
+    this.notifier = notifier;
+  }
+
+  async #run<T>(fn: (db: Database) => T): Promise<T> {
+    if (this.#closed) throw new Error('store is closed');
+    return mapErrors(() => fn(this.#db));
+  }
+
+  createAccount: Store['createAccount'] = (a) => this.#run((db) => accounts.createAccount(db, a));
+  getAccountByUsername: Store['getAccountByUsername'] = (u) =>
+    this.#run((db) => accounts.getAccountByUsername(db, u));
+  getAccountById: Store['getAccountById'] = (id) =>
+    this.#run((db) => accounts.getAccountById(db, id));
+  replaceLoginKeyAndBundle: Store['replaceLoginKeyAndBundle'] = (id, c) =>
+    this.#run((db) => accounts.replaceLoginKeyAndBundle(db, id, c));
+  deleteAccount: Store['deleteAccount'] = (id) => this.#run((db) => accounts.deleteAccount(db, id));
+
+  createChallenge: Store['createChallenge'] = (c) =>
+    this.#run((db) => accounts.createChallenge(db, c));
+  consumeChallenge: Store['consumeChallenge'] = (id, now) =>
+    this.#run((db) => accounts.consumeChallenge(db, id, now));
+
+  createSession: Store['createSession'] = (s) => this.#run((db) => sessions.createSession(db, s));
+  findSessionByTokenHash: Store['findSessionByTokenHash'] = (h, now) =>
+    this.#run((db) => sessions.findSessionByTokenHash(db, h, now));
+  listSessions: Store['listSessions'] = (id, now) =>
+    this.#run((db) => sessions.listSessions(db, id, now));
+  revokeSession: Store['revokeSession'] = (a, s, now) =>
+    this.#run((db) => sessions.revokeSession(db, a, s, now));
+  revokeAllSessions: Store['revokeAllSessions'] = (a, now, except) =>
+    this.#run((db) => sessions.revokeAllSessions(db, a, now, except));
+  touchSession: Store['touchSession'] = (s, now) =>
+    this.#run((db) => sessions.touchSession(db, s, now));
+  purgeExpired: Store['purgeExpired'] = (now) => this.#run((db) => sessions.purgeExpired(db, now));
+
+  createVault: Store['createVault'] = (v) => this.#run((db) => vaults.createVault(db, v));
+  getVault: Store['getVault'] = (id) => this.#run((db) => vaults.getVault(db, id));
+  deleteVault: Store['deleteVault'] = (id) => this.#run((db) => vaults.deleteVault(db, id));
+  listVaultsForAccount: Store['listVaultsForAccount'] = (id) =>
+    this.#run((db) => vaults.listVaultsForAccount(db, id));
+  getMembership: Store['getMembership'] = (v, a) =>
+    this.#run((db) => vaults.getMembership(db, v, a));
+  listMembers: Store['listMembers'] = (v) => this.#run((db) => vaults.listMembers(db, v));
+  addMember: Store['addMember'] = (v, a, role, grants, now) =>
+    this.#run((db) => vaults.addMember(db, v, a, role, grants, now));
+  setRole: Store['setRole'] = (v, a, role) => this.#run((db) => vaults.setRole(db, v, a, role));
+  removeMember: Store['removeMember'] = (v, a) => this.#run((db) => vaults.removeMember(db, v, a));
+  createEpoch: Store['createEpoch'] = (v, epoch, grants, now) =>
+    this.#run((db) => vaults.createEpoch(db, v, epoch, grants, now));
+  putKeyGrants: Store['putKeyGrants'] = (grants, now) =>
+    this.#run((db) => vaults.putKeyGrants(db, grants, now));
+  listKeyGrants: Store['listKeyGrants'] = (v, r) =>
+    this.#run((db) => vaults.listKeyGrants(db, v, r));
+
+  pushMutations: Store['pushMutations'] = async (vaultId, authorId, mutations, options) => {
+    const result = await this.#run((db) =>
+      records.pushMutations(db, vaultId, authorId, mutations, options),
+    );
+    if (result.advancedTo !== null) this.notifier.publish(vaultId, result.advancedTo);
+    return result.outcomes;
+  };
+  pullChanges: Store['pullChanges'] = (v, cursor, limit) =>
+    this.#run((db) => records.pullChanges(db, v, cursor, limit));
+  purgeTombstones: Store['purgeTombstones'] = (v, seq) =>
+    this.#run((db) => records.purgeTombstones(db, v, seq));
+
+  createUpload: Store['createUpload'] = (u) => this.#run((db) => blobs.createUpload(db, u));
+  getUpload: Store['getUpload'] = (id) => this.#run((db) => blobs.getUpload(db, id));
+  appendUploadChunk: Store['appendUploadChunk'] = (id, offset, bytes) =>
+    this.#run((db) => blobs.appendUploadChunk(db, id, offset, bytes));
+  completeUpload: Store['completeUpload'] = (id) => this.#run((db) => blobs.completeUpload(db, id));
+  getBlob: Store['getBlob'] = (id) => this.#run((db) => blobs.getBlob(db, id));
+  readBlob: Store['readBlob'] = (id, start, end) => {
+    if (this.#closed) throw new Error('store is closed');
+    return blobs.readBlob(this.#db, id, start, end);
+  };
+  deleteBlob: Store['deleteBlob'] = (id) => this.#run((db) => blobs.deleteBlob(db, id));
+  getBlobUsage: Store['getBlobUsage'] = (id) => this.#run((db) => blobs.getBlobUsage(db, id));
+
+  ping: Store['ping'] = () => this.#run((db) => void db.prepare('SELECT 1').get());
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+    const shared = notifiers.get(this.#file);
+    if (shared !== undefined && --shared.users === 0) notifiers.delete(this.#file);
+  }
+}
