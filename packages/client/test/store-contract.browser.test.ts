@@ -24,6 +24,7 @@ describe('IndexedDbStore persistence', () => {
       recordId: 'r',
       baseRevision: 2,
       envelope: null,
+      epoch: 2,
       createdAt: 1,
       attempts: 0,
       nextAttemptAt: 0,

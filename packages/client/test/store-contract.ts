@@ -21,6 +21,7 @@ const mutation = (
   recordId: 'r1',
   baseRevision: null,
   envelope: bytes(1, 2, 3),
+  epoch: 1,
   createdAt: 1000,
   attempts: 0,
   nextAttemptAt: 0,
@@ -86,7 +87,13 @@ export function runStoreContract(name: string, open: () => Promise<LocalStore>):
     it('updates an outbox entry in place and removes entries by mutation id', async () => {
       await store.enqueue(mutation('m1'));
       const m2 = await store.enqueue(mutation('m2'));
-      await store.updateOutbox({ ...m2, attempts: 3, nextAttemptAt: 5000, baseRevision: 9 });
+      await store.updateOutbox({
+        ...m2,
+        attempts: 3,
+        nextAttemptAt: 5000,
+        baseRevision: 9,
+        epoch: 3,
+      });
       const [a, b] = await store.listOutbox();
       expect(a?.mutationId).toBe('m1');
       expect(b).toMatchObject({
@@ -94,6 +101,7 @@ export function runStoreContract(name: string, open: () => Promise<LocalStore>):
         attempts: 3,
         nextAttemptAt: 5000,
         baseRevision: 9,
+        epoch: 3,
       });
       expect(b?.order).toBe(m2.order);
       await store.removeOutbox(['m1', 'missing']);

@@ -16,6 +16,7 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<string> = [
     record_id TEXT NOT NULL,
     base_revision INTEGER,
     envelope BLOB,
+    epoch INTEGER NOT NULL,
     created_at INTEGER NOT NULL,
     attempts INTEGER NOT NULL,
     next_attempt_at INTEGER NOT NULL

@@ -36,6 +36,7 @@ const toOutbox = (r: Row): OutboxEntry => ({
   recordId: r.record_id as string,
   baseRevision: (r.base_revision as number | null) ?? null,
   envelope: maybeBytes(r.envelope),
+  epoch: r.epoch as number,
   createdAt: r.created_at as number,
   attempts: r.attempts as number,
   nextAttemptAt: r.next_attempt_at as number,
@@ -137,8 +138,8 @@ export class SqliteStore implements LocalStore {
   async enqueue(entry: Omit<OutboxEntry, 'order'>): Promise<OutboxEntry> {
     const info = this.#db
       .prepare(
-        `INSERT INTO outbox (mutation_id, vault_id, record_id, base_revision, envelope, created_at, attempts, next_attempt_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO outbox (mutation_id, vault_id, record_id, base_revision, envelope, epoch, created_at, attempts, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         entry.mutationId,
@@ -146,6 +147,7 @@ export class SqliteStore implements LocalStore {
         entry.recordId,
         entry.baseRevision,
         entry.envelope,
+        entry.epoch,
         entry.createdAt,
         entry.attempts,
         entry.nextAttemptAt,
@@ -168,7 +170,7 @@ export class SqliteStore implements LocalStore {
   async updateOutbox(entry: OutboxEntry): Promise<void> {
     this.#db
       .prepare(
-        `UPDATE outbox SET vault_id = ?, record_id = ?, base_revision = ?, envelope = ?, created_at = ?,
+        `UPDATE outbox SET vault_id = ?, record_id = ?, base_revision = ?, envelope = ?, epoch = ?, created_at = ?,
          attempts = ?, next_attempt_at = ? WHERE mutation_id = ?`,
       )
       .run(
@@ -176,6 +178,7 @@ export class SqliteStore implements LocalStore {
         entry.recordId,
         entry.baseRevision,
         entry.envelope,
+        entry.epoch,
         entry.createdAt,
         entry.attempts,
         entry.nextAttemptAt,

@@ -27,6 +27,8 @@ export interface OutboxEntry {
   baseRevision: number | null;
   /** Sealed `record` envelope, or `null` to delete. */
   envelope: Uint8Array | null;
+  /** Key epoch the envelope is sealed under (the server checks it is a vault epoch). */
+  epoch: number;
   createdAt: number;
   /** Push attempts so far (0: never sent, so it may still be coalesced). */
   attempts: number;
