@@ -18,6 +18,7 @@ export type EnvelopeFormatCode =
   | 'unexpected_content_type'
   | 'bad_stanza'
   | 'bad_kid'
+  | 'bad_record'
   | 'too_many_stanzas'
   | 'header_too_large'
   | 'truncated'
