@@ -1,0 +1,113 @@
+/**
+ * Decides how to trust a server: --ca-file, --pin, a decision stored in the
+ * profile, the system CAs, or, at first contact with a certificate nobody
+ * vouches for, the user comparing the fingerprint (a terminal is required;
+ * scripts are refused and told to pass --pin).
+ */
+import { readFile } from 'node:fs/promises';
+import { CliError } from '../cli/exit-codes.ts';
+import type { Output } from '../cli/output.ts';
+import { canPrompt, promptYesNo } from '../cli/prompt.ts';
+import { loadServerTrust, type ServerTrust, saveServerTrust } from '../profile/servers.ts';
+import { fingerprintsEqual, formatFingerprint, normalizeFingerprint } from './fingerprint.ts';
+import { probeCertificate } from './probe.ts';
+
+export interface TrustFlags {
+  caFile?: string | undefined;
+  pin?: string | undefined;
+}
+
+async function readCa(path: string): Promise<string> {
+  let pem: string;
+  try {
+    pem = await readFile(path, 'utf8');
+  } catch {
+    throw new CliError('notFound', 'ca_file_unreadable', `cannot read CA file ${path}`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new CliError('usage', 'bad_ca_file', `${path} is not a PEM certificate`);
+  }
+  return pem;
+}
+
+/** The trust to use for `url`, asking or checking as needed; stores new decisions in the profile. */
+export async function establishTrust(
+  home: string,
+  url: URL,
+  flags: TrustFlags,
+  out: Output,
+): Promise<ServerTrust> {
+  const origin = url.origin;
+  if (url.protocol === 'http:') return { kind: 'loopback-http' };
+  if (flags.caFile !== undefined && flags.pin !== undefined) {
+    throw new CliError('usage', 'usage', 'give either --ca-file or --pin, not both');
+  }
+  if (flags.caFile !== undefined) {
+    const caPem = await readCa(flags.caFile);
+    const probe = await probeCertificate(url, caPem);
+    if (!probe.authorized) {
+      throw new CliError(
+        'network',
+        'untrusted_certificate',
+        `${origin} is not signed by ${flags.caFile} (${probe.authorizationError ?? 'unknown'})`,
+      );
+    }
+    const trust: ServerTrust = { kind: 'ca', caPem };
+    await saveServerTrust(home, origin, trust);
+    return trust;
+  }
+  if (flags.pin !== undefined) {
+    const sha256 = normalizeFingerprint(flags.pin);
+    const probe = await probeCertificate(url);
+    if (!fingerprintsEqual(probe.sha256, sha256)) {
+      throw new CliError(
+        'network',
+        'pin_mismatch',
+        `the certificate of ${origin} does not match --pin (server shows ${formatFingerprint(probe.sha256)})`,
+        'check the fingerprint with the server operator; someone may be intercepting the connection',
+      );
+    }
+    const trust: ServerTrust = { kind: 'pin', sha256 };
+    await saveServerTrust(home, origin, trust);
+    return trust;
+  }
+  const stored = await loadServerTrust(home, origin);
+  if (stored !== undefined) return stored;
+  return firstContact(home, url, out);
+}
+
+async function firstContact(home: string, url: URL, out: Output): Promise<ServerTrust> {
+  const probe = await probeCertificate(url);
+  if (probe.authorized) {
+    const trust: ServerTrust = { kind: 'system' };
+    await saveServerTrust(home, url.origin, trust);
+    return trust;
+  }
+  const fp = formatFingerprint(probe.sha256);
+  if (!canPrompt() || out.json) {
+    throw new CliError(
+      'network',
+      'untrusted_certificate',
+      `the certificate of ${url.origin} is not trusted (${probe.authorizationError ?? 'unknown issuer'}); SHA-256 fingerprint ${fp}`,
+      'compare it with the fingerprint the server printed, then pass --pin <fingerprint> (or --ca-file PEM)',
+    );
+  }
+  out.info(
+    `The server ${url.origin} presents a certificate that no CA vouches for (${probe.authorizationError ?? 'unknown issuer'}).`,
+  );
+  out.info(`  subject: ${probe.subject || '(none)'}   valid until: ${probe.validTo}`);
+  out.info(`  SHA-256: ${fp}`);
+  out.info(
+    'Compare this fingerprint with the one the server printed at start (or ask its operator).',
+  );
+  if (!(await promptYesNo('Trust and pin this certificate?'))) {
+    throw new CliError(
+      'network',
+      'untrusted_certificate',
+      'certificate not trusted; nothing was sent to the server',
+    );
+  }
+  const trust: ServerTrust = { kind: 'pin', sha256: probe.sha256 };
+  await saveServerTrust(home, url.origin, trust);
+  return trust;
+}
