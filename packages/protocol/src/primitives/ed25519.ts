@@ -1,15 +1,16 @@
 import { ownedCopy } from '../bytes.ts';
+import { jwkBase64UrlToBytes } from './base64url.ts';
+
+/** An Ed25519 key pair: 32-byte seed (the RFC 8032 private key) and 32-byte public key. */
+export interface Ed25519KeyPair {
+  seed: Uint8Array;
+  publicKey: Uint8Array;
+}
 
 // PKCS#8 prefix for a raw 32-byte Ed25519 seed (RFC 8410).
 const ED25519_PKCS8_PREFIX = new Uint8Array([
   0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
 ]);
-
-/** An Ed25519 key pair: 32-byte seed and 32-byte public key. */
-export interface Ed25519KeyPair {
-  seed: Uint8Array;
-  publicKey: Uint8Array;
-}
 
 function seedToPkcs8(seed: Uint8Array): Uint8Array<ArrayBuffer> {
   if (seed.length !== 32) throw new RangeError('Ed25519 seed must be 32 bytes');
@@ -19,26 +20,38 @@ function seedToPkcs8(seed: Uint8Array): Uint8Array<ArrayBuffer> {
   return pkcs8;
 }
 
-/** The Ed25519 public key of a 32-byte seed. */
+/**
+ * The Ed25519 public key of a 32-byte seed (RFC 8032 section 5.1.5).
+ *
+ * @example
+ * const publicKey = await ed25519PublicKey(seed);
+ */
 export async function ed25519PublicKey(seed: Uint8Array): Promise<Uint8Array> {
   const key = await crypto.subtle.importKey('pkcs8', seedToPkcs8(seed), { name: 'Ed25519' }, true, [
     'sign',
   ]);
   const jwk = await crypto.subtle.exportKey('jwk', key);
   if (!jwk.x) throw new Error('Ed25519 public key export failed');
-  const b64 = jwk.x.replace(/-/g, '+').replace(/_/g, '/');
-  return Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) =>
-    c.charCodeAt(0),
-  );
+  return jwkBase64UrlToBytes(jwk.x);
 }
 
-/** Generate a fresh Ed25519 key pair. */
+/**
+ * Generate a fresh Ed25519 key pair from 32 random bytes.
+ *
+ * @example
+ * const { seed, publicKey } = await generateEd25519KeyPair();
+ */
 export async function generateEd25519KeyPair(): Promise<Ed25519KeyPair> {
   const seed = crypto.getRandomValues(new Uint8Array(32));
   return { seed, publicKey: await ed25519PublicKey(seed) };
 }
 
-/** Sign a message with an Ed25519 seed. */
+/**
+ * Sign a message with an Ed25519 seed (pure Ed25519, deterministic).
+ *
+ * @example
+ * const signature = await ed25519Sign(seed, message); // 64 bytes
+ */
 export async function ed25519Sign(seed: Uint8Array, message: Uint8Array): Promise<Uint8Array> {
   const key = await crypto.subtle.importKey(
     'pkcs8',
@@ -50,7 +63,14 @@ export async function ed25519Sign(seed: Uint8Array, message: Uint8Array): Promis
   return new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, key, ownedCopy(message)));
 }
 
-/** Verify an Ed25519 signature; false (never a throw) on any malformed input. */
+/**
+ * Verify an Ed25519 signature; false (never a throw) on any malformed input.
+ * WebCrypto's verifier rejects non-canonical S (S >= L) and undecodable points;
+ * the Wycheproof suite in test/ checks this in Node and Chromium.
+ *
+ * @example
+ * if (!(await ed25519Verify(publicKey, message, signature))) throw new DecryptionError();
+ */
 export async function ed25519Verify(
   publicKey: Uint8Array,
   message: Uint8Array,
