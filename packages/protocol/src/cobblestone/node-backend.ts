@@ -1,0 +1,75 @@
+import type * as NodeCrypto from 'node:crypto';
+import { DecryptionError } from '../errors.ts';
+import type { CobblestoneBackend } from './backend.ts';
+import { TAG_SIZE } from './constants.ts';
+import { chunkNonce } from './nonce.ts';
+
+// Looked up at run time, never imported statically, so that the package still
+// bundles for browsers (where this is undefined and WebCrypto is used).
+// process.getBuiltinModule exists from Node 22.3.
+const runtime = globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } };
+const nodeCrypto = runtime.process?.getBuiltinModule?.('node:crypto') as
+  | typeof NodeCrypto
+  | undefined;
+
+// Node Buffers become plain Uint8Array views (same memory) so callers see one type.
+function plain(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function makeNodeBackend(nc: typeof NodeCrypto): CobblestoneBackend {
+  return {
+    name: 'node',
+    // Synchronous calls: nothing to overlap.
+    concurrency: 1,
+    async hkdfExpandSha512(prk, info, length) {
+      if (length > 255 * 64) throw new RangeError('HKDF-Expand output too long');
+      const out = new Uint8Array(Math.ceil(length / 64) * 64);
+      let previous: Uint8Array = new Uint8Array(0);
+      for (let counter = 1; (counter - 1) * 64 < length; counter++) {
+        const hmac = nc.createHmac('sha512', prk).update(previous).update(info);
+        previous = plain(hmac.update(new Uint8Array([counter])).digest());
+        out.set(previous, (counter - 1) * 64);
+      }
+      return out.slice(0, length);
+    },
+    async chunkAead(aeadKey, baseNonce) {
+      const key = nc.createSecretKey(aeadKey);
+      return {
+        seal(counter, plaintext) {
+          const cipher = nc.createCipheriv('aes-256-gcm', key, chunkNonce(baseNonce, counter), {
+            authTagLength: TAG_SIZE,
+          });
+          const body = cipher.update(plaintext);
+          cipher.final();
+          const sealed = new Uint8Array(body.length + TAG_SIZE);
+          sealed.set(body);
+          sealed.set(cipher.getAuthTag(), body.length);
+          return sealed;
+        },
+        open(counter, sealed) {
+          if (sealed.length < TAG_SIZE) throw new DecryptionError();
+          const bodyLength = sealed.length - TAG_SIZE;
+          const decipher = nc.createDecipheriv('aes-256-gcm', key, chunkNonce(baseNonce, counter), {
+            authTagLength: TAG_SIZE,
+          });
+          decipher.setAuthTag(sealed.subarray(bodyLength));
+          const plaintext = decipher.update(sealed.subarray(0, bodyLength));
+          try {
+            decipher.final();
+          } catch {
+            // Unauthenticated plaintext never leaves this function.
+            plaintext.fill(0);
+            throw new DecryptionError();
+          }
+          return plain(plaintext);
+        },
+      };
+    },
+  };
+}
+
+/** The node:crypto backend, or undefined outside Node (>= 22.3). */
+export const nodeBackend: CobblestoneBackend | undefined = nodeCrypto
+  ? makeNodeBackend(nodeCrypto)
+  : undefined;
