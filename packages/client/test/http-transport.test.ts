@@ -1,0 +1,154 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Server } from 'node:https';
+import { PROTOCOL_VERSION } from '@coffer/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CofferClientError,
+  InvalidResponseError,
+  NetworkError,
+  ServerProblemError,
+  VersionNotSupportedError,
+} from '../src/transport/errors.ts';
+import { HttpTransport } from '../src/transport/http-transport.ts';
+import { createTlsFetch, normalizeFingerprint } from '../src/transport/node-tls.ts';
+import { checkServerUrl } from '../src/transport/url.ts';
+import { makeSelfSigned, type SelfSigned, startHttps } from './tls-fixture.ts';
+
+const meta = {
+  server: { name: 'coffer-server', version: '0.1.0' },
+  protocol: { current: 1, min: 1, accepted: [1] },
+  envelope: { versions: [1], suites: [{ id: 1, name: 'COFFER-A256' }] },
+  limits: {
+    maxBodyBytes: 1_000_000,
+    maxRecordEnvelopeChars: 350_000,
+    maxKeyEnvelopeChars: 65_536,
+    maxPushBatch: 500,
+    maxPullLimit: 1_000,
+    maxBlobChunkBytes: 1_048_576,
+    maxBlobBytes: 1_000_000_000,
+    accountQuotaBytes: 10_000_000_000,
+  },
+};
+
+let tls: SelfSigned;
+let server: Server;
+let url: string;
+let lastHeaders: IncomingHttpHeaders = {};
+
+beforeAll(async () => {
+  tls = makeSelfSigned();
+  ({ server, url } = await startHttps(tls, (req, res) => {
+    lastHeaders = req.headers;
+    const send = (status: number, type: string, body: unknown) => {
+      res.writeHead(status, { 'content-type': type });
+      res.end(typeof body === 'string' ? body : JSON.stringify(body));
+    };
+    if (req.headers['coffer-protocol'] !== String(PROTOCOL_VERSION)) {
+      return send(426, 'application/problem+json', {
+        type: 'urn:coffer:problem:version_not_supported',
+        title: 'Protocol version not supported',
+        status: 426,
+        code: 'version_not_supported',
+        protocol: { min: 1, max: 1 },
+      });
+    }
+    if (req.url === '/v1/meta') return send(200, 'application/json', meta);
+    if (req.url === '/v1/vaults')
+      return send(200, 'application/json', { vaults: [{ vaultId: 'nope' }] });
+    if (req.url === '/v1/sessions') {
+      return send(401, 'application/problem+json', {
+        type: 'urn:coffer:problem:unauthorized',
+        title: 'Unauthorized',
+        status: 401,
+        code: 'unauthorized',
+      });
+    }
+    if (req.url === '/v1/account') return send(503, 'text/plain', 'down');
+    send(404, 'text/plain', 'no');
+  }));
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const transport = (over: { pin?: string; protocolVersion?: number; ca?: boolean } = {}) =>
+  new HttpTransport({
+    serverUrl: url,
+    clientName: 'test-app',
+    clientVersion: '1.2.3',
+    fetch: createTlsFetch(over.ca ? { caPem: tls.certPem } : { pinSha256: over.pin ?? tls.sha256 }),
+    ...(over.protocolVersion ? { protocolVersion: over.protocolVersion } : {}),
+  });
+
+describe('HttpTransport over HTTPS', () => {
+  it('sends Coffer-Protocol, Coffer-Client and the token, and parses /v1/meta', async () => {
+    const t = transport();
+    t.setToken('secret-token');
+    const answer = await t.getMeta();
+    expect(answer.protocol.accepted).toEqual([1]);
+    expect(lastHeaders['coffer-protocol']).toBe(String(PROTOCOL_VERSION));
+    expect(lastHeaders['coffer-client']).toBe('test-app/1.2.3');
+    // /v1/meta is unauthenticated: the token is not sent where it is not needed.
+    expect(lastHeaders.authorization).toBeUndefined();
+    await expect(t.listSessions()).rejects.toThrow(ServerProblemError);
+    expect(lastHeaders.authorization).toBe('Bearer secret-token');
+  });
+
+  it('trusts a CA PEM (the self-signed certificate) with hostname checks', async () => {
+    expect((await transport({ ca: true }).getMeta()).server.name).toBe('coffer-server');
+  });
+
+  it('refuses a server whose certificate does not match the pin', async () => {
+    const error = await transport({ pin: 'ab'.repeat(32) })
+      .getMeta()
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(String(error.cause?.code ?? error.cause?.cause?.code)).toBe('tls_pin_mismatch');
+  });
+
+  it('refuses an unpinned self-signed certificate with the system roots', async () => {
+    const t = new HttpTransport({ serverUrl: url, clientName: 'a', clientVersion: '1' });
+    await expect(t.getMeta()).rejects.toThrow(NetworkError);
+  });
+
+  it('maps 426 to VersionNotSupportedError saying what to upgrade', async () => {
+    const error = await transport({ protocolVersion: PROTOCOL_VERSION + 1 })
+      .getMeta()
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(VersionNotSupportedError);
+    expect(error.code).toBe('version_not_supported');
+    expect(error.upgrade).toBe('server');
+    expect(error.message).toContain('upgrade coffer-server');
+  });
+
+  it('maps problems to typed errors with stable codes, other errors by status', async () => {
+    const t = transport();
+    const problem = await t.listSessions().catch((e) => e);
+    expect(problem).toMatchObject({ code: 'unauthorized', status: 401 });
+    const down = await t.getAccount().catch((e) => e);
+    expect(down).toBeInstanceOf(ServerProblemError);
+    expect(down).toMatchObject({ code: 'unavailable', status: 503 });
+  });
+
+  it('rejects an answer that does not match the wire schema', async () => {
+    await expect(transport().listVaults()).rejects.toThrow(InvalidResponseError);
+  });
+});
+
+describe('server URL and pins', () => {
+  it('refuses http:// except to loopback', () => {
+    expect(checkServerUrl('https://coffer.example.com/x')).toBe('https://coffer.example.com');
+    expect(checkServerUrl('http://127.0.0.1:8080')).toBe('http://127.0.0.1:8080');
+    expect(checkServerUrl('http://localhost:1')).toBe('http://localhost:1');
+    expect(checkServerUrl('http://[::1]:1')).toBe('http://[::1]:1');
+    expect(() => checkServerUrl('http://coffer.example.com')).toThrow(
+      expect.objectContaining({ code: 'insecure_url' }),
+    );
+    expect(() => checkServerUrl('http://127.0.0.1.evil.com')).toThrow(CofferClientError);
+    expect(() => checkServerUrl('ftp://x')).toThrow(CofferClientError);
+    expect(() => checkServerUrl('https://u:p@x')).toThrow(CofferClientError);
+  });
+
+  it('normalises fingerprints and rejects malformed ones', () => {
+    expect(normalizeFingerprint(`SHA256:${'AB:'.repeat(31)}AB\n`)).toBe('ab'.repeat(32));
+    expect(() => normalizeFingerprint('abc')).toThrow(CofferClientError);
+  });
+});
