@@ -17,6 +17,11 @@ export type {
   Stanza,
 } from './header-types.ts';
 export { openEnvelope } from './open.ts';
+export {
+  createOpenEnvelopeStream,
+  type OpenEnvelopeStream,
+  type OpenedEnvelopeStreamResult,
+} from './open-stream.ts';
 export type {
   OpenEnvelopeOptions,
   OpenedEnvelope,
@@ -27,4 +32,6 @@ export type {
   Signer,
   SymmetricKey,
 } from './options.ts';
+export { createEnvelopeRangeReader, type EnvelopeRangeReader } from './range-reader.ts';
 export { sealEnvelope } from './seal.ts';
+export { createSealEnvelopeStream } from './seal-stream.ts';
