@@ -1,3 +1,92 @@
-// Entry point of coffer-server. The replication server is being built (issue 3).
-console.error('coffer-server: not built yet (see issue 3)');
-process.exit(1);
+/**
+ * `coffer-server`: parse options (flags and COFFER_* environment variables),
+ * start, print the URL and certificate fingerprint, drain on SIGTERM/SIGINT.
+ */
+import { loadConfig } from './config/load-config.ts';
+import { createLogger } from './logger.ts';
+import { startServer } from './server.ts';
+import { tlsPaths } from './tls/load-tls.ts';
+import { SERVER_VERSION } from './version.ts';
+
+async function main(): Promise<number> {
+  const loaded = loadConfig(process.argv.slice(2), process.env);
+  if (loaded.kind === 'help') {
+    process.stdout.write(`${loaded.text}\n`);
+    return 0;
+  }
+  if (loaded.kind === 'version') {
+    process.stdout.write(`${SERVER_VERSION}\n`);
+    return 0;
+  }
+  if (loaded.kind === 'error') {
+    for (const message of loaded.messages) process.stderr.write(`coffer-server: ${message}\n`);
+    process.stderr.write('coffer-server: see --help\n');
+    return 2;
+  }
+  const { config } = loaded;
+  const logger = createLogger(config.logLevel);
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(config, logger);
+  } catch (error) {
+    // One line, no stack: the usual causes are a taken port or an unreachable database.
+    const err = error as NodeJS.ErrnoException;
+    const reason =
+      err.code === 'EADDRINUSE' ? `port ${config.port} is already in use` : err.message;
+    process.stderr.write(`coffer-server: cannot start: ${reason}\n`);
+    logger.flush();
+    return 1;
+  }
+  const engine = config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`;
+  process.stderr.write(`coffer-server ${SERVER_VERSION} listening on ${server.url} (${engine})\n`);
+  if (server.fingerprint256) {
+    process.stderr.write(`TLS certificate SHA-256 fingerprint: ${server.fingerprint256}\n`);
+    if (!config.tlsCert)
+      process.stderr.write(`  (also in ${tlsPaths(config.dataDir).fingerprint})\n`);
+  } else {
+    process.stderr.write(
+      'WARNING: plain HTTP (--insecure-http): only behind a TLS-terminating proxy\n',
+    );
+  }
+  logger.info(
+    { url: server.url, fingerprint256: server.fingerprint256, engine: server.store.engine },
+    'listening',
+  );
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        process.stderr.write(`coffer-server: ${signal} again, exiting now\n`);
+        resolve(1);
+        return;
+      }
+      stopping = true;
+      logger.info({ signal }, 'draining');
+      server.close().then(
+        () => {
+          logger.info('stopped');
+          resolve(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+    // Let pino flush, then leave even if a stray handle remains.
+    setTimeout(() => process.exit(code), 200).unref();
+  },
+  (error: unknown) => {
+    process.stderr.write(`coffer-server: ${(error as Error).message}\n`);
+    process.exit(1);
+  },
+);

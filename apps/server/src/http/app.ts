@@ -1,0 +1,91 @@
+/**
+ * The Fastify application: hooks (versions, security headers, metrics), the
+ * problem+json error path, limits and timeouts set on purpose, and every route.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { accountRoutes } from '../routes/account.ts';
+import { authRoutes } from '../routes/auth.ts';
+import { blobRoutes } from '../routes/blobs.ts';
+import { liveRoutes } from '../routes/live.ts';
+import { metaRoutes } from '../routes/meta.ts';
+import { opsRoutes } from '../routes/ops.ts';
+import { recordRoutes } from '../routes/records.ts';
+import { vaultRoutes } from '../routes/vaults.ts';
+import type { AppContext } from './context.ts';
+import { ApiError, errorHandler } from './errors.ts';
+import { securityHeaders } from './security-headers.ts';
+import { staticFiles } from './static-files.ts';
+import { versionHook } from './version-hook.ts';
+
+/** Largest body of a JSON route that is not push or grants. */
+export const SMALL_BODY_BYTES = 256 * 1024;
+
+export interface AppOptions {
+  ctx: AppContext;
+  logger: FastifyBaseLogger;
+  https: { cert: string; key: string } | null;
+  webRoot?: string | undefined;
+  trustProxy?: boolean;
+}
+
+/**
+ * Build (but do not start) the server application.
+ *
+ * @example
+ * const app = await buildApp({ ctx, logger, https: { cert, key } });
+ * await app.listen({ port: 8443, host: '127.0.0.1' });
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { ctx } = options;
+  const app = Fastify({
+    loggerInstance: options.logger,
+    ...(options.https ? { https: { cert: options.https.cert, key: options.https.key } } : {}),
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: SMALL_BODY_BYTES,
+    // Fastify leaves these open by default; a slow client must not hold a socket forever.
+    connectionTimeout: 120_000,
+    requestTimeout: 120_000,
+    keepAliveTimeout: 10_000,
+    maxRequestsPerSocket: 10_000,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 128, ignoreTrailingSlash: false },
+  }) as unknown as FastifyInstance;
+
+  app.decorateRequest('caller', null);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(async () => {
+    throw new ApiError('not_found', 'no such route');
+  });
+  app.addHook('onRequest', securityHeaders(options.https !== null));
+  app.addHook('onRequest', versionHook);
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? '(unmatched)';
+    ctx.metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+  });
+  // Raw bytes for blob chunks; the route sets its own limit.
+  app.addContentTypeParser(
+    'application/octet-stream',
+    { parseAs: 'buffer' },
+    (_request, body, done) => {
+      done(null, body);
+    },
+  );
+
+  metaRoutes(app, ctx);
+  authRoutes(app, ctx);
+  accountRoutes(app, ctx);
+  vaultRoutes(app, ctx);
+  recordRoutes(app, ctx);
+  liveRoutes(app, ctx);
+  blobRoutes(app, ctx);
+  opsRoutes(app, ctx);
+  if (options.webRoot) staticFiles(app, options.webRoot);
+  app.addHook('preClose', async () => {
+    // Live streams never end on their own: end them so close() can drain.
+    ctx.liveStreams.closeAll();
+  });
+  return app;
+}

@@ -1,0 +1,26 @@
+/** What every route handler shares: the store, the clock, limits and counters. */
+import type { ServerLimits } from '../protocol.ts';
+import type { Store } from '../storage/contract.ts';
+import type { LiveStreamRegistry } from './live-registry.ts';
+import type { Metrics } from './metrics.ts';
+import type { RateLimiter } from './rate-limit.ts';
+
+export interface AppContext {
+  store: Store;
+  /** Milliseconds since the epoch; injectable so tests control expiry without sleeping. */
+  now: () => number;
+  /** The origin named in login challenges (known once the port is bound). */
+  origin: () => string;
+  /** 32 bytes: keys the fake salts of unknown usernames. */
+  serverSecret: Uint8Array;
+  serverVersion: string;
+  limits: ServerLimits;
+  sessionTtlMs: number;
+  challengeTtlMs: number;
+  /** How often a live stream sends a heartbeat and re-checks its session. */
+  heartbeatMs: number;
+  metrics: Metrics;
+  /** Authentication routes: one bucket per client address and username, one per address. */
+  rateLimits: { perUser: RateLimiter; perAddress: RateLimiter };
+  liveStreams: LiveStreamRegistry;
+}

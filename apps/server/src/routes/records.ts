@@ -1,0 +1,148 @@
+/**
+ * push and pull. Push applies each mutation only if its baseRevision matches
+ * (optimistic concurrency), atomically per batch if asked; pull returns the
+ * changes after a cursor in the vault's gapless sequence.
+ */
+import type { FastifyInstance } from 'fastify';
+import { callerOf, requireRole, requireSession } from '../http/authenticate.ts';
+import type { AppContext } from '../http/context.ts';
+import { checkEnvelope } from '../http/envelopes.ts';
+import { ApiError, parseInput, vaultNotFound } from '../http/errors.ts';
+import {
+  encodeArmor,
+  type MutationResult,
+  PullQuery,
+  type PullResponse,
+  PushRequest,
+  type PushResponse,
+} from '../protocol.ts';
+import type { Mutation, MutationOutcome } from '../storage/contract.ts';
+
+type VaultParams = { Params: { vaultId: string } };
+
+/** A push of many envelopes may be larger than other bodies. */
+export const PUSH_BODY_BYTES = 8 * 1024 * 1024;
+
+function toResult(outcome: MutationOutcome): MutationResult {
+  switch (outcome.status) {
+    case 'applied':
+      return {
+        mutationId: outcome.mutationId,
+        status: 'applied',
+        revision: outcome.revision,
+        seq: outcome.seq,
+      };
+    case 'aborted':
+      return { mutationId: outcome.mutationId, status: 'aborted' };
+    case 'conflict':
+      return {
+        mutationId: outcome.mutationId,
+        status: 'conflict',
+        current:
+          outcome.currentRevision === null
+            ? null
+            : {
+                revision: outcome.currentRevision,
+                seq: outcome.currentSeq ?? 0,
+                epoch: outcome.currentEpoch ?? 0,
+                envelope: outcome.currentEnvelope ? encodeArmor(outcome.currentEnvelope) : null,
+                deleted: outcome.currentEnvelope === null,
+              },
+      };
+  }
+}
+
+export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const auth = { preHandler: requireSession(ctx) };
+
+  app.post<VaultParams>(
+    '/v1/vaults/:vaultId/push',
+    { ...auth, bodyLimit: PUSH_BODY_BYTES },
+    async (request) => {
+      const caller = callerOf(request);
+      const { vaultId } = request.params;
+      await requireRole(ctx, vaultId, caller.accountId, 'writer');
+      const body = parseInput(PushRequest, request.body);
+      const vault = await ctx.store.getVault(vaultId);
+      if (!vault) throw vaultNotFound();
+      const seen = new Set<string>();
+      const mutations: Mutation[] = body.mutations.map((m, i) => {
+        if (seen.has(m.mutationId))
+          throw new ApiError(
+            'validation_failed',
+            `mutations.${i}: mutationId repeated in the batch`,
+          );
+        seen.add(m.mutationId);
+        if (m.op === 'delete') {
+          return {
+            mutationId: m.mutationId,
+            recordId: m.recordId,
+            baseRevision: m.baseRevision,
+            envelope: null,
+            epoch: vault.currentEpoch,
+          };
+        }
+        if (m.epoch > vault.currentEpoch) {
+          throw new ApiError(
+            'validation_failed',
+            `mutations.${i}: epoch ${m.epoch} does not exist yet`,
+          );
+        }
+        return {
+          mutationId: m.mutationId,
+          recordId: m.recordId,
+          baseRevision: m.baseRevision,
+          envelope: checkEnvelope(m.envelope, `mutations.${i}.envelope`, {
+            contentType: 'record',
+            epoch: m.epoch,
+          }),
+          epoch: m.epoch,
+        };
+      });
+      const outcomes = await ctx.store.pushMutations(vaultId, caller.accountId, mutations, {
+        atomic: body.atomic,
+        now: ctx.now(),
+      });
+      const results = outcomes.map(toResult);
+      const applied = results.filter((r) => r.status === 'applied').length;
+      ctx.metrics.add('coffer_records_pushed_total', applied);
+      ctx.metrics.add(
+        'coffer_push_conflicts_total',
+        results.filter((r) => r.status === 'conflict').length,
+      );
+      const answer: PushResponse = { results, applied: applied === results.length };
+      return answer;
+    },
+  );
+
+  app.get<VaultParams>('/v1/vaults/:vaultId/changes', auth, async (request) => {
+    const caller = callerOf(request);
+    const { vaultId } = request.params;
+    await requireRole(ctx, vaultId, caller.accountId, 'reader');
+    const query = parseInput(PullQuery, request.query, 'query');
+    const result = await ctx.store.pullChanges(vaultId, query.cursor, query.limit);
+    if (result.resyncRequired) {
+      throw new ApiError(
+        'resync_required',
+        result.reason === 'purged'
+          ? 'your cursor is older than the purge horizon: drop local state and pull from 0'
+          : 'your cursor is ahead of this vault: drop local state and pull from 0',
+      );
+    }
+    ctx.metrics.add('coffer_records_pulled_total', result.changes.length);
+    const answer: PullResponse = {
+      changes: result.changes.map((c) => ({
+        seq: c.seq,
+        recordId: c.recordId,
+        revision: c.revision,
+        epoch: c.epoch,
+        envelope: c.envelope ? encodeArmor(c.envelope) : null,
+        deleted: c.envelope === null,
+        authorId: c.authorId,
+      })),
+      nextCursor: result.nextCursor,
+      hasMore: result.hasMore,
+    };
+    return answer;
+  });
+}

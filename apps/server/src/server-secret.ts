@@ -1,0 +1,33 @@
+/**
+ * The server secret keys the fake salts of unknown usernames. It must stay the
+ * same across restarts (and across instances on one database), or prelogin
+ * answers would change and reveal that a name has no account.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The configured secret, or the one in `DIR/server-secret` (created once, 0600).
+ *
+ * @example
+ * const secret = loadServerSecret(config.dataDir, config.serverSecret);
+ */
+export function loadServerSecret(dataDir: string, configured?: string): Uint8Array {
+  if (configured) return new Uint8Array(Buffer.from(configured, 'hex'));
+  const path = join(dataDir, 'server-secret');
+  if (existsSync(path)) {
+    const hex = readFileSync(path, 'utf8').trim();
+    if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${path} is not 64 hex digits`);
+    return new Uint8Array(Buffer.from(hex, 'hex'));
+  }
+  const secret = randomBytes(32);
+  try {
+    // 'wx': never overwrite a secret another process created meanwhile.
+    writeFileSync(path, `${secret.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return loadServerSecret(dataDir);
+    throw error;
+  }
+  return new Uint8Array(secret);
+}

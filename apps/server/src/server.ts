@@ -1,0 +1,162 @@
+/**
+ * Start and stop a coffer-server: data directory, store, TLS, application,
+ * listening socket, and a shutdown that drains in-flight requests before the
+ * store is closed.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { ServerConfig } from './config/options.ts';
+import { buildApp } from './http/app.ts';
+import type { AppContext } from './http/context.ts';
+import { LiveStreamRegistry } from './http/live-registry.ts';
+import { Metrics } from './http/metrics.ts';
+import { RateLimiter } from './http/rate-limit.ts';
+import { type ServerLimits, WIRE_LIMITS } from './protocol.ts';
+import { PUSH_BODY_BYTES } from './routes/records.ts';
+import { loadServerSecret } from './server-secret.ts';
+import { openPostgresStore, openSqliteStore, type Store } from './storage/index.ts';
+import { loadTls } from './tls/load-tls.ts';
+import { SERVER_VERSION } from './version.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  ctx: AppContext;
+  /** e.g. `https://127.0.0.1:8443` */
+  url: string;
+  /** SHA-256 fingerprint of the TLS certificate, or null on plain HTTP. */
+  fingerprint256: string | null;
+  /** Stop accepting, drain in-flight requests, close the store. */
+  close(): Promise<void>;
+}
+
+/** Test and embedding hooks that are not command-line options. */
+export interface StartOverrides {
+  now?: () => number;
+  challengeTtlMs?: number;
+  heartbeatMs?: number;
+  limits?: Partial<ServerLimits>;
+}
+
+/** The web app next to the bundle (apps/server/dist → apps/web/dist), if built. */
+function defaultWebRoot(): string | undefined {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidate = join(here, '..', '..', 'web', 'dist');
+  return existsSync(join(candidate, 'index.html')) ? candidate : undefined;
+}
+
+function hostForUrl(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Start a server from a validated config.
+ *
+ * @example
+ * const server = await startServer(config, createLogger('info'));
+ * process.on('SIGTERM', () => server.close());
+ */
+export async function startServer(
+  config: ServerConfig,
+  logger: Logger,
+  overrides: StartOverrides = {},
+): Promise<RunningServer> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const serverSecret = loadServerSecret(config.dataDir, config.serverSecret);
+  const tls = config.insecureHttp
+    ? null
+    : loadTls({
+        dataDir: config.dataDir,
+        names: [
+          ...new Set(
+            ['localhost', '127.0.0.1', '::1', config.host].filter(
+              (h) => h !== '0.0.0.0' && h !== '::',
+            ),
+          ),
+        ],
+        certFile: config.tlsCert,
+        keyFile: config.tlsKey,
+      });
+  const store: Store = config.databaseUrl
+    ? await openPostgresStore({ databaseUrl: config.databaseUrl })
+    : await openSqliteStore({ dataDir: config.dataDir });
+
+  let origin = config.publicUrl ? new URL(config.publicUrl).origin : '';
+  const limits: ServerLimits = {
+    maxBodyBytes: PUSH_BODY_BYTES,
+    maxRecordEnvelopeChars: WIRE_LIMITS.maxRecordEnvelopeChars,
+    maxKeyEnvelopeChars: WIRE_LIMITS.maxKeyEnvelopeChars,
+    maxPushBatch: WIRE_LIMITS.maxPushBatch,
+    maxPullLimit: WIRE_LIMITS.maxPullLimit,
+    maxBlobChunkBytes: 8 * 1024 * 1024,
+    maxBlobBytes: config.maxBlobBytes,
+    accountQuotaBytes: config.accountQuotaBytes,
+    ...overrides.limits,
+  };
+  const ctx: AppContext = {
+    store,
+    now: overrides.now ?? Date.now,
+    origin: () => origin,
+    serverSecret,
+    serverVersion: SERVER_VERSION,
+    limits,
+    sessionTtlMs: config.sessionTtl * 1000,
+    challengeTtlMs: overrides.challengeTtlMs ?? 60_000,
+    heartbeatMs: overrides.heartbeatMs ?? 15_000,
+    metrics: new Metrics(),
+    rateLimits: {
+      perUser: new RateLimiter({ capacity: 10, refillPerSecond: 1 / 6 }),
+      perAddress: new RateLimiter({ capacity: 120, refillPerSecond: 2 }),
+    },
+    liveStreams: new LiveStreamRegistry(),
+  };
+  const webRoot = config.webRoot ?? defaultWebRoot();
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({
+      ctx,
+      logger,
+      https: tls ? { cert: tls.cert, key: tls.key } : null,
+      webRoot,
+      trustProxy: config.trustProxy,
+    });
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `${tls ? 'https' : 'http'}://${hostForUrl(config.host)}:${port}`;
+  if (!origin) origin = url;
+
+  // Housekeeping: expired challenges and sessions leave the store.
+  const housekeeping = setInterval(() => {
+    store
+      .purgeExpired(ctx.now())
+      .catch((error: unknown) => logger.warn({ err: error }, 'purge failed'));
+  }, 10 * 60_000);
+  housekeeping.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    store,
+    ctx,
+    url,
+    fingerprint256: tls?.fingerprint256 ?? null,
+    close() {
+      closing ??= (async () => {
+        clearInterval(housekeeping);
+        // Fastify's close stops accepting and waits for in-flight requests.
+        await app.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
