@@ -115,6 +115,17 @@ describe('fingerprint', () => {
   });
 });
 
+describe('frozen values (spec/keys.md, worked example)', () => {
+  it('kids and fingerprint of the RFC 7748 / RFC 8032 example keys', async () => {
+    expect(toHex(await kidForPublicKey('x25519', pk))).toBe('575b335a79355693f8dfe4d8d48ca5bb');
+    expect(toHex(await kidForPublicKey('ed25519', edPk))).toBe('6fca2e279f3526dfcd012ae16773e5fb');
+    expect(toHex(await kidForSymmetricKey(key))).toBe('96cae35a977d8d838bfd221be6a1edda');
+    expect(
+      await fingerprint({ accountId: 'alice', x25519PublicKey: pk, ed25519PublicKey: edPk }),
+    ).toBe('49368 63186 02318 00607 87778 33986 41544 15393 11032 66059 35399 55084');
+  });
+});
+
 describe('generateVaultKey', () => {
   it('is 32 random bytes named by kidForSymmetricKey, for the given epoch', async () => {
     const a = await generateVaultKey(7);
