@@ -1,7 +1,7 @@
 import type * as NodeCrypto from 'node:crypto';
 import { DecryptionError } from '../errors.ts';
 import type { CobblestoneBackend } from './backend.ts';
-import { TAG_SIZE } from './constants.ts';
+import { SEALED_CHUNK_SIZE, TAG_SIZE } from './constants.ts';
 import { chunkNonce } from './nonce.ts';
 
 // Looked up at run time, never imported statically, so that the package still
@@ -11,6 +11,8 @@ const runtime = globalThis as { process?: { getBuiltinModule?: (id: string) => u
 const nodeCrypto = runtime.process?.getBuiltinModule?.('node:crypto') as
   | typeof NodeCrypto
   | undefined;
+
+const SLAB_CHUNKS = 4;
 
 // Node Buffers become plain Uint8Array views (same memory) so callers see one type.
 function plain(bytes: Uint8Array): Uint8Array {
@@ -35,6 +37,19 @@ function makeNodeBackend(nc: typeof NodeCrypto): CobblestoneBackend {
     },
     async chunkAead(aeadKey, baseNonce) {
       const key = nc.createSecretKey(aeadKey);
+      // Full sealed chunks are carved out of shared slabs: one allocation per
+      // SLAB_CHUNKS chunks instead of one each (allocation dominates the copy).
+      let slab = new Uint8Array(0);
+      let used = 0;
+      const output = (length: number): Uint8Array => {
+        if (length < SEALED_CHUNK_SIZE) return new Uint8Array(length);
+        if (slab.length - used < length) {
+          slab = new Uint8Array(SLAB_CHUNKS * SEALED_CHUNK_SIZE);
+          used = 0;
+        }
+        used += length;
+        return slab.subarray(used - length, used);
+      };
       return {
         seal(counter, plaintext) {
           const cipher = nc.createCipheriv('aes-256-gcm', key, chunkNonce(baseNonce, counter), {
@@ -42,7 +57,7 @@ function makeNodeBackend(nc: typeof NodeCrypto): CobblestoneBackend {
           });
           const body = cipher.update(plaintext);
           cipher.final();
-          const sealed = new Uint8Array(body.length + TAG_SIZE);
+          const sealed = output(body.length + TAG_SIZE);
           sealed.set(body);
           sealed.set(cipher.getAuthTag(), body.length);
           return sealed;

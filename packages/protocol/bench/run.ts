@@ -1,0 +1,59 @@
+// `pnpm --filter @coffer/protocol bench [--json] [--no-browser] [--runs N]`
+// Prints the machine and every figure; ratios compare against a ceiling
+// measured in the same run, so results from different machines stay comparable.
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { type BrowserFigures, browserFigures } from './browser-figures.ts';
+import { type NodeFigures, nodeFigures } from './node-figures.ts';
+
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    'no-browser': { type: 'boolean', default: false },
+    runs: { type: 'string', default: '5' },
+  },
+});
+const runs = Number(values.runs);
+
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  platform: `${process.platform}-${process.arch}`,
+};
+const log = (line: string) => {
+  if (!values.json) console.log(line);
+};
+
+log(
+  `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}`,
+);
+const node: NodeFigures = await nodeFigures(runs);
+const target = (ok: boolean) => (ok ? 'meets target' : 'BELOW target');
+log(`node:crypto AES-256-GCM ceiling (64 KiB buffers): ${node.ceilingMBps} MB/s`);
+log(
+  `stream seal 64 MiB: ${node.stream.sealMBps} MB/s (${node.stream.sealRatio} of ceiling; ${target(node.stream.sealMBps >= 1000)} >= 1000)`,
+);
+log(
+  `stream open 64 MiB: ${node.stream.openMBps} MB/s (${node.stream.openRatio} of ceiling; ${target(node.stream.openMBps >= 1000)} >= 1000)`,
+);
+log(
+  `1 GiB seal->open stream in a child: ${node.rss.ms} ms, peak RSS ${node.rss.maxRssMB} MB (${target(node.rss.maxRssMB < 100)} < 100)`,
+);
+log(`Argon2id floor (64 MiB, t=3, p=1): ${node.argon2idFloorMs} ms`);
+for (const r of node.records) {
+  log(
+    `${r.what}: seal ${r.sealPerSecond}/s, open ${r.openPerSecond}/s (${target(Math.min(r.sealPerSecond, r.openPerSecond) >= 20_000)} >= 20000)`,
+  );
+}
+
+let browser: BrowserFigures | undefined;
+if (!values['no-browser']) {
+  browser = await browserFigures(runs);
+  log(`Chromium (${browser.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? 'Chromium'}, WebCrypto):`);
+  log(`  stream seal 64 MiB: ${browser.sealMBps} MB/s (${target(browser.sealMBps >= 200)} >= 200)`);
+  log(`  stream open 64 MiB: ${browser.openMBps} MB/s (${target(browser.openMBps >= 200)} >= 200)`);
+  log(`  Argon2id floor: ${browser.argon2idFloorMs} ms`);
+}
+if (values.json) console.log(JSON.stringify({ machine, runs, node, browser }, null, 2));

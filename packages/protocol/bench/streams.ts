@@ -1,0 +1,109 @@
+// Streaming workloads shared by the Node and the Chromium benchmarks.
+import { createCobblestoneOpenStream } from '../src/cobblestone/open-stream.ts';
+import { createCobblestoneSealStream } from '../src/cobblestone/seal-stream.ts';
+
+export const MiB = 1024 * 1024;
+
+/** `total` bytes in pieces of `pieceSize`, generated on demand (nothing held in memory). */
+export function plaintextSource(total: number, pieceSize = 64 * 1024): ReadableStream<Uint8Array> {
+  const piece = new Uint8Array(pieceSize).map((_, i) => (i * 131) & 0xff);
+  let sent = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (sent >= total) return controller.close();
+        const n = Math.min(pieceSize, total - sent);
+        controller.enqueue(n === pieceSize ? piece : piece.subarray(0, n));
+        sent += n;
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/** Replay buffered pieces as a stream. */
+export function replay(pieces: ReadonlyArray<Uint8Array>): ReadableStream<Uint8Array> {
+  let next = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        const piece = pieces[next++];
+        if (piece) controller.enqueue(piece);
+        else controller.close();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/** Read a stream to the end, counting bytes; optionally keep the pieces. */
+export async function drain(
+  stream: ReadableStream<Uint8Array>,
+  keep?: Uint8Array[],
+): Promise<number> {
+  let total = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return total;
+    total += value.length;
+    keep?.push(value);
+  }
+}
+
+/** Milliseconds of one call. */
+export async function time(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+/** Median of `runs` timings after one warm-up run. */
+export async function medianMs(runs: number, fn: () => Promise<unknown>): Promise<number> {
+  await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push(await time(fn));
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+export function mbPerSecond(bytes: number, ms: number): number {
+  return Math.round(bytes / 1e6 / (ms / 1000));
+}
+
+export interface StreamFigures {
+  sealMBps: number;
+  openMBps: number;
+}
+
+/** Streaming seal and open of `total` plaintext bytes, fed in 64 KiB pieces. */
+export async function streamFigures(total: number, runs: number): Promise<StreamFigures> {
+  const key = new Uint8Array(32).fill(7);
+  const context = new Uint8Array([1, 2, 3]);
+  const seal = () =>
+    drain(plaintextSource(total).pipeThrough(createCobblestoneSealStream(key, context)));
+  const sealMs = await medianMs(runs, seal);
+
+  // Ciphertext re-cut into 64 KiB pieces, as a network or file reader would deliver it.
+  const sealedPieces: Uint8Array[] = [];
+  await drain(
+    plaintextSource(total).pipeThrough(createCobblestoneSealStream(key, context)),
+    sealedPieces,
+  );
+  const ciphertext = new Uint8Array(sealedPieces.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const piece of sealedPieces.splice(0)) {
+    ciphertext.set(piece, at);
+    at += piece.length;
+  }
+  const pieces: Uint8Array[] = [];
+  for (let i = 0; i < ciphertext.length; i += 64 * 1024)
+    pieces.push(ciphertext.subarray(i, i + 64 * 1024));
+  const openMs = await medianMs(runs, async () => {
+    const opened = await drain(
+      replay(pieces).pipeThrough(createCobblestoneOpenStream(key, context)),
+    );
+    if (opened !== total) throw new Error('open produced the wrong length');
+  });
+  return { sealMBps: mbPerSecond(total, sealMs), openMBps: mbPerSecond(total, openMs) };
+}
