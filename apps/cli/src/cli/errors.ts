@@ -52,7 +52,26 @@ const BY_CODE: Readonly<Record<string, ExitCodeName>> = {
   network_error: 'network',
   offline: 'network',
   timeout: 'network',
+  // @coffer/client codes.
+  insecure_url: 'usage',
+  bad_argument: 'usage',
+  tls_config: 'usage',
+  tls_pin_mismatch: 'network',
+  wrong_origin: 'network',
+  invalid_response: 'server',
+  user_key_changed: 'crypto',
+  vault_key_missing: 'crypto',
+  forbidden_by_role: 'auth',
 };
+
+/** Server problems whose code we do not know are classified by HTTP status. */
+function byStatus(status: number): ExitCodeName {
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 404) return 'notFound';
+  if (status === 409 || status === 412) return 'conflict';
+  if (status === 400 || status === 413 || status === 422) return 'usage';
+  return 'server';
+}
 
 const ERRNO: Readonly<Record<string, ExitCodeName>> = {
   ENOENT: 'notFound',
@@ -102,6 +121,14 @@ export function toCliError(e: unknown): CliError | undefined {
         net ? `cannot reach the server (${code})` : errnoMessage(e as NodeJS.ErrnoException),
       );
     }
+  }
+  const status = (e as { status?: unknown }).status;
+  if (typeof status === 'number' && status >= 400) {
+    return new CliError(
+      byStatus(status),
+      typeof code === 'string' ? code : `http_${status}`,
+      e.message,
+    );
   }
   if (e.cause !== undefined && e.cause !== e) {
     const inner = toCliError(e.cause);

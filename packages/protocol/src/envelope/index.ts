@@ -8,7 +8,7 @@ export {
 } from './app-contexts.ts';
 export { decodeArmor, encodeArmor } from './armor.ts';
 export { CONTENT_TYPES, type ContentType } from './constants.ts';
-export { parseEnvelopeHeader } from './header-parse.ts';
+export { parseEnvelopeHeader, parseHeaderPrefix } from './header-parse.ts';
 export type {
   AcceptPolicy,
   EnvelopeHeader,

@@ -1,0 +1,173 @@
+/** `coffer encrypt` / `coffer decrypt` through the built binary, offline. */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { coffer, expectFailure, json } from './helpers/cli.ts';
+
+const PASS = { COFFER_PASSPHRASE: 'correct horse battery staple' };
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'coffer-enc-'));
+});
+
+async function roundTrip(name: string, plaintext: Uint8Array) {
+  const inPath = join(dir, `${name}.bin`);
+  await writeFile(inPath, plaintext);
+  const enc = await coffer(['encrypt', '--passphrase', inPath, `${inPath}.cfr`], { env: PASS });
+  expect(enc.stderr).toBe('');
+  expect(enc.code).toBe(0);
+  const dec = await coffer(['decrypt', `${inPath}.cfr`, `${inPath}.out`], { env: PASS });
+  expect(dec.code).toBe(0);
+  expect(Buffer.compare(await readFile(`${inPath}.out`), plaintext)).toBe(0);
+  return { cfr: await readFile(`${inPath}.cfr`), inPath };
+}
+
+/** No temp or partial files may remain in the directory. */
+async function leftovers(): Promise<string[]> {
+  return (await readdir(dir)).filter((f) => f.includes('coffer-tmp'));
+}
+
+describe('encrypt/decrypt with a passphrase', () => {
+  it('round-trips empty, chunk-boundary and multi-chunk files byte for byte', async () => {
+    for (const [name, size] of [
+      ['empty', 0],
+      ['one', 1],
+      ['chunk', 16_384],
+      ['multi', 3 * 16_384 + 5],
+    ] as const) {
+      const { cfr } = await roundTrip(name, randomBytes(size));
+      expect(cfr.subarray(0, 4)).toEqual(Buffer.from([0x43, 0x46, 0x52, 0x01]));
+    }
+  });
+
+  it('round-trips a 3 MiB file and writes private (0600) output', async () => {
+    const { inPath } = await roundTrip('big', randomBytes(3 << 20));
+    expect((await stat(`${inPath}.out`)).mode & 0o777).toBe(0o600);
+  });
+
+  it('streams stdin to stdout', async () => {
+    const data = randomBytes(100_000);
+    const enc = await coffer(['encrypt', '-p', '-', '-'], { env: PASS, input: data });
+    expect(enc.code).toBe(0);
+    const dec = await coffer(['decrypt', '-', '-'], { env: PASS, input: enc.stdoutBytes });
+    expect(dec.code).toBe(0);
+    expect(Buffer.compare(dec.stdoutBytes, data)).toBe(0);
+  });
+
+  it('prints one JSON document with --json', async () => {
+    const inPath = join(dir, 'json.txt');
+    await writeFile(inPath, 'hello');
+    const r = await coffer(['--json', 'encrypt', '-p', inPath, `${inPath}.cfr`], { env: PASS });
+    expect(json(r)).toEqual({
+      ok: true,
+      in: inPath,
+      out: `${inPath}.cfr`,
+      bytesIn: 5,
+      bytesOut: expect.any(Number),
+      recipients: ['passphrase'],
+    });
+  });
+});
+
+describe('decrypt fails closed', () => {
+  let cfr: Buffer;
+  let target: string;
+  beforeAll(async () => {
+    cfr = (await roundTrip('victim', randomBytes(200_000))).cfr;
+    target = join(dir, 'victim.restored');
+  });
+
+  it('rejects a wrong passphrase with the crypto exit code and writes nothing', async () => {
+    await writeFile(join(dir, 'ok.cfr'), cfr);
+    const r = await coffer(['decrypt', join(dir, 'ok.cfr'), target], {
+      env: { COFFER_PASSPHRASE: 'wrong' },
+    });
+    expectFailure(r, 8, /decryption failed/);
+    await expect(stat(target)).rejects.toThrow();
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it('rejects a tampered file and leaves an existing target untouched (even with --force)', async () => {
+    const tampered = Buffer.from(cfr);
+    tampered[tampered.length - 70_000]! ^= 1;
+    await writeFile(join(dir, 'tampered.cfr'), tampered);
+    await writeFile(target, 'previous content');
+    const r = await coffer(['decrypt', '--force', join(dir, 'tampered.cfr'), target], {
+      env: PASS,
+    });
+    expectFailure(r, 8, /decryption failed/);
+    expect(await readFile(target, 'utf8')).toBe('previous content');
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it('rejects a truncated file (cut at a chunk boundary and mid-chunk)', async () => {
+    for (const cut of [cfr.length - 1, cfr.length - 16, Math.floor(cfr.length / 2), 100]) {
+      const out = join(dir, `trunc-${cut}.out`);
+      await writeFile(join(dir, 'trunc.cfr'), cfr.subarray(0, cut));
+      const r = await coffer(['decrypt', join(dir, 'trunc.cfr'), out], { env: PASS });
+      expectFailure(r, 8, /decryption failed|truncated|ends inside/);
+      await expect(stat(out)).rejects.toThrow();
+    }
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it('rejects trailing data and non-envelopes', async () => {
+    await writeFile(join(dir, 'long.cfr'), Buffer.concat([cfr, Buffer.from([0])]));
+    expectFailure(
+      await coffer(['decrypt', join(dir, 'long.cfr'), join(dir, 'x1')], { env: PASS }),
+      8,
+      /decryption failed/,
+    );
+    await writeFile(join(dir, 'plain.txt'), 'just some text, not an envelope');
+    expectFailure(
+      await coffer(['decrypt', join(dir, 'plain.txt'), join(dir, 'x2')], { env: PASS }),
+      8,
+      /not a Coffer envelope/,
+    );
+    await expect(stat(join(dir, 'x1'))).rejects.toThrow();
+  });
+});
+
+describe('encrypt/decrypt bad input', () => {
+  it('gives the documented exit codes without stack traces', async () => {
+    const inPath = join(dir, 'in.txt');
+    await writeFile(inPath, 'data');
+    await writeFile(join(dir, 'exists.cfr'), 'x');
+    expectFailure(
+      await coffer(['encrypt', inPath, join(dir, 'o1')], { env: PASS }),
+      2,
+      /exactly one of --passphrase or --to/,
+    );
+    expectFailure(
+      await coffer(['encrypt', '-p', join(dir, 'missing'), join(dir, 'o2')], { env: PASS }),
+      4,
+      /no such file/,
+    );
+    expectFailure(
+      await coffer(['encrypt', '-p', inPath, join(dir, 'exists.cfr')], { env: PASS }),
+      5,
+      /already exists/,
+    );
+    expectFailure(
+      await coffer(['encrypt', '-p', inPath, join(dir, 'o3')]),
+      3,
+      /passphrase is required/,
+    );
+    expectFailure(await coffer(['encrypt', '-p', inPath]), 2, /missing argument OUT/);
+    expectFailure(await coffer(['encrypt', '-p', '--bogus', inPath, join(dir, 'o4')]), 2, /bogus/);
+    expect(await readFile(join(dir, 'exists.cfr'), 'utf8')).toBe('x');
+  });
+
+  it('reads the passphrase from --passphrase-file', async () => {
+    const inPath = join(dir, 'pf.txt');
+    await writeFile(inPath, 'secret data');
+    await writeFile(join(dir, 'pass.txt'), 'file passphrase\n');
+    const pf = ['--passphrase-file', join(dir, 'pass.txt')];
+    expect((await coffer(['encrypt', '-p', ...pf, inPath, `${inPath}.cfr`])).code).toBe(0);
+    const dec = await coffer(['decrypt', ...pf, `${inPath}.cfr`, '-']);
+    expect(dec.stdout).toBe('secret data');
+  });
+});
