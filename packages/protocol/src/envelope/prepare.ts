@@ -22,7 +22,8 @@ function badArgument(message: string): never {
   throw new EnvelopeFormatError('bad_argument', message);
 }
 
-function fixedHeader(
+/** The 30 fixed header bytes (offsets 0..29, stanzaCount included). */
+export function encodeFixedHeader(
   mode: number,
   signed: boolean,
   contentTypeByte: number,
@@ -62,7 +63,7 @@ export async function prepareEnvelope(
     checkEpoch(epoch);
     if (kid.length !== KID_SIZE) badArgument('kid must be 16 bytes');
     if (key.length !== KEY_SIZE) badArgument('key must be 32 bytes');
-    const header = fixedHeader(MODE_DIRECT, signed, contentTypeByte, epoch, kid, 0);
+    const header = encodeFixedHeader(MODE_DIRECT, signed, contentTypeByte, epoch, kid, 0);
     return { header, inputKey: key };
   }
   const recipients = options.recipients;
@@ -74,7 +75,7 @@ export async function prepareEnvelope(
   if (recipients.some((r) => r.type === 'passphrase') && recipients.length !== 1) {
     badArgument('a passphrase recipient must be the only recipient');
   }
-  const fixed = fixedHeader(
+  const fixed = encodeFixedHeader(
     MODE_WRAPPED,
     signed,
     contentTypeByte,

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { fromHex, toHex } from '../src/bytes.ts';
+import { decodeArmor } from '../src/envelope/armor.ts';
+import type { ContentType } from '../src/envelope/constants.ts';
+import { parseEnvelopeHeader } from '../src/envelope/header-parse.ts';
+import { openEnvelope } from '../src/envelope/open.ts';
+import type { OpenEnvelopeOptions } from '../src/envelope/options.ts';
+import { DecryptionError, EnvelopeFormatError, KeyNotFoundError } from '../src/errors.ts';
+import { unpadRecordPlaintext } from '../src/record/padding.ts';
+import { decodeRecordPlaintext } from '../src/record/record-codec.ts';
+import { openRecord } from '../src/record/seal-record.ts';
+import vectors from '../vectors/envelope-v1.json' with { type: 'json' };
+
+/** The fields of a golden case (documented in SPEC.md, "Golden vectors"). */
+interface GoldenCase {
+  name: string;
+  mode: 'direct' | 'wrapped';
+  contentType: ContentType;
+  signed: boolean;
+  context: string;
+  key?: { kid: string; epoch: number; key: string };
+  keks?: Array<{ kid: string; key: string }>;
+  x25519Keys?: Array<{ kid: string; privateKey: string }>;
+  passphrase?: string;
+  trustedSigners?: Array<{ kid: string; publicKey: string }>;
+  requireSignature?: boolean;
+  expectContentType?: ContentType;
+  epoch?: number;
+  plaintext?: string;
+  signerKid?: string;
+  record?: {
+    vaultId: string;
+    recordId: string;
+    name: string;
+    type: string;
+    content: string;
+    createdAt: number;
+    updatedAt: number;
+    authorKid: string;
+  };
+  envelope: string;
+  result: 'valid' | 'invalid';
+  error?: 'EnvelopeFormatError' | 'KeyNotFoundError' | 'DecryptionError';
+  code?: string;
+}
+
+const cases = vectors as GoldenCase[];
+const ERRORS = { EnvelopeFormatError, KeyNotFoundError, DecryptionError };
+
+function optionsOf(c: GoldenCase): OpenEnvelopeOptions {
+  const options: OpenEnvelopeOptions = { context: fromHex(c.context) };
+  if (c.key)
+    options.keys = [{ kid: fromHex(c.key.kid), epoch: c.key.epoch, key: fromHex(c.key.key) }];
+  if (c.keks) options.keks = c.keks.map((k) => ({ kid: fromHex(k.kid), key: fromHex(k.key) }));
+  if (c.x25519Keys) {
+    options.x25519Keys = c.x25519Keys.map((k) => ({
+      kid: fromHex(k.kid),
+      privateKey: fromHex(k.privateKey),
+    }));
+  }
+  if (c.passphrase !== undefined) options.passphrase = c.passphrase;
+  if (c.trustedSigners) {
+    options.trustedSigners = c.trustedSigners.map((s) => ({
+      kid: fromHex(s.kid),
+      publicKey: fromHex(s.publicKey),
+    }));
+  }
+  if (c.requireSignature) options.requireSignature = true;
+  if (c.expectContentType) options.contentType = c.expectContentType;
+  return options;
+}
+
+describe('golden envelopes v1 (frozen)', () => {
+  it('cover every mode, stanza type, content type, the SIGNED flag and each error class', () => {
+    const valid = cases.filter((c) => c.result === 'valid');
+    expect(new Set(valid.map((c) => c.mode))).toEqual(new Set(['direct', 'wrapped']));
+    expect(new Set(cases.map((c) => c.contentType)).size).toBe(5);
+    expect(valid.some((c) => c.signed)).toBe(true);
+    expect(valid.some((c) => c.keks)).toBe(true);
+    expect(valid.some((c) => c.x25519Keys)).toBe(true);
+    expect(valid.some((c) => c.passphrase)).toBe(true);
+    expect(new Set(cases.map((c) => c.error))).toEqual(
+      new Set([undefined, 'EnvelopeFormatError', 'KeyNotFoundError', 'DecryptionError']),
+    );
+  });
+
+  for (const c of cases) {
+    it(`${c.result}: ${c.name}`, async () => {
+      const options = optionsOf(c);
+      if (c.result === 'valid') {
+        const envelope = decodeArmor(c.envelope);
+        const info = parseEnvelopeHeader(envelope);
+        expect([info.mode, info.contentType, info.signed, info.epoch]).toEqual([
+          c.mode,
+          c.contentType,
+          c.signed,
+          c.epoch,
+        ]);
+        const opened = await openEnvelope(envelope, options);
+        expect(toHex(opened.plaintext)).toBe(c.plaintext);
+        expect(opened.signerKid && toHex(opened.signerKid)).toBe(c.signerKid);
+        if (c.record) {
+          const record = decodeRecordPlaintext(unpadRecordPlaintext(opened.plaintext));
+          expect({
+            ...record,
+            content: toHex(record.content),
+            authorKid: toHex(record.authorKid),
+          }).toEqual({
+            name: c.record.name,
+            type: c.record.type,
+            content: c.record.content,
+            createdAt: c.record.createdAt,
+            updatedAt: c.record.updatedAt,
+            authorKid: c.record.authorKid,
+          });
+          const viaRecord = await openRecord(envelope, {
+            vaultId: fromHex(c.record.vaultId),
+            recordId: fromHex(c.record.recordId),
+            keys: options.keys ?? [],
+          });
+          expect(viaRecord.record.name).toBe(c.record.name);
+        }
+        return;
+      }
+      const expected = ERRORS[c.error!];
+      const outcome = await (async () => openEnvelope(decodeArmor(c.envelope), options))().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(outcome).toBeInstanceOf(expected);
+      if (c.code) expect((outcome as EnvelopeFormatError).code).toBe(c.code);
+    });
+  }
+});
