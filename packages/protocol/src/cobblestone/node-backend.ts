@@ -27,11 +27,15 @@ function makeNodeBackend(nc: typeof NodeCrypto): CobblestoneBackend {
     async hkdfExpandSha512(prk, info, length) {
       if (length > 255 * 64) throw new RangeError('HKDF-Expand output too long');
       const out = new Uint8Array(Math.ceil(length / 64) * 64);
-      let previous: Uint8Array = new Uint8Array(0);
-      for (let counter = 1; (counter - 1) * 64 < length; counter++) {
-        const hmac = nc.createHmac('sha512', prk).update(previous).update(info);
-        previous = plain(hmac.update(new Uint8Array([counter])).digest());
-        out.set(previous, (counter - 1) * 64);
+      // T(i) = HMAC(prk, T(i-1) ‖ info ‖ i), one update call per block.
+      const input = new Uint8Array(64 + info.length + 1);
+      input.set(info, 64);
+      for (let i = 1; (i - 1) * 64 < length; i++) {
+        input[input.length - 1] = i;
+        const block = i === 1 ? input.subarray(64) : input;
+        const t = nc.createHmac('sha512', prk).update(block).digest();
+        out.set(t, (i - 1) * 64);
+        input.set(t, 0);
       }
       return out.slice(0, length);
     },
