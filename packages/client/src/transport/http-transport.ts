@@ -219,6 +219,8 @@ export class HttpTransport implements Transport {
       headers: { accept: 'text/event-stream' },
     });
     if (!response.body) throw new InvalidResponseError('event stream without a body');
+    // Subscribed: the caller pulls now, so nothing committed before this point is missed.
+    yield { vaultId, seq: -1 };
     for await (const event of readServerSentEvents(response.body)) {
       if (event.event !== 'seq') continue;
       let json: unknown;

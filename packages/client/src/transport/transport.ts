@@ -33,6 +33,7 @@ import type {
 /** One `seq` notification of the live stream. */
 export interface LiveEvent {
   vaultId: string;
+  /** The vault's newest sequence; -1 on the first event, which only says "connected". */
   seq: number;
 }
 

@@ -1,0 +1,120 @@
+/**
+ * Records by name: JSON values in a vault. Writes are sealed on this device
+ * and queued (offline-first); reads decrypt the local view (a pending write
+ * first, else the replica), so plaintext exists only in memory.
+ */
+import { type RecordData, utf8 } from '@coffer/protocol';
+import type { SyncContext } from '../sync/context.ts';
+import type { SyncEngine } from '../sync/engine.ts';
+import { parseContent } from '../sync/push-conflict.ts';
+import { openRecordData, recordIdForName, sealRecordData } from './record-crypto.ts';
+
+/** A record as the application sees it. */
+export interface RecordEntry<T = unknown> {
+  name: string;
+  recordId: string;
+  type: string;
+  value: T;
+  createdAt: number;
+  updatedAt: number;
+  /** Written locally, not yet acknowledged by the server. */
+  pending: boolean;
+}
+
+/** Options of {@link RecordsApi.put}. */
+export interface PutOptions {
+  /** Application type label (default `application/json`). */
+  type?: string;
+}
+
+export class RecordsApi {
+  readonly #ctx: SyncContext;
+  readonly #engine: SyncEngine;
+
+  constructor(ctx: SyncContext, engine: SyncEngine) {
+    this.#ctx = ctx;
+    this.#engine = engine;
+  }
+
+  async #decode(vaultId: string, recordId: string, envelope: Uint8Array | null) {
+    if (envelope === null) return undefined;
+    const ring = await this.#ctx.keyring(vaultId);
+    return (await openRecordData(ring, recordId, envelope)).data;
+  }
+
+  /**
+   * Write a JSON value under `name` (creates or replaces).
+   *
+   * @example
+   * await client.records.put(vaultId, 'settings', { theme: 'dark' });
+   */
+  async put(vaultId: string, name: string, value: unknown, options: PutOptions = {}) {
+    const ring = await this.#ctx.keyring(vaultId);
+    const recordId = await recordIdForName(ring, name);
+    const now = this.#ctx.clock.now();
+    const view = await this.#engine.localView(vaultId, recordId);
+    const previous = view
+      ? await this.#decode(vaultId, recordId, view.envelope).catch(() => undefined)
+      : undefined;
+    const author = this.#ctx.author();
+    const data: RecordData = {
+      name,
+      type: options.type ?? 'application/json',
+      content: utf8(JSON.stringify(value)),
+      createdAt: previous?.createdAt ?? now,
+      // Never move backwards: a later edit must win newest-edit-wins on this device.
+      updatedAt: Math.max(now, (previous?.updatedAt ?? 0) + 1),
+      authorKid: author?.signer.kid ?? new Uint8Array(16),
+    };
+    const envelope = await sealRecordData(ring, recordId, data, author);
+    await this.#engine.write(vaultId, recordId, envelope, ring.current.epoch);
+    return recordId;
+  }
+
+  /** The value under `name`, or undefined (never written, or deleted). */
+  async get<T = unknown>(vaultId: string, name: string): Promise<RecordEntry<T> | undefined> {
+    const ring = await this.#ctx.keyring(vaultId);
+    const recordId = await recordIdForName(ring, name);
+    const view = await this.#engine.localView(vaultId, recordId);
+    if (!view) return undefined;
+    const data = await this.#decode(vaultId, recordId, view.envelope);
+    return data && toEntry<T>(recordId, data, view.pending);
+  }
+
+  /** Delete the record under `name` (a tombstone replicates the deletion). */
+  async delete(vaultId: string, name: string): Promise<void> {
+    const ring = await this.#ctx.keyring(vaultId);
+    const recordId = await recordIdForName(ring, name);
+    if (!(await this.#engine.localView(vaultId, recordId))) return;
+    await this.#engine.write(vaultId, recordId, null, ring.current.epoch);
+  }
+
+  /** Every live record of a vault, sorted by name. Unreadable rows are reported and skipped. */
+  async list<T = unknown>(vaultId: string): Promise<RecordEntry<T>[]> {
+    const out: RecordEntry<T>[] = [];
+    for (const [recordId, view] of await this.#engine.localViews(vaultId)) {
+      try {
+        const data = await this.#decode(vaultId, recordId, view.envelope);
+        if (data) out.push(toEntry<T>(recordId, data, view.pending));
+      } catch {
+        this.#ctx.report('envelope_rejected', 'a stored record does not open', {
+          vaultId,
+          recordId,
+        });
+      }
+    }
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+}
+
+function toEntry<T>(recordId: string, data: RecordData, pending: boolean): RecordEntry<T> {
+  return {
+    name: data.name,
+    recordId,
+    type: data.type,
+    value: parseContent(data) as T,
+    createdAt: data.createdAt,
+    updatedAt: data.updatedAt,
+    pending,
+  };
+}

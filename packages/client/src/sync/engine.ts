@@ -1,0 +1,197 @@
+/**
+ * The sync engine: local writes go to the outbox first; per vault, push and
+ * pull run one at a time (a promise chain), failed pushes are retried at their
+ * backoff time, and a live event stream triggers pulls, reconnecting with
+ * backoff when it drops.
+ */
+import type { StoredRecord } from '../store/types.ts';
+import { NetworkError } from '../transport/errors.ts';
+import { randomHexId } from '../util/env.ts';
+import { sleep } from '../util/sleep.ts';
+import { backoffDelay } from './backoff.ts';
+import type { SyncContext } from './context.ts';
+import { coalesceTarget } from './outbox.ts';
+import { pullVault } from './pull.ts';
+import { pushVault } from './push.ts';
+
+/** What this device currently believes about a record (pending write first). */
+export interface LocalView {
+  envelope: Uint8Array | null;
+  /** Server revision the view is based on (null: never on the server). */
+  revision: number | null;
+  pending: boolean;
+}
+
+export class SyncEngine {
+  readonly #ctx: SyncContext;
+  readonly #chains = new Map<string, Promise<void>>();
+  readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #live = new Map<string, AbortController>();
+  #closed = false;
+
+  constructor(ctx: SyncContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Queue a sealed write (or a deletion, `envelope = null`) and schedule a push. */
+  async write(
+    vaultId: string,
+    recordId: string,
+    envelope: Uint8Array | null,
+    epoch: number,
+  ): Promise<void> {
+    const { store, clock } = this.#ctx;
+    const queued = await store.listOutbox({ vaultId });
+    const target = coalesceTarget(queued, vaultId, recordId);
+    const sameRecord = queued.filter((e) => e.recordId === recordId);
+    if (target) {
+      const neverOnServer =
+        envelope === null &&
+        target.baseRevision === null &&
+        sameRecord.length === 1 &&
+        !(await store.getRecord(vaultId, recordId));
+      if (neverOnServer) await store.removeOutbox([target.mutationId]);
+      else await store.updateOutbox({ ...target, envelope, epoch });
+    } else {
+      const stored = await store.getRecord(vaultId, recordId);
+      await store.enqueue({
+        mutationId: randomHexId(),
+        vaultId,
+        recordId,
+        baseRevision: stored?.revision ?? null,
+        envelope,
+        epoch,
+        createdAt: clock.now(),
+        attempts: 0,
+        nextAttemptAt: 0,
+      });
+    }
+    await this.#ctx.refreshCounts();
+    void this.sync(vaultId).catch(() => {});
+  }
+
+  /** The newest local version of a record: the last queued write, else the replica's row. */
+  async localView(vaultId: string, recordId: string): Promise<LocalView | undefined> {
+    const queued = (await this.#ctx.store.listOutbox({ vaultId })).filter(
+      (e) => e.recordId === recordId,
+    );
+    const last = queued[queued.length - 1];
+    const stored = await this.#ctx.store.getRecord(vaultId, recordId);
+    if (last) return { envelope: last.envelope, revision: stored?.revision ?? null, pending: true };
+    if (stored) return { envelope: stored.envelope, revision: stored.revision, pending: false };
+    return undefined;
+  }
+
+  /** Every record id of a vault with its local view (replica ∪ outbox). */
+  async localViews(vaultId: string): Promise<Map<string, LocalView>> {
+    const views = new Map<string, LocalView>();
+    const rows: StoredRecord[] = await this.#ctx.store.listRecords(vaultId);
+    for (const r of rows) {
+      views.set(r.recordId, { envelope: r.envelope, revision: r.revision, pending: false });
+    }
+    for (const e of await this.#ctx.store.listOutbox({ vaultId })) {
+      const revision = views.get(e.recordId)?.revision ?? null;
+      views.set(e.recordId, { envelope: e.envelope, revision, pending: true });
+    }
+    return views;
+  }
+
+  /**
+   * Push then pull one vault, after any sync of it already running. Network
+   * failures only mark the state offline; other problems become error events.
+   */
+  sync(vaultId: string): Promise<void> {
+    const previous = this.#chains.get(vaultId) ?? Promise.resolve();
+    const run = previous.then(() => this.#runOnce(vaultId));
+    this.#chains.set(vaultId, run);
+    return run;
+  }
+
+  async #runOnce(vaultId: string): Promise<void> {
+    if (this.#closed) return;
+    const end = this.#ctx.state.beginActivity();
+    try {
+      await pushVault(this.#ctx, vaultId);
+      await pullVault(this.#ctx, vaultId);
+      const { retryAt } = await pushVault(this.#ctx, vaultId);
+      this.#scheduleRetry(vaultId, retryAt);
+    } catch (error) {
+      if (error instanceof NetworkError) this.#ctx.state.update({ connection: 'offline' });
+      else {
+        const code = (error as { code?: string }).code ?? 'sync_failed';
+        this.#ctx.report(code, error instanceof Error ? error.message : 'sync failed', { vaultId });
+      }
+      const queued = await this.#ctx.store.listOutbox({ vaultId });
+      const now = this.#ctx.clock.now();
+      const due = queued.map((e) => e.nextAttemptAt).filter((t) => t > now);
+      this.#scheduleRetry(vaultId, due.length ? Math.min(...due) : now + this.#ctx.backoff.baseMs);
+    } finally {
+      await this.#ctx.refreshCounts();
+      end();
+    }
+  }
+
+  #scheduleRetry(vaultId: string, at: number | undefined): void {
+    clearTimeout(this.#timers.get(vaultId));
+    this.#timers.delete(vaultId);
+    if (at === undefined || this.#closed) return;
+    const timer = setTimeout(
+      () => void this.sync(vaultId).catch(() => {}),
+      Math.max(0, at - this.#ctx.clock.now()),
+    );
+    (timer as { unref?: () => void }).unref?.();
+    this.#timers.set(vaultId, timer);
+  }
+
+  /** Follow the vault's live event stream, pulling on every new sequence. */
+  startLive(vaultId: string): void {
+    if (this.#live.has(vaultId) || this.#closed) return;
+    const controller = new AbortController();
+    this.#live.set(vaultId, controller);
+    void this.#liveLoop(vaultId, controller.signal);
+  }
+
+  stopLive(vaultId: string): void {
+    this.#live.get(vaultId)?.abort();
+    this.#live.delete(vaultId);
+  }
+
+  async #liveLoop(vaultId: string, signal: AbortSignal): Promise<void> {
+    let attempt = 0;
+    while (!signal.aborted) {
+      try {
+        for await (const event of this.#ctx.transport.events(vaultId, signal)) {
+          attempt = 0;
+          this.#ctx.state.update({ connection: 'online' });
+          if (event.seq < 0 || event.seq > (await this.#ctx.store.getCursor(vaultId))) {
+            void this.sync(vaultId).catch(() => {});
+          }
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        if (error instanceof NetworkError) this.#ctx.state.update({ connection: 'offline' });
+      }
+      attempt++;
+      await sleep(backoffDelay(attempt, this.#ctx.backoff, this.#ctx.random), signal);
+    }
+  }
+
+  /** Wait until every sync queued so far has finished. */
+  async idle(): Promise<void> {
+    for (;;) {
+      const chains = [...this.#chains.values()];
+      await Promise.allSettled(chains);
+      const now = [...this.#chains.values()];
+      if (now.length === chains.length && chains.every((c, i) => c === now[i])) return;
+    }
+  }
+
+  /** Stop live streams and retry timers. */
+  close(): void {
+    this.#closed = true;
+    for (const c of this.#live.values()) c.abort();
+    this.#live.clear();
+    for (const t of this.#timers.values()) clearTimeout(t);
+    this.#timers.clear();
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * A push came back as a conflict: the server holds another revision. Decide
+ * with the decrypted versions (newest edit wins, or the app's merge), keep the
+ * loser as a conflict copy, and never overwrite local data with something
+ * that does not open under this record.
+ */
+import { decodeArmor, type MutationResult, type RecordData, toHex, utf8 } from '@coffer/protocol';
+import { openRecordData, sealRecordData } from '../records/record-crypto.ts';
+import type { OutboxEntry } from '../store/types.ts';
+import { randomHexId } from '../util/env.ts';
+import type { VaultKeyring } from '../vault/keyring.ts';
+import { type ConflictVersion, resolveConflict } from './conflict.ts';
+import type { SyncContext } from './context.ts';
+import { checkIncomingRevision } from './distrust.ts';
+import { rebaseFollowers } from './outbox.ts';
+
+const decoder = new TextDecoder();
+
+/** The server's current version of a record, as a conflict reports it. */
+type RecordState = NonNullable<Extract<MutationResult, { status: 'conflict' }>['current']>;
+
+/** JSON content of a record, or the raw text if it is not JSON. */
+export function parseContent(data: RecordData): unknown {
+  const text = decoder.decode(data.content);
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+async function versionOf(
+  ring: VaultKeyring,
+  recordId: string,
+  envelope: Uint8Array | null,
+): Promise<{ version: ConflictVersion<unknown>; data: RecordData | undefined }> {
+  if (envelope === null) {
+    return {
+      version: { deleted: true, value: undefined, updatedAt: 0, tiebreak: '' },
+      data: undefined,
+    };
+  }
+  const { data } = await openRecordData(ring, recordId, envelope);
+  return {
+    version: {
+      deleted: false,
+      value: parseContent(data),
+      updatedAt: data.updatedAt,
+      tiebreak: toHex(data.authorKid),
+    },
+    data,
+  };
+}
+
+/** Replace `entry` by a write of `envelope` on top of revision `base`. */
+async function rewrite(
+  ctx: SyncContext,
+  entry: OutboxEntry,
+  envelope: Uint8Array | null,
+  epoch: number,
+  base: number | null,
+  followers: OutboxEntry[],
+) {
+  await ctx.store.removeOutbox([entry.mutationId]);
+  if (followers.length > 0) {
+    // Newer local writes of this record supersede this one; they go on top of `base`.
+    for (const f of followers) await ctx.store.updateOutbox({ ...f, baseRevision: base });
+    return;
+  }
+  await ctx.store.enqueue({
+    ...entry,
+    mutationId: randomHexId(),
+    envelope,
+    epoch,
+    baseRevision: base,
+    attempts: 0,
+    nextAttemptAt: 0,
+  });
+}
+
+async function keepCopy(
+  ctx: SyncContext,
+  entry: OutboxEntry,
+  envelope: Uint8Array | null,
+  revision: number | null,
+  reason: 'local_lost' | 'remote_lost',
+) {
+  await ctx.store.putConflict({
+    conflictId: randomHexId(),
+    vaultId: entry.vaultId,
+    recordId: entry.recordId,
+    envelope,
+    revision,
+    reason,
+    detectedAt: ctx.clock.now(),
+  });
+}
+
+/**
+ * Resolve one conflicting write.
+ *
+ * @example
+ * await handleConflict(ctx, entry, result.current, queued);
+ */
+export async function handleConflict(
+  ctx: SyncContext,
+  entry: OutboxEntry,
+  current: RecordState | null,
+  queued: ReadonlyArray<OutboxEntry>,
+): Promise<void> {
+  const where = { vaultId: entry.vaultId, recordId: entry.recordId };
+  const ring = await ctx.keyring(entry.vaultId);
+  const followers = rebaseFollowers(queued, entry, current?.revision ?? 0);
+  const base = current?.revision ?? null;
+  const remoteEnvelope = current?.envelope ? decodeArmor(current.envelope) : null;
+
+  let remote: Awaited<ReturnType<typeof versionOf>>;
+  try {
+    remote = await versionOf(ring, entry.recordId, remoteEnvelope);
+  } catch {
+    // The server's version is not ours to believe: report it and keep pushing ours.
+    ctx.report('envelope_rejected', 'the conflicting server version does not open', where);
+    await rewrite(ctx, entry, entry.envelope, entry.epoch, base, followers);
+    return;
+  }
+  if (current) {
+    const row = {
+      ...where,
+      revision: current.revision,
+      seq: current.seq,
+      envelope: remoteEnvelope,
+    };
+    const check = checkIncomingRevision(
+      await ctx.store.getRecord(entry.vaultId, entry.recordId),
+      row,
+    );
+    if (check.ok) await ctx.store.putRecords([row]);
+    else ctx.report(check.code, 'conflict names a revision below one already seen', where);
+  }
+  const local = await versionOf(ring, entry.recordId, entry.envelope);
+  const name = local.data?.name ?? remote.data?.name ?? '';
+  const resolution = await resolveConflict(
+    local.version,
+    remote.version,
+    { vaultId: entry.vaultId, name },
+    ctx.merge,
+  );
+  if (resolution.kind === 'keep-local') {
+    if (resolution.keepCopyOf) await keepCopy(ctx, entry, remoteEnvelope, base, 'remote_lost');
+    await rewrite(ctx, entry, entry.envelope, entry.epoch, base, followers);
+  } else if (resolution.kind === 'take-remote') {
+    if (resolution.keepCopyOf) await keepCopy(ctx, entry, entry.envelope, null, 'local_lost');
+    await ctx.store.removeOutbox([entry.mutationId]);
+    for (const f of followers) await ctx.store.updateOutbox({ ...f, baseRevision: base });
+  } else if ('delete' in resolution.result) {
+    await rewrite(ctx, entry, null, ring.current.epoch, base, followers);
+  } else {
+    const now = ctx.clock.now();
+    const template = local.data ?? remote.data;
+    const data: RecordData = {
+      name,
+      type: template?.type ?? 'application/json',
+      content: utf8(JSON.stringify(resolution.result.value)),
+      createdAt: template?.createdAt ?? now,
+      updatedAt: Math.max(now, local.version.updatedAt, remote.version.updatedAt),
+      authorKid: ctx.author()?.signer.kid ?? template?.authorKid ?? new Uint8Array(16),
+    };
+    const envelope = await sealRecordData(ring, entry.recordId, data, ctx.author());
+    await rewrite(ctx, entry, envelope, ring.current.epoch, base, followers);
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Push: send due outbox entries in batches; applied ones move into the
+ * replica, conflicts are resolved (push-conflict.ts), failures wait with
+ * exponential backoff and jitter. A retried batch reuses its mutation ids, so
+ * the server never applies a write twice.
+ */
+import { encodeArmor, type Mutation, type MutationResult } from '@coffer/protocol';
+import type { OutboxEntry } from '../store/types.ts';
+import { isTransient, NetworkError } from '../transport/errors.ts';
+import type { SyncContext } from './context.ts';
+import { checkIncomingRevision } from './distrust.ts';
+import { nextDueAt, rebaseFollowers, rescheduleAfterFailure, selectPushBatch } from './outbox.ts';
+import { handleConflict } from './push-conflict.ts';
+
+function toWire(entry: OutboxEntry): Mutation {
+  const base = {
+    mutationId: entry.mutationId,
+    recordId: entry.recordId,
+    baseRevision: entry.baseRevision,
+  };
+  return entry.envelope === null
+    ? { ...base, op: 'delete' }
+    : { ...base, op: 'put', epoch: entry.epoch, envelope: encodeArmor(entry.envelope) };
+}
+
+/** Outcome of {@link pushVault}: how many writes were acknowledged and when to try again. */
+export interface PushOutcome {
+  applied: number;
+  /** Earliest time a waiting entry becomes due, if any waits. */
+  retryAt: number | undefined;
+}
+
+async function onFailure(ctx: SyncContext, batch: ReadonlyArray<OutboxEntry>, error: unknown) {
+  const now = ctx.clock.now();
+  const retryAfter = (error as { retryAfterMs?: number }).retryAfterMs;
+  for (const entry of batch) {
+    await ctx.store.updateOutbox(
+      rescheduleAfterFailure(entry, now, ctx.backoff, ctx.random, retryAfter),
+    );
+  }
+  if (error instanceof NetworkError) ctx.state.update({ connection: 'offline' });
+  if (!isTransient(error)) {
+    // Not retryable by waiting (e.g. forbidden): say so, but keep the writes.
+    const code = (error as { code?: string }).code ?? 'push_failed';
+    ctx.report(code, error instanceof Error ? error.message : 'push failed');
+  }
+}
+
+async function onApplied(
+  ctx: SyncContext,
+  entry: OutboxEntry,
+  result: Extract<MutationResult, { status: 'applied' }>,
+  queued: ReadonlyArray<OutboxEntry>,
+) {
+  const row = {
+    vaultId: entry.vaultId,
+    recordId: entry.recordId,
+    revision: result.revision,
+    seq: result.seq,
+    envelope: entry.envelope,
+  };
+  const check = checkIncomingRevision(
+    await ctx.store.getRecord(entry.vaultId, entry.recordId),
+    row,
+  );
+  if (check.ok) await ctx.store.putRecords([row]);
+  else ctx.report(check.code, 'server acknowledged a revision below one already seen', entry);
+  await ctx.store.removeOutbox([entry.mutationId]);
+  for (const follower of rebaseFollowers(queued, entry, result.revision)) {
+    await ctx.store.updateOutbox(follower);
+  }
+}
+
+/**
+ * Push every due write of a vault.
+ *
+ * @example
+ * const { retryAt } = await pushVault(ctx, vaultId);
+ */
+export async function pushVault(ctx: SyncContext, vaultId: string): Promise<PushOutcome> {
+  let applied = 0;
+  for (;;) {
+    const queued = await ctx.store.listOutbox({ vaultId });
+    const now = ctx.clock.now();
+    const batch = selectPushBatch(queued, now, ctx.pushBatch);
+    if (batch.length === 0) return { applied, retryAt: nextDueAt(queued, now) };
+    let results: MutationResult[];
+    try {
+      results = (await ctx.transport.push(vaultId, { atomic: false, mutations: batch.map(toWire) }))
+        .results;
+    } catch (error) {
+      await onFailure(ctx, batch, error);
+      await ctx.refreshCounts();
+      return { applied, retryAt: nextDueAt(await ctx.store.listOutbox({ vaultId }), now) };
+    }
+    ctx.state.update({ connection: 'online' });
+    const byId = new Map(results.map((r) => [r.mutationId, r]));
+    for (const entry of batch) {
+      const result = byId.get(entry.mutationId);
+      // A batch holds one entry per record, so `queued` still lists each
+      // entry's followers correctly while earlier entries are handled.
+      if (result?.status === 'applied') {
+        await onApplied(ctx, entry, result, queued);
+        applied++;
+      } else if (result?.status === 'conflict') {
+        await handleConflict(ctx, entry, result.current, queued);
+      } else {
+        // Missing or aborted: nothing was written; try again later.
+        await ctx.store.updateOutbox(
+          rescheduleAfterFailure(entry, ctx.clock.now(), ctx.backoff, ctx.random),
+        );
+      }
+    }
+    await ctx.refreshCounts();
+  }
+}

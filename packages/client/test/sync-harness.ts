@@ -1,0 +1,69 @@
+// Shared setup for engine tests: one vault key, N clients on a FakeServer.
+import { generateVaultKey, toHex } from '@coffer/protocol';
+import { MemoryStore } from '../src/store/memory-store.ts';
+import type { MergeFunction } from '../src/sync/conflict.ts';
+import { createSyncCore, type SyncCore } from '../src/sync/core.ts';
+import type { Transport } from '../src/transport/transport.ts';
+import { buildKeyring, type VaultKeyring } from '../src/vault/keyring.ts';
+import { FakeServer, type FakeTransport } from './fake-server.ts';
+
+export interface TestClient extends SyncCore {
+  transport: FakeTransport;
+  store: MemoryStore;
+  errors: Array<{ code: string }>;
+}
+
+export class ManualClock {
+  t = 1_000_000;
+  now = (): number => this.t;
+  advance(ms: number): void {
+    this.t += ms;
+  }
+}
+
+export async function setup(n: number, merge?: MergeFunction<unknown>) {
+  const server = new FakeServer();
+  const vaultId = toHex(crypto.getRandomValues(new Uint8Array(16)));
+  const ring: VaultKeyring = await buildKeyring(vaultId, [await generateVaultKey(1)]);
+  const clock = new ManualClock();
+  const clients: TestClient[] = [];
+  for (let i = 0; i < n; i++) {
+    const transport = server.connect();
+    const store = new MemoryStore();
+    const errors: Array<{ code: string }> = [];
+    const core = createSyncCore({
+      store,
+      transport: transport as unknown as Transport,
+      keyring: async () => ring,
+      clock,
+      random: () => 0.5,
+      backoff: { baseMs: 10, maxMs: 100 },
+      pullPage: 3,
+      pushBatch: 2,
+      onError: (e) => errors.push(e),
+      ...(merge ? { merge } : {}),
+    });
+    clients.push({ ...core, transport, store, errors });
+  }
+  return { server, vaultId, ring, clock, clients };
+}
+
+/** Resolve once the state satisfies `predicate` (event-driven, no polling). */
+export function waitForState(
+  client: SyncCore,
+  predicate: () => boolean | Promise<boolean>,
+): Promise<void> {
+  return new Promise((resolve) => {
+    let done = false;
+    const check = async () => {
+      if (done) return;
+      if (await predicate()) {
+        done = true;
+        unsubscribe();
+        resolve();
+      }
+    };
+    const unsubscribe = client.state.subscribe(() => void check());
+    void check();
+  });
+}
