@@ -13,7 +13,7 @@ import { buildApp } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
 import { LiveStreamRegistry } from './http/live-registry.ts';
 import { Metrics } from './http/metrics.ts';
-import { RateLimiter } from './http/rate-limit.ts';
+import { RateLimiter, type RateLimitRule } from './http/rate-limit.ts';
 import { type ServerLimits, WIRE_LIMITS } from './protocol.ts';
 import { PUSH_BODY_BYTES } from './routes/records.ts';
 import { loadServerSecret } from './server-secret.ts';
@@ -39,7 +39,14 @@ export interface StartOverrides {
   challengeTtlMs?: number;
   heartbeatMs?: number;
   limits?: Partial<ServerLimits>;
+  rateLimits?: { perUser?: RateLimitRule; perAddress?: RateLimitRule };
 }
+
+/** Authentication attempts: 10 per address+username then one every 6 s; 120 per address then 2/s. */
+export const AUTH_RATE_LIMITS = {
+  perUser: { capacity: 10, refillPerSecond: 1 / 6 },
+  perAddress: { capacity: 120, refillPerSecond: 2 },
+} as const;
 
 /** The web app next to the bundle (apps/server/dist → apps/web/dist), if built. */
 function defaultWebRoot(): string | undefined {
@@ -109,8 +116,8 @@ export async function startServer(
     heartbeatMs: overrides.heartbeatMs ?? 15_000,
     metrics: new Metrics(),
     rateLimits: {
-      perUser: new RateLimiter({ capacity: 10, refillPerSecond: 1 / 6 }),
-      perAddress: new RateLimiter({ capacity: 120, refillPerSecond: 2 }),
+      perUser: new RateLimiter(overrides.rateLimits?.perUser ?? AUTH_RATE_LIMITS.perUser),
+      perAddress: new RateLimiter(overrides.rateLimits?.perAddress ?? AUTH_RATE_LIMITS.perAddress),
     },
     liveStreams: new LiveStreamRegistry(),
   };

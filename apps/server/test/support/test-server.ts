@@ -53,6 +53,11 @@ export async function startTestServer(
   const server = await startServer(config, createLogger(config.logLevel, sink), {
     now: () => clock.now,
     heartbeatMs: 200,
+    // Suites make many logins from one address; the rate-limit test sets real limits.
+    rateLimits: {
+      perUser: { capacity: 10_000, refillPerSecond: 1_000 },
+      perAddress: { capacity: 100_000, refillPerSecond: 10_000 },
+    },
     ...options.overrides,
   });
   const ca = config.insecureHttp ? undefined : readFileSync(tlsPaths(dataDir).cert, 'utf8');

@@ -1,0 +1,215 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PullResponse, PushResponse } from '../../src/protocol.ts';
+import {
+  createUser,
+  createVault,
+  keyGrant,
+  newHexId,
+  recordEnvelope,
+  type TestUser,
+} from '../support/accounts.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+
+let t: TestServer;
+let alice: TestUser;
+beforeAll(async () => {
+  t = await startTestServer();
+  alice = await createUser(t.api(), 'alice');
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+async function put(
+  vaultId: string,
+  recordId: string,
+  baseRevision: number | null,
+  mutationId = newHexId(),
+  epoch = 1,
+) {
+  return {
+    op: 'put',
+    mutationId,
+    recordId,
+    baseRevision,
+    epoch,
+    envelope: await recordEnvelope(vaultId, recordId, epoch),
+  };
+}
+
+describe('push and pull', () => {
+  it('applies, detects conflicts with the current state, and replays a retried mutationId', async () => {
+    const vaultId = await createVault(alice);
+    const recordId = newHexId();
+    const first = await put(vaultId, recordId, null);
+    const res = await alice.api.post(`/v1/vaults/${vaultId}/push`, { mutations: [first] });
+    expect(PushResponse.parse(res.body).results).toEqual([
+      { mutationId: first.mutationId, status: 'applied', revision: 1, seq: 1 },
+    ]);
+
+    const retry = await alice.api.post(`/v1/vaults/${vaultId}/push`, { mutations: [first] });
+    expect(retry.body.results).toEqual(res.body.results);
+
+    const stale = await put(vaultId, recordId, null);
+    const conflict = await alice.api.post(`/v1/vaults/${vaultId}/push`, { mutations: [stale] });
+    expect(conflict.body.results[0]).toEqual({
+      mutationId: stale.mutationId,
+      status: 'conflict',
+      current: { revision: 1, seq: 1, epoch: 1, envelope: first.envelope, deleted: false },
+    });
+    const missing = await put(vaultId, newHexId(), 4);
+    const none = await alice.api.post(`/v1/vaults/${vaultId}/push`, { mutations: [missing] });
+    expect(none.body.results[0]).toEqual({
+      mutationId: missing.mutationId,
+      status: 'conflict',
+      current: null,
+    });
+
+    const del = { op: 'delete', mutationId: newHexId(), recordId, baseRevision: 1 };
+    const deleted = await alice.api.post(`/v1/vaults/${vaultId}/push`, { mutations: [del] });
+    expect(deleted.body.results[0]).toMatchObject({ status: 'applied', revision: 2, seq: 2 });
+
+    const pull = await alice.api.get(`/v1/vaults/${vaultId}/changes?cursor=0`);
+    const page = PullResponse.parse(pull.body);
+    expect(page.changes).toEqual([
+      {
+        seq: 2,
+        recordId,
+        revision: 2,
+        epoch: 1,
+        envelope: null,
+        deleted: true,
+        authorId: alice.accountId,
+      },
+    ]);
+    expect(page).toMatchObject({ nextCursor: 2, hasMore: false });
+  });
+
+  it('atomic batches apply all or nothing', async () => {
+    const vaultId = await createVault(alice);
+    const taken = newHexId();
+    await alice.api.post(`/v1/vaults/${vaultId}/push`, {
+      mutations: [await put(vaultId, taken, null)],
+    });
+    const fresh = await put(vaultId, newHexId(), null);
+    const clash = await put(vaultId, taken, null);
+    const res = await alice.api.post(`/v1/vaults/${vaultId}/push`, {
+      atomic: true,
+      mutations: [fresh, clash],
+    });
+    expect(res.body.applied).toBe(false);
+    expect(res.body.results.map((r: { status: string }) => r.status)).toEqual([
+      'aborted',
+      'conflict',
+    ]);
+    const pull = await alice.api.get(`/v1/vaults/${vaultId}/changes`);
+    expect(pull.body.changes).toHaveLength(1);
+  });
+
+  it('paginates in sequence order and answers resync_required below the purge horizon', async () => {
+    const vaultId = await createVault(alice);
+    const mutations = await Promise.all(
+      Array.from({ length: 25 }, () => put(vaultId, newHexId(), null)),
+    );
+    await alice.api.post(`/v1/vaults/${vaultId}/push`, { mutations });
+    const seqs: number[] = [];
+    let cursor = 0;
+    for (;;) {
+      const page = await alice.api.get(`/v1/vaults/${vaultId}/changes?cursor=${cursor}&limit=10`);
+      seqs.push(...page.body.changes.map((c: { seq: number }) => c.seq));
+      cursor = page.body.nextCursor;
+      if (!page.body.hasMore) break;
+    }
+    expect(seqs).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+
+    const ahead = await alice.api.get(`/v1/vaults/${vaultId}/changes?cursor=999`);
+    expect(ahead.status).toBe(410);
+    expect(ahead.body.code).toBe('resync_required');
+
+    const first = mutations[0]!;
+    await alice.api.post(`/v1/vaults/${vaultId}/push`, {
+      mutations: [
+        { op: 'delete', mutationId: newHexId(), recordId: first.recordId, baseRevision: 1 },
+      ],
+    });
+    await t.server.store.purgeTombstones(vaultId, 27);
+    const old = await alice.api.get(`/v1/vaults/${vaultId}/changes?cursor=3`);
+    expect(old.status).toBe(410);
+    expect(old.body.code).toBe('resync_required');
+    expect((await alice.api.get(`/v1/vaults/${vaultId}/changes?cursor=0`)).status).toBe(200);
+  });
+
+  it('rejects malformed pushes and changes nothing', async () => {
+    const vaultId = await createVault(alice);
+    const recordId = newHexId();
+    const good = await put(vaultId, recordId, null);
+    const otherType = { ...good, envelope: await keyGrant(vaultId, 1) };
+    const wrongEpoch = { ...good, envelope: await recordEnvelope(vaultId, recordId, 2) };
+    const futureEpoch = await put(vaultId, recordId, null, newHexId(), 2);
+    const cases: Array<[string, unknown, number]> = [
+      ['no mutations', { mutations: [] }, 400],
+      ['unknown field', { mutations: [good], force: true }, 400],
+      ['unknown mutation field', { mutations: [{ ...good, author: 'x' }] }, 400],
+      ['bad op', { mutations: [{ ...good, op: 'upsert' }] }, 400],
+      ['string revision', { mutations: [{ ...good, baseRevision: '1' }] }, 400],
+      ['uppercase id', { mutations: [{ ...good, recordId: recordId.toUpperCase() }] }, 400],
+      ['key-grant as record', { mutations: [otherType] }, 400],
+      ['epoch mismatch', { mutations: [wrongEpoch] }, 400],
+      ['epoch not yet existing', { mutations: [futureEpoch] }, 400],
+      ['repeated mutationId', { mutations: [good, { ...good, recordId: newHexId() }] }, 400],
+      ['too many', { mutations: Array.from({ length: 501 }, () => good) }, 400],
+      [
+        'oversize envelope',
+        { mutations: [{ ...good, envelope: `cfr1.${'A'.repeat(400_000)}` }] },
+        400,
+      ],
+      [
+        'oversize body',
+        {
+          mutations: Array.from({ length: 30 }, () => ({
+            ...good,
+            envelope: `cfr1.${'A'.repeat(340_000)}`,
+          })),
+        },
+        413,
+      ],
+    ];
+    for (const [what, body, status] of cases) {
+      const res = await alice.api.post(`/v1/vaults/${vaultId}/push`, body);
+      expect(res.status, what).toBe(status);
+    }
+    const malformed = await alice.api.call('POST', `/v1/vaults/${vaultId}/push`, {
+      raw: '{"mutations": [',
+    });
+    expect(malformed.status).toBe(400);
+    expect((await alice.api.get(`/v1/vaults/${vaultId}/changes`)).body.changes).toEqual([]);
+    expect((await alice.api.get(`/v1/vaults/${vaultId}/changes?cursor=-1`)).status).toBe(400);
+    expect((await alice.api.get(`/v1/vaults/${vaultId}/changes?limit=5000`)).status).toBe(400);
+    expect((await alice.api.get(`/v1/vaults/${vaultId}/changes?since=0`)).status).toBe(400);
+  });
+
+  it('many clients pushing the same record: exactly one wins per baseRevision, no gaps', async () => {
+    const vaultId = await createVault(alice);
+    const recordId = newHexId();
+    await alice.api.post(`/v1/vaults/${vaultId}/push`, {
+      mutations: [await put(vaultId, recordId, null)],
+    });
+    for (const base of [1, 2, 3]) {
+      const bodies = await Promise.all(
+        Array.from({ length: 12 }, async () => ({
+          mutations: [await put(vaultId, recordId, base)],
+        })),
+      );
+      const answers = await Promise.all(
+        bodies.map((b) => alice.api.post(`/v1/vaults/${vaultId}/push`, b)),
+      );
+      const statuses = answers.map((a) => a.body.results[0].status);
+      expect(statuses.filter((s) => s === 'applied')).toHaveLength(1);
+      expect(statuses.filter((s) => s === 'conflict')).toHaveLength(11);
+    }
+    // A second record interleaved keeps the sequence gapless.
+    const pull = await alice.api.get(`/v1/vaults/${vaultId}/changes`);
+    expect(pull.body.changes).toEqual([expect.objectContaining({ seq: 4, revision: 4 })]);
+    expect((await alice.api.get(`/v1/vaults/${vaultId}`)).body.headSeq).toBe(4);
+  });
+});
