@@ -52,23 +52,22 @@ async function versionOf(
   };
 }
 
-/** Replace `entry` by a write of `envelope` on top of revision `base`. */
+/**
+ * Replace the record's queued writes (`chain`) by one write of `envelope` on
+ * top of revision `base`. Later writes of the chain were never sent (each
+ * waits for the one before it), so dropping them cannot lose an applied write.
+ */
 async function rewrite(
   ctx: SyncContext,
-  entry: OutboxEntry,
+  chain: ReadonlyArray<OutboxEntry>,
   envelope: Uint8Array | null,
   epoch: number,
   base: number | null,
-  followers: OutboxEntry[],
 ) {
-  await ctx.store.removeOutbox([entry.mutationId]);
-  if (followers.length > 0) {
-    // Newer local writes of this record supersede this one; they go on top of `base`.
-    for (const f of followers) await ctx.store.updateOutbox({ ...f, baseRevision: base });
-    return;
-  }
+  const first = chain[0]!;
+  await ctx.store.removeOutbox(chain.map((e) => e.mutationId));
   await ctx.store.enqueue({
-    ...entry,
+    ...first,
     mutationId: randomHexId(),
     envelope,
     epoch,
@@ -110,7 +109,10 @@ export async function handleConflict(
 ): Promise<void> {
   const where = { vaultId: entry.vaultId, recordId: entry.recordId };
   const ring = await ctx.keyring(entry.vaultId);
-  const followers = rebaseFollowers(queued, entry, current?.revision ?? 0);
+  // The conflict is between the server and this device's NEWEST version of
+  // the record: later queued writes supersede the one that conflicted.
+  const chain = [entry, ...rebaseFollowers(queued, entry, 0)];
+  const newest = chain[chain.length - 1]!;
   const base = current?.revision ?? null;
   const remoteEnvelope = current?.envelope ? decodeArmor(current.envelope) : null;
 
@@ -120,7 +122,7 @@ export async function handleConflict(
   } catch {
     // The server's version is not ours to believe: report it and keep pushing ours.
     ctx.report('envelope_rejected', 'the conflicting server version does not open', where);
-    await rewrite(ctx, entry, entry.envelope, entry.epoch, base, followers);
+    await rewrite(ctx, chain, newest.envelope, newest.epoch, base);
     return;
   }
   if (current) {
@@ -137,7 +139,7 @@ export async function handleConflict(
     if (check.ok) await ctx.store.putRecords([row]);
     else ctx.report(check.code, 'conflict names a revision below one already seen', where);
   }
-  const local = await versionOf(ring, entry.recordId, entry.envelope);
+  const local = await versionOf(ring, entry.recordId, newest.envelope);
   const name = local.data?.name ?? remote.data?.name ?? '';
   const resolution = await resolveConflict(
     local.version,
@@ -147,13 +149,12 @@ export async function handleConflict(
   );
   if (resolution.kind === 'keep-local') {
     if (resolution.keepCopyOf) await keepCopy(ctx, entry, remoteEnvelope, base, 'remote_lost');
-    await rewrite(ctx, entry, entry.envelope, entry.epoch, base, followers);
+    await rewrite(ctx, chain, newest.envelope, newest.epoch, base);
   } else if (resolution.kind === 'take-remote') {
-    if (resolution.keepCopyOf) await keepCopy(ctx, entry, entry.envelope, null, 'local_lost');
-    await ctx.store.removeOutbox([entry.mutationId]);
-    for (const f of followers) await ctx.store.updateOutbox({ ...f, baseRevision: base });
+    if (resolution.keepCopyOf) await keepCopy(ctx, entry, newest.envelope, null, 'local_lost');
+    await ctx.store.removeOutbox(chain.map((e) => e.mutationId));
   } else if ('delete' in resolution.result) {
-    await rewrite(ctx, entry, null, ring.current.epoch, base, followers);
+    await rewrite(ctx, chain, null, ring.current.epoch, base);
   } else {
     const now = ctx.clock.now();
     const template = local.data ?? remote.data;
@@ -166,6 +167,6 @@ export async function handleConflict(
       authorKid: ctx.author()?.signer.kid ?? template?.authorKid ?? new Uint8Array(16),
     };
     const envelope = await sealRecordData(ring, entry.recordId, data, ctx.author());
-    await rewrite(ctx, entry, envelope, ring.current.epoch, base, followers);
+    await rewrite(ctx, chain, envelope, ring.current.epoch, base);
   }
 }

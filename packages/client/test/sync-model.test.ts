@@ -1,0 +1,84 @@
+// Model test: random operations on three clients with random disconnects;
+// after everyone reconnects and syncs, all replicas are equal, nothing is
+// left unpushed, and the last write of every name survives.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { setup } from './sync-harness.ts';
+
+type Op =
+  | { kind: 'put'; client: number; name: string; value: number }
+  | { kind: 'delete'; client: number; name: string }
+  | { kind: 'online'; client: number; online: boolean }
+  | { kind: 'sync'; client: number };
+
+const client = fc.integer({ min: 0, max: 2 });
+const name = fc.constantFrom('a', 'b', 'c');
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('put' as const), client, name, value: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), client, name }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('online' as const), client, online: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('sync' as const), client }) },
+);
+
+describe('sync model (fast-check)', () => {
+  it('three clients with random disconnects converge with nothing lost', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (ops) => {
+        const { vaultId, clients, clock } = await setup(3);
+        let unique = 0;
+        // Last operation on each name, in real (clock) order.
+        const last = new Map<string, { kind: 'put'; value: string } | { kind: 'delete' }>();
+        const written = new Set<string>();
+        for (const o of ops) {
+          clock.advance(1_000);
+          const c = clients[o.client]!;
+          if (o.kind === 'put') {
+            const value = `${o.value}-${unique++}`;
+            await c.records.put(vaultId, o.name, value);
+            last.set(o.name, { kind: 'put', value });
+            written.add(value);
+          } else if (o.kind === 'delete') {
+            if (await c.records.get(vaultId, o.name)) last.set(o.name, { kind: 'delete' });
+            await c.records.delete(vaultId, o.name);
+          } else if (o.kind === 'online') {
+            c.transport.online = o.online;
+          } else {
+            await c.engine.sync(vaultId);
+          }
+        }
+        for (const c of clients) {
+          c.transport.online = true;
+          await c.engine.idle();
+        }
+        clock.advance(1_000_000);
+        for (let round = 0; round < 3; round++) {
+          for (const c of clients) await c.engine.sync(vaultId);
+        }
+        const views = await Promise.all(
+          clients.map(async (c) =>
+            Object.fromEntries((await c.records.list<string>(vaultId)).map((r) => [r.name, r.value])),
+          ),
+        );
+        expect(views[1]).toEqual(views[0]);
+        expect(views[2]).toEqual(views[0]);
+        for (const c of clients) {
+          expect(await c.store.countOutbox()).toBe(0);
+          expect(c.errors).toEqual([]);
+        }
+        const final = views[0]!;
+        for (const [n, v] of Object.entries(final)) {
+          expect(written.has(v as string), `value of ${n} was written by someone`).toBe(true);
+        }
+        for (const [n, l] of last) {
+          if (l.kind === 'put') expect(final[n]).toBe(l.value);
+        }
+        // Every value that is gone from the final state was either superseded
+        // or kept as a conflict copy; copies hold only written values.
+        const copies = (await Promise.all(clients.map((c) => c.conflicts.list<string>(vaultId)))).flat();
+        for (const copy of copies) if (!copy.deleted) expect(written.has(copy.value!)).toBe(true);
+        for (const c of clients) c.engine.close();
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
