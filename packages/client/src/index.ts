@@ -2,8 +2,34 @@
  * @coffer/client: the offline-first, end-to-end encrypted sync engine that the
  * web app, the CLI and other teams' apps embed. Node-only pieces live in
  * separate entries: `@coffer/client/sqlite` and `@coffer/client/node`; the
- * browser store is `@coffer/client/indexeddb`.
+ * browser store is `@coffer/client/indexeddb`; the KDF worker is
+ * `@coffer/client/kdf-worker`.
  */
 
+export { type AccountSession, AccountsApi } from './account/accounts-api.ts';
+export {
+  type DeriveKeys,
+  deriveKeysInline,
+  deriveKeysInWorker,
+  type KdfInput,
+} from './account/kdf.ts';
+export { type ClientOptions, type CofferClient, createClient } from './client.ts';
+export { type ConflictEntry, ConflictsApi } from './records/conflicts-api.ts';
+export { type PutOptions, type RecordEntry, RecordsApi } from './records/records-api.ts';
+export {
+  type SyncErrorEvent,
+  type SyncSnapshot,
+  SyncStateStore,
+  type TransferProgress,
+} from './state/state-store.ts';
 export { MemoryStore } from './store/memory-store.ts';
 export type * from './store/types.ts';
+export { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './sync/backoff.ts';
+export type { ConflictVersion, MergeFunction, MergeResult } from './sync/conflict.ts';
+export { createSyncCore, type SyncCore, type SyncCoreOptions } from './sync/core.ts';
+export * from './transport/errors.ts';
+export { HttpTransport, type HttpTransportOptions } from './transport/http-transport.ts';
+export type { LiveEvent, Transport } from './transport/transport.ts';
+export { checkServerUrl } from './transport/url.ts';
+export { buildKeyring, type VaultKeyring } from './vault/keyring.ts';
+export { type UserKeys, VaultsApi } from './vault/vaults-api.ts';

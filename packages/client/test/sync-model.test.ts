@@ -14,9 +14,15 @@ type Op =
 const client = fc.integer({ min: 0, max: 2 });
 const name = fc.constantFrom('a', 'b', 'c');
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('put' as const), client, name, value: fc.nat() }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('put' as const), client, name, value: fc.nat() }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), client, name }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('online' as const), client, online: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('online' as const), client, online: fc.boolean() }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('sync' as const), client }) },
 );
 
@@ -56,7 +62,9 @@ describe('sync model (fast-check)', () => {
         }
         const views = await Promise.all(
           clients.map(async (c) =>
-            Object.fromEntries((await c.records.list<string>(vaultId)).map((r) => [r.name, r.value])),
+            Object.fromEntries(
+              (await c.records.list<string>(vaultId)).map((r) => [r.name, r.value]),
+            ),
           ),
         );
         expect(views[1]).toEqual(views[0]);
@@ -74,7 +82,9 @@ describe('sync model (fast-check)', () => {
         }
         // Every value that is gone from the final state was either superseded
         // or kept as a conflict copy; copies hold only written values.
-        const copies = (await Promise.all(clients.map((c) => c.conflicts.list<string>(vaultId)))).flat();
+        const copies = (
+          await Promise.all(clients.map((c) => c.conflicts.list<string>(vaultId)))
+        ).flat();
         for (const copy of copies) if (!copy.deleted) expect(written.has(copy.value!)).toBe(true);
         for (const c of clients) c.engine.close();
       }),

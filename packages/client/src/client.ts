@@ -1,0 +1,114 @@
+/**
+ * `createClient`: the SDK's entry point. Holds the transport, the local
+ * store, accounts, vaults, records and the sync engine of one device.
+ */
+
+import { type MetaResponse, PROTOCOL_VERSION } from '@coffer/protocol';
+import { type AccountSession, AccountsApi } from './account/accounts-api.ts';
+import { type DeriveKeys, deriveKeysInline } from './account/kdf.ts';
+import type { LocalStore } from './store/types.ts';
+import type { MergeFunction } from './sync/conflict.ts';
+import { createSyncCore, type SyncCore } from './sync/core.ts';
+import { CofferClientError, VersionNotSupportedError } from './transport/errors.ts';
+import { HttpTransport } from './transport/http-transport.ts';
+import { VaultsApi } from './vault/vaults-api.ts';
+
+/** Options of {@link createClient}. */
+export interface ClientOptions {
+  serverUrl: string;
+  store: LocalStore;
+  clientName: string;
+  clientVersion: string;
+  fetch?: typeof fetch;
+  /** Node only: use `createClient` from `@coffer/client/node`, which turns this into a pinned fetch. */
+  tls?: { caPem?: string; pinSha256?: string };
+  /** Key derivation (default inline; browsers pass a worker-backed one). */
+  deriveKeys?: DeriveKeys;
+  merge?: MergeFunction<unknown>;
+}
+
+/** One device's client. */
+export interface CofferClient extends Pick<SyncCore, 'records' | 'conflicts' | 'state'> {
+  accounts: AccountsApi;
+  vaults: VaultsApi;
+  /** Check the server speaks our protocol; throws {@link VersionNotSupportedError}. */
+  handshake(): Promise<MetaResponse>;
+  /** Sync a vault now (push then pull). */
+  sync(vaultId: string): Promise<void>;
+  /** Follow a vault's live stream. */
+  live(vaultId: string): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Create a client.
+ *
+ * @example
+ * const client = createClient({ serverUrl, store: new MemoryStore(), clientName: 'notes', clientVersion: '1.0.0' });
+ * await client.handshake();
+ * await client.accounts.login('alice', passphrase);
+ */
+export function createClient(options: ClientOptions): CofferClient {
+  if (options.tls && !options.fetch) {
+    throw new CofferClientError(
+      'tls_config',
+      "TLS pinning needs createClient from '@coffer/client/node'",
+    );
+  }
+  const transport = new HttpTransport({
+    serverUrl: options.serverUrl,
+    clientName: options.clientName,
+    clientVersion: options.clientVersion,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  let session: AccountSession | undefined;
+  const requireSession = () => {
+    if (!session) throw new CofferClientError('not_logged_in', 'log in first');
+    return session;
+  };
+  let vaults: VaultsApi;
+  const core = createSyncCore({
+    store: options.store,
+    transport,
+    keyring: (vaultId, o) => vaults.keyring(vaultId, o),
+    author: () =>
+      session
+        ? { signer: { kid: session.signingKid, seed: session.bundle.ed25519.seed } }
+        : undefined,
+    ...(options.merge ? { merge: options.merge } : {}),
+  });
+  vaults = new VaultsApi(
+    transport,
+    options.store,
+    core.ctx.clock,
+    requireSession,
+    (code, message, vaultId) => core.ctx.report(code, message, { vaultId }),
+  );
+  const accounts = new AccountsApi(transport, options.deriveKeys ?? deriveKeysInline, (s) => {
+    session = s;
+  });
+  return {
+    accounts,
+    vaults,
+    records: core.records,
+    conflicts: core.conflicts,
+    state: core.state,
+    async handshake() {
+      const meta = await transport.getMeta();
+      if (!meta.protocol.accepted.includes(PROTOCOL_VERSION)) {
+        throw new VersionNotSupportedError(
+          PROTOCOL_VERSION,
+          { min: meta.protocol.min, max: meta.protocol.current },
+          options.clientName,
+        );
+      }
+      return meta;
+    },
+    sync: (vaultId) => core.engine.sync(vaultId),
+    live: (vaultId) => core.engine.startLive(vaultId),
+    async close() {
+      core.engine.close();
+      await core.engine.idle();
+    },
+  };
+}

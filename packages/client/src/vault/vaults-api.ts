@@ -1,0 +1,237 @@
+/**
+ * Vaults: create, list, share with pinned keys, roles, removal with key
+ * rotation; and the keyring of each vault, opened from key grants that must
+ * be signed by a member whose key this device trusts.
+ */
+import {
+  decodeArmor,
+  encodeArmor,
+  fingerprint,
+  fromHex,
+  generateVaultKey,
+  kidForPublicKey,
+  openKeyGrant,
+  sealKeyGrant,
+  type VaultKey,
+  type VaultSummary,
+} from '@coffer/protocol';
+import type { AccountSession } from '../account/accounts-api.ts';
+import type { LocalStore } from '../store/types.ts';
+import { CofferClientError } from '../transport/errors.ts';
+import type { Transport } from '../transport/transport.ts';
+import { fromBase64Url } from '../util/base64url.ts';
+import type { Clock } from '../util/env.ts';
+import { buildKeyring, type VaultKeyring } from './keyring.ts';
+
+/** A user's public keys as checked against this device's pins. */
+export interface UserKeys {
+  accountId: string;
+  username: string;
+  fingerprint: string;
+  x25519PublicKey: Uint8Array;
+  ed25519PublicKey: Uint8Array;
+}
+
+export class VaultsApi {
+  readonly #transport: Transport;
+  readonly #store: LocalStore;
+  readonly #clock: Clock;
+  readonly #session: () => AccountSession;
+  readonly #rings = new Map<string, Promise<VaultKeyring>>();
+  /** Reports grants that are not signed by a trusted member. */
+  readonly #report: (code: string, message: string, vaultId: string) => void;
+
+  constructor(
+    transport: Transport,
+    store: LocalStore,
+    clock: Clock,
+    session: () => AccountSession,
+    report: (code: string, message: string, vaultId: string) => void,
+  ) {
+    this.#transport = transport;
+    this.#store = store;
+    this.#clock = clock;
+    this.#session = session;
+    this.#report = report;
+  }
+
+  /**
+   * A user's keys from the key directory, pinned on first use. A key that
+   * differs from the pin is a `user_key_changed` error unless `acceptChangedKey`.
+   */
+  async userKeys(
+    username: string,
+    options: { acceptChangedKey?: boolean } = {},
+  ): Promise<UserKeys> {
+    const dir = await this.#transport.getPublicKeys(username);
+    const keys = {
+      accountId: dir.accountId,
+      username,
+      x25519PublicKey: fromBase64Url(dir.encryptionPublicKey),
+      ed25519PublicKey: fromBase64Url(dir.signingPublicKey),
+    };
+    const fp = await fingerprint(keys);
+    const pin = await this.#store.getPinnedUser(username);
+    if (pin && pin.fingerprint !== fp && !options.acceptChangedKey) {
+      throw new CofferClientError(
+        'user_key_changed',
+        `the keys of ${username} changed since they were pinned: compare fingerprints out of band`,
+      );
+    }
+    if (!pin || pin.fingerprint !== fp) {
+      await this.#store.putPinnedUser({
+        username,
+        fingerprint: fp,
+        x25519PublicKey: keys.x25519PublicKey,
+        ed25519PublicKey: keys.ed25519PublicKey,
+        pinnedAt: this.#clock.now(),
+      });
+    }
+    return { ...keys, fingerprint: fp };
+  }
+
+  async #granter() {
+    const s = this.#session();
+    return { kid: s.signingKid, ed25519Seed: s.bundle.ed25519.seed };
+  }
+
+  /** Create a vault; this account is its owner and holds the epoch-1 key. */
+  async create(): Promise<VaultSummary> {
+    const s = this.#session();
+    const vault = await this.#transport.createVault();
+    const key = await generateVaultKey(1);
+    const grant = await sealKeyGrant({
+      vaultId: fromHex(vault.vaultId),
+      vaultKey: key,
+      recipients: [{ kid: s.encryptionKid, x25519PublicKey: s.bundle.x25519.publicKey }],
+      granter: await this.#granter(),
+    });
+    await this.#transport.putGrants(vault.vaultId, {
+      grants: [{ accountId: s.accountId, epoch: 1, grant: encodeArmor(grant) }],
+    });
+    this.#rings.set(vault.vaultId, buildKeyring(vault.vaultId, [key]));
+    return vault;
+  }
+
+  /** Vaults this account is a member of. */
+  async list(): Promise<VaultSummary[]> {
+    return (await this.#transport.listVaults()).vaults;
+  }
+
+  /** The vault's keyring (cached in memory; `refresh` after a rotation). */
+  keyring(vaultId: string, options: { refresh?: boolean } = {}): Promise<VaultKeyring> {
+    let ring = this.#rings.get(vaultId);
+    if (!ring || options.refresh) {
+      ring = this.#loadKeyring(vaultId);
+      this.#rings.set(vaultId, ring);
+      ring.catch(() => this.#rings.delete(vaultId));
+    }
+    return ring;
+  }
+
+  async #trustedGranters(vaultId: string) {
+    const s = this.#session();
+    const out = [{ kid: s.signingKid, ed25519PublicKey: s.bundle.ed25519.publicKey }];
+    for (const m of (await this.#transport.listMembers(vaultId)).members) {
+      if (m.accountId === s.accountId || (m.role !== 'owner' && m.role !== 'admin')) continue;
+      try {
+        const keys = await this.userKeys(m.username);
+        out.push({
+          kid: await kidForPublicKey('ed25519', keys.ed25519PublicKey),
+          ed25519PublicKey: keys.ed25519PublicKey,
+        });
+      } catch {
+        this.#report('grant_untrusted', `keys of member ${m.username} are not trusted`, vaultId);
+      }
+    }
+    return out;
+  }
+
+  async #loadKeyring(vaultId: string): Promise<VaultKeyring> {
+    const s = this.#session();
+    const trusted = await this.#trustedGranters(vaultId);
+    const keys: VaultKey[] = [];
+    for (const g of (await this.#transport.listGrants(vaultId)).grants) {
+      try {
+        keys.push(
+          await openKeyGrant(decodeArmor(g.grant), {
+            vaultId: fromHex(vaultId),
+            epoch: g.epoch,
+            recipient: { kid: s.encryptionKid, x25519PrivateKey: s.bundle.x25519.privateKey },
+            trustedGranters: trusted,
+          }),
+        );
+      } catch {
+        this.#report(
+          'grant_untrusted',
+          `the key grant of epoch ${g.epoch} is not signed by a member`,
+          vaultId,
+        );
+      }
+    }
+    return buildKeyring(vaultId, keys);
+  }
+
+  /** Grant a user every epoch's key and make them a member. */
+  async share(
+    vaultId: string,
+    username: string,
+    role: 'admin' | 'writer' | 'reader',
+    options: { acceptChangedKey?: boolean } = {},
+  ): Promise<UserKeys> {
+    const user = await this.userKeys(username, options);
+    const ring = await this.keyring(vaultId);
+    const recipient = {
+      kid: await kidForPublicKey('x25519', user.x25519PublicKey),
+      x25519PublicKey: user.x25519PublicKey,
+    };
+    const grants = [];
+    for (const key of ring.keys) {
+      const grant = await sealKeyGrant({
+        vaultId: ring.vaultIdBytes,
+        vaultKey: key,
+        recipients: [recipient],
+        granter: await this.#granter(),
+      });
+      grants.push({ epoch: key.epoch, grant: encodeArmor(grant) });
+    }
+    await this.#transport.addMember(vaultId, { accountId: user.accountId, role, grants });
+    return user;
+  }
+
+  changeRole(
+    vaultId: string,
+    accountId: string,
+    role: 'admin' | 'writer' | 'reader',
+  ): Promise<void> {
+    return this.#transport.changeRole(vaultId, accountId, { role });
+  }
+
+  /** Remove a member, then rotate to a new epoch granted to the remaining members only. */
+  async removeMember(vaultId: string, accountId: string): Promise<number> {
+    await this.#transport.removeMember(vaultId, accountId);
+    const ring = await this.keyring(vaultId, { refresh: true });
+    const key = await generateVaultKey(ring.current.epoch + 1);
+    const grants = [];
+    for (const m of (await this.#transport.listMembers(vaultId)).members) {
+      const keys =
+        m.accountId === this.#session().accountId
+          ? { x25519PublicKey: this.#session().bundle.x25519.publicKey }
+          : await this.userKeys(m.username);
+      const recipient = {
+        kid: await kidForPublicKey('x25519', keys.x25519PublicKey),
+        x25519PublicKey: keys.x25519PublicKey,
+      };
+      const grant = await sealKeyGrant({
+        vaultId: ring.vaultIdBytes,
+        vaultKey: key,
+        recipients: [recipient],
+        granter: await this.#granter(),
+      });
+      grants.push({ accountId: m.accountId, grant: encodeArmor(grant) });
+    }
+    const { epoch } = await this.#transport.newEpoch(vaultId, { epoch: key.epoch, grants });
+    this.#rings.set(vaultId, buildKeyring(vaultId, [...ring.keys, key]));
+    return epoch;
+  }
+}
