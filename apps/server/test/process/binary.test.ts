@@ -1,0 +1,177 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser, createVault, login, newHexId, recordEnvelope } from '../support/accounts.ts';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
+import { BINARY, buildBinary, spawnServer } from '../support/spawn-server.ts';
+import { openEvents, seqAtLeast } from '../support/sse.ts';
+
+const dirs: string[] = [];
+const tempDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'coffer-bin-'));
+  dirs.push(dir);
+  return dir;
+};
+
+beforeAll(() => {
+  buildBinary();
+});
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the coffer-server binary', () => {
+  it('explains every bad option on its own line, without a stack trace or the value', () => {
+    const run = spawnSync(process.execPath, [BINARY, '--port', '99999', '--log-level', 'loud'], {
+      env: {
+        ...process.env,
+        COFFER_DATABASE_URL: 'mysql://user:hunter2@db/x',
+        COFFER_DATA_DIR: '',
+      },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--data-dir (COFFER_DATA_DIR): is required');
+    expect(run.stderr).toContain('--port (COFFER_PORT): must be 0-65535');
+    expect(run.stderr).toContain('--log-level (COFFER_LOG_LEVEL): must be one of');
+    expect(run.stderr).toContain('--database-url (COFFER_DATABASE_URL): must be a postgres://');
+    expect(run.stderr).not.toContain('hunter2');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    const unknown = spawnSync(process.execPath, [BINARY, '--dta-dir', 'x'], { encoding: 'utf8' });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("'--dta-dir'");
+  });
+
+  it('creates a self-signed certificate once, prints and stores its fingerprint, keeps the key private', async () => {
+    const dataDir = tempDir();
+    const first = await spawnServer(['--data-dir', dataDir]);
+    const fingerprint = readFileSync(join(dataDir, 'tls', 'fingerprint-sha256.txt'), 'utf8').trim();
+    expect(fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    expect(first.stderr()).toContain(fingerprint);
+    expect(first.stderr()).toContain(first.url);
+    expect(statSync(join(dataDir, 'tls', 'key.pem')).mode & 0o077).toBe(0);
+    expect((await first.api().get('/v1/meta')).status).toBe(200);
+    expect(await first.stop()).toBe(0);
+    const second = await spawnServer(['--data-dir', dataDir]);
+    expect(second.stderr()).toContain(fingerprint);
+    // A client pinning another certificate refuses the connection.
+    const { Agent } = await import('undici');
+    const { createSelfSignedCertificate } = await import('../../src/tls/self-signed.ts');
+    const other = new Agent({
+      connect: { ca: createSelfSignedCertificate(['127.0.0.1']).certPem },
+    });
+    await expect(request(`${second.url}/healthz`, { dispatcher: other })).rejects.toThrow();
+    await other.close();
+    await second.stop();
+  });
+
+  it('plain HTTP only with --insecure-http', async () => {
+    const server = await spawnServer(['--data-dir', tempDir(), '--insecure-http']);
+    expect(server.url).toMatch(/^http:\/\//);
+    expect(server.stderr()).toContain('WARNING: plain HTTP');
+    expect((await server.api().get('/healthz')).status).toBe(200);
+    await server.stop();
+  });
+
+  it('SIGTERM drains an in-flight push: it is answered and durable', async () => {
+    const dataDir = tempDir();
+    const server = await spawnServer(['--data-dir', dataDir]);
+    const alice = await createUser(server.api());
+    const vaultId = await createVault(alice);
+    const recordId = newHexId();
+    const body = JSON.stringify({
+      mutations: [
+        {
+          op: 'put',
+          mutationId: newHexId(),
+          recordId,
+          baseRevision: null,
+          epoch: 1,
+          envelope: await recordEnvelope(vaultId, recordId),
+        },
+      ],
+    });
+    const stream = new PassThrough();
+    const pending = request(`${server.url}/v1/vaults/${vaultId}/push`, {
+      method: 'POST',
+      dispatcher: server.dispatcher,
+      headers: {
+        'coffer-protocol': '1',
+        'coffer-client': 'tests/0',
+        authorization: `Bearer ${alice.token}`,
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+      },
+      body: stream,
+    });
+    stream.write(body.slice(0, 100));
+    await server.waitForLog(
+      (l) => l.msg === 'incoming request' && String(l.req?.url).endsWith('/push'),
+    );
+    server.child.kill('SIGTERM');
+    await server.waitForLog((l) => l.msg === 'draining');
+    stream.end(body.slice(100));
+    const res = await pending;
+    expect(res.statusCode).toBe(200);
+    const answer = (await res.body.json()) as { results: Array<{ status: string }> };
+    expect(answer.results[0]?.status).toBe('applied');
+    expect(await server.exited).toBe(0);
+
+    const again = await spawnServer(['--data-dir', dataDir]);
+    const session = await login(again.api(), alice.username, alice.loginSeed);
+    const pull = await again.api(session.body.token).get(`/v1/vaults/${vaultId}/changes`);
+    expect(pull.body.changes).toEqual([expect.objectContaining({ recordId, seq: 1 })]);
+    await again.stop();
+  });
+});
+
+describe('two instances on one PostgreSQL', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('a push to one is pulled from, and notified by, the other', async () => {
+    const secret = randomBytes(32).toString('hex');
+    const env = { COFFER_DATABASE_URL: db.url, COFFER_SERVER_SECRET: secret };
+    const a = await spawnServer(['--data-dir', tempDir()], env);
+    const b = await spawnServer(['--data-dir', tempDir()], env);
+    try {
+      const ghost = `ghost-${randomBytes(4).toString('hex')}`;
+      const fakeA = await a.api().post('/v1/auth/prelogin', { username: ghost });
+      const fakeB = await b.api().post('/v1/auth/prelogin', { username: ghost });
+      expect(fakeA.body).toEqual(fakeB.body);
+
+      const alice = await createUser(a.api(), 'alice');
+      const onB = await login(b.api(), alice.username, alice.loginSeed);
+      const aliceB = b.api(onB.body.token);
+      const vaultId = await createVault(alice);
+      const events = await openEvents(aliceB, `/v1/vaults/${vaultId}/events`);
+      await events.waitFor(seqAtLeast(0));
+
+      const recordId = newHexId();
+      const envelope = await recordEnvelope(vaultId, recordId);
+      const push = await alice.api.post(`/v1/vaults/${vaultId}/push`, {
+        mutations: [
+          { op: 'put', mutationId: newHexId(), recordId, baseRevision: null, epoch: 1, envelope },
+        ],
+      });
+      expect(push.body.results[0].status).toBe('applied');
+      await events.waitFor(seqAtLeast(1));
+      const pull = await aliceB.get(`/v1/vaults/${vaultId}/changes`);
+      expect(pull.body.changes).toEqual([expect.objectContaining({ recordId, envelope, seq: 1 })]);
+      events.close();
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+});
