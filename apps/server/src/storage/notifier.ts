@@ -46,7 +46,8 @@ export class LocalNotifier implements Notifier {
     this.#emitter.emit(vaultId, seq);
   }
 
-  listenerCount(): number {
-    return this.#emitter.eventNames().reduce((n, name) => n + this.#emitter.listenerCount(name), 0);
+  /** Vaults that currently have at least one listener. */
+  vaultIds(): string[] {
+    return this.#emitter.eventNames().filter((name): name is string => typeof name === 'string');
   }
 }

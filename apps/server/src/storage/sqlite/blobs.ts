@@ -4,6 +4,7 @@
  * The blob id is the upload id.
  */
 import type { Database } from 'better-sqlite3';
+import { checkRange } from '../blob-rules.ts';
 import type { BlobRow, BlobUsage, NewUpload, UploadRow } from '../contract.ts';
 import { notFound, QuotaExceededError, StorageError, UploadOffsetError } from '../errors.ts';
 import { assertCount, BLOB_CHUNK_BYTES, idBytes, idHex, toBuffer, toBytes } from '../ids.ts';
@@ -133,16 +134,6 @@ export function getBlob(db: Database, blobId: string): BlobRow | null {
 
 export function deleteBlob(db: Database, blobId: string): void {
   sql(db, 'DELETE FROM blobs WHERE blob_id = ?').run(idBytes(blobId, 'blobId'));
-}
-
-/** Validates the range against the blob; returns the blob's id bytes. */
-export function checkRange(blob: BlobRow | null, start: number, end: number): void {
-  if (blob === null) throw notFound('blob');
-  assertCount(start, 'start');
-  assertCount(end, 'end');
-  if (start > end || end > blob.size) {
-    throw new StorageError('invalid_argument', 'range is outside the blob');
-  }
 }
 
 /**

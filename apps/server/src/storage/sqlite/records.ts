@@ -38,11 +38,12 @@ function readRecord(db: Database, vault: Buffer, record: Buffer): CurrentRecord 
 
 /** Thrown inside the transaction to roll an atomic batch back. */
 class AtomicAbort extends Error {
-  constructor(
-    readonly outcomes: MutationOutcome[],
-    readonly fresh: Set<number>,
-  ) {
+  readonly outcomes: MutationOutcome[];
+  readonly fresh: Set<number>;
+  constructor(outcomes: MutationOutcome[], fresh: Set<number>) {
     super('atomic batch aborted');
+    this.outcomes = outcomes;
+    this.fresh = fresh;
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * `SqliteStore`: the embedded default. One better-sqlite3 connection in WAL
- * mode with `synchronous=FULL` (see docs/durability.md); every method runs
+ * mode with `synchronous=FULL` by default (see docs/durability.md); every method runs
  * synchronously inside its own transaction and is exposed as async to match
  * the contract. Notifications fan out in-process to every store opened on
  * the same file.
@@ -21,6 +21,12 @@ import * as vaults from './vaults.ts';
 export interface SqliteStoreOptions {
   /** Directory holding `coffer.sqlite3` (created if missing). */
   dataDir: string;
+  /**
+   * `full` (default): an acknowledged write survives power loss.
+   * `normal`: it survives a process crash but the last commits may be lost
+   * on power loss or an OS crash; several times faster. See docs/durability.md.
+   */
+  durability?: 'full' | 'normal';
 }
 
 export const SQLITE_FILE_NAME = 'coffer.sqlite3';
@@ -62,7 +68,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   const db = new DatabaseConstructor(file);
   try {
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrateSqlite(db);

@@ -1,0 +1,145 @@
+/**
+ * PostgreSQL schema, as numbered migrations applied on open. An advisory
+ * lock serialises server instances that start at the same time against one
+ * database. Never edit a released migration: add a new one.
+ */
+import type pg from 'pg';
+
+const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE accounts (
+  account_id bytea PRIMARY KEY,
+  username text NOT NULL CONSTRAINT accounts_username_key UNIQUE,
+  login_public_key bytea NOT NULL,
+  kdf_salt bytea NOT NULL,
+  kdf_memory_kib integer NOT NULL,
+  kdf_iterations integer NOT NULL,
+  kdf_parallelism integer NOT NULL,
+  key_bundle bytea NOT NULL,
+  x25519_public_key bytea NOT NULL,
+  ed25519_public_key bytea NOT NULL,
+  created_at bigint NOT NULL,
+  updated_at bigint NOT NULL
+);
+CREATE TABLE challenges (
+  challenge_id bytea PRIMARY KEY,
+  account_id bytea,
+  challenge bytea NOT NULL,
+  expires_at bigint NOT NULL
+);
+CREATE TABLE sessions (
+  session_id bytea PRIMARY KEY,
+  account_id bytea NOT NULL REFERENCES accounts ON DELETE CASCADE,
+  token_hash bytea NOT NULL UNIQUE,
+  created_at bigint NOT NULL,
+  expires_at bigint NOT NULL,
+  last_seen_at bigint NOT NULL,
+  revoked_at bigint,
+  client_label text NOT NULL
+);
+CREATE INDEX sessions_account ON sessions (account_id);
+CREATE TABLE vaults (
+  vault_id bytea PRIMARY KEY,
+  created_at bigint NOT NULL,
+  current_epoch integer NOT NULL,
+  head_seq bigint NOT NULL DEFAULT 0,
+  purge_horizon bigint NOT NULL DEFAULT 0
+);
+CREATE TABLE members (
+  vault_id bytea NOT NULL REFERENCES vaults ON DELETE CASCADE,
+  account_id bytea NOT NULL REFERENCES accounts ON DELETE CASCADE,
+  role text NOT NULL CHECK (role IN ('owner', 'admin', 'writer', 'reader')),
+  added_at bigint NOT NULL,
+  PRIMARY KEY (vault_id, account_id)
+);
+CREATE INDEX members_account ON members (account_id);
+CREATE TABLE key_grants (
+  vault_id bytea NOT NULL REFERENCES vaults ON DELETE CASCADE,
+  recipient_id bytea NOT NULL REFERENCES accounts ON DELETE CASCADE,
+  epoch integer NOT NULL,
+  granter_id bytea NOT NULL,
+  envelope bytea NOT NULL,
+  created_at bigint NOT NULL,
+  PRIMARY KEY (vault_id, recipient_id, epoch)
+);
+CREATE INDEX key_grants_recipient ON key_grants (recipient_id);
+CREATE TABLE records (
+  vault_id bytea NOT NULL REFERENCES vaults ON DELETE CASCADE,
+  record_id bytea NOT NULL,
+  revision bigint NOT NULL,
+  seq bigint NOT NULL,
+  envelope bytea,
+  epoch integer NOT NULL,
+  author_id bytea NOT NULL,
+  updated_at bigint NOT NULL,
+  PRIMARY KEY (vault_id, record_id)
+);
+CREATE UNIQUE INDEX records_seq ON records (vault_id, seq);
+CREATE TABLE applied_mutations (
+  vault_id bytea NOT NULL REFERENCES vaults ON DELETE CASCADE,
+  mutation_id bytea NOT NULL,
+  record_id bytea NOT NULL,
+  revision bigint NOT NULL,
+  seq bigint NOT NULL,
+  PRIMARY KEY (vault_id, mutation_id)
+);
+CREATE TABLE blobs (
+  blob_id bytea PRIMARY KEY,
+  vault_id bytea NOT NULL REFERENCES vaults ON DELETE CASCADE,
+  account_id bytea NOT NULL,
+  total_size bigint NOT NULL,
+  received_size bigint NOT NULL DEFAULT 0,
+  created_at bigint NOT NULL,
+  completed boolean NOT NULL DEFAULT false
+);
+CREATE INDEX blobs_account ON blobs (account_id);
+CREATE INDEX blobs_vault ON blobs (vault_id);
+CREATE TABLE blob_chunks (
+  blob_id bytea NOT NULL REFERENCES blobs ON DELETE CASCADE,
+  "offset" bigint NOT NULL,
+  data bytea NOT NULL,
+  PRIMARY KEY (blob_id, "offset")
+);
+`,
+  },
+];
+
+/** The newest schema version this code knows. */
+export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
+
+// Arbitrary constant naming "coffer schema migration" among advisory locks.
+const MIGRATION_LOCK = 0x0c0ffe12;
+
+/** Bring the schema up to date; refuse a database written by newer code. */
+export async function migratePostgres(client: pg.ClientBase): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, applied_at bigint NOT NULL)',
+    );
+    const { rows } = await client.query<{ v: number | null }>(
+      'SELECT max(version) AS v FROM schema_version',
+    );
+    const current = rows[0]?.v ?? 0;
+    if (current > POSTGRES_SCHEMA_VERSION) {
+      throw new Error(
+        `database schema version ${current} is newer than this server (${POSTGRES_SCHEMA_VERSION})`,
+      );
+    }
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      await client.query(m.sql);
+      await client.query('INSERT INTO schema_version (version, applied_at) VALUES ($1, $2)', [
+        m.version,
+        Date.now(),
+      ]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,300 @@
+/** Contract: push (optimistic concurrency, idempotency, atomic batches), pull, purge. */
+import { describe, expect, it } from 'vitest';
+import type { Change, PullResult } from '../../src/storage/contract.ts';
+import type { ContractContext } from './contract.ts';
+import {
+  bytes,
+  createVault,
+  expectStorageError,
+  mutation,
+  newId,
+  pushOne,
+  T0,
+} from './fixtures.ts';
+
+function changesOf(result: PullResult): Change[] {
+  if (result.resyncRequired) throw new Error('unexpected resync');
+  return result.changes;
+}
+
+export function recordContract(ctx: ContractContext): void {
+  describe('records', () => {
+    it('applies create, update and delete with per-record revisions and vault sequences', async () => {
+      const { vaultId, ownerId } = await createVault(ctx.store);
+      const recordId = newId();
+      const create = mutation({ recordId, envelope: bytes('v1') });
+      expect(await pushOne(ctx.store, vaultId, ownerId, create)).toEqual({
+        status: 'applied',
+        mutationId: create.mutationId,
+        recordId,
+        revision: 1,
+        seq: 1,
+      });
+      const other = await pushOne(ctx.store, vaultId, ownerId, mutation({ recordId: newId() }));
+      expect(other).toMatchObject({ status: 'applied', revision: 1, seq: 2 });
+      const update = mutation({ recordId, baseRevision: 1, envelope: bytes('v2') });
+      expect(await pushOne(ctx.store, vaultId, ownerId, update)).toMatchObject({
+        revision: 2,
+        seq: 3,
+      });
+      const remove = mutation({ recordId, baseRevision: 2, envelope: null });
+      expect(await pushOne(ctx.store, vaultId, ownerId, remove)).toMatchObject({
+        revision: 3,
+        seq: 4,
+      });
+      expect((await ctx.store.getVault(vaultId))?.headSeq).toBe(4);
+
+      // Only the latest change of each record is kept: record 1 appears once, as a tombstone.
+      const pulled = changesOf(await ctx.store.pullChanges(vaultId, 0, 100));
+      expect(pulled.map((c) => [c.seq, c.recordId, c.revision, c.envelope])).toEqual([
+        [2, other.recordId, 1, expect.any(Uint8Array)],
+        [4, recordId, 3, null],
+      ]);
+      expect(pulled[1]).toEqual({
+        seq: 4,
+        recordId,
+        revision: 3,
+        envelope: null,
+        epoch: 1,
+        authorId: ownerId,
+        updatedAt: T0,
+      });
+    });
+
+    it('answers a stale base with a conflict carrying the current state', async () => {
+      const { vaultId, ownerId } = await createVault(ctx.store);
+      const recordId = newId();
+      await pushOne(ctx.store, vaultId, ownerId, mutation({ recordId, envelope: bytes('v1') }));
+      await pushOne(
+        ctx.store,
+        vaultId,
+        ownerId,
+        mutation({ recordId, baseRevision: 1, envelope: bytes('v2') }),
+      );
+      const stale = mutation({ recordId, baseRevision: 1, envelope: bytes('mine') });
+      expect(await pushOne(ctx.store, vaultId, ownerId, stale)).toEqual({
+        status: 'conflict',
+        mutationId: stale.mutationId,
+        recordId,
+        currentRevision: 2,
+        currentEnvelope: bytes('v2'),
+        currentEpoch: 1,
+        currentSeq: 2,
+      });
+      // "Must not exist" against a live record conflicts too.
+      expect(await pushOne(ctx.store, vaultId, ownerId, mutation({ recordId }))).toMatchObject({
+        status: 'conflict',
+        currentRevision: 2,
+      });
+      // An edit of a record that does not exist conflicts with "nothing".
+      const ghost = mutation({ recordId: newId(), baseRevision: 3 });
+      expect(await pushOne(ctx.store, vaultId, ownerId, ghost)).toMatchObject({
+        status: 'conflict',
+        currentRevision: null,
+        currentEnvelope: null,
+        currentSeq: null,
+      });
+      expect((await ctx.store.getVault(vaultId))?.headSeq).toBe(2);
+    });
+
+    it('re-creates over a tombstone with continuing revisions', async () => {
+      const { vaultId, ownerId } = await createVault(ctx.store);
+      const recordId = newId();
+      await pushOne(ctx.store, vaultId, ownerId, mutation({ recordId }));
+      await pushOne(
+        ctx.store,
+        vaultId,
+        ownerId,
+        mutation({ recordId, baseRevision: 1, envelope: null }),
+      );
+      expect(await pushOne(ctx.store, vaultId, ownerId, mutation({ recordId }))).toMatchObject({
+        status: 'applied',
+        revision: 3,
+        seq: 3,
+      });
+    });
+
+    it('returns the original outcome for a retried mutation and never writes twice', async () => {
+      const { vaultId, ownerId } = await createVault(ctx.store);
+      const recordId = newId();
+      const create = mutation({ recordId, envelope: bytes('v1') });
+      const first = await pushOne(ctx.store, vaultId, ownerId, create);
+      await pushOne(
+        ctx.store,
+        vaultId,
+        ownerId,
+        mutation({ recordId, baseRevision: 1, envelope: bytes('v2') }),
+      );
+      // The retry arrives after someone else changed the record: still the original answer.
+      const retried = await ctx.store.pushMutations(
+        vaultId,
+        ownerId,
+        [create, mutation({ recordId: newId() })],
+        { atomic: false, now: T0 },
+      );
+      expect(retried[0]).toEqual(first);
+      expect(retried[1]).toMatchObject({ status: 'applied', seq: 3 });
+      expect((await ctx.store.getVault(vaultId))?.headSeq).toBe(3);
+      const pulled = changesOf(await ctx.store.pullChanges(vaultId, 0, 100));
+      expect(pulled.find((c) => c.recordId === recordId)?.envelope).toEqual(bytes('v2'));
+    });
+
+    it('scopes mutation ids to their vault', async () => {
+      const a = await createVault(ctx.store);
+      const b = await createVault(ctx.store, a.ownerId);
+      const m = mutation({ recordId: newId() });
+      await pushOne(ctx.store, a.vaultId, a.ownerId, m);
+      expect(await pushOne(ctx.store, b.vaultId, a.ownerId, m)).toMatchObject({
+        status: 'applied',
+        seq: 1,
+      });
+      expect(changesOf(await ctx.store.pullChanges(b.vaultId, 0, 10))).toHaveLength(1);
+    });
+
+    it('applies an atomic batch all or nothing', async () => {
+      const { vaultId, ownerId } = await createVault(ctx.store);
+      const existing = newId();
+      await pushOne(
+        ctx.store,
+        vaultId,
+        ownerId,
+        mutation({ recordId: existing, envelope: bytes('v1') }),
+      );
+      const fresh = newId();
+      const batch = [
+        mutation({ recordId: fresh }),
+        mutation({ recordId: fresh, baseRevision: 1 }),
+        mutation({ recordId: existing, baseRevision: 7 }),
+      ];
+      const outcomes = await ctx.store.pushMutations(vaultId, ownerId, batch, {
+        atomic: true,
+        now: T0,
+      });
+      expect(outcomes).toEqual([
+        { status: 'aborted', mutationId: batch[0]?.mutationId, recordId: fresh },
+        { status: 'aborted', mutationId: batch[1]?.mutationId, recordId: fresh },
+        {
+          status: 'conflict',
+          mutationId: batch[2]?.mutationId,
+          recordId: existing,
+          currentRevision: 1,
+          currentEnvelope: bytes('v1'),
+          currentEpoch: 1,
+          currentSeq: 1,
+        },
+      ]);
+      expect((await ctx.store.getVault(vaultId))?.headSeq).toBe(1);
+      expect(changesOf(await ctx.store.pullChanges(vaultId, 0, 10))).toHaveLength(1);
+      // Aborted mutations were not recorded: the fixed batch applies them.
+      const fixed = [batch[0], batch[1], { ...mutation({ recordId: existing, baseRevision: 1 }) }];
+      const retry = await ctx.store.pushMutations(
+        vaultId,
+        ownerId,
+        fixed.flatMap((m) => (m ? [m] : [])),
+        {
+          atomic: true,
+          now: T0,
+        },
+      );
+      expect(retry.map((o) => [o.status, o.status === 'applied' ? o.seq : 0])).toEqual([
+        ['applied', 2],
+        ['applied', 3],
+        ['applied', 4],
+      ]);
+    });
+
+    it('applies the rest of a non-atomic batch around a conflict', async () => {
+      const { vaultId, ownerId } = await createVault(ctx.store);
+      const batch = [
+        mutation({ recordId: newId() }),
+        mutation({ recordId: newId(), baseRevision: 1 }),
+        mutation({ recordId: newId() }),
+      ];
+      const outcomes = await ctx.store.pushMutations(vaultId, ownerId, batch, {
+        atomic: false,
+        now: T0,
+      });
+      expect(outcomes.map((o) => o.status)).toEqual(['applied', 'conflict', 'applied']);
+      expect(outcomes.map((o) => (o.status === 'applied' ? o.seq : null))).toEqual([1, null, 2]);
+    });
+
+    it('refuses unknown vaults and epochs the vault does not have', async () => {
+      const { vaultId, ownerId } = await createVault(ctx.store);
+      await expectStorageError(
+        ctx.store.pushMutations(newId(), ownerId, [mutation({ recordId: newId() })], {
+          atomic: false,
+          now: T0,
+        }),
+        'not_found',
+      );
+      const batch = [mutation({ recordId: newId() }), mutation({ recordId: newId(), epoch: 2 })];
+      await expectStorageError(
+        ctx.store.pushMutations(vaultId, ownerId, batch, { atomic: false, now: T0 }),
+        'invalid_argument',
+      );
+      expect((await ctx.store.getVault(vaultId))?.headSeq).toBe(0);
+    });
+
+    it('pages pulls in sequence order with next cursor and hasMore', async () => {
+      const { vaultId, ownerId } = await createVault(ctx.store);
+      for (let i = 0; i < 5; i++)
+        await pushOne(ctx.store, vaultId, ownerId, mutation({ recordId: newId() }));
+      const page1 = await ctx.store.pullChanges(vaultId, 0, 2);
+      expect(page1).toMatchObject({ resyncRequired: false, nextCursor: 2, hasMore: true });
+      expect(changesOf(page1).map((c) => c.seq)).toEqual([1, 2]);
+      const page3 = await ctx.store.pullChanges(vaultId, 4, 2);
+      expect(changesOf(page3).map((c) => c.seq)).toEqual([5]);
+      expect(page3).toMatchObject({ nextCursor: 5, hasMore: false });
+      expect(await ctx.store.pullChanges(vaultId, 5, 2)).toEqual({
+        resyncRequired: false,
+        changes: [],
+        nextCursor: 5,
+        hasMore: false,
+      });
+      await expectStorageError(ctx.store.pullChanges(vaultId, 0, 0), 'invalid_argument');
+      await expectStorageError(ctx.store.pullChanges(vaultId, -1, 5), 'invalid_argument');
+    });
+
+    it('purges tombstones behind a horizon and sends older cursors to a full resync', async () => {
+      const { vaultId, ownerId } = await createVault(ctx.store);
+      const kept = newId();
+      const deleted = newId();
+      await pushOne(ctx.store, vaultId, ownerId, mutation({ recordId: deleted })); // seq 1
+      await pushOne(ctx.store, vaultId, ownerId, mutation({ recordId: kept })); // seq 2
+      await pushOne(
+        ctx.store,
+        vaultId,
+        ownerId,
+        mutation({ recordId: deleted, baseRevision: 1, envelope: null }),
+      ); // seq 3
+      await pushOne(ctx.store, vaultId, ownerId, mutation({ recordId: newId() })); // seq 4
+      expect(await ctx.store.purgeTombstones(vaultId, 4)).toEqual({ purged: 1, purgeHorizon: 3 });
+      expect((await ctx.store.getVault(vaultId))?.purgeHorizon).toBe(3);
+      expect(await ctx.store.pullChanges(vaultId, 2, 10)).toEqual({
+        resyncRequired: true,
+        reason: 'purged',
+        purgeHorizon: 3,
+        headSeq: 4,
+      });
+      // A full resync (cursor 0) gets the live records only: the deleted one never comes back.
+      expect(changesOf(await ctx.store.pullChanges(vaultId, 0, 10)).map((c) => c.seq)).toEqual([
+        2, 4,
+      ]);
+      expect(changesOf(await ctx.store.pullChanges(vaultId, 3, 10)).map((c) => c.seq)).toEqual([4]);
+      expect(await ctx.store.pullChanges(vaultId, 9, 10)).toMatchObject({
+        resyncRequired: true,
+        reason: 'ahead',
+      });
+      // The horizon never moves back, and never past the head.
+      expect(await ctx.store.purgeTombstones(vaultId, 2)).toEqual({ purged: 0, purgeHorizon: 3 });
+      expect(await ctx.store.purgeTombstones(vaultId, 100)).toEqual({ purged: 0, purgeHorizon: 4 });
+      // A purged record id can be created afresh.
+      expect(
+        await pushOne(ctx.store, vaultId, ownerId, mutation({ recordId: deleted })),
+      ).toMatchObject({
+        status: 'applied',
+        seq: 5,
+      });
+    });
+  });
+}
