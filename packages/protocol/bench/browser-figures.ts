@@ -1,41 +1,22 @@
-// Chromium figures: bundle browser-entry.ts with esbuild, serve it on
+// Chromium figures: bundle browser-entry.ts, serve it on
 // localhost (a secure context, so WebCrypto is available), drive it with Playwright.
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { chromiumLaunchOptions } from '../../../tooling/vitest-preset.ts';
+import { bundle } from './bundle.ts';
 
 export interface BrowserFigures {
   userAgent: string;
+  /** Raw subtle.encrypt of 16 KiB blocks, one at a time and eight in flight. */
+  webCrypto16KiB: { sequentialMBps: number; eightInFlightMBps: number };
   sealMBps: number;
   openMBps: number;
   argon2idFloorMs: number;
 }
 
-interface EsbuildLike {
-  build(options: Record<string, unknown>): Promise<{ outputFiles: Array<{ text: string }> }>;
-}
-
-// esbuild is the bundler under tsup (a devDependency): reuse it rather than add another.
-const esbuild = createRequire(fileURLToPath(import.meta.resolve('tsup')))('esbuild') as EsbuildLike;
-
-async function bundle(): Promise<string> {
-  const result = await esbuild.build({
-    entryPoints: [fileURLToPath(new URL('./browser-entry.ts', import.meta.url))],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2023',
-    conditions: ['@coffer/source'],
-  });
-  return result.outputFiles[0]!.text;
-}
-
 export async function browserFigures(runs: number): Promise<BrowserFigures> {
-  const script = await bundle();
+  const script = await bundle('./browser-entry.ts', 'browser');
   const server = createServer((req, res) => {
     if (req.url === '/bench.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);

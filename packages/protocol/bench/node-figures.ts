@@ -1,10 +1,13 @@
 // Node figures: raw AES-GCM ceiling, Cobblestone streams, 1 GiB RSS, Argon2id, records.
 import { execFileSync } from 'node:child_process';
 import { createCipheriv, randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { cobblestoneOpen, cobblestoneSeal } from '../src/cobblestone/whole-message.ts';
 import { openEnvelope, recordAppContext, sealEnvelope } from '../src/envelope/index.ts';
 import { ARGON2ID_FLOOR, argon2id } from '../src/primitives/argon2id.ts';
+import { bundle } from './bundle.ts';
 import { MiB, mbPerSecond, medianMs, streamFigures, time } from './streams.ts';
 
 /** node:crypto AES-256-GCM over 64 KiB buffers: the most any chunked construction could reach. */
@@ -29,17 +32,26 @@ export interface RssFigures {
   maxRssMB: number;
 }
 
-/** Seal then open `total` bytes as one stream in a fresh process; its peak RSS. */
-export function streamRss(total: number): RssFigures {
-  const script = fileURLToPath(new URL('./stream-rss.ts', import.meta.url));
-  const out = execFileSync(
-    process.execPath,
-    ['--conditions=@coffer/source', script, String(total)],
-    {
-      encoding: 'utf8',
-    },
-  );
-  return JSON.parse(out) as RssFigures;
+/**
+ * Seal then open `total` bytes as one stream in a fresh process; its peak RSS.
+ * The child runs bundled JavaScript, as an application would (Node's own
+ * TypeScript stripping alone adds ~35 MB of RSS); `baselineMB` is the same
+ * child streaming nothing.
+ */
+export async function streamRss(total: number): Promise<RssFigures & { baselineMB: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'coffer-bench-'));
+  const script = join(dir, 'stream-rss.mjs');
+  writeFileSync(script, await bundle('./stream-rss.ts', 'node'));
+  try {
+    const run = (bytes: number) =>
+      JSON.parse(
+        execFileSync(process.execPath, [script, String(bytes)], { encoding: 'utf8' }),
+      ) as RssFigures;
+    const baselineMB = run(0).maxRssMB;
+    return { ...run(total), baselineMB };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Median milliseconds of Argon2id at the floor parameters (64 MiB, t=3, p=1). */
@@ -100,7 +112,7 @@ export async function cobblestoneRecordFigures(ms: number): Promise<RecordFigure
 export interface NodeFigures {
   ceilingMBps: number;
   stream: { sealMBps: number; openMBps: number; sealRatio: number; openRatio: number };
-  rss: RssFigures;
+  rss: RssFigures & { baselineMB: number };
   argon2idFloorMs: number;
   records: RecordFigures[];
 }
@@ -112,7 +124,7 @@ export async function nodeFigures(runs: number): Promise<NodeFigures> {
   return {
     ceilingMBps,
     stream: { sealMBps, openMBps, sealRatio: ratio(sealMBps), openRatio: ratio(openMBps) },
-    rss: streamRss(1024 * MiB),
+    rss: await streamRss(1024 * MiB),
     argon2idFloorMs: await argon2idFloorMs(3),
     records: [await recordFigures(1000), await cobblestoneRecordFigures(1000)],
   };

@@ -1,7 +1,7 @@
 // `pnpm --filter @coffer/protocol bench [--json] [--no-browser] [--runs N]`
 // Prints the machine and every figure; ratios compare against a ceiling
 // measured in the same run, so results from different machines stay comparable.
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type BrowserFigures, browserFigures } from './browser-figures.ts';
 import { type NodeFigures, nodeFigures } from './node-figures.ts';
@@ -21,6 +21,8 @@ const machine = {
   memoryGiB: Math.round(totalmem() / 2 ** 30),
   node: process.version,
   platform: `${process.platform}-${process.arch}`,
+  // The machine may be shared: a high load average explains low figures.
+  loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
 };
 const log = (line: string) => {
   if (!values.json) console.log(line);
@@ -39,7 +41,7 @@ log(
   `stream open 64 MiB: ${node.stream.openMBps} MB/s (${node.stream.openRatio} of ceiling; ${target(node.stream.openMBps >= 1000)} >= 1000)`,
 );
 log(
-  `1 GiB seal->open stream in a child: ${node.rss.ms} ms, peak RSS ${node.rss.maxRssMB} MB (${target(node.rss.maxRssMB < 100)} < 100)`,
+  `1 GiB seal->open stream in a child: ${node.rss.ms} ms, peak RSS ${node.rss.maxRssMB} MB, same child streaming nothing ${node.rss.baselineMB} MB (${target(node.rss.maxRssMB < 100)} < 100)`,
 );
 log(`Argon2id floor (64 MiB, t=3, p=1): ${node.argon2idFloorMs} ms`);
 for (const r of node.records) {
@@ -52,6 +54,10 @@ let browser: BrowserFigures | undefined;
 if (!values['no-browser']) {
   browser = await browserFigures(runs);
   log(`Chromium (${browser.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? 'Chromium'}, WebCrypto):`);
+  const raw = browser.webCrypto16KiB;
+  log(
+    `  raw subtle.encrypt, 16 KiB calls: ${raw.sequentialMBps} MB/s one at a time, ${raw.eightInFlightMBps} MB/s eight in flight`,
+  );
   log(`  stream seal 64 MiB: ${browser.sealMBps} MB/s (${target(browser.sealMBps >= 200)} >= 200)`);
   log(`  stream open 64 MiB: ${browser.openMBps} MB/s (${target(browser.openMBps >= 200)} >= 200)`);
   log(`  Argon2id floor: ${browser.argon2idFloorMs} ms`);
