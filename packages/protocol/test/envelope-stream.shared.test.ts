@@ -3,9 +3,13 @@ import { concatBytes } from '../src/bytes.ts';
 import { openEnvelope } from '../src/envelope/open.ts';
 import { createOpenEnvelopeStream } from '../src/envelope/open-stream.ts';
 import type { OpenEnvelopeOptions, SealEnvelopeOptions } from '../src/envelope/options.ts';
+import type { RandomSource } from '../src/envelope/random-source.ts';
 import { createEnvelopeRangeReader } from '../src/envelope/range-reader.ts';
-import { sealEnvelope } from '../src/envelope/seal.ts';
-import { createSealEnvelopeStream } from '../src/envelope/seal-stream.ts';
+import { sealEnvelope, sealEnvelopeWith } from '../src/envelope/seal.ts';
+import {
+  createSealEnvelopeStream,
+  createSealEnvelopeStreamWith,
+} from '../src/envelope/seal-stream.ts';
 import { DecryptionError, EnvelopeFormatError, KeyNotFoundError } from '../src/errors.ts';
 import { bytes, context, signerFixture, vaultKey } from './envelope-helpers.ts';
 
@@ -92,6 +96,39 @@ describe('envelope streams', () => {
         if (c.seal.signer) expect(result.signerKid).toEqual(signer.kid);
       }
     }
+  });
+
+  it('a stream-sealed envelope is byte-identical to the whole-message one', async () => {
+    // Not random at all: only to give both writers the same bytes.
+    const counter = (): RandomSource => {
+      let next = 0;
+      return (length) => Uint8Array.from({ length }, () => next++ & 0xff);
+    };
+    for (const c of cases) {
+      const whole = await sealEnvelopeWith(plaintext, c.seal, counter());
+      const streamed = await drain(
+        source(split(plaintext, [3000, 40_000])).pipeThrough(
+          createSealEnvelopeStreamWith(c.seal, counter()),
+        ),
+      );
+      expect(streamed.out).toEqual(whole);
+    }
+  });
+
+  it('fails at once on a bad header, before any body arrives', async () => {
+    const envelope = await sealEnvelope(plaintext, cases[0]!.seal);
+    const opener = createOpenEnvelopeStream(cases[0]!.open);
+    const bad = envelope.slice(0, 40);
+    bad[7] = 0x80;
+    // The source never ends: the stream must fail on the header alone.
+    const endless = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bad);
+      },
+    });
+    const { error } = await drain(endless.pipeThrough(opener));
+    expect(error).toMatchObject({ code: 'bad_flags' });
+    await expect(opener.result).rejects.toMatchObject({ code: 'bad_flags' });
   });
 
   it('seals an empty stream', async () => {

@@ -3,7 +3,7 @@ import { bodyContext } from './contexts.ts';
 import { createIncrementalSha512, type IncrementalSha512 } from './incremental-sha512.ts';
 import type { SealEnvelopeOptions } from './options.ts';
 import { prepareEnvelope } from './prepare.ts';
-import { systemRandom } from './random-source.ts';
+import { type RandomSource, systemRandom } from './random-source.ts';
 import { signFooter } from './signature.ts';
 import { pump } from './stream-pump.ts';
 
@@ -22,14 +22,25 @@ import { pump } from './stream-pump.ts';
 export function createSealEnvelopeStream(
   options: SealEnvelopeOptions,
 ): TransformStream<Uint8Array, Uint8Array> {
+  return createSealEnvelopeStreamWith(options, systemRandom);
+}
+
+/** {@link createSealEnvelopeStream} with an injected random source (tests only; not exported). */
+export function createSealEnvelopeStreamWith(
+  options: SealEnvelopeOptions,
+  random: RandomSource,
+): TransformStream<Uint8Array, Uint8Array> {
   let writer: WritableStreamDefaultWriter<Uint8Array>;
   let pumped: Promise<void>;
   let hash: IncrementalSha512 | undefined;
   return new TransformStream<Uint8Array, Uint8Array>({
     async start(controller) {
-      const { header, inputKey } = await prepareEnvelope(options, systemRandom);
+      const { header, inputKey } = await prepareEnvelope(options, random);
       if (options.signer) hash = await createIncrementalSha512();
-      const inner = createCobblestoneSealStream(inputKey, bodyContext(header, options.context));
+      // Same draw order as sealEnvelopeWith (DEK, stanzas, then the body salt).
+      const inner = createCobblestoneSealStream(inputKey, bodyContext(header, options.context), {
+        salt: random(24),
+      });
       writer = inner.writable.getWriter();
       hash?.update(header);
       controller.enqueue(header);
