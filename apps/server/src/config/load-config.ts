@@ -71,11 +71,15 @@ export function loadConfig(
   }
   const parsed = ConfigSchema.safeParse(raw);
   if (parsed.success) return { kind: 'config', config: parsed.data };
+  // zod skips cross-field refinements once a field failed: check them here too.
+  const crossField: string[] = [];
+  if ((raw.tlsCert === undefined) !== (raw.tlsKey === undefined))
+    crossField.push('--tls-cert and --tls-key go together');
   const messages = parsed.error.issues.map((issue) => {
     const name = issue.path[0] as OptionName | undefined;
     const spec = name ? OPTIONS[name] : undefined;
     // Never echo the value: it may be a secret (server secret, database URL with a password).
     return spec ? `--${spec.flag} (${spec.env}): ${issue.message}` : issue.message;
   });
-  return { kind: 'error', messages };
+  return { kind: 'error', messages: [...new Set([...messages, ...crossField])] };
 }
