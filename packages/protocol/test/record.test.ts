@@ -73,6 +73,26 @@ describe('record plaintext encoding', () => {
     expect(decodeRecordPlaintext(encodeRecordPlaintext(withBlob))).toEqual(withBlob);
   });
 
+  it('round-trips any record', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          name: fc.string({ unit: 'grapheme', maxLength: 40 }),
+          type: fc.string({ unit: 'grapheme-ascii', maxLength: 20 }),
+          content: fc.uint8Array({ maxLength: 200 }),
+          createdAt: fc.nat({ max: Number.MAX_SAFE_INTEGER }),
+          updatedAt: fc.nat({ max: Number.MAX_SAFE_INTEGER }),
+          authorKid: fc.uint8Array({ minLength: 16, maxLength: 16 }),
+        }),
+        (value) => {
+          const padded = padRecordPlaintext(encodeRecordPlaintext(value));
+          expect(decodeRecordPlaintext(unpadRecordPlaintext(padded))).toEqual(value);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it('has a fixed byte layout', () => {
     const encoded = encodeRecordPlaintext({
       ...record,
