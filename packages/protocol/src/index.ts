@@ -4,11 +4,8 @@
  */
 
 export * from './bytes.ts';
-export * from './errors.ts';
-export * from './version.ts';
 export * from './envelope/index.ts';
-export * from './record/index.ts';
-export * from './wire/index.ts';
+export * from './errors.ts';
 export * from './keys/index.ts';
 export {
   ARGON2ID_CEILING,
@@ -30,3 +27,6 @@ export { randomBytes } from './primitives/random.ts';
 export { sha256, sha512 } from './primitives/sha.ts';
 export { generateX25519KeyPair, type X25519KeyPair, x25519PublicKey } from './primitives/x25519.ts';
 export { isLowOrderX25519PublicKey } from './primitives/x25519-low-order.ts';
+export * from './record/index.ts';
+export * from './version.ts';
+export * from './wire/index.ts';

@@ -1,4 +1,4 @@
-// Account key derivation: composition per spec/keys.md, NFC, parameter bounds.
+// Account key derivation: composition per SPEC.md section 14, NFC, parameter bounds.
 // Argon2id at the floor costs ~0.6 s, so this file derives only three times.
 import { argon2id as referenceArgon2id } from 'hash-wasm';
 import { describe, expect, it } from 'vitest';

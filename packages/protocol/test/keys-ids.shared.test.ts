@@ -1,4 +1,4 @@
-// Key ids, fingerprints and vault keys: layouts per spec/keys.md, recomputed here
+// Key ids, fingerprints and vault keys: layouts per SPEC.md section 14, recomputed here
 // from raw WebCrypto, plus frozen values.
 import { describe, expect, it } from 'vitest';
 import { concatBytes, fromHex, toHex, u16be, utf8 } from '../src/bytes.ts';
@@ -115,7 +115,7 @@ describe('fingerprint', () => {
   });
 });
 
-describe('frozen values (spec/keys.md, worked example)', () => {
+describe('frozen values (SPEC.md section 14, worked example)', () => {
   it('kids and fingerprint of the RFC 7748 / RFC 8032 example keys', async () => {
     expect(toHex(await kidForPublicKey('x25519', pk))).toBe('575b335a79355693f8dfe4d8d48ca5bb');
     expect(toHex(await kidForPublicKey('ed25519', edPk))).toBe('6fca2e279f3526dfcd012ae16773e5fb');

@@ -52,7 +52,7 @@ export function keyGrantAppContext(vaultId: Uint8Array, epoch: number): Uint8Arr
 /**
  * appContext of a key-bundle envelope (an account's private keys under its master key):
  * `"coffer/v1/key-bundle" ‖ 0x00 ‖ u16(len(accountId)) ‖ accountId`.
- * `accountId` is the opaque account identifier of spec/keys.md (at most 65 535 bytes).
+ * `accountId` is the opaque account identifier of SPEC.md section 14 (at most 65 535 bytes).
  *
  * @example
  * const context = keyBundleAppContext(utf8('alice'));

@@ -1,4 +1,4 @@
-/** Public API of the key hierarchy (spec/keys.md). */
+/** Public API of the key hierarchy (SPEC.md section 14). */
 export {
   type AccountKeys,
   DEFAULT_KDF_PARAMS,

@@ -44,7 +44,7 @@ async function sameKid(kid: Uint8Array, expected: Promise<Uint8Array>, what: str
  * Grant a vault key of one epoch to members: a `key-grant` envelope, WRAPPED
  * (one X25519 stanza per recipient), keyEpoch = the key's epoch, SIGNED by the
  * granter, appContext `"coffer/v1/key-grant" ‖ 0x00 ‖ vaultId(16) ‖ u32(epoch)`,
- * plaintext = the 32-byte key. Every kid must be the one spec/keys.md derives.
+ * plaintext = the 32-byte key. Every kid must be the one SPEC.md section 14 derives.
  *
  * @example
  * const grant = await sealKeyGrant({

@@ -1,5 +1,5 @@
 /**
- * Domain-separation labels of the key hierarchy (spec/keys.md). Each label is
+ * Domain-separation labels of the key hierarchy (SPEC.md section 14). Each label is
  * used for exactly one purpose, so no derived value can stand in for another.
  */
 export const LABEL_LOGIN_SEED = 'coffer/v1/login-seed';
