@@ -1,0 +1,73 @@
+/**
+ * Live streams of the mock: who listens to which vault, and the open streams
+ * so that logout, revocation, removal or a simulated network drop ends them
+ * (as the server's live registry does).
+ */
+
+interface Stream {
+  vaultId: string;
+  accountId: string;
+  sessionId: string;
+  /** End the stream cleanly (`drop`: as a network failure instead). */
+  close: (drop: boolean) => void;
+}
+
+export class LiveHub {
+  readonly #listeners = new Map<string, Set<(seq: number) => void>>();
+  readonly #streams = new Set<Stream>();
+
+  /** Call `listener` with the vault's new head after every write. */
+  subscribe(vaultId: string, listener: (seq: number) => void): () => void {
+    let set = this.#listeners.get(vaultId);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(vaultId, set);
+    }
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  notify(vaultId: string, seq: number): void {
+    for (const listener of [...(this.#listeners.get(vaultId) ?? [])]) listener(seq);
+  }
+
+  /** Register an open stream; returns its unregister function. */
+  add(stream: Stream): () => void {
+    this.#streams.add(stream);
+    return () => this.#streams.delete(stream);
+  }
+
+  #closeWhere(match: (s: Stream) => boolean, drop = false): void {
+    for (const stream of [...this.#streams]) {
+      if (!match(stream)) continue;
+      this.#streams.delete(stream);
+      stream.close(drop);
+    }
+  }
+
+  closeSession(sessionId: string): void {
+    this.#closeWhere((s) => s.sessionId === sessionId);
+  }
+
+  /** Close the account's streams, except those of `exceptSessionId`. */
+  closeAccount(accountId: string, exceptSessionId?: string): void {
+    this.#closeWhere((s) => s.accountId === accountId && s.sessionId !== exceptSessionId);
+  }
+
+  closeMember(vaultId: string, accountId: string): void {
+    this.#closeWhere((s) => s.vaultId === vaultId && s.accountId === accountId);
+  }
+
+  /** Every open stream fails as if the network went away. */
+  dropAll(): void {
+    this.#closeWhere(() => true, true);
+  }
+
+  closeAll(): void {
+    this.#closeWhere(() => true);
+  }
+
+  get size(): number {
+    return this.#streams.size;
+  }
+}
