@@ -11,10 +11,6 @@ export {
   PROTOCOL_VERSION,
 } from '@coffer/protocol';
 export type { ContentType, EnvelopeInfo } from '../../../packages/protocol/src/envelope/index.ts';
-export {
-  decodeArmor,
-  encodeArmor,
-  parseEnvelopeHeader,
-} from '../../../packages/protocol/src/envelope/index.ts';
+export { parseEnvelopeHeader } from '../../../packages/protocol/src/envelope/index.ts';
 export { ed25519Verify } from '../../../packages/protocol/src/primitives/ed25519.ts';
 export * from '../../../packages/protocol/src/wire/index.ts';

@@ -3,7 +3,8 @@
  * version, suite, content type, epoch and sizes. The server cannot check the
  * ciphertext; clients do. This stops garbage and misfiled envelopes at the edge.
  */
-import { type ContentType, decodeArmor, parseEnvelopeHeader } from '../protocol.ts';
+import { type ContentType, parseEnvelopeHeader } from '../protocol.ts';
+import { dearmor } from './armor.ts';
 import { ApiError } from './errors.ts';
 
 /**
@@ -13,13 +14,12 @@ import { ApiError } from './errors.ts';
  * const bytes = checkEnvelope(body.keyBundle, 'keyBundle', { contentType: 'key-bundle' });
  */
 export function checkEnvelope(
-  armor: string,
+  text: string,
   field: string,
   expected: { contentType: ContentType; epoch?: number },
 ): Uint8Array {
-  let bytes: Uint8Array;
+  const bytes = dearmor(text, field);
   try {
-    bytes = decodeArmor(armor);
     const info = parseEnvelopeHeader(bytes);
     if (info.contentType !== expected.contentType) {
       throw new ApiError(

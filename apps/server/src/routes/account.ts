@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { verifyChallenge } from '../auth/challenges.ts';
+import { armor } from '../http/armor.ts';
 import { callerOf, requireSession } from '../http/authenticate.ts';
 import type { AppContext } from '../http/context.ts';
 import { checkEnvelope } from '../http/envelopes.ts';
@@ -12,7 +13,6 @@ import {
   type AccountResponse,
   ChangeCredentialsRequest,
   DeleteAccountRequest,
-  encodeArmor,
   HexId,
   type PublicKeysResponse,
   type SessionList,
@@ -32,7 +32,7 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
       accountId: account.accountId,
       username: account.username,
       kdf: { salt: b64(account.kdfSalt), params: { algorithm: 'argon2id', ...account.kdfParams } },
-      keyBundle: encodeArmor(account.keyBundle),
+      keyBundle: armor(account.keyBundle),
       encryptionPublicKey: b64(account.x25519PublicKey),
       signingPublicKey: b64(account.ed25519PublicKey),
     };

@@ -4,12 +4,12 @@
  * changes after a cursor in the vault's gapless sequence.
  */
 import type { FastifyInstance } from 'fastify';
+import { armor } from '../http/armor.ts';
 import { callerOf, requireRole, requireSession } from '../http/authenticate.ts';
 import type { AppContext } from '../http/context.ts';
 import { checkEnvelope } from '../http/envelopes.ts';
 import { ApiError, parseInput, vaultNotFound } from '../http/errors.ts';
 import {
-  encodeArmor,
   type MutationResult,
   PullQuery,
   type PullResponse,
@@ -45,7 +45,7 @@ function toResult(outcome: MutationOutcome): MutationResult {
                 revision: outcome.currentRevision,
                 seq: outcome.currentSeq ?? 0,
                 epoch: outcome.currentEpoch ?? 0,
-                envelope: outcome.currentEnvelope ? encodeArmor(outcome.currentEnvelope) : null,
+                envelope: outcome.currentEnvelope ? armor(outcome.currentEnvelope) : null,
                 deleted: outcome.currentEnvelope === null,
               },
       };
@@ -120,7 +120,9 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
     const { vaultId } = request.params;
     await requireRole(ctx, vaultId, caller.accountId, 'reader');
     const query = parseInput(PullQuery, request.query, 'query');
-    const result = await ctx.store.pullChanges(vaultId, query.cursor, query.limit);
+    const result = await ctx.store.pullChanges(vaultId, query.cursor, query.limit, {
+      resync: query.resync === '1',
+    });
     if (result.resyncRequired) {
       throw new ApiError(
         'resync_required',
@@ -136,7 +138,7 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
         recordId: c.recordId,
         revision: c.revision,
         epoch: c.epoch,
-        envelope: c.envelope ? encodeArmor(c.envelope) : null,
+        envelope: c.envelope ? armor(c.envelope) : null,
         deleted: c.envelope === null,
         authorId: c.authorId,
       })),

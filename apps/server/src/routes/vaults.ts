@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { newId } from '../auth/tokens.ts';
+import { armor } from '../http/armor.ts';
 import { callerOf, outranks, requireRole, requireSession } from '../http/authenticate.ts';
 import type { AppContext } from '../http/context.ts';
 import { checkEnvelope } from '../http/envelopes.ts';
@@ -13,7 +14,6 @@ import {
   AddMemberRequest,
   ChangeRoleRequest,
   CreateVaultRequest,
-  encodeArmor,
   type GrantList,
   HexId,
   type MemberList,
@@ -253,7 +253,7 @@ export function vaultRoutes(app: FastifyInstance, ctx: AppContext): void {
     const answer: GrantList = {
       grants: grants.map((g) => ({
         epoch: g.epoch,
-        grant: encodeArmor(g.envelope),
+        grant: armor(g.envelope),
         grantedBy: g.granterId,
         createdAt: iso(g.createdAt),
       })),

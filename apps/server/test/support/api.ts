@@ -23,11 +23,16 @@ export interface RequestOptions {
 }
 
 export class Api {
-  constructor(
-    readonly baseUrl: string,
-    readonly dispatcher: Dispatcher,
-    readonly token?: string,
-  ) {}
+  readonly baseUrl: string;
+  readonly dispatcher: Dispatcher;
+  readonly token: string | undefined;
+
+  // Plain fields (no parameter properties) so the bench runs this file with Node's type stripping.
+  constructor(baseUrl: string, dispatcher: Dispatcher, token?: string) {
+    this.baseUrl = baseUrl;
+    this.dispatcher = dispatcher;
+    this.token = token;
+  }
 
   withToken(token: string): Api {
     return new Api(this.baseUrl, this.dispatcher, token);

@@ -52,8 +52,15 @@ export async function spawnServer(
   const waiters: Array<{ match: (l: LogLine) => boolean; resolve: (l: LogLine) => void }> = [];
   let stderr = '';
   let buffer = '';
+  let announce: ((url: string) => void) | undefined;
+  const announced = new Promise<string>((resolve) => {
+    announce = resolve;
+  });
   child.stderr!.on('data', (d) => {
     stderr += String(d);
+    // The human start-up line, printed whatever the log level.
+    const match = /listening on (https?:\/\/\S+)/.exec(stderr);
+    if (match) announce?.(match[1]!);
   });
   child.stdout!.on('data', (d) => {
     buffer += String(d);
@@ -86,8 +93,12 @@ export async function spawnServer(
       void exited.then((code) => reject(new Error(`server exited (${code}): ${stderr}`)));
     });
   };
-  const listening = await waitForLog((l) => l.msg === 'listening');
-  const url = String(listening.url);
+  const url = await Promise.race([
+    announced,
+    exited.then((code) => {
+      throw new Error(`server exited (${code}): ${stderr}`);
+    }),
+  ]);
   const dataDirIndex = args.indexOf('--data-dir');
   const ca = url.startsWith('https')
     ? readFileSync(join(args[dataDirIndex + 1]!, 'tls', 'cert.pem'), 'utf8')
