@@ -8,28 +8,30 @@ import { cobblestoneOpen, cobblestoneSeal } from '../src/cobblestone/whole-messa
 import { openEnvelope, recordAppContext, sealEnvelope } from '../src/envelope/index.ts';
 import { ARGON2ID_FLOOR, argon2id } from '../src/primitives/argon2id.ts';
 import { bundle } from './bundle.ts';
-import { MiB, mbPerSecond, medianMs, streamFigures, time } from './streams.ts';
+import { interleavedMedians, MiB, mbPerSecond, medianMs, streamWorkload, time } from './streams.ts';
 
 /** node:crypto AES-256-GCM over 64 KiB buffers: the most any chunked construction could reach. */
-export async function aesGcmCeilingMBps(total: number, runs: number): Promise<number> {
+function aesGcmCeiling(total: number): () => Promise<void> {
   const key = randomBytes(32);
   const iv = randomBytes(12);
   const buffer = randomBytes(64 * 1024);
-  const ms = await medianMs(runs, async () => {
+  return async () => {
     for (let done = 0; done < total; done += buffer.length) {
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       cipher.update(buffer);
       cipher.final();
       cipher.getAuthTag();
     }
-  });
-  return mbPerSecond(total, ms);
+  };
 }
 
 export interface RssFigures {
   bytes: number;
   ms: number;
+  /** Peak RSS of the child itself (VmHWM on Linux). */
   maxRssMB: number;
+  /** process.resourceUsage().maxRSS, which on Linux may include the parent's peak at fork. */
+  rusageMaxRssMB: number;
 }
 
 /**
@@ -118,8 +120,16 @@ export interface NodeFigures {
 }
 
 export async function nodeFigures(runs: number): Promise<NodeFigures> {
-  const ceilingMBps = await aesGcmCeilingMBps(64 * MiB, runs);
-  const { sealMBps, openMBps } = await streamFigures(64 * MiB, runs);
+  const total = 64 * MiB;
+  const streams = await streamWorkload(total);
+  const ms = await interleavedMedians(runs, {
+    ceiling: aesGcmCeiling(total),
+    seal: streams.seal,
+    open: streams.open,
+  });
+  const ceilingMBps = mbPerSecond(total, ms.ceiling);
+  const sealMBps = mbPerSecond(total, ms.seal);
+  const openMBps = mbPerSecond(total, ms.open);
   const ratio = (x: number) => Math.round((x / ceilingMBps) * 100) / 100;
   return {
     ceilingMBps,

@@ -7,6 +7,8 @@ import { type BrowserFigures, browserFigures } from './browser-figures.ts';
 import { type NodeFigures, nodeFigures } from './node-figures.ts';
 
 const { values } = parseArgs({
+  // `pnpm bench -- --json` passes the `--` through.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     json: { type: 'boolean', default: false },
     'no-browser': { type: 'boolean', default: false },

@@ -1,5 +1,6 @@
 // Child process: stream N bytes through seal then open, report peak RSS.
 // Run by run.ts so the parent's own buffers don't count.
+import { readFileSync } from 'node:fs';
 import { createCobblestoneOpenStream } from '../src/cobblestone/open-stream.ts';
 import { createCobblestoneSealStream } from '../src/cobblestone/seal-stream.ts';
 import { drain, MiB, plaintextSource, time } from './streams.ts';
@@ -16,6 +17,17 @@ const ms = await time(async () => {
   );
 });
 if (opened !== total) throw new Error(`expected ${total} bytes, got ${opened}`);
-// maxRSS is in kilobytes.
-const maxRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
-process.stdout.write(`${JSON.stringify({ bytes: total, ms: Math.round(ms), maxRssMB })}\n`);
+// Linux: VmHWM is this process's own peak (fresh at exec). getrusage's maxRSS
+// (the fallback elsewhere) can carry over the parent's peak from fork.
+function peakRssKiB(): number {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const hwm = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
+    if (hwm) return Number(hwm);
+  } catch {}
+  return process.resourceUsage().maxRSS;
+}
+const maxRssMB = Math.round(peakRssKiB() / 1024);
+const rusageMaxRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+const figures = { bytes: total, ms: Math.round(ms), maxRssMB, rusageMaxRssMB };
+process.stdout.write(`${JSON.stringify(figures)}\n`);

@@ -71,25 +71,20 @@ export function mbPerSecond(bytes: number, ms: number): number {
   return Math.round(bytes / 1e6 / (ms / 1000));
 }
 
-export interface StreamFigures {
-  sealMBps: number;
-  openMBps: number;
+/** Streaming seal and open of `total` plaintext bytes, fed in 64 KiB pieces. */
+export interface StreamWorkload {
+  seal(): Promise<void>;
+  open(): Promise<void>;
 }
 
-/** Streaming seal and open of `total` plaintext bytes, fed in 64 KiB pieces. */
-export async function streamFigures(total: number, runs: number): Promise<StreamFigures> {
+export async function streamWorkload(total: number): Promise<StreamWorkload> {
   const key = new Uint8Array(32).fill(7);
   const context = new Uint8Array([1, 2, 3]);
-  const seal = () =>
-    drain(plaintextSource(total).pipeThrough(createCobblestoneSealStream(key, context)));
-  const sealMs = await medianMs(runs, seal);
-
+  const sealStream = () =>
+    plaintextSource(total).pipeThrough(createCobblestoneSealStream(key, context));
   // Ciphertext re-cut into 64 KiB pieces, as a network or file reader would deliver it.
   const sealedPieces: Uint8Array[] = [];
-  await drain(
-    plaintextSource(total).pipeThrough(createCobblestoneSealStream(key, context)),
-    sealedPieces,
-  );
+  await drain(sealStream(), sealedPieces);
   const ciphertext = new Uint8Array(sealedPieces.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const piece of sealedPieces.splice(0)) {
@@ -97,13 +92,40 @@ export async function streamFigures(total: number, runs: number): Promise<Stream
     at += piece.length;
   }
   const pieces: Uint8Array[] = [];
-  for (let i = 0; i < ciphertext.length; i += 64 * 1024)
+  for (let i = 0; i < ciphertext.length; i += 64 * 1024) {
     pieces.push(ciphertext.subarray(i, i + 64 * 1024));
-  const openMs = await medianMs(runs, async () => {
-    const opened = await drain(
-      replay(pieces).pipeThrough(createCobblestoneOpenStream(key, context)),
-    );
-    if (opened !== total) throw new Error('open produced the wrong length');
-  });
-  return { sealMBps: mbPerSecond(total, sealMs), openMBps: mbPerSecond(total, openMs) };
+  }
+  return {
+    async seal() {
+      await drain(sealStream());
+    },
+    async open() {
+      const stream = replay(pieces).pipeThrough(createCobblestoneOpenStream(key, context));
+      if ((await drain(stream)) !== total) throw new Error('open produced the wrong length');
+    },
+  };
+}
+
+/**
+ * Median timings of several workloads measured in interleaved rounds (after a
+ * warm-up round), so that a shared machine's load affects each one alike and
+ * ratios between them stay meaningful.
+ */
+export async function interleavedMedians<K extends string>(
+  rounds: number,
+  workloads: Record<K, () => Promise<unknown>>,
+): Promise<Record<K, number>> {
+  const names = Object.keys(workloads) as K[];
+  const times = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<
+    K,
+    number[]
+  >;
+  for (let round = 0; round <= rounds; round++) {
+    for (const name of names) {
+      const ms = await time(workloads[name]);
+      if (round > 0) times[name].push(ms);
+    }
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return Object.fromEntries(names.map((name) => [name, median(times[name])])) as Record<K, number>;
 }

@@ -1,3 +1,4 @@
+import type * as NodeBuffer from 'node:buffer';
 import type * as NodeCrypto from 'node:crypto';
 import { DecryptionError } from '../errors.ts';
 import type { CobblestoneBackend } from './backend.ts';
@@ -11,6 +12,9 @@ const runtime = globalThis as { process?: { getBuiltinModule?: (id: string) => u
 const nodeCrypto = runtime.process?.getBuiltinModule?.('node:crypto') as
   | typeof NodeCrypto
   | undefined;
+const nodeBuffer = runtime.process?.getBuiltinModule?.('node:buffer') as
+  | typeof NodeBuffer
+  | undefined;
 
 const SLAB_CHUNKS = 4;
 
@@ -19,7 +23,10 @@ function plain(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-function makeNodeBackend(nc: typeof NodeCrypto): CobblestoneBackend {
+function makeNodeBackend(
+  nc: typeof NodeCrypto,
+  allocUnsafe: (size: number) => Uint8Array,
+): CobblestoneBackend {
   return {
     name: 'node',
     // Synchronous calls: nothing to overlap.
@@ -43,12 +50,13 @@ function makeNodeBackend(nc: typeof NodeCrypto): CobblestoneBackend {
       const key = nc.createSecretKey(aeadKey);
       // Full sealed chunks are carved out of shared slabs: one allocation per
       // SLAB_CHUNKS chunks instead of one each (allocation dominates the copy).
-      let slab = new Uint8Array(0);
+      let slab: Uint8Array = new Uint8Array(0);
       let used = 0;
       const output = (length: number): Uint8Array => {
         if (length < SEALED_CHUNK_SIZE) return new Uint8Array(length);
         if (slab.length - used < length) {
-          slab = new Uint8Array(SLAB_CHUNKS * SEALED_CHUNK_SIZE);
+          // Not zeroed: every carved chunk is fully overwritten (body ‖ tag) before use.
+          slab = plain(allocUnsafe(SLAB_CHUNKS * SEALED_CHUNK_SIZE));
           used = 0;
         }
         used += length;
@@ -89,6 +97,7 @@ function makeNodeBackend(nc: typeof NodeCrypto): CobblestoneBackend {
 }
 
 /** The node:crypto backend, or undefined outside Node (>= 22.3). */
-export const nodeBackend: CobblestoneBackend | undefined = nodeCrypto
-  ? makeNodeBackend(nodeCrypto)
-  : undefined;
+export const nodeBackend: CobblestoneBackend | undefined =
+  nodeCrypto && nodeBuffer
+    ? makeNodeBackend(nodeCrypto, (size) => nodeBuffer.Buffer.allocUnsafeSlow(size))
+    : undefined;
