@@ -25,6 +25,10 @@ export interface ClientOptions {
   /** Key derivation (default inline; browsers pass a worker-backed one). */
   deriveKeys?: DeriveKeys;
   merge?: MergeFunction<unknown>;
+  /** Changes per pull page (default 1000, the protocol maximum). */
+  pullPage?: number;
+  /** Mutations per push (default 200). */
+  pushBatch?: number;
 }
 
 /** One device's client. */
@@ -76,6 +80,8 @@ export function createClient(options: ClientOptions): CofferClient {
         ? { signer: { kid: session.signingKid, seed: session.bundle.ed25519.seed } }
         : undefined,
     ...(options.merge ? { merge: options.merge } : {}),
+    ...(options.pullPage ? { pullPage: options.pullPage } : {}),
+    ...(options.pushBatch ? { pushBatch: options.pushBatch } : {}),
   });
   vaults = new VaultsApi(
     transport,
@@ -85,6 +91,8 @@ export function createClient(options: ClientOptions): CofferClient {
     (code, message, vaultId) => core.ctx.report(code, message, { vaultId }),
   );
   const accounts = new AccountsApi(transport, options.deriveKeys ?? deriveKeysInline, (s) => {
+    // Keys of the previous account never serve the next one.
+    if (session?.accountId !== s?.accountId) vaults.forgetKeys();
     session = s;
   });
   return {

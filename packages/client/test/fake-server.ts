@@ -86,10 +86,10 @@ export class FakeServer {
     return { results, applied: true };
   }
 
-  pull(vaultId: string, cursor: number, limit: number): PullResponse {
+  pull(vaultId: string, cursor: number, limit: number, resync = false): PullResponse {
     const v = this.vault(vaultId);
-    // Same rule as the real server: any cursor below the horizon, even mid-resync.
-    if (cursor > 0 && cursor < v.purgeHorizon) {
+    // Same rule as the real server: a cursor below the horizon, unless paging a resync.
+    if (cursor > 0 && cursor < v.purgeHorizon && !resync) {
       throw new ServerProblemError('resync_required', 410, 'cursor older than purge horizon');
     }
     const changes = [...v.rows.entries()]
@@ -153,10 +153,16 @@ export class FakeTransport implements Partial<Transport> {
     return JSON.parse(JSON.stringify(this.#server.push(vaultId, body)));
   }
 
-  async pull(vaultId: string, cursor: number, limit: number): Promise<PullResponse> {
+  async pull(
+    vaultId: string,
+    cursor: number,
+    limit: number,
+    options: { resync?: boolean } = {},
+  ): Promise<PullResponse> {
     await Promise.resolve();
     this.#check();
-    return JSON.parse(JSON.stringify(this.#server.pull(vaultId, cursor, limit)));
+    const page = this.#server.pull(vaultId, cursor, limit, options.resync);
+    return JSON.parse(JSON.stringify(page));
   }
 
   async *events(vaultId: string, signal: AbortSignal): AsyncIterable<LiveEvent> {

@@ -305,7 +305,13 @@ export interface Store {
     options: PushOptions,
   ): Promise<MutationOutcome[]>;
   /** Latest change of each record with seq > cursor, in seq order. */
-  pullChanges(vaultId: Id, cursor: number, limit: number): Promise<PullResult>;
+  pullChanges(
+    vaultId: Id,
+    cursor: number,
+    limit: number,
+    /** `resync`: a full resync paging from 0; the purge horizon is not checked. */
+    options?: { resync?: boolean },
+  ): Promise<PullResult>;
   /** Deletes tombstones with seq < olderThanSeq and raises the purge horizon. */
   purgeTombstones(vaultId: Id, olderThanSeq: number): Promise<PurgeResult>;
 

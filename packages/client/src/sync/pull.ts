@@ -4,15 +4,13 @@
  * cursor in one store transaction. `resync_required` restarts from zero and
  * drops local rows the server no longer has; the outbox is never touched.
  */
-import { type Change, decodeArmor, KeyNotFoundError, WIRE_LIMITS } from '@coffer/protocol';
+import { type Change, decodeArmor, KeyNotFoundError } from '@coffer/protocol';
 import { openRecordData } from '../records/record-crypto.ts';
 import type { StoredRecord } from '../store/types.ts';
 import { ServerProblemError } from '../transport/errors.ts';
 import type { VaultKeyring } from '../vault/keyring.ts';
 import type { SyncContext } from './context.ts';
 import { checkIncomingRevision } from './distrust.ts';
-
-const MAX_PULL_PAGE = WIRE_LIMITS.maxPullLimit;
 
 /** What one change became: a row to store, or nothing (refused or unchanged). */
 async function checkChange(
@@ -100,12 +98,12 @@ async function pullFrom(
   vaultId: string,
   start: number,
   seen: Set<string> | undefined,
-  pageSize = ctx.pullPage,
 ): Promise<number> {
   let cursor = start;
   let stored = 0;
+  const options = seen ? { resync: true } : {};
   for (;;) {
-    const page = await ctx.transport.pull(vaultId, cursor, pageSize);
+    const page = await ctx.transport.pull(vaultId, cursor, ctx.pullPage, options);
     if (page.nextCursor < cursor) {
       ctx.report('sequence_rollback', 'server moved the cursor backwards', { vaultId });
       return stored;
@@ -123,24 +121,14 @@ async function pullFrom(
 
 /**
  * Start over from sequence 0 (the cursor is older than the server's purge
- * horizon). Rows the server no longer lists were purged there and are dropped
- * here, so deleted data never comes back; unpushed writes stay in the outbox.
+ * horizon, or ahead of the vault). Pages carry `resync=1`, so the server
+ * skips its horizon check for the scan's own cursors. Rows the server no
+ * longer lists were purged there and are dropped here, so deleted data never
+ * comes back; unpushed writes stay in the outbox.
  */
 export async function fullResync(ctx: SyncContext, vaultId: string): Promise<number> {
   const seen = new Set<string>();
-  let stored = 0;
-  // The server refuses any cursor below its purge horizon, including the
-  // cursors of a resync's own pages; so restart from 0 with larger pages
-  // (up to the protocol maximum) until one pass gets past the horizon.
-  for (let pageSize = ctx.pullPage; ; pageSize = Math.min(pageSize * 10, MAX_PULL_PAGE)) {
-    try {
-      stored = await pullFrom(ctx, vaultId, 0, seen, pageSize);
-      break;
-    } catch (error) {
-      const again = error instanceof ServerProblemError && error.code === 'resync_required';
-      if (!again || pageSize >= MAX_PULL_PAGE) throw error;
-    }
-  }
+  const stored = await pullFrom(ctx, vaultId, 0, seen);
   const gone = (await ctx.store.listRecords(vaultId))
     .map((r) => r.recordId)
     .filter((id) => !seen.has(id));

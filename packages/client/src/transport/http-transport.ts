@@ -206,9 +206,10 @@ export class HttpTransport implements Transport {
     const call: Call = { method: 'POST', path: `/v1/vaults/${enc(vaultId)}/push`, body };
     return this.#json(call, PushResponse);
   }
-  pull(vaultId: string, cursor: number, limit: number) {
+  pull(vaultId: string, cursor: number, limit: number, options: { resync?: boolean } = {}) {
     const path = `/v1/vaults/${enc(vaultId)}/changes`;
-    return this.#json({ method: 'GET', path, query: { cursor, limit } }, PullResponse);
+    const query = options.resync ? { cursor, limit, resync: '1' } : { cursor, limit };
+    return this.#json({ method: 'GET', path, query }, PullResponse);
   }
 
   async *events(vaultId: string, signal: AbortSignal): AsyncIterable<LiveEvent> {

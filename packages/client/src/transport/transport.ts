@@ -68,7 +68,13 @@ export interface Transport {
   listGrants(vaultId: string): Promise<GrantList>;
 
   push(vaultId: string, body: PushRequest): Promise<PushResponse>;
-  pull(vaultId: string, cursor: number, limit: number): Promise<PullResponse>;
+  /** `resync`: paging a full resync from 0 (the server skips its purge-horizon check). */
+  pull(
+    vaultId: string,
+    cursor: number,
+    limit: number,
+    options?: { resync?: boolean },
+  ): Promise<PullResponse>;
   /** Live `seq` events until `signal` aborts or the stream ends (then reconnect). */
   events(vaultId: string, signal: AbortSignal): AsyncIterable<LiveEvent>;
 

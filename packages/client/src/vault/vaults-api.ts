@@ -10,6 +10,7 @@ import {
   fromHex,
   generateVaultKey,
   kidForPublicKey,
+  type MemberList,
   openKeyGrant,
   sealKeyGrant,
   type VaultKey,
@@ -115,7 +116,21 @@ export class VaultsApi {
 
   /** Vaults this account is a member of. */
   async list(): Promise<VaultSummary[]> {
+    this.#session();
     return (await this.#transport.listVaults()).vaults;
+  }
+
+  /** Members of a vault with their roles (any member may list them). */
+  async members(vaultId: string): Promise<MemberList['members']> {
+    this.#session();
+    return (await this.#transport.listMembers(vaultId)).members;
+  }
+
+  /** Drop every vault key held in memory (on logout or another account's login). */
+  forgetKeys(): void {
+    // Not zeroed: a sync still running may hold the ring; dropping the cache
+    // is what guarantees the next account never reads with these keys.
+    this.#rings.clear();
   }
 
   /** The vault's keyring (cached in memory; `refresh` after a rotation). */

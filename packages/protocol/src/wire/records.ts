@@ -83,6 +83,12 @@ export type PushResponse = z.infer<typeof PushResponse>;
 export const PullQuery = z.strictObject({
   cursor: z.coerce.number().pipe(Seq).default(0),
   limit: z.coerce.number().pipe(z.int().min(1).max(WIRE_LIMITS.maxPullLimit)).default(500),
+  /**
+   * `1` while a client pages a full resync from 0: the purge-horizon check is
+   * skipped for its later pages (the client replaces its replica, so purged
+   * tombstones do not matter to it).
+   */
+  resync: z.literal('1').optional(),
 });
 export type PullQuery = z.infer<typeof PullQuery>;
 

@@ -107,8 +107,8 @@ export class PostgresStore implements Store {
 
   pushMutations: Store['pushMutations'] = async (v, author, mutations, options) =>
     records.pushMutations(this.#db, v, author, mutations, options);
-  pullChanges: Store['pullChanges'] = async (v, cursor, limit) =>
-    records.pullChanges(this.#db, v, cursor, limit);
+  pullChanges: Store['pullChanges'] = async (v, cursor, limit, options) =>
+    records.pullChanges(this.#db, v, cursor, limit, options);
   purgeTombstones: Store['purgeTombstones'] = async (v, seq) =>
     records.purgeTombstones(this.#db, v, seq);
 

@@ -160,6 +160,7 @@ export async function pullChanges(
   vaultId: string,
   cursor: number,
   limit: number,
+  options: { resync?: boolean } = {},
 ): Promise<PullResult> {
   const vault = idBytes(vaultId, 'vaultId');
   assertCount(cursor, 'cursor');
@@ -179,7 +180,7 @@ export async function pullChanges(
       if (v === undefined) throw notFound('vault');
       const horizon = { purgeHorizon: v.purge_horizon, headSeq: v.head_seq };
       if (cursor > v.head_seq) return { resyncRequired: true, reason: 'ahead', ...horizon };
-      if (cursor > 0 && cursor < v.purge_horizon) {
+      if (cursor > 0 && cursor < v.purge_horizon && !options.resync) {
         return { resyncRequired: true, reason: 'purged', ...horizon };
       }
       const result = await rows<RecordDbRow>(

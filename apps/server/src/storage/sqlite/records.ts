@@ -153,6 +153,7 @@ export function pullChanges(
   vaultId: string,
   cursor: number,
   limit: number,
+  options: { resync?: boolean } = {},
 ): PullResult {
   const vault = idBytes(vaultId, 'vaultId');
   assertCount(cursor, 'cursor');
@@ -168,7 +169,7 @@ export function pullChanges(
       if (v === undefined) throw notFound('vault');
       const horizon = { purgeHorizon: v.purge_horizon, headSeq: v.head_seq };
       if (cursor > v.head_seq) return { resyncRequired: true, reason: 'ahead', ...horizon };
-      if (cursor > 0 && cursor < v.purge_horizon) {
+      if (cursor > 0 && cursor < v.purge_horizon && !options.resync) {
         return { resyncRequired: true, reason: 'purged', ...horizon };
       }
       const rows = sql(

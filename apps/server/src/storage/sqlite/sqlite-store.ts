@@ -156,8 +156,8 @@ export class SqliteStore implements Store {
     if (result.advancedTo !== null) this.notifier.publish(vaultId, result.advancedTo);
     return result.outcomes;
   };
-  pullChanges: Store['pullChanges'] = (v, cursor, limit) =>
-    this.#run((db) => records.pullChanges(db, v, cursor, limit));
+  pullChanges: Store['pullChanges'] = (v, cursor, limit, options) =>
+    this.#run((db) => records.pullChanges(db, v, cursor, limit, options));
   purgeTombstones: Store['purgeTombstones'] = (v, seq) =>
     this.#run((db) => records.purgeTombstones(db, v, seq));
 

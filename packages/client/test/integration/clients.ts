@@ -1,0 +1,85 @@
+/**
+ * Clients of the integration suite: `createClient` from the Node entry, with
+ * the server certificate pinned and a SQLite replica in a temporary file.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ClientOptions, CofferClient } from '../../src/client.ts';
+import { createClient } from '../../src/node.ts';
+import { SqliteStore } from '../../src/store/sqlite-store.ts';
+import type { TestServer } from './server.ts';
+
+export interface TestDevice {
+  client: CofferClient;
+  store: SqliteStore;
+  file: string;
+  errors: Array<{ code: string; message: string }>;
+}
+
+let counter = 0;
+
+/** A fresh device (its own SQLite replica) talking to `server`. */
+export function device(
+  server: TestServer,
+  options: Partial<ClientOptions> & { file?: string } = {},
+): TestDevice {
+  const file =
+    options.file ?? join(mkdtempSync(join(tmpdir(), 'coffer-replica-')), 'replica.sqlite3');
+  const store = SqliteStore.open(file);
+  const client = createClient({
+    serverUrl: server.url,
+    store,
+    clientName: 'client-it',
+    clientVersion: '0.0.0',
+    tls: { pinSha256: server.pinSha256 },
+    ...options,
+  });
+  const errors: TestDevice['errors'] = [];
+  client.state.subscribe(() => {
+    const all = client.state.getSnapshot().errors;
+    errors.splice(0, errors.length, ...all);
+  });
+  return { client, store, file, errors };
+}
+
+/** A unique username per call (the server is shared by a whole test file). */
+export function username(prefix: string): string {
+  counter++;
+  return `${prefix}-${process.pid}-${counter}`;
+}
+
+/** Sign up and log in a new account on a new device. */
+export async function signedUp(
+  server: TestServer,
+  prefix: string,
+  passphrase = 'correct horse battery staple',
+): Promise<TestDevice & { username: string; passphrase: string }> {
+  const d = device(server);
+  const name = username(prefix);
+  await d.client.accounts.signup(name, passphrase);
+  await d.client.accounts.login(name, passphrase);
+  return { ...d, username: name, passphrase };
+}
+
+/** Names and values of a vault's records on a device. */
+export async function values(d: TestDevice, vaultId: string): Promise<Record<string, unknown>> {
+  return Object.fromEntries((await d.client.records.list(vaultId)).map((r) => [r.name, r.value]));
+}
+
+/** Resolve once `predicate` holds, re-checked on every state change (no polling). */
+export function until(d: TestDevice, predicate: () => boolean | Promise<boolean>): Promise<void> {
+  return new Promise((resolve) => {
+    let done = false;
+    const check = async () => {
+      if (done) return;
+      if (await predicate()) {
+        done = true;
+        unsubscribe();
+        resolve();
+      }
+    };
+    const unsubscribe = d.client.state.subscribe(() => void check());
+    void check();
+  });
+}
