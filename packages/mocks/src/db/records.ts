@@ -131,10 +131,19 @@ export type PullPage =
   | { resyncRequired: false; changes: Change[]; nextCursor: number; hasMore: boolean }
   | { resyncRequired: true; reason: 'purged' | 'ahead' };
 
-/** Changes after `cursor` in sequence order, at most `limit`. */
-export function pullChanges(vault: VaultRow, cursor: number, limit: number): PullPage {
+/**
+ * Changes after `cursor` in sequence order, at most `limit`. `resync`: the
+ * client is paging a full resync from 0, so the purge horizon does not apply.
+ */
+export function pullChanges(
+  vault: VaultRow,
+  cursor: number,
+  limit: number,
+  options: { resync?: boolean } = {},
+): PullPage {
   if (cursor > vault.headSeq) return { resyncRequired: true, reason: 'ahead' };
-  if (cursor > 0 && cursor < vault.purgeHorizon) return { resyncRequired: true, reason: 'purged' };
+  if (cursor > 0 && cursor < vault.purgeHorizon && !options.resync)
+    return { resyncRequired: true, reason: 'purged' };
   const rows = [...vault.records.values()]
     .filter((r) => r.seq > cursor)
     .sort((a, b) => a.seq - b.seq);

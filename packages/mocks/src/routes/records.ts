@@ -81,7 +81,9 @@ export const recordRoutes: RouteDef[] = [
       if (!vault) throw vaultNotFound();
       const malicious = mock.scenario.scenario.malicious;
       if (malicious) tamperBeforePull(vault, malicious, mock.tampered);
-      const page = pullChanges(vault, query.cursor, query.limit);
+      // `resync=1` exists from the protocol revision that added it to PullQuery.
+      const resync = (query as { resync?: string }).resync === '1';
+      const page = pullChanges(vault, query.cursor, query.limit, { resync });
       if (page.resyncRequired) {
         throw new ApiError(
           'resync_required',
