@@ -1,8 +1,10 @@
 /**
  * Live events: a server-sent-events stream per vault. The current head first
  * (so a client that was away pulls now), then `seq` whenever a write lands.
- * Logout, revocation, removal and `reset` end the stream; going offline in
- * the scenario breaks it like a dropped connection. (No heartbeats: they
+ * Logout, revocation, removal, `reset` and going offline in the scenario end
+ * the stream (msw cannot fail a mocked body mid-stream, so a dropped
+ * connection shows as an end; the client's reconnect then meets the outage).
+ * (No heartbeats: they
  * carry nothing a client acts on, and timers would fight fake clocks.)
  */
 import { requireRole } from '../http/guards.ts';
