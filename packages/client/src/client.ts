@@ -11,6 +11,7 @@ import type { MergeFunction } from './sync/conflict.ts';
 import { createSyncCore, type SyncCore } from './sync/core.ts';
 import { CofferClientError, VersionNotSupportedError } from './transport/errors.ts';
 import { HttpTransport } from './transport/http-transport.ts';
+import type { Clock } from './util/env.ts';
 import { VaultsApi } from './vault/vaults-api.ts';
 
 /** Options of {@link createClient}. */
@@ -29,6 +30,8 @@ export interface ClientOptions {
   pullPage?: number;
   /** Mutations per push (default 200). */
   pushBatch?: number;
+  /** Wall clock for record timestamps and retry times (tests). */
+  clock?: Clock;
 }
 
 /** One device's client. */
@@ -82,6 +85,7 @@ export function createClient(options: ClientOptions): CofferClient {
     ...(options.merge ? { merge: options.merge } : {}),
     ...(options.pullPage ? { pullPage: options.pullPage } : {}),
     ...(options.pushBatch ? { pushBatch: options.pushBatch } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   vaults = new VaultsApi(
     transport,
