@@ -38,16 +38,15 @@ async function main(): Promise<number> {
     return 1;
   }
   const engine = config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`;
-  process.stderr.write(`coffer-server ${SERVER_VERSION} listening on ${server.url} (${engine})\n`);
+  // One write, so a reader of stderr sees the whole banner at once.
+  const banner = [`coffer-server ${SERVER_VERSION} listening on ${server.url} (${engine})`];
   if (server.fingerprint256) {
-    process.stderr.write(`TLS certificate SHA-256 fingerprint: ${server.fingerprint256}\n`);
-    if (!config.tlsCert)
-      process.stderr.write(`  (also in ${tlsPaths(config.dataDir).fingerprint})\n`);
+    banner.push(`TLS certificate SHA-256 fingerprint: ${server.fingerprint256}`);
+    if (!config.tlsCert) banner.push(`  (also in ${tlsPaths(config.dataDir).fingerprint})`);
   } else {
-    process.stderr.write(
-      'WARNING: plain HTTP (--insecure-http): only behind a TLS-terminating proxy\n',
-    );
+    banner.push('WARNING: plain HTTP (--insecure-http): only behind a TLS-terminating proxy');
   }
+  process.stderr.write(`${banner.join('\n')}\n`);
   logger.info(
     { url: server.url, fingerprint256: server.fingerprint256, engine: server.store.engine },
     'listening',
