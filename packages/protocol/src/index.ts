@@ -4,6 +4,7 @@
  */
 
 export * from './bytes.ts';
+export * from './cobblestone/index.ts';
 export * from './envelope/index.ts';
 export * from './errors.ts';
 export * from './keys/index.ts';
