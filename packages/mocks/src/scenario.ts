@@ -6,9 +6,13 @@
  */
 import { z } from 'zod';
 
-/** Which requests a fault hits: `times` matching requests (default: every), `operations` (default: all). */
+/**
+ * Which requests a fault hits: of the `operations` (default: all), skip the
+ * first `after` (default 0), then hit `times` of them (default: every one).
+ */
 export interface Fault {
   times?: number;
+  after?: number;
   operations?: string[];
 }
 
@@ -45,6 +49,7 @@ export interface Scenario {
 
 const FaultSchema = z.strictObject({
   times: z.int().min(0).optional(),
+  after: z.int().min(0).optional(),
   operations: z.array(z.string()).optional(),
 });
 
@@ -89,6 +94,7 @@ type FaultKind = keyof FaultOptions;
 
 interface ActiveFault<T> {
   remaining: number | undefined;
+  skip: number;
   operations: ReadonlySet<string> | undefined;
   options: T;
 }
@@ -98,9 +104,11 @@ function activate<T>(
   options: T,
 ): ActiveFault<T> | undefined {
   if (value === undefined || value === false) return undefined;
-  if (typeof value !== 'object') return { remaining: undefined, operations: undefined, options };
+  if (typeof value !== 'object')
+    return { remaining: undefined, skip: 0, operations: undefined, options };
   return {
     remaining: value.times,
+    skip: value.after ?? 0,
     operations: value.operations ? new Set(value.operations) : undefined,
     options,
   };
@@ -135,6 +143,10 @@ export class ScenarioState {
     const fault = this.#faults[kind] as ActiveFault<FaultOptions[K]> | undefined;
     if (!fault) return undefined;
     if (fault.operations && !fault.operations.has(operationId)) return undefined;
+    if (fault.skip > 0) {
+      fault.skip -= 1;
+      return undefined;
+    }
     if (fault.remaining !== undefined) {
       if (fault.remaining <= 0) return undefined;
       fault.remaining -= 1;

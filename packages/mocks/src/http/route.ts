@@ -21,8 +21,6 @@ export interface RouteContext {
   body: ParsedBody;
   /** Present on routes that need a session. */
   caller: Caller;
-  /** Attach details to this request's log entry. */
-  note: (detail: { mutationIds?: string[] }) => void;
 }
 
 /** A route of the mock: which catalog entry it serves, and how. */
@@ -73,6 +71,17 @@ function malformedAnswer(status: number, kind: 'shape' | 'not-json'): Response {
   return HttpResponse.json({ unexpected: true, results: 'not-an-array' }, { status });
 }
 
+/** Mutation ids of a push body, read before any fault (so failed attempts are logged too). */
+async function peekMutationIds(request: Request): Promise<string[] | undefined> {
+  const json: unknown = await request
+    .clone()
+    .json()
+    .catch(() => undefined);
+  const mutations = (json as { mutations?: unknown } | undefined)?.mutations;
+  if (!Array.isArray(mutations)) return undefined;
+  return mutations.map((m) => String((m as { mutationId?: unknown }).mutationId));
+}
+
 /**
  * Run a request through the scenario and the server's checks (shared by the
  * catch-all handler, which serves unknown paths as the server does).
@@ -81,7 +90,7 @@ export async function servePipeline(
   mock: MockCoffer,
   operationId: string,
   request: Request,
-  run: (body: ParsedBody, note: RouteContext['note']) => Promise<Response>,
+  run: (body: ParsedBody) => Promise<Response>,
   options: { auth: boolean; bodyLimit: number },
 ): Promise<Response> {
   const url = new URL(request.url);
@@ -92,6 +101,10 @@ export async function servePipeline(
     status: 'network-error',
   });
   const logged = mock.requests[entry - 1];
+  if (logged && operationId === 'push') {
+    const mutationIds = await peekMutationIds(request);
+    if (mutationIds) logged.mutationIds = mutationIds;
+  }
   const scenario = mock.scenario;
   if (scenario.take('offline', operationId)) return HttpResponse.error();
   const slow = scenario.take('delayMs', operationId);
@@ -103,9 +116,7 @@ export async function servePipeline(
     try {
       checkVersion(request, mock.protocolRange);
       const body = await readBody(request, options.bodyLimit);
-      response = await run(body, (detail) => {
-        if (logged) Object.assign(logged, detail);
-      });
+      response = await run(body);
     } catch (error) {
       response = problemResponse(toApiError(error));
     }
@@ -131,7 +142,7 @@ export function defineRoute(baseUrl: string, mock: MockCoffer, def: RouteDef): H
       mock,
       def.operationId,
       request,
-      async (body, note) => {
+      async (body) => {
         // Session before the handler, after body parsing: the server's preHandler order.
         const caller = spec.auth
           ? authenticate(mock.db, request)
@@ -145,7 +156,6 @@ export function defineRoute(baseUrl: string, mock: MockCoffer, def: RouteDef): H
           params: stringParams,
           body,
           caller,
-          note,
         });
       },
       { auth: spec.auth, bodyLimit },

@@ -16,13 +16,12 @@ export const recordRoutes: RouteDef[] = [
   {
     operationId: 'push',
     bodyLimit: PUSH_BODY_BYTES,
-    handle: ({ mock, caller, params, body, note }) => {
+    handle: ({ mock, caller, params, body }) => {
       const vaultId = params.vaultId ?? '';
       requireRole(mock.db, vaultId, caller.accountId, 'writer');
       const input = parseInput(PushRequest, bodyValue(body));
       const vault = mock.db.vaults.get(vaultId);
       if (!vault) throw vaultNotFound();
-      note({ mutationIds: input.mutations.map((m) => m.mutationId) });
       const seen = new Set<string>();
       const mutations: StoredMutation[] = input.mutations.map((m, i) => {
         if (seen.has(m.mutationId))
