@@ -1,5 +1,5 @@
+import { encodeArmor } from '@coffer/protocol';
 import { describe, expect, it } from 'vitest';
-import { encodeArmor } from '../../../../packages/protocol/src/envelope/index.ts';
 import { armor, dearmor } from './armor.ts';
 import { ApiError } from './errors.ts';
 

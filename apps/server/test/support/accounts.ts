@@ -4,16 +4,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  ed25519PublicKey,
+  ed25519Sign,
   encodeArmor,
   keyBundleAppContext,
   keyGrantAppContext,
   recordAppContext,
   sealEnvelope,
-} from '../../../../packages/protocol/src/envelope/index.ts';
-import {
-  ed25519PublicKey,
-  ed25519Sign,
-} from '../../../../packages/protocol/src/primitives/ed25519.ts';
+} from '@coffer/protocol';
 import { type ChallengePurpose, loginChallengeMessage } from '../../src/protocol.ts';
 import type { Api } from './api.ts';
 
