@@ -45,6 +45,7 @@ export class AccountsApi {
   readonly #derive: DeriveKeys;
   readonly #onSession: (session: AccountSession | undefined) => void;
   #session: AccountSession | undefined;
+  #token: string | undefined;
 
   constructor(
     transport: Transport,
@@ -119,6 +120,7 @@ export class AccountsApi {
       ...(deviceName ? { deviceName } : {}),
     });
     this.#transport.setToken(answer.token);
+    this.#token = answer.token;
     const account = await this.#transport.getAccount();
     const bundle = await openKeyBundle(
       decodeArmor(account.keyBundle),
@@ -139,6 +141,28 @@ export class AccountsApi {
     return this.#session;
   }
 
+  /**
+   * The server session's bearer token, so an application that restarts (the
+   * CLI runs one process per command) can keep it SEALED and {@link resume}.
+   */
+  get token(): string | undefined {
+    return this.#token;
+  }
+
+  /**
+   * Restore a session persisted by the application after an earlier
+   * {@link login}: no key derivation and no network, so offline work goes on.
+   *
+   * @example
+   * client.accounts.resume(session, token); // both from the app's sealed storage
+   */
+  resume(session: AccountSession, token: string): void {
+    this.#transport.setToken(token);
+    this.#token = token;
+    this.#session = session;
+    this.#onSession(session);
+  }
+
   /** End the session on the server and forget the keys. */
   async logout(): Promise<void> {
     try {
@@ -147,6 +171,7 @@ export class AccountsApi {
       this.#session?.bundle.x25519.privateKey.fill(0);
       this.#session?.bundle.ed25519.seed.fill(0);
       this.#session = undefined;
+      this.#token = undefined;
       this.#transport.setToken(undefined);
       this.#onSession(undefined);
     }

@@ -13,12 +13,13 @@ import {
   type MemberList,
   openKeyGrant,
   sealKeyGrant,
+  toHex,
   type VaultKey,
   type VaultSummary,
 } from '@coffer/protocol';
 import type { AccountSession } from '../account/accounts-api.ts';
 import type { LocalStore } from '../store/types.ts';
-import { CofferClientError } from '../transport/errors.ts';
+import { CofferClientError, isTransient } from '../transport/errors.ts';
 import type { Transport } from '../transport/transport.ts';
 import { fromBase64Url } from '../util/base64url.ts';
 import type { Clock } from '../util/env.ts';
@@ -162,20 +163,59 @@ export class VaultsApi {
     return out;
   }
 
+  /**
+   * Grants and trusted granters from the server; when it is unreachable, the
+   * grants this device verified before (kept in the store exactly as the
+   * server sent them: sealed to this account's X25519 key, signed by a member)
+   * and the granters that verified them, so offline work goes on.
+   */
+  async #grantSource(vaultId: string) {
+    const metaKey = `vault-granters:${vaultId}`;
+    try {
+      const trusted = await this.#trustedGranters(vaultId);
+      const grants = (await this.#transport.listGrants(vaultId)).grants.map((g) => ({
+        epoch: g.epoch,
+        sealed: decodeArmor(g.grant),
+      }));
+      const publicGranters = trusted.map((t) => ({
+        kid: toHex(t.kid),
+        pk: toHex(t.ed25519PublicKey),
+      }));
+      await this.#store.setMeta(metaKey, JSON.stringify(publicGranters));
+      return { trusted, grants, online: true };
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+      const cached = await this.#store.listSealedVaultKeys(vaultId);
+      const granters = await this.#store.getMeta(metaKey);
+      if (cached.length === 0 || granters === undefined) throw error;
+      const trusted = (JSON.parse(granters) as Array<{ kid: string; pk: string }>).map((t) => ({
+        kid: fromHex(t.kid),
+        ed25519PublicKey: fromHex(t.pk),
+      }));
+      return {
+        trusted,
+        grants: cached.map((c) => ({ epoch: c.epoch, sealed: c.sealed })),
+        online: false,
+      };
+    }
+  }
+
   async #loadKeyring(vaultId: string): Promise<VaultKeyring> {
     const s = this.#session();
-    const trusted = await this.#trustedGranters(vaultId);
+    const { trusted, grants, online } = await this.#grantSource(vaultId);
     const keys: VaultKey[] = [];
-    for (const g of (await this.#transport.listGrants(vaultId)).grants) {
+    for (const g of grants) {
       try {
         keys.push(
-          await openKeyGrant(decodeArmor(g.grant), {
+          await openKeyGrant(g.sealed, {
             vaultId: fromHex(vaultId),
             epoch: g.epoch,
             recipient: { kid: s.encryptionKid, x25519PrivateKey: s.bundle.x25519.privateKey },
             trustedGranters: trusted,
           }),
         );
+        if (online)
+          await this.#store.putSealedVaultKey({ vaultId, epoch: g.epoch, sealed: g.sealed });
       } catch {
         this.#report(
           'grant_untrusted',

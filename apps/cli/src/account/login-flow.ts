@@ -1,0 +1,84 @@
+/**
+ * signup and login share this: check the server (trust, protocol), run the
+ * SDK's account flow, then persist what later commands need (config, the
+ * sealed account state) and pin nothing secret in plaintext.
+ */
+import type { AccountSession, CofferClient } from '@coffer/client';
+import { type CommandContext, stringOption } from '../cli/command.ts';
+import { CliError, usageError } from '../cli/exit-codes.ts';
+import { establishTrust } from '../net/establish-trust.ts';
+import { parseServerUrl } from '../net/server-url.ts';
+import { loadConfig, saveConfig } from '../profile/config.ts';
+import { ensurePrivateDir } from '../profile/home.ts';
+import { type AccountState, saveAccountState } from './account-state.ts';
+import { buildClient } from './open-client.ts';
+import { deleteSession } from './session-file.ts';
+
+export interface LoginOutcome {
+  session: AccountSession;
+  server: string;
+}
+
+const USERNAME = /^[a-z0-9][a-z0-9._-]{0,62}$/i;
+
+export async function accountFlow(
+  ctx: CommandContext,
+  passphrase: (client: CofferClient) => Promise<string>,
+  action: (client: CofferClient, username: string, passphrase: string) => Promise<void>,
+): Promise<LoginOutcome> {
+  const username = stringOption(ctx, 'username');
+  if (username === undefined)
+    throw usageError('--username is required', `see: coffer ${ctx.rest.length ? '' : ''}--help`);
+  if (!USERNAME.test(username))
+    throw usageError('a username has 1-63 letters, digits, dots, dashes or underscores');
+  const home = ctx.globals.home;
+  await ensurePrivateDir(home);
+  const config = await loadConfig(home);
+  const raw = ctx.globals.server ?? config.server;
+  if (raw === undefined)
+    throw usageError(
+      '--server URL is required',
+      'example: --server https://coffer.example.com:8443',
+    );
+  const server = parseServerUrl(raw);
+  if (config.username !== undefined && config.username !== username) {
+    throw new CliError(
+      'conflict',
+      'already_exists',
+      `this profile is logged in as ${config.username}`,
+      'log out first, or use another --home',
+    );
+  }
+  const trust = await establishTrust(
+    home,
+    server,
+    { caFile: stringOption(ctx, 'ca-file'), pin: stringOption(ctx, 'pin') },
+    ctx.out,
+  );
+  const opened = buildClient({ home, config, server, trust });
+  try {
+    await opened.client.handshake();
+    const pass = await passphrase(opened.client);
+    await action(opened.client, username, pass);
+    const session = await opened.client.accounts.login(
+      username,
+      pass,
+      `coffer-cli on ${process.platform}`,
+    );
+    const token = opened.client.accounts.token;
+    if (token === undefined) throw new Error('internal: no session token after login');
+    const state: AccountState = {
+      accountId: session.accountId,
+      username,
+      sessionId: session.sessionId,
+      token,
+      bundle: session.bundle,
+    };
+    await saveAccountState(home, state, pass);
+    await deleteSession(home);
+    await saveConfig(home, { server: server.origin, username });
+    return { session, server: server.origin };
+  } finally {
+    await opened.close();
+  }
+}

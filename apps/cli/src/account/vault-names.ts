@@ -1,0 +1,136 @@
+/**
+ * Vault names. The server knows vaults only by id; the name lives INSIDE the
+ * vault as a reserved record (`.coffer/vault` = { name }), encrypted like any
+ * other, so every member and device sees it and the server never does.
+ * Names are resolved against the server's vault list when online, and against
+ * the vault ids this profile has seen (store meta, ids only) when offline.
+ */
+import { isTransient } from '@coffer/client';
+import { CliError } from '../cli/exit-codes.ts';
+import type { OpenedClient } from './open-client.ts';
+
+export const VAULT_NAME_RECORD = '.coffer/vault';
+const KNOWN_IDS = 'cli:vault-ids';
+
+export interface NamedVault {
+  vaultId: string;
+  name: string;
+  role: string | undefined;
+}
+
+/** Is this a record name the CLI reserves (hidden from `ls`)? */
+export function isReservedName(name: string): boolean {
+  return name.startsWith('.coffer/');
+}
+
+async function rememberIds(opened: OpenedClient, ids: string[]): Promise<void> {
+  await opened.store.setMeta(KNOWN_IDS, JSON.stringify([...new Set(ids)].sort()));
+}
+
+async function knownIds(opened: OpenedClient): Promise<string[]> {
+  const raw = await opened.store.getMeta(KNOWN_IDS);
+  return raw === undefined ? [] : (JSON.parse(raw) as string[]);
+}
+
+async function nameOf(opened: OpenedClient, vaultId: string): Promise<string | undefined> {
+  const entry = await opened.client.records.get<{ name?: unknown }>(vaultId, VAULT_NAME_RECORD);
+  return typeof entry?.value?.name === 'string' ? entry.value.name : undefined;
+}
+
+/**
+ * Every vault of the account with its name. `sync` pulls each vault first
+ * (needed on a new device); offline, only vaults already replicated are listed.
+ */
+export async function listNamedVaults(
+  opened: OpenedClient,
+  options: { sync: boolean },
+): Promise<NamedVault[]> {
+  let summaries: Array<{ vaultId: string; role: string | undefined }>;
+  try {
+    summaries = (await opened.client.vaults.list()).map((v) => ({
+      vaultId: v.vaultId,
+      role: v.role,
+    }));
+    await rememberIds(
+      opened,
+      summaries.map((v) => v.vaultId),
+    );
+  } catch (e) {
+    if (!isTransient(e)) throw e;
+    summaries = (await knownIds(opened)).map((vaultId) => ({ vaultId, role: undefined }));
+    options = { sync: false };
+  }
+  const out: NamedVault[] = [];
+  for (const s of summaries) {
+    if (options.sync) await opened.client.sync(s.vaultId);
+    let name: string | undefined;
+    try {
+      name = await nameOf(opened, s.vaultId);
+    } catch (e) {
+      if (e instanceof CliError) throw e;
+      name = undefined;
+    }
+    out.push({ vaultId: s.vaultId, name: name ?? s.vaultId, role: s.role });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Like {@link resolveVault}, and refuses (exit 3) when this account may only read the vault. */
+export async function resolveWritableVault(opened: OpenedClient, name: string): Promise<string> {
+  const vaultId = await resolveVault(opened, name, { sync: false });
+  const role = (await listNamedVaults(opened, { sync: false })).find(
+    (v) => v.vaultId === vaultId,
+  )?.role;
+  if (role === 'reader') {
+    throw new CliError(
+      'auth',
+      'forbidden_by_role',
+      `you are a reader of ${name}: you cannot change it`,
+    );
+  }
+  return vaultId;
+}
+
+/** The id of the vault called `name` (or given by id). Not found is exit 4. */
+export async function resolveVault(
+  opened: OpenedClient,
+  name: string,
+  options: { sync: boolean },
+): Promise<string> {
+  const vaults = await listNamedVaults(opened, options);
+  const matches = vaults.filter((v) => v.name === name || v.vaultId === name);
+  if (matches.length === 0 && !options.sync) return resolveVault(opened, name, { sync: true });
+  if (matches.length === 0) {
+    throw new CliError(
+      'notFound',
+      'vault_not_found',
+      `no vault named ${name}`,
+      'see: coffer vault list',
+    );
+  }
+  if (matches.length > 1) {
+    throw new CliError(
+      'conflict',
+      'ambiguous_vault',
+      `several vaults are named ${name}`,
+      `use the id: ${matches.map((m) => m.vaultId).join(', ')}`,
+    );
+  }
+  return matches[0]!.vaultId;
+}
+
+/** Create a vault and write its name record (pushed at once). */
+export async function createNamedVault(opened: OpenedClient, name: string): Promise<string> {
+  if (name === '' || name.length > 200 || [...name].some((c) => c.charCodeAt(0) < 0x20)) {
+    throw new CliError('usage', 'bad_vault_name', 'a vault name has 1-200 printable characters');
+  }
+  const existing = await listNamedVaults(opened, { sync: true });
+  if (existing.some((v) => v.name === name)) {
+    throw new CliError('conflict', 'already_exists', `a vault named ${name} already exists`);
+  }
+  const vault = await opened.client.vaults.create();
+  await opened.client.records.put(vault.vaultId, VAULT_NAME_RECORD, { name });
+  await opened.client.sync(vault.vaultId);
+  await rememberIds(opened, [...existing.map((v) => v.vaultId), vault.vaultId]);
+  return vault.vaultId;
+}

@@ -1,0 +1,16 @@
+/** Run a command body with an account client and always close it (SQLite, sockets). */
+import type { CommandContext } from '../cli/command.ts';
+import type { AccountState } from './account-state.ts';
+import { type OpenedClient, openAccountClient } from './open-client.ts';
+
+export async function withAccountClient<T>(
+  ctx: CommandContext,
+  body: (opened: OpenedClient & { state: AccountState }) => Promise<T>,
+): Promise<T> {
+  const opened = await openAccountClient(ctx);
+  try {
+    return await body(opened);
+  } finally {
+    await opened.close();
+  }
+}

@@ -1,0 +1,32 @@
+/** `coffer conflicts [VAULT]`: unresolved conflict copies. */
+import { listNamedVaults, resolveVault } from '../account/vault-names.ts';
+import { withAccountClient } from '../account/with-client.ts';
+import type { CommandContext } from '../cli/command.ts';
+
+export async function run(ctx: CommandContext): Promise<void> {
+  const vault = ctx.args.VAULT;
+  const rows = await withAccountClient(ctx, async (opened) => {
+    const vaults = await listNamedVaults(opened, { sync: false });
+    const only =
+      vault === undefined ? undefined : await resolveVault(opened, vault, { sync: false });
+    const names = new Map(vaults.map((v) => [v.vaultId, v.name]));
+    return (await opened.client.conflicts.list(only)).map((c) => ({
+      vault: names.get(c.vaultId) ?? c.vaultId,
+      key: c.name ?? null,
+      lost: c.reason === 'local_lost' ? 'mine' : 'theirs',
+      deleted: c.deleted,
+      detectedAt: c.detectedAt,
+    }));
+  });
+  ctx.out.result(
+    { conflicts: rows },
+    rows.length === 0
+      ? 'no conflicts'
+      : rows
+          .map(
+            (r) =>
+              `${r.vault}\t${r.key ?? '(unreadable)'}\tkept: ${r.lost === 'mine' ? 'theirs' : 'mine'} (resolve with --keep mine|theirs)`,
+          )
+          .join('\n'),
+  );
+}

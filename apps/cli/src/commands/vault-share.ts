@@ -1,0 +1,59 @@
+/**
+ * `coffer vault share NAME USER`: the SDK fetches USER's keys and checks them
+ * against this profile's pin; the CLI makes the person compare the
+ * fingerprint (or pass it with --fingerprint) before any key is granted.
+ */
+import { fingerprintsEqual } from '@coffer/protocol';
+import { resolveVault } from '../account/vault-names.ts';
+import { withAccountClient } from '../account/with-client.ts';
+import { arg, type CommandContext, stringOption } from '../cli/command.ts';
+import { CliError, usageError } from '../cli/exit-codes.ts';
+import { canPrompt, promptYesNo } from '../cli/prompt.ts';
+
+const ROLES = ['reader', 'writer', 'admin'] as const;
+type Role = (typeof ROLES)[number];
+
+export async function run(ctx: CommandContext): Promise<void> {
+  const name = arg(ctx, 'NAME');
+  const user = arg(ctx, 'USER');
+  const roleRaw = stringOption(ctx, 'role') ?? 'writer';
+  if (!(ROLES as readonly string[]).includes(roleRaw))
+    throw usageError(`--role must be one of ${ROLES.join(', ')}`);
+  const role = roleRaw as Role;
+  const expected = stringOption(ctx, 'fingerprint');
+  const result = await withAccountClient(ctx, async (opened) => {
+    const vaultId = await resolveVault(opened, name, { sync: false });
+    const pinned = await opened.store.getPinnedUser(user);
+    // Fetch (and pin on first sight); a key that changed since it was pinned is refused by the SDK.
+    const keys = await opened.client.vaults.userKeys(user);
+    if (expected !== undefined) {
+      if (!fingerprintsEqual(keys.fingerprint, expected)) {
+        throw new CliError(
+          'crypto',
+          'fingerprint_mismatch',
+          `the fingerprint of ${user} is ${keys.fingerprint}, not the one you gave`,
+          'do not share: compare fingerprints with the user again',
+        );
+      }
+    } else if (pinned === undefined) {
+      if (!canPrompt() || ctx.out.json) {
+        throw new CliError(
+          'usage',
+          'fingerprint_required',
+          `${user}'s fingerprint is ${keys.fingerprint}`,
+          `compare it with ${user} out of band, then pass --fingerprint "${keys.fingerprint}"`,
+        );
+      }
+      ctx.out.info(`${user}'s fingerprint: ${keys.fingerprint}`);
+      if (!(await promptYesNo(`Does ${user} read the same fingerprint to you?`))) {
+        throw new CliError('crypto', 'fingerprint_rejected', 'not shared');
+      }
+    }
+    await opened.client.vaults.share(vaultId, user, role);
+    return { vaultId, fingerprint: keys.fingerprint };
+  });
+  ctx.out.result(
+    { vault: name, user, role, fingerprint: result.fingerprint },
+    `shared ${name} with ${user} as ${role}`,
+  );
+}
