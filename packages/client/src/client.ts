@@ -35,7 +35,7 @@ export interface ClientOptions {
 }
 
 /** One device's client. */
-export interface CofferClient extends Pick<SyncCore, 'records' | 'conflicts' | 'state'> {
+export interface CofferClient extends Pick<SyncCore, 'records' | 'conflicts' | 'blobs' | 'state'> {
   accounts: AccountsApi;
   vaults: VaultsApi;
   /** Check the server speaks our protocol; throws {@link VersionNotSupportedError}. */
@@ -104,6 +104,7 @@ export function createClient(options: ClientOptions): CofferClient {
     vaults,
     records: core.records,
     conflicts: core.conflicts,
+    blobs: core.blobs,
     state: core.state,
     async handshake() {
       const meta = await transport.getMeta();

@@ -13,6 +13,9 @@ export {
   deriveKeysInWorker,
   type KdfInput,
 } from './account/kdf.ts';
+export type { DownloadOptions } from './blobs/blob-download.ts';
+export { blobEnvelopeSize, type UploadOptions } from './blobs/blob-upload.ts';
+export { BlobsApi, type PutBlobOptions } from './blobs/blobs-api.ts';
 export { type ClientOptions, type CofferClient, createClient } from './client.ts';
 export { type ConflictEntry, ConflictsApi } from './records/conflicts-api.ts';
 export { type PutOptions, type RecordEntry, RecordsApi } from './records/records-api.ts';

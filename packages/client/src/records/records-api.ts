@@ -3,7 +3,7 @@
  * and queued (offline-first); reads decrypt the local view (a pending write
  * first, else the replica), so plaintext exists only in memory.
  */
-import { type RecordData, utf8 } from '@coffer/protocol';
+import { fromHex, type RecordData, toHex, utf8 } from '@coffer/protocol';
 import type { SyncContext } from '../sync/context.ts';
 import type { SyncEngine } from '../sync/engine.ts';
 import { parseContent } from '../sync/push-conflict.ts';
@@ -19,12 +19,16 @@ export interface RecordEntry<T = unknown> {
   updatedAt: number;
   /** Written locally, not yet acknowledged by the server. */
   pending: boolean;
+  /** The blob this record references (read it with `client.blobs.get`). */
+  blob?: { blobId: string; size: number };
 }
 
 /** Options of {@link RecordsApi.put}. */
 export interface PutOptions {
   /** Application type label (default `application/json`). */
   type?: string;
+  /** Reference an uploaded blob (`client.blobs.put` sets it). */
+  blob?: { blobId: string; size: number };
 }
 
 export class RecordsApi {
@@ -65,6 +69,9 @@ export class RecordsApi {
       // Never move backwards: a later edit must win newest-edit-wins on this device.
       updatedAt: Math.max(now, (previous?.updatedAt ?? 0) + 1),
       authorKid: author?.signer.kid ?? new Uint8Array(16),
+      ...(options.blob
+        ? { blob: { blobId: fromHex(options.blob.blobId), size: options.blob.size } }
+        : {}),
     };
     const envelope = await sealRecordData(ring, recordId, data, author);
     await this.#engine.write(vaultId, recordId, envelope, ring.current.epoch);
@@ -116,5 +123,6 @@ function toEntry<T>(recordId: string, data: RecordData, pending: boolean): Recor
     createdAt: data.createdAt,
     updatedAt: data.updatedAt,
     pending,
+    ...(data.blob ? { blob: { blobId: toHex(data.blob.blobId), size: data.blob.size } } : {}),
   };
 }

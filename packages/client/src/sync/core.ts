@@ -4,6 +4,7 @@
  * tests build a core directly with an injected keyring and transport.
  */
 
+import { BlobsApi } from '../blobs/blobs-api.ts';
 import { ConflictsApi } from '../records/conflicts-api.ts';
 import type { Author } from '../records/record-crypto.ts';
 import { RecordsApi } from '../records/records-api.ts';
@@ -39,6 +40,7 @@ export interface SyncCore {
   engine: SyncEngine;
   records: RecordsApi;
   conflicts: ConflictsApi;
+  blobs: BlobsApi;
   state: SyncStateStore;
 }
 
@@ -72,11 +74,13 @@ export function createSyncCore(options: SyncCoreOptions): SyncCore {
     },
   };
   const engine = new SyncEngine(ctx);
+  const records = new RecordsApi(ctx, engine);
   return {
     ctx,
     engine,
-    records: new RecordsApi(ctx, engine),
+    records,
     conflicts: new ConflictsApi(ctx, engine),
+    blobs: new BlobsApi(ctx, records),
     state,
   };
 }
