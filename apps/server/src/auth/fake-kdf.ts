@@ -1,18 +1,11 @@
 /**
  * Prelogin answers for unknown usernames: a salt derived from a server secret,
- * so the same name always gets the same salt and the answer looks like a real
- * account's. Parameters are the client default, the commonest real value.
+ * so the same name always gets the same salt, with the parameters clients
+ * create accounts with (the protocol's default, the commonest real value), so
+ * the answer looks like a real account's.
  */
 import { createHmac } from 'node:crypto';
-import type { Kdf } from '../protocol.ts';
-
-/** The parameters clients create accounts with (must follow the client's default). */
-export const DEFAULT_KDF_PARAMS = {
-  algorithm: 'argon2id',
-  memoryKiB: 65_536,
-  iterations: 3,
-  parallelism: 1,
-} as const;
+import { DEFAULT_KDF_PARAMS, type Kdf } from '../protocol.ts';
 
 /**
  * A deterministic fake salt for `username`.
@@ -25,5 +18,13 @@ export function fakeKdf(serverSecret: Uint8Array, username: string): Kdf {
     .update('coffer/v1/fake-salt\0')
     .update(username, 'utf8')
     .digest();
-  return { salt: mac.subarray(0, 16).toString('base64url'), params: { ...DEFAULT_KDF_PARAMS } };
+  return {
+    salt: mac.subarray(0, 16).toString('base64url'),
+    params: {
+      algorithm: 'argon2id',
+      memoryKiB: DEFAULT_KDF_PARAMS.memoryKiB,
+      iterations: DEFAULT_KDF_PARAMS.iterations,
+      parallelism: DEFAULT_KDF_PARAMS.parallelism,
+    },
+  };
 }

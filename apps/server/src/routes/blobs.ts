@@ -125,6 +125,24 @@ export function blobRoutes(app: FastifyInstance, ctx: AppContext): void {
     return status(after);
   });
 
+  app.delete<BlobParams>('/v1/vaults/:vaultId/blobs/:blobId', auth, async (request, reply) => {
+    const caller = callerOf(request);
+    const { vaultId } = request.params;
+    const role = await requireRole(ctx, vaultId, caller.accountId, 'writer');
+    const id = HexId.safeParse(request.params.blobId);
+    const blob = id.success ? await ctx.store.getBlob(id.data) : null;
+    if (!blob || blob.vaultId !== vaultId) throw blobNotFound();
+    // Writers delete their own blobs; owners and admins any blob of the vault.
+    if (blob.accountId !== caller.accountId && role === 'writer') {
+      throw new ApiError(
+        'forbidden',
+        'only the uploader, an admin or the owner may delete this blob',
+      );
+    }
+    await ctx.store.deleteBlob(blob.blobId);
+    return reply.code(204).send();
+  });
+
   app.get<BlobParams>('/v1/vaults/:vaultId/blobs/:blobId/content', auth, async (request, reply) => {
     const caller = callerOf(request);
     const { vaultId } = request.params;

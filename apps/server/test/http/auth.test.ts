@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PreloginResponse } from '../../src/protocol.ts';
+import { DEFAULT_KDF_PARAMS, PreloginResponse } from '../../src/protocol.ts';
 import { AUTH_RATE_LIMITS } from '../../src/server.ts';
 import {
   createUser,
@@ -89,6 +89,8 @@ describe('prelogin', () => {
     const b = await t.api().post('/v1/auth/prelogin', { username: ghost });
     expect(a.status).toBe(200);
     expect(PreloginResponse.parse(a.body)).toEqual(b.body);
+    // The fake parameters are the ones clients create accounts with.
+    expect(a.body.kdf.params).toEqual({ algorithm: 'argon2id', ...DEFAULT_KDF_PARAMS });
     const user = await createUser(t.api());
     const real = await t.api().post('/v1/auth/prelogin', { username: user.username });
     expect(Object.keys(real.body.kdf)).toEqual(Object.keys(a.body.kdf));

@@ -309,6 +309,15 @@ export const ROUTES: readonly RouteSpec[] = [
     success: { status: 200, schema: blobs.BlobStatus },
   },
   {
+    method: 'DELETE',
+    path: '/v1/vaults/{vaultId}/blobs/{blobId}',
+    operationId: 'deleteBlob',
+    summary: 'Delete a blob (its uploader, an admin or the owner); frees quota',
+    tag: 'blobs',
+    auth: true,
+    success: noContent,
+  },
+  {
     method: 'GET',
     path: '/v1/vaults/{vaultId}/blobs/{blobId}/content',
     operationId: 'downloadBlob',
