@@ -1,0 +1,47 @@
+/** One device (profile directory) of one user, driving the built CLI. */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { type CliResult, coffer, type RunOptions } from './cli.ts';
+
+export interface Device {
+  home: string;
+  passphrase: string;
+  /** Run with this device's profile; uses its COFFER_SESSION once unlocked. */
+  run(args: readonly string[], options?: RunOptions): Promise<CliResult>;
+  /** Run and expect exit 0. */
+  ok(args: readonly string[], options?: RunOptions): Promise<CliResult>;
+  /** `coffer unlock` once, so later commands skip key derivation. */
+  unlock(): Promise<void>;
+}
+
+export async function newDevice(passphrase: string): Promise<Device> {
+  const home = await mkdtemp(join(tmpdir(), 'coffer-dev-'));
+  let session: string | undefined;
+  const device: Device = {
+    home,
+    passphrase,
+    run(args, options = {}) {
+      return coffer(args, {
+        ...options,
+        env: {
+          COFFER_HOME: home,
+          COFFER_PASSPHRASE: passphrase,
+          COFFER_SESSION: session,
+          ...options.env,
+        },
+      });
+    },
+    async ok(args, options) {
+      const r = await device.run(args, options);
+      expect({ args, code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
+      return r;
+    },
+    async unlock() {
+      session = (await device.ok(['unlock', '--raw'])).stdout.trim();
+      expect(session).toMatch(/^cfs1\./);
+    },
+  };
+  return device;
+}

@@ -1,0 +1,227 @@
+/**
+ * The full journey of issue 5 through the built binary against a real
+ * coffer-server over pinned HTTPS: alice and bob share a vault, removal
+ * rotates the key, a third device needs only username and passphrase, and
+ * neither the server's data dir nor the profiles hold plaintext.
+ */
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectFailure, json } from './helpers/cli.ts';
+import { type Device, newDevice } from './helpers/device.ts';
+import { startTestServer, type TestServer } from './helpers/server.ts';
+
+let server: TestServer;
+let alice: Device;
+let bob: Device;
+const SECRET_VALUE = 'hunter2-the-plaintext-value-7f3a';
+const KEY_NAME = 'db/password-keyname-91c2';
+const VAULT_NAME = 'ops-vaultname-5d1e';
+const FILE_BYTES = randomBytes(150_000);
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await filesUnder(p)));
+    else out.push(p);
+  }
+  return out;
+}
+
+/** Every needle absent, byte for byte, from every file under `dir`. */
+async function expectAbsent(dir: string, needles: ReadonlyArray<string | Uint8Array>) {
+  for (const file of await filesUnder(dir)) {
+    const bytes = await readFile(file);
+    for (const n of needles) {
+      const needle = typeof n === 'string' ? Buffer.from(n) : Buffer.from(n);
+      expect(
+        bytes.indexOf(needle),
+        `${needle.subarray(0, 16).toString('hex')} found in ${file}`,
+      ).toBe(-1);
+    }
+  }
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  alice = await newDevice('alice passphrase, long enough');
+  bob = await newDevice('bob passphrase, also long');
+});
+afterAll(() => server.stop());
+
+describe('the journey', () => {
+  it('alice signs up, creates a vault, stores a value and a file', async () => {
+    const r = await alice.ok([
+      '--json',
+      'signup',
+      '--server',
+      server.url,
+      '--username',
+      'alice',
+      '--pin',
+      server.fingerprint,
+    ]);
+    expect(json(r)).toMatchObject({
+      ok: true,
+      username: 'alice',
+      fingerprint: expect.stringMatching(/^(\d{5} ){11}\d{5}$/),
+    });
+    await alice.unlock();
+    await alice.ok(['vault', 'create', VAULT_NAME]);
+    await alice.ok(['put', VAULT_NAME, KEY_NAME, SECRET_VALUE]);
+    await writeFile(join(alice.home, '..', 'alice-file.bin'), FILE_BYTES);
+    await alice.ok([
+      'put',
+      VAULT_NAME,
+      'files/blob.bin',
+      '--file',
+      join(alice.home, '..', 'alice-file.bin'),
+    ]);
+    expect((await alice.ok(['get', VAULT_NAME, KEY_NAME])).stdout).toBe(SECRET_VALUE);
+    expect(json(await alice.ok(['--json', 'ls', VAULT_NAME])).keys).toEqual(
+      [
+        expect.objectContaining({ name: KEY_NAME, pending: false }),
+        expect.objectContaining({ name: 'files/blob.bin', pending: false }),
+      ].sort((a, b) => (a.name < b.name ? -1 : 1)),
+    );
+  });
+
+  it('bob signs up; alice checks his fingerprint and shares; bob reads both byte-identical', async () => {
+    const signup = json(
+      await bob.ok([
+        '--json',
+        'signup',
+        '--server',
+        server.url,
+        '-u',
+        'bob',
+        '--pin',
+        server.fingerprint,
+      ]),
+    );
+    await bob.unlock();
+    const shown = json(await alice.ok(['--json', 'user', 'show', 'bob']));
+    expect(shown.fingerprint).toBe(signup.fingerprint);
+    // A wrong fingerprint is refused and nothing is shared.
+    const wrong = '1'.repeat(60);
+    expectFailure(
+      await alice.run(['vault', 'share', VAULT_NAME, 'bob', '--fingerprint', wrong]),
+      8,
+      /fingerprint of bob is/,
+    );
+    await alice.ok([
+      'vault',
+      'share',
+      VAULT_NAME,
+      'bob',
+      '--role',
+      'writer',
+      '--fingerprint',
+      String(shown.fingerprint),
+    ]);
+    const members = json(await alice.ok(['--json', 'vault', 'members', VAULT_NAME])).members;
+    expect(members).toEqual(
+      expect.arrayContaining([expect.objectContaining({ username: 'bob', role: 'writer' })]),
+    );
+    expect(json(await bob.ok(['--json', 'vault', 'list'])).vaults).toEqual([
+      expect.objectContaining({ name: VAULT_NAME, role: 'writer' }),
+    ]);
+    expect((await bob.ok(['get', VAULT_NAME, KEY_NAME])).stdoutBytes).toEqual(
+      Buffer.from(SECRET_VALUE),
+    );
+    const out = join(bob.home, '..', 'bob-file.bin');
+    await bob.ok(['get', VAULT_NAME, 'files/blob.bin', '--out', out]);
+    expect(Buffer.compare(await readFile(out), FILE_BYTES)).toBe(0);
+  });
+
+  it('alice removes bob: the key rotates and new writes are unreadable to him', async () => {
+    const r = json(await alice.ok(['--json', 'vault', 'remove', VAULT_NAME, 'bob']));
+    expect(r.epoch).toBe(2);
+    await alice.ok(['put', VAULT_NAME, 'after-removal', 'new secret after removal']);
+    expectFailure(await bob.run(['get', VAULT_NAME, 'after-removal']), 4, /no vault named/);
+    expect((await alice.ok(['get', VAULT_NAME, 'after-removal'])).stdout).toBe(
+      'new secret after removal',
+    );
+  });
+
+  it("a third device of alice's logs in with username and passphrase only and sees everything", async () => {
+    const third = await newDevice(alice.passphrase);
+    await third.ok([
+      'login',
+      '--server',
+      server.url,
+      '--username',
+      'alice',
+      '--pin',
+      server.fingerprint,
+    ]);
+    expect(json(await third.ok(['--json', 'vault', 'list'])).vaults).toEqual([
+      expect.objectContaining({ name: VAULT_NAME, role: 'owner' }),
+    ]);
+    expect((await third.ok(['get', VAULT_NAME, KEY_NAME])).stdout).toBe(SECRET_VALUE);
+    expect((await third.ok(['get', VAULT_NAME, 'after-removal'])).stdout).toBe(
+      'new secret after removal',
+    );
+    const out = join(third.home, '..', 'third-file.bin');
+    await third.ok(['get', VAULT_NAME, 'files/blob.bin', '--out', out]);
+    expect(Buffer.compare(await readFile(out), FILE_BYTES)).toBe(0);
+  });
+
+  it('the server data dir holds no plaintext value, key name, vault name or file', async () => {
+    await expectAbsent(server.dataDir, [
+      SECRET_VALUE,
+      KEY_NAME,
+      VAULT_NAME,
+      'after-removal',
+      'files/blob.bin',
+      FILE_BYTES.subarray(5000, 5064),
+      alice.passphrase,
+    ]);
+  });
+
+  it('profiles hold nothing secret in plaintext, in private files', async () => {
+    await expectAbsent(alice.home, [
+      SECRET_VALUE,
+      KEY_NAME,
+      VAULT_NAME,
+      alice.passphrase,
+      FILE_BYTES.subarray(5000, 5064),
+    ]);
+    for (const f of await filesUnder(alice.home)) expect((await stat(f)).mode & 0o077, f).toBe(0);
+    expect((await stat(alice.home)).mode & 0o777).toBe(0o700);
+  });
+
+  it('status, whoami and doctor describe the profile', async () => {
+    expect(json(await alice.ok(['--json', 'whoami']))).toMatchObject({
+      username: 'alice',
+      server: server.url,
+    });
+    expect(json(await alice.ok(['--json', 'status']))).toMatchObject({
+      loggedIn: true,
+      pending: 0,
+      conflicts: 0,
+      session: 'unlocked',
+    });
+    const doctor = json(await alice.ok(['--json', 'doctor']));
+    expect(doctor.healthy).toBe(true);
+    expect((doctor.checks as Array<{ name: string }>).map((c) => c.name)).toEqual([
+      'reachability',
+      'certificate',
+      'protocol',
+      'clock',
+      'replica',
+      'outbox',
+    ]);
+  });
+
+  it('lock ends the session: the token no longer opens anything', async () => {
+    await bob.ok(['lock']);
+    expectFailure(
+      await bob.run(['vault', 'list'], { env: { COFFER_PASSPHRASE: undefined } }),
+      3,
+      /locked/,
+    );
+  });
+});
