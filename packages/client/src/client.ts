@@ -9,6 +9,7 @@ import { type DeriveKeys, deriveKeysInline } from './account/kdf.ts';
 import type { LocalStore } from './store/types.ts';
 import type { MergeFunction } from './sync/conflict.ts';
 import { createSyncCore, type SyncCore } from './sync/core.ts';
+import { type ReencryptOptions, type ReencryptResult, reencryptVault } from './sync/reencrypt.ts';
 import { CofferClientError, VersionNotSupportedError } from './transport/errors.ts';
 import { HttpTransport } from './transport/http-transport.ts';
 import type { Clock } from './util/env.ts';
@@ -42,6 +43,11 @@ export interface CofferClient extends Pick<SyncCore, 'records' | 'conflicts' | '
   handshake(): Promise<MetaResponse>;
   /** Sync a vault now (push then pull). */
   sync(vaultId: string): Promise<void>;
+  /**
+   * Re-seal a vault's older-epoch records under its newest key (after a
+   * rotation); resumes from the progress kept in the store.
+   */
+  reencrypt(vaultId: string, options?: ReencryptOptions): Promise<ReencryptResult>;
   /** Follow a vault's live stream. */
   live(vaultId: string): void;
   close(): Promise<void>;
@@ -119,6 +125,7 @@ export function createClient(options: ClientOptions): CofferClient {
     },
     sync: (vaultId) => core.engine.sync(vaultId),
     live: (vaultId) => core.engine.startLive(vaultId),
+    reencrypt: (vaultId, o) => reencryptVault(core.ctx, core.engine, vaultId, o),
     async close() {
       core.engine.close();
       await core.engine.idle();

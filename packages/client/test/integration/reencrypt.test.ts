@@ -1,0 +1,59 @@
+// Background re-encryption after a rotation, against the real server: an
+// interrupted run keeps its progress in the SQLite replica, and a new client
+// on the same replica (a restart) resumes instead of starting over.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRecordData } from '../../src/records/record-crypto.ts';
+import { device, signedUp } from './clients.ts';
+import { startTestServer, type TestServer } from './server.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.dispose();
+});
+
+describe('re-encryption of older epochs', () => {
+  it('re-seals every record under the newest epoch, resumable after an interruption', async () => {
+    const alice = await signedUp(server, 'alice');
+    const bob = await signedUp(server, 'bob');
+    const { vaultId } = await alice.client.vaults.create();
+    const bobKeys = await alice.client.vaults.share(vaultId, bob.username, 'writer');
+    for (let i = 0; i < 25; i++) await alice.client.records.put(vaultId, `r${i}`, i);
+    await alice.client.sync(vaultId);
+    expect(await alice.client.vaults.removeMember(vaultId, bobKeys.accountId)).toBe(2);
+
+    // The first run stops after two batches of 5 (e.g. the app was closed).
+    const stop = new AbortController();
+    const first = await alice.client.reencrypt(vaultId, {
+      batch: 5,
+      signal: stop.signal,
+      onProgress: (done) => done >= 10 && stop.abort(),
+    });
+    expect(first).toMatchObject({ epoch: 2, reencrypted: 10, complete: false });
+    expect(await alice.store.getMeta(`reencrypt:${vaultId}`)).toContain('"epoch":2');
+    await alice.client.close();
+
+    // A restart: a new client on the same replica picks up where it stopped.
+    const again = device(server, { file: alice.file });
+    await again.client.accounts.login(alice.username, alice.passphrase);
+    const second = await again.client.reencrypt(vaultId, { batch: 5 });
+    expect(second).toEqual({ epoch: 2, reencrypted: 15, skipped: 0, complete: true });
+    expect(await again.client.reencrypt(vaultId)).toMatchObject({ reencrypted: 0, complete: true });
+
+    // Another member's fresh device sees every record under epoch 2 only.
+    const other = device(server);
+    await other.client.accounts.login(alice.username, alice.passphrase);
+    await other.client.sync(vaultId);
+    const ring = await other.client.vaults.keyring(vaultId);
+    const rows = await other.store.listRecords(vaultId);
+    expect(rows).toHaveLength(25);
+    for (const row of rows) {
+      const opened = await openRecordData(ring, row.recordId, row.envelope!);
+      expect(opened.epoch).toBe(2);
+    }
+    expect((await other.client.records.list(vaultId)).map((r) => r.value)).toHaveLength(25);
+    expect(other.errors).toEqual([]);
+  });
+});
