@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { devices, useCoffer, values } from './harness.ts';
+
+const coffer = useCoffer();
+
+describe('scenario: conflicts', () => {
+  it('a forced conflict on the next push: newest edit wins, the other version is kept as a copy', async () => {
+    const { clients, vaultId, clock } = await devices(coffer, 2);
+    const [a, b] = clients as [NonNullable<(typeof clients)[0]>, NonNullable<(typeof clients)[1]>];
+    await a.records.put(vaultId, 'doc', 'v1');
+    await a.engine.idle();
+    clock.advance(10);
+    coffer.mock.setScenario({ conflict: { times: 1 } });
+    await a.records.put(vaultId, 'doc', 'v2');
+    await a.engine.idle();
+    expect(coffer.mock.requestsOf('push')).toHaveLength(3);
+    expect(a.state.getSnapshot()).toMatchObject({ pending: 0, conflicts: 1 });
+    expect(await a.conflicts.list(vaultId)).toMatchObject([
+      { name: 'doc', value: 'v1', reason: 'remote_lost' },
+    ]);
+    expect((await a.records.get(vaultId, 'doc'))?.value).toBe('v2');
+    await b.engine.sync(vaultId);
+    expect(await values(b, vaultId)).toEqual({ doc: 'v2' });
+  });
+
+  it('a real concurrent edit from another device: the loser is a conflict copy, nothing lost', async () => {
+    const { clients, vaultId, clock } = await devices(coffer, 2);
+    const [a, b] = clients as [NonNullable<(typeof clients)[0]>, NonNullable<(typeof clients)[1]>];
+    await a.records.put(vaultId, 'doc', 'base');
+    await a.engine.idle();
+    await b.engine.sync(vaultId);
+    coffer.mock.setScenario({ offline: { operations: ['push'] } });
+    await b.records.put(vaultId, 'doc', 'older edit from b');
+    await b.engine.idle();
+    coffer.mock.clearScenario();
+    clock.advance(10);
+    await a.records.put(vaultId, 'doc', 'newer edit from a');
+    await a.engine.idle();
+    clock.advance(10 * 60_000);
+    await b.engine.sync(vaultId);
+    expect((await b.records.get(vaultId, 'doc'))?.value).toBe('newer edit from a');
+    expect(await b.conflicts.list(vaultId)).toMatchObject([
+      { value: 'older edit from b', reason: 'local_lost' },
+    ]);
+  });
+});
