@@ -96,6 +96,9 @@ describe('the coffer-server binary', () => {
         },
       ],
     });
+    // An open live stream must not hold the shutdown up.
+    const events = await openEvents(alice.api, `/v1/vaults/${vaultId}/events`);
+    await events.waitFor(seqAtLeast(0));
     const stream = new PassThrough();
     const pending = request(`${server.url}/v1/vaults/${vaultId}/push`, {
       method: 'POST',
@@ -120,6 +123,7 @@ describe('the coffer-server binary', () => {
     expect(res.statusCode).toBe(200);
     const answer = (await res.body.json()) as { results: Array<{ status: string }> };
     expect(answer.results[0]?.status).toBe('applied');
+    await events.ended;
     expect(await server.exited).toBe(0);
 
     const again = await spawnServer(['--data-dir', dataDir]);
