@@ -1,0 +1,70 @@
+/** Offline-first writes and conflicts through the built binary against a real server that goes down and up. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectFailure, json } from './helpers/cli.ts';
+import { type Device, newDevice } from './helpers/device.ts';
+import { startTestServer, type TestServer } from './helpers/server.ts';
+
+let server: TestServer;
+let laptop: Device;
+let desktop: Device;
+const PASS = 'carol passphrase for two devices';
+
+beforeAll(async () => {
+  server = await startTestServer();
+  laptop = await newDevice(PASS);
+  desktop = await newDevice(PASS);
+  await laptop.ok(['signup', '--server', server.url, '--username', 'carol', '--pin', server.fingerprint]);
+  await desktop.ok(['login', '--server', server.url, '--username', 'carol', '--pin', server.fingerprint]);
+  await laptop.unlock();
+  await desktop.unlock();
+  await laptop.ok(['vault', 'create', 'notes']);
+  await laptop.ok(['put', 'notes', 'shared', 'v0']);
+  // Both devices have the vault (and its keys) before going offline.
+  expect((await desktop.ok(['get', 'notes', 'shared'])).stdout).toBe('v0');
+});
+afterAll(() => server.stop());
+
+describe('offline', () => {
+  it('puts while the server is down stay queued and are pushed on the next sync', async () => {
+    await server.stop();
+    const put = await laptop.ok(['put', 'notes', 'offline-key', 'written offline']);
+    expect(put.stderr).toMatch(/saved locally/);
+    expect((await laptop.ok(['get', 'notes', 'offline-key'])).stdout).toBe('written offline');
+    expect(json(await laptop.ok(['--json', 'status']))).toMatchObject({ pending: 1 });
+    expectFailure(await laptop.run(['sync']), 6, /cannot reach the server; 1 change/);
+    await server.start();
+    await laptop.ok(['sync']);
+    expect(json(await laptop.ok(['--json', 'status']))).toMatchObject({ pending: 0 });
+    expect((await desktop.ok(['get', 'notes', 'offline-key'])).stdout).toBe('written offline');
+  });
+});
+
+describe('conflicts', () => {
+  it('two devices edit one key offline: both versions survive and resolve settles it', async () => {
+    await server.stop();
+    await laptop.ok(['put', 'notes', 'shared', 'from the laptop']);
+    await desktop.ok(['put', 'notes', 'shared', 'from the desktop']);
+    await server.start();
+    await laptop.ok(['sync']);
+    await desktop.ok(['sync']);
+    await laptop.ok(['sync']);
+    // Newest edit wins on both devices; the device that met the conflict keeps the loser as a copy.
+    const winner = (await laptop.ok(['get', 'notes', 'shared'])).stdout;
+    expect((await desktop.ok(['get', 'notes', 'shared'])).stdout).toBe(winner);
+    expect(winner).toBe('from the desktop');
+    const conflicts = json(await desktop.ok(['--json', 'conflicts', 'notes'])).conflicts;
+    expect(conflicts).toEqual([expect.objectContaining({ vault: 'notes', key: 'shared', lost: 'theirs' })]);
+    const history = json(await desktop.ok(['--json', 'history', 'notes', 'shared'])).versions;
+    expect(history).toEqual([
+      expect.objectContaining({ kind: 'current', value: 'from the desktop' }),
+      expect.objectContaining({ value: 'from the laptop' }),
+    ]);
+    expectFailure(await desktop.run(['resolve', 'notes', 'shared']), 2, /--keep mine or --keep theirs/);
+    await desktop.ok(['resolve', 'notes', 'shared', '--keep', 'theirs']);
+    expect(json(await desktop.ok(['--json', 'conflicts'])).conflicts).toEqual([]);
+    await laptop.ok(['sync']);
+    expect((await laptop.ok(['get', 'notes', 'shared'])).stdout).toBe('from the laptop');
+    expect((await desktop.ok(['get', 'notes', 'shared'])).stdout).toBe('from the laptop');
+    expectFailure(await desktop.run(['resolve', 'notes', 'shared', '--keep', 'mine']), 4, /no conflict on shared/);
+  });
+});
