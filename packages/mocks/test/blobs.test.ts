@@ -2,7 +2,7 @@ import { BlobStatus } from '@coffer/protocol';
 import { describe, expect, it } from 'vitest';
 import { call, createUser, createVault, hexId, useMockServer } from './support.ts';
 
-useMockServer();
+const coffer = useMockServer();
 
 const bytes = (n: number, fill: number) => new Uint8Array(n).fill(fill);
 
@@ -56,6 +56,36 @@ describe('blobs', () => {
     expect(bad.status).toBe(416);
     expect(bad.body.code).toBe('range_not_satisfiable');
     expect(bad.headers.get('content-range')).toBe('bytes */10');
+    // Deleting frees it: gone for everyone, quota released.
+    expect(coffer.mock.db.usedBytes(alice.accountId)).toBe(10);
+    expect((await call('DELETE', base, { token: alice.token })).status).toBe(204);
+    expect((await call('GET', `${base}/content`, { token: alice.token })).status).toBe(404);
+    expect(coffer.mock.db.usedBytes(alice.accountId)).toBe(0);
+  });
+
+  it('only the uploader, an admin or the owner deletes a blob', async () => {
+    const owner = await createUser('owner');
+    const writer = await createUser('writer');
+    const vaultId = await createVault(owner);
+    await coffer.mock.addMember(vaultId, writer.accountId, 'writer');
+    const created = await call('POST', `/v1/vaults/${vaultId}/blobs`, {
+      token: owner.token,
+      json: { size: 2 },
+    });
+    const base = `/v1/vaults/${vaultId}/blobs/${created.body.blobId}`;
+    await call('PUT', `${base}/chunks?offset=0`, {
+      token: owner.token,
+      raw: bytes(2, 7),
+      contentType: 'application/octet-stream',
+    });
+    // An unfinished upload is not a blob yet.
+    expect((await call('DELETE', base, { token: owner.token })).status).toBe(404);
+    await call('POST', `${base}/complete`, { token: owner.token });
+    const denied = await call('DELETE', base, { token: writer.token });
+    expect(denied.status).toBe(403);
+    expect(denied.body.code).toBe('forbidden');
+    expect((await call('DELETE', base, { token: owner.token })).status).toBe(204);
+    expect((await call('DELETE', base, { token: owner.token })).status).toBe(404);
   });
 
   it('enforces size limits, roles and tenancy', async () => {

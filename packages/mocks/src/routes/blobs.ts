@@ -137,6 +137,27 @@ export const blobRoutes: RouteDef[] = [
     },
   },
   {
+    operationId: 'deleteBlob',
+    handle: (ctx) => {
+      const role = requireRole(
+        ctx.mock.db,
+        ctx.params.vaultId ?? '',
+        ctx.caller.accountId,
+        'writer',
+      );
+      const blob = uploadIn(ctx);
+      if (!blob.complete) throw blobNotFound();
+      // Writers delete their own blobs; owners and admins any blob of the vault.
+      if (blob.accountId !== ctx.caller.accountId && role === 'writer')
+        throw new ApiError(
+          'forbidden',
+          'only the uploader, an admin or the owner may delete this blob',
+        );
+      ctx.mock.db.uploads.delete(blob.blobId);
+      return new Response(null, { status: 204 });
+    },
+  },
+  {
     operationId: 'downloadBlob',
     handle: (ctx) => {
       requireRole(ctx.mock.db, ctx.params.vaultId ?? '', ctx.caller.accountId, 'reader');
