@@ -13,8 +13,24 @@ beforeAll(async () => {
   server = await startTestServer();
   laptop = await newDevice(PASS);
   desktop = await newDevice(PASS);
-  await laptop.ok(['signup', '--server', server.url, '--username', 'carol', '--pin', server.fingerprint]);
-  await desktop.ok(['login', '--server', server.url, '--username', 'carol', '--pin', server.fingerprint]);
+  await laptop.ok([
+    'signup',
+    '--server',
+    server.url,
+    '--username',
+    'carol',
+    '--pin',
+    server.fingerprint,
+  ]);
+  await desktop.ok([
+    'login',
+    '--server',
+    server.url,
+    '--username',
+    'carol',
+    '--pin',
+    server.fingerprint,
+  ]);
   await laptop.unlock();
   await desktop.unlock();
   await laptop.ok(['vault', 'create', 'notes']);
@@ -53,18 +69,28 @@ describe('conflicts', () => {
     expect((await desktop.ok(['get', 'notes', 'shared'])).stdout).toBe(winner);
     expect(winner).toBe('from the desktop');
     const conflicts = json(await desktop.ok(['--json', 'conflicts', 'notes'])).conflicts;
-    expect(conflicts).toEqual([expect.objectContaining({ vault: 'notes', key: 'shared', lost: 'theirs' })]);
+    expect(conflicts).toEqual([
+      expect.objectContaining({ vault: 'notes', key: 'shared', lost: 'theirs' }),
+    ]);
     const history = json(await desktop.ok(['--json', 'history', 'notes', 'shared'])).versions;
     expect(history).toEqual([
       expect.objectContaining({ kind: 'current', value: 'from the desktop' }),
       expect.objectContaining({ value: 'from the laptop' }),
     ]);
-    expectFailure(await desktop.run(['resolve', 'notes', 'shared']), 2, /--keep mine or --keep theirs/);
+    expectFailure(
+      await desktop.run(['resolve', 'notes', 'shared']),
+      2,
+      /--keep mine or --keep theirs/,
+    );
     await desktop.ok(['resolve', 'notes', 'shared', '--keep', 'theirs']);
     expect(json(await desktop.ok(['--json', 'conflicts'])).conflicts).toEqual([]);
     await laptop.ok(['sync']);
     expect((await laptop.ok(['get', 'notes', 'shared'])).stdout).toBe('from the laptop');
     expect((await desktop.ok(['get', 'notes', 'shared'])).stdout).toBe('from the laptop');
-    expectFailure(await desktop.run(['resolve', 'notes', 'shared', '--keep', 'mine']), 4, /no conflict on shared/);
+    expectFailure(
+      await desktop.run(['resolve', 'notes', 'shared', '--keep', 'mine']),
+      4,
+      /no conflict on shared/,
+    );
   });
 });

@@ -109,6 +109,14 @@ export function toCliError(e: unknown): CliError | undefined {
   if (e instanceof CliError) return e;
   if (!(e instanceof Error)) return undefined;
   const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string' && /^SQLITE_(NOTADB|CORRUPT)/.test(code)) {
+    return new CliError(
+      'crypto',
+      'replica_corrupt',
+      'the local replica (replica.sqlite) is damaged or was tampered with',
+      'run `coffer doctor`; `coffer logout` then `coffer login` rebuilds it from the server',
+    );
+  }
   if (typeof code === 'string') {
     const exit = BY_CODE[code];
     if (exit !== undefined) return new CliError(exit, code, e.message);

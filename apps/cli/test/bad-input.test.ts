@@ -1,0 +1,185 @@
+/**
+ * Bad input through the built binary: each case gets a clear message, the
+ * documented exit code, no stack trace, and loses nothing.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:https';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coffer, expectFailure, json } from './helpers/cli.ts';
+import { type Device, newDevice } from './helpers/device.ts';
+import { startTestServer, type TestServer } from './helpers/server.ts';
+
+let server: TestServer;
+let dave: Device;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  dave = await newDevice('dave passphrase for bad input');
+  await dave.ok([
+    'signup',
+    '--server',
+    server.url,
+    '--username',
+    'dave',
+    '--pin',
+    server.fingerprint,
+  ]);
+  await dave.ok(['vault', 'create', 'main']);
+  await dave.ok(['put', 'main', 'keep-me', 'precious']);
+});
+afterAll(() => server.stop());
+
+describe('bad input', () => {
+  it('usage errors exit 2', async () => {
+    expectFailure(await coffer([]), 2, /Usage: coffer/);
+    expectFailure(await coffer(['frobnicate']), 2, /unknown command: frobnicate/);
+    expectFailure(await coffer(['vault', 'share', 'main']), 2, /missing argument USER/);
+    expectFailure(await coffer(['get', 'a', 'b', '--nope']), 2, /nope/);
+    expectFailure(
+      await dave.run(['vault', 'share', 'main', 'x', '--role', 'king']),
+      2,
+      /--role must be one of/,
+    );
+    expectFailure(
+      await coffer(['login', '--server', 'http://10.1.2.3:8080', '-u', 'x'], {
+        env: { COFFER_PASSPHRASE: 'x' },
+      }),
+      2,
+      /refusing plain http/,
+    );
+    const help = await coffer(['vault', 'share', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Examples:\n {2}coffer user show bob/);
+  });
+
+  it('a wrong passphrase exits 3, locally and at login', async () => {
+    expectFailure(
+      await dave.run(['get', 'main', 'keep-me'], {
+        env: { COFFER_PASSPHRASE: 'not the passphrase' },
+      }),
+      3,
+      /wrong passphrase/,
+    );
+    const other = await newDevice('not the passphrase');
+    expectFailure(
+      await other.run(['login', '--server', server.url, '-u', 'dave', '--pin', server.fingerprint]),
+      3,
+      /.+/,
+    );
+    expectFailure(
+      await coffer(['get', 'main', 'x'], { env: { COFFER_HOME: other.home } }),
+      3,
+      /not logged in|no server/,
+    );
+  });
+
+  it('unknown vault, key and user exit 4', async () => {
+    expectFailure(await dave.run(['get', 'nope', 'k']), 4, /no vault named nope/);
+    expectFailure(await dave.run(['get', 'main', 'missing']), 4, /no key missing in vault main/);
+    expectFailure(await dave.run(['user', 'show', 'nobody-here']), 4, /.+/);
+  });
+
+  it('a wrong pin and an untrusted certificate exit 6', async () => {
+    const fresh = await newDevice('irrelevant passphrase');
+    expectFailure(
+      await fresh.run(['login', '--server', server.url, '-u', 'dave', '--pin', 'ab'.repeat(32)]),
+      6,
+      /does not match --pin/,
+    );
+    expectFailure(
+      await fresh.run(['login', '--server', server.url, '-u', 'dave']),
+      6,
+      /not trusted.*SHA-256 fingerprint/,
+    );
+  });
+
+  it('a server that is down exits 6, and local data stays readable', async () => {
+    await server.stop();
+    try {
+      expectFailure(await dave.run(['vault', 'create', 'new-one']), 6, /cannot reach|unreachable/);
+      expect((await dave.ok(['get', 'main', 'keep-me'])).stdout).toBe('precious');
+    } finally {
+      await server.start();
+    }
+  });
+
+  it('a server speaking another protocol version exits 7 and says what to upgrade', async () => {
+    const tls = join(server.dataDir, 'tls');
+    const fake: Server = createServer(
+      { cert: await readFile(join(tls, 'cert.pem')), key: await readFile(join(tls, 'key.pem')) },
+      (_req, res) => {
+        res.writeHead(426, { 'content-type': 'application/problem+json' });
+        res.end(
+          JSON.stringify({
+            type: 'about:blank',
+            title: 'Upgrade Required',
+            status: 426,
+            code: 'version_not_supported',
+            detail: 'protocol 1 is not supported; this server speaks 2..3',
+          }),
+        );
+      },
+    );
+    await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
+    const port = (fake.address() as { port: number }).port;
+    try {
+      const fresh = await newDevice('irrelevant passphrase');
+      expectFailure(
+        await fresh.run([
+          'login',
+          '--server',
+          `https://127.0.0.1:${port}`,
+          '-u',
+          'dave',
+          '--pin',
+          server.fingerprint,
+        ]),
+        7,
+        /protocol|upgrade/i,
+      );
+    } finally {
+      fake.close();
+    }
+  });
+
+  it('a tampered replica exits 8 and nothing on the server is lost', async () => {
+    const replica = join(dave.home, 'replica.sqlite');
+    const db = new Database(replica);
+    const row = db
+      .prepare(
+        'SELECT vault_id, record_id, envelope FROM records WHERE envelope IS NOT NULL ORDER BY seq DESC LIMIT 1',
+      )
+      .get() as { vault_id: string; record_id: string; envelope: Buffer };
+    const tampered = Buffer.from(row.envelope);
+    // A byte of the first ciphertext chunk (after the 30-byte header, salt and commitment).
+    tampered[100]! ^= 0xff;
+    db.prepare('UPDATE records SET envelope = ? WHERE vault_id = ? AND record_id = ?').run(
+      tampered,
+      row.vault_id,
+      row.record_id,
+    );
+    db.close();
+    expectFailure(await dave.run(['get', 'main', 'keep-me']), 8, /decryption failed/);
+    await writeFile(replica, Buffer.alloc(8192, 0x41));
+    expectFailure(await dave.run(['get', 'main', 'keep-me']), 8, /replica .* damaged/);
+    const doctor = await dave.run(['--json', 'doctor']);
+    expect(doctor.code).toBe(8);
+    expect(json(doctor)).toMatchObject({ ok: true, healthy: false });
+    // The server still has everything: a fresh login gets it back.
+    const again = await newDevice(dave.passphrase);
+    await again.ok(['login', '--server', server.url, '-u', 'dave', '--pin', server.fingerprint]);
+    expect((await again.ok(['get', 'main', 'keep-me'])).stdout).toBe('precious');
+  });
+
+  it('a reader cannot write (exit 3) and nothing is queued', async () => {
+    const erin = await newDevice('erin passphrase is long');
+    await erin.ok(['signup', '--server', server.url, '-u', 'erin', '--pin', server.fingerprint]);
+    const fp = json(await dave.ok(['--json', 'user', 'show', 'erin'])).fingerprint as string;
+    await dave.ok(['vault', 'share', 'main', 'erin', '--role', 'reader', '--fingerprint', fp]);
+    expect((await erin.ok(['get', 'main', 'keep-me'])).stdout).toBe('precious');
+    expectFailure(await erin.run(['put', 'main', 'keep-me', 'overwritten']), 3, /reader of main/);
+    expect(json(await erin.ok(['--json', 'status']))).toMatchObject({ pending: 0 });
+  });
+});
