@@ -29,7 +29,10 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 
 /** Atomically replace `path` with `data`, mode 0600. */
 export async function writePrivateFile(path: string, data: string | Uint8Array): Promise<void> {
-  await ensurePrivateDir(dirname(path));
+  // Only create missing parents: tightening an existing directory here would
+  // chmod whatever folder the user writes into (even /tmp) to 0700. The profile
+  // home itself is tightened by ensurePrivateDir when the profile is opened.
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   const fh = await open(tmp, 'wx', 0o600);
   try {
