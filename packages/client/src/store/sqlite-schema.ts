@@ -48,4 +48,21 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<string> = [
   );
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
+  // v2: records as a rowid table with a unique key. WITHOUT ROWID stores
+  // whole rows in the key B-tree, which is slow for ~1 KiB envelopes (an
+  // initial sync inserted about 2.5x fewer rows per second).
+  `
+  CREATE TABLE records_v2 (
+    vault_id TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    envelope BLOB
+  );
+  INSERT INTO records_v2 (vault_id, record_id, revision, seq, envelope)
+    SELECT vault_id, record_id, revision, seq, envelope FROM records;
+  DROP TABLE records;
+  ALTER TABLE records_v2 RENAME TO records;
+  CREATE UNIQUE INDEX records_key ON records (vault_id, record_id);
+  `,
 ];

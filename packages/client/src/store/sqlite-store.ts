@@ -65,6 +65,8 @@ export class SqliteStore implements LocalStore {
   readonly #db: Database.Database;
   readonly #upsertRecord: Database.Statement;
   readonly #setCursor: Database.Statement;
+  /** Prepared once per SQL text: preparing costs more than running a point query. */
+  readonly #statements = new Map<string, Database.Statement>();
 
   private constructor(db: Database.Database) {
     this.#db = db;
@@ -88,22 +90,32 @@ export class SqliteStore implements LocalStore {
     );
   }
 
+  #stmt(sql: string): Database.Statement {
+    let stmt = this.#statements.get(sql);
+    if (!stmt) {
+      stmt = this.#db.prepare(sql);
+      this.#statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
   /** Open (creating and migrating) a replica file; `':memory:'` for a throwaway one. */
   static open(filename: string): SqliteStore {
     return new SqliteStore(new Database(filename));
   }
 
   async getRecord(vaultId: string, recordId: string): Promise<StoredRecord | undefined> {
-    const row = this.#db
-      .prepare('SELECT * FROM records WHERE vault_id = ? AND record_id = ?')
-      .get(vaultId, recordId) as Row | undefined;
+    const row = this.#stmt('SELECT * FROM records WHERE vault_id = ? AND record_id = ?').get(
+      vaultId,
+      recordId,
+    ) as Row | undefined;
     return row && toRecord(row);
   }
 
   async listRecords(vaultId: string): Promise<StoredRecord[]> {
-    const rows = this.#db
-      .prepare('SELECT * FROM records WHERE vault_id = ? ORDER BY record_id')
-      .all(vaultId) as Row[];
+    const rows = this.#stmt('SELECT * FROM records WHERE vault_id = ? ORDER BY record_id').all(
+      vaultId,
+    ) as Row[];
     return rows.map(toRecord);
   }
 
@@ -129,29 +141,27 @@ export class SqliteStore implements LocalStore {
   }
 
   async deleteRecords(vaultId: string, recordIds: ReadonlyArray<string>): Promise<void> {
-    const stmt = this.#db.prepare('DELETE FROM records WHERE vault_id = ? AND record_id = ?');
+    const stmt = this.#stmt('DELETE FROM records WHERE vault_id = ? AND record_id = ?');
     this.#db.transaction(() => {
       for (const id of recordIds) stmt.run(vaultId, id);
     })();
   }
 
   async enqueue(entry: Omit<OutboxEntry, 'order'>): Promise<OutboxEntry> {
-    const info = this.#db
-      .prepare(
-        `INSERT INTO outbox (mutation_id, vault_id, record_id, base_revision, envelope, epoch, created_at, attempts, next_attempt_at)
+    const info = this.#stmt(
+      `INSERT INTO outbox (mutation_id, vault_id, record_id, base_revision, envelope, epoch, created_at, attempts, next_attempt_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        entry.mutationId,
-        entry.vaultId,
-        entry.recordId,
-        entry.baseRevision,
-        entry.envelope,
-        entry.epoch,
-        entry.createdAt,
-        entry.attempts,
-        entry.nextAttemptAt,
-      );
+    ).run(
+      entry.mutationId,
+      entry.vaultId,
+      entry.recordId,
+      entry.baseRevision,
+      entry.envelope,
+      entry.epoch,
+      entry.createdAt,
+      entry.attempts,
+      entry.nextAttemptAt,
+    );
     return { ...entry, order: Number(info.lastInsertRowid) };
   }
 
@@ -159,46 +169,45 @@ export class SqliteStore implements LocalStore {
     const limit = options.limit ?? -1;
     const rows = (
       options.vaultId === undefined
-        ? this.#db.prepare('SELECT * FROM outbox ORDER BY ord LIMIT ?').all(limit)
-        : this.#db
-            .prepare('SELECT * FROM outbox WHERE vault_id = ? ORDER BY ord LIMIT ?')
-            .all(options.vaultId, limit)
+        ? this.#stmt('SELECT * FROM outbox ORDER BY ord LIMIT ?').all(limit)
+        : this.#stmt('SELECT * FROM outbox WHERE vault_id = ? ORDER BY ord LIMIT ?').all(
+            options.vaultId,
+            limit,
+          )
     ) as Row[];
     return rows.map(toOutbox);
   }
 
   async updateOutbox(entry: OutboxEntry): Promise<void> {
-    this.#db
-      .prepare(
-        `UPDATE outbox SET vault_id = ?, record_id = ?, base_revision = ?, envelope = ?, epoch = ?, created_at = ?,
+    this.#stmt(
+      `UPDATE outbox SET vault_id = ?, record_id = ?, base_revision = ?, envelope = ?, epoch = ?, created_at = ?,
          attempts = ?, next_attempt_at = ? WHERE mutation_id = ?`,
-      )
-      .run(
-        entry.vaultId,
-        entry.recordId,
-        entry.baseRevision,
-        entry.envelope,
-        entry.epoch,
-        entry.createdAt,
-        entry.attempts,
-        entry.nextAttemptAt,
-        entry.mutationId,
-      );
+    ).run(
+      entry.vaultId,
+      entry.recordId,
+      entry.baseRevision,
+      entry.envelope,
+      entry.epoch,
+      entry.createdAt,
+      entry.attempts,
+      entry.nextAttemptAt,
+      entry.mutationId,
+    );
   }
 
   async removeOutbox(mutationIds: ReadonlyArray<string>): Promise<void> {
-    const stmt = this.#db.prepare('DELETE FROM outbox WHERE mutation_id = ?');
+    const stmt = this.#stmt('DELETE FROM outbox WHERE mutation_id = ?');
     this.#db.transaction(() => {
       for (const id of mutationIds) stmt.run(id);
     })();
   }
 
   async countOutbox(): Promise<number> {
-    return (this.#db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
+    return (this.#stmt('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
   }
 
   async getCursor(vaultId: string): Promise<number> {
-    const row = this.#db.prepare('SELECT cursor FROM cursors WHERE vault_id = ?').get(vaultId) as
+    const row = this.#stmt('SELECT cursor FROM cursors WHERE vault_id = ?').get(vaultId) as
       | { cursor: number }
       | undefined;
     return row?.cursor ?? 0;
@@ -209,31 +218,29 @@ export class SqliteStore implements LocalStore {
   }
 
   async putConflict(c: ConflictCopy): Promise<void> {
-    this.#db
-      .prepare(
-        `INSERT OR REPLACE INTO conflicts (conflict_id, vault_id, record_id, envelope, revision, reason, detected_at)
+    this.#stmt(
+      `INSERT OR REPLACE INTO conflicts (conflict_id, vault_id, record_id, envelope, revision, reason, detected_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(c.conflictId, c.vaultId, c.recordId, c.envelope, c.revision, c.reason, c.detectedAt);
+    ).run(c.conflictId, c.vaultId, c.recordId, c.envelope, c.revision, c.reason, c.detectedAt);
   }
 
   async listConflicts(vaultId?: string): Promise<ConflictCopy[]> {
     const rows = (
       vaultId === undefined
-        ? this.#db.prepare('SELECT * FROM conflicts ORDER BY detected_at, conflict_id').all()
-        : this.#db
-            .prepare('SELECT * FROM conflicts WHERE vault_id = ? ORDER BY detected_at, conflict_id')
-            .all(vaultId)
+        ? this.#stmt('SELECT * FROM conflicts ORDER BY detected_at, conflict_id').all()
+        : this.#stmt(
+            'SELECT * FROM conflicts WHERE vault_id = ? ORDER BY detected_at, conflict_id',
+          ).all(vaultId)
     ) as Row[];
     return rows.map(toConflict);
   }
 
   async deleteConflict(conflictId: string): Promise<void> {
-    this.#db.prepare('DELETE FROM conflicts WHERE conflict_id = ?').run(conflictId);
+    this.#stmt('DELETE FROM conflicts WHERE conflict_id = ?').run(conflictId);
   }
 
   async getPinnedServer(origin: string): Promise<PinnedServer | undefined> {
-    const r = this.#db.prepare('SELECT * FROM pinned_servers WHERE origin = ?').get(origin) as
+    const r = this.#stmt('SELECT * FROM pinned_servers WHERE origin = ?').get(origin) as
       | Row
       | undefined;
     return (
@@ -246,15 +253,13 @@ export class SqliteStore implements LocalStore {
   }
 
   async putPinnedServer(pin: PinnedServer): Promise<void> {
-    this.#db
-      .prepare(
-        'INSERT OR REPLACE INTO pinned_servers (origin, cert_sha256, pinned_at) VALUES (?, ?, ?)',
-      )
-      .run(pin.origin, pin.certSha256, pin.pinnedAt);
+    this.#stmt(
+      'INSERT OR REPLACE INTO pinned_servers (origin, cert_sha256, pinned_at) VALUES (?, ?, ?)',
+    ).run(pin.origin, pin.certSha256, pin.pinnedAt);
   }
 
   async getPinnedUser(username: string): Promise<PinnedUserKey | undefined> {
-    const r = this.#db.prepare('SELECT * FROM pinned_users WHERE username = ?').get(username) as
+    const r = this.#stmt('SELECT * FROM pinned_users WHERE username = ?').get(username) as
       | Row
       | undefined;
     return (
@@ -269,24 +274,24 @@ export class SqliteStore implements LocalStore {
   }
 
   async putPinnedUser(p: PinnedUserKey): Promise<void> {
-    this.#db
-      .prepare(
-        `INSERT OR REPLACE INTO pinned_users (username, fingerprint, x25519_public_key, ed25519_public_key, pinned_at)
+    this.#stmt(
+      `INSERT OR REPLACE INTO pinned_users (username, fingerprint, x25519_public_key, ed25519_public_key, pinned_at)
          VALUES (?, ?, ?, ?, ?)`,
-      )
-      .run(p.username, p.fingerprint, p.x25519PublicKey, p.ed25519PublicKey, p.pinnedAt);
+    ).run(p.username, p.fingerprint, p.x25519PublicKey, p.ed25519PublicKey, p.pinnedAt);
   }
 
   async putSealedVaultKey(k: SealedVaultKey): Promise<void> {
-    this.#db
-      .prepare('INSERT OR REPLACE INTO vault_keys (vault_id, epoch, sealed) VALUES (?, ?, ?)')
-      .run(k.vaultId, k.epoch, k.sealed);
+    this.#stmt('INSERT OR REPLACE INTO vault_keys (vault_id, epoch, sealed) VALUES (?, ?, ?)').run(
+      k.vaultId,
+      k.epoch,
+      k.sealed,
+    );
   }
 
   async listSealedVaultKeys(vaultId: string): Promise<SealedVaultKey[]> {
-    const rows = this.#db
-      .prepare('SELECT * FROM vault_keys WHERE vault_id = ? ORDER BY epoch')
-      .all(vaultId) as Row[];
+    const rows = this.#stmt('SELECT * FROM vault_keys WHERE vault_id = ? ORDER BY epoch').all(
+      vaultId,
+    ) as Row[];
     return rows.map((r) => ({
       vaultId: r.vault_id as string,
       epoch: r.epoch as number,
@@ -295,15 +300,15 @@ export class SqliteStore implements LocalStore {
   }
 
   async getMeta(key: string): Promise<string | undefined> {
-    const r = this.#db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
+    const r = this.#stmt('SELECT value FROM meta WHERE key = ?').get(key) as
       | { value: string }
       | undefined;
     return r?.value;
   }
 
   async setMeta(key: string, value: string | undefined): Promise<void> {
-    if (value === undefined) this.#db.prepare('DELETE FROM meta WHERE key = ?').run(key);
-    else this.#db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+    if (value === undefined) this.#stmt('DELETE FROM meta WHERE key = ?').run(key);
+    else this.#stmt('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
   }
 
   async close(): Promise<void> {

@@ -102,12 +102,20 @@ async function pullFrom(
   let cursor = start;
   let stored = 0;
   const options = seen ? { resync: true } : {};
+  const fetchPage = (from: number) => {
+    const page = ctx.transport.pull(vaultId, from, ctx.pullPage, options);
+    page.catch(() => {}); // awaited below, unless an earlier page failed
+    return page;
+  };
+  let next = fetchPage(cursor);
   for (;;) {
-    const page = await ctx.transport.pull(vaultId, cursor, ctx.pullPage, options);
+    const page = await next;
     if (page.nextCursor < cursor) {
       ctx.report('sequence_rollback', 'server moved the cursor backwards', { vaultId });
       return stored;
     }
+    // The server prepares the next page while this one is checked and stored.
+    if (page.hasMore && page.nextCursor !== cursor) next = fetchPage(page.nextCursor);
     const rows = await checkPage(ctx, vaultId, cursor, page.changes);
     if (seen) for (const c of page.changes) seen.add(c.recordId);
     await ctx.store.applyPull(vaultId, rows, page.nextCursor);

@@ -1,0 +1,148 @@
+/**
+ * Client SDK benchmark against a real coffer-server (built binary, SQLite,
+ * HTTPS on loopback):
+ *
+ *  1. initial sync of N records of 1 KiB into a fresh SQLite replica, end to
+ *     end (pull, distrust checks, decryption, store), in a child process so
+ *     its peak RSS is the sync's own; target >= 20 000 records/s;
+ *  2. the baseline of the same run: raw pull throughput of the server over
+ *     the same kind of connection (no decryption, no store);
+ *  3. live latency: a change pushed by one client until a second,
+ *     live-connected client has it in its replica (median of M; target < 200 ms).
+ *
+ * Usage: pnpm --filter @coffer/client bench [-- --records 100000 --changes 50 --json]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SqliteStore } from '../src/store/sqlite-store.ts';
+import { buildServer, newClient, PASSPHRASE, rawTransport, seed } from './setup.ts';
+
+const argv = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(argv[i + 1]) : fallback;
+};
+const RECORDS = option('records', 100_000);
+const CHANGES = option('changes', 50);
+const JSON_OUT = argv.includes('--json');
+const log = (line: string) => {
+  if (!JSON_OUT) process.stdout.write(`${line}\n`);
+};
+
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  os: `${platform()} ${release()}`,
+  node: process.version,
+  loadavg: loadavg().map((l) => Number(l.toFixed(2))),
+};
+log(
+  `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}, load ${machine.loadavg.join(' ')}`,
+);
+
+buildServer();
+let t = performance.now();
+const fx = await seed(RECORDS, 1024);
+const seedSeconds = (performance.now() - t) / 1000;
+log(`seeded ${RECORDS} records of 1 KiB in ${seedSeconds.toFixed(1)} s (seal + push)`);
+
+// Baseline: the server's pull over pinned HTTPS, pages of 1000, nothing else.
+const raw = rawTransport(fx.server, fx.owner.accounts.token!);
+t = performance.now();
+let pulled = 0;
+for (let cursor = 0; ; ) {
+  const page = await raw.pull(fx.vaultId, cursor, 1000);
+  pulled += page.changes.length;
+  cursor = page.nextCursor;
+  if (!page.hasMore) break;
+}
+const baselineSeconds = (performance.now() - t) / 1000;
+const baseline = pulled / baselineSeconds;
+log(
+  `baseline raw pull: ${pulled} changes in ${baselineSeconds.toFixed(2)} s = ${Math.round(baseline)} changes/s`,
+);
+
+// End to end, in a child process with a fresh replica.
+const file = join(mkdtempSync(join(tmpdir(), 'coffer-bench-')), 'replica.sqlite3');
+const child = fileURLToPath(new URL('./initial-sync.ts', import.meta.url));
+const out = execFileSync(
+  process.execPath,
+  [
+    ...process.execArgv,
+    child,
+    JSON.stringify({
+      url: fx.server.url,
+      pinSha256: fx.server.pinSha256,
+      username: fx.username,
+      vaultId: fx.vaultId,
+      file,
+    }),
+  ],
+  { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
+);
+const sync = JSON.parse(out.trim().split('\n').at(-1)!) as {
+  seconds: number;
+  records: number;
+  errors: string[];
+  rssBeforeKiB: number;
+  peakRssKiB: number;
+};
+const rate = sync.records / sync.seconds;
+log(
+  `initial sync: ${sync.records} records in ${sync.seconds.toFixed(2)} s = ${Math.round(rate)} records/s (target >= 20000: ${rate >= 20_000 ? 'met' : 'MISSED'}), ${(rate / baseline).toFixed(2)}x the raw pull; peak RSS ${Math.round(sync.peakRssKiB / 1024)} MiB (${Math.round(sync.rssBeforeKiB / 1024)} MiB before the sync)${sync.errors.length ? `; errors: ${sync.errors.join(',')}` : ''}`,
+);
+
+// Live latency on a small vault of its own.
+const { vaultId } = await fx.owner.vaults.create();
+const bStore = SqliteStore.open(join(mkdtempSync(join(tmpdir(), 'coffer-bench-')), 'b.sqlite3'));
+const b = newClient(fx.server, bStore);
+await b.accounts.login(fx.username, PASSPHRASE);
+await b.vaults.keyring(vaultId);
+b.live(vaultId);
+await new Promise<void>((resolve) => {
+  const off = b.state.subscribe(() => {
+    if (b.state.getSnapshot().connection === 'online') {
+      off();
+      resolve();
+    }
+  });
+});
+const latencies: number[] = [];
+for (let i = 0; i < CHANGES; i++) {
+  const t0 = performance.now();
+  const arrived = new Promise<void>((resolve) => {
+    let recordId: string | undefined;
+    const check = async () => {
+      if (recordId && (await bStore.getRecord(vaultId, recordId))) {
+        off();
+        resolve();
+      }
+    };
+    const off = b.state.subscribe(() => void check());
+    void fx.owner.records.put(vaultId, `live-${i}`, { i }).then((id) => {
+      recordId = id;
+      void check();
+    });
+  });
+  await arrived;
+  latencies.push(performance.now() - t0);
+}
+latencies.sort((x, y) => x - y);
+const median = latencies[Math.floor(latencies.length / 2)]!;
+const p90 = latencies[Math.floor(latencies.length * 0.9)]!;
+log(
+  `live: ${CHANGES} changes, median ${median.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms (target < 200 ms: ${median < 200 ? 'met' : 'MISSED'})`,
+);
+
+await b.close();
+await fx.owner.close();
+await fx.server.dispose();
+if (JSON_OUT) {
+  process.stdout.write(
+    `${JSON.stringify({ machine, records: RECORDS, seedSeconds, baseline: { changesPerSecond: baseline }, initialSync: { recordsPerSecond: rate, ratioToBaseline: rate / baseline, ...sync }, live: { changes: CHANGES, medianMs: median, p90Ms: p90 } }, null, 2)}\n`,
+  );
+}
