@@ -4,10 +4,11 @@
  * cursor in one store transaction. `resync_required` restarts from zero and
  * drops local rows the server no longer has; the outbox is never touched.
  */
-import { type Change, decodeArmor, KeyNotFoundError } from '@coffer/protocol';
+import { type Change, KeyNotFoundError } from '@coffer/protocol';
 import { openRecordData } from '../records/record-crypto.ts';
 import type { StoredRecord } from '../store/types.ts';
 import { ServerProblemError } from '../transport/errors.ts';
+import { decodeEnvelopeArmor } from '../util/armor.ts';
 import type { VaultKeyring } from '../vault/keyring.ts';
 import type { SyncContext } from './context.ts';
 import { checkIncomingRevision } from './distrust.ts';
@@ -25,7 +26,7 @@ async function checkChange(
     ctx.report('sequence_rollback', 'server replayed a change at or below the cursor', where);
     return undefined;
   }
-  const envelope = change.envelope === null ? null : decodeArmor(change.envelope);
+  const envelope = change.envelope === null ? null : decodeEnvelopeArmor(change.envelope);
   const existing = await ctx.store.getRecord(vaultId, change.recordId);
   const check = checkIncomingRevision(existing, { revision: change.revision, envelope });
   if (!check.ok) {

@@ -1,0 +1,31 @@
+/**
+ * Envelope armor decoding on the pull path. Node's native base64url is an
+ * order of magnitude faster than the portable decoder; it is lenient, so the
+ * result is re-encoded to prove the text was canonical, and anything else
+ * goes through the protocol's strict decoder (which names the problem).
+ */
+import { decodeArmor } from '@coffer/protocol';
+
+const PREFIX = 'cfr1.';
+
+interface NodeBuffer {
+  from(text: string, encoding: 'base64url'): Uint8Array & { toString(e: 'base64url'): string };
+}
+const NativeBuffer = (globalThis as { Buffer?: NodeBuffer }).Buffer;
+
+/**
+ * Bytes of an armored envelope (`cfr1.` ‖ unpadded base64url), strictly.
+ *
+ * @example
+ * const envelope = decodeEnvelopeArmor(change.envelope);
+ */
+export function decodeEnvelopeArmor(text: string): Uint8Array {
+  if (NativeBuffer && text.startsWith(PREFIX)) {
+    const body = text.slice(PREFIX.length);
+    const bytes = NativeBuffer.from(body, 'base64url');
+    if (body.length > 0 && bytes.toString('base64url') === body) {
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+  }
+  return decodeArmor(text);
+}
