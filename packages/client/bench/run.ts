@@ -28,6 +28,8 @@ const option = (name: string, fallback: number) => {
 const RECORDS = option('records', 100_000);
 const CHANGES = option('changes', 50);
 const JSON_OUT = argv.includes('--json');
+// Optional V8 heap cap of the syncing child, to tell lazy GC from retained memory.
+const CHILD_HEAP_MB = option('child-heap-mb', 0);
 const log = (line: string) => {
   if (!JSON_OUT) process.stdout.write(`${line}\n`);
 };
@@ -73,6 +75,7 @@ const out = execFileSync(
   process.execPath,
   [
     ...process.execArgv,
+    ...(CHILD_HEAP_MB ? [`--max-old-space-size=${CHILD_HEAP_MB}`] : []),
     child,
     JSON.stringify({
       url: fx.server.url,
