@@ -5,7 +5,8 @@
  * neither the server's data dir nor the profiles hold plaintext.
  */
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectFailure, json } from './helpers/cli.ts';
@@ -13,12 +14,14 @@ import { type Device, newDevice } from './helpers/device.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
 let server: TestServer;
+let work: string;
 let alice: Device;
 let bob: Device;
 const SECRET_VALUE = 'hunter2-the-plaintext-value-7f3a';
 const KEY_NAME = 'db/password-keyname-91c2';
 const VAULT_NAME = 'ops-vaultname-5d1e';
-const FILE_BYTES = randomBytes(150_000);
+const FILE_BYTES = randomBytes(10 * 1024 * 1024);
+const SMALL_BINARY = randomBytes(5_000);
 
 async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -46,6 +49,7 @@ async function expectAbsent(dir: string, needles: ReadonlyArray<string | Uint8Ar
 
 beforeAll(async () => {
   server = await startTestServer();
+  work = await mkdtemp(join(tmpdir(), 'coffer-work-'));
   alice = await newDevice('alice passphrase, long enough');
   bob = await newDevice('bob passphrase, also long');
 });
@@ -71,21 +75,19 @@ describe('the journey', () => {
     await alice.unlock();
     await alice.ok(['vault', 'create', VAULT_NAME]);
     await alice.ok(['put', VAULT_NAME, KEY_NAME, SECRET_VALUE]);
-    await writeFile(join(alice.home, '..', 'alice-file.bin'), FILE_BYTES);
-    await alice.ok([
-      'put',
-      VAULT_NAME,
-      'files/blob.bin',
-      '--file',
-      join(alice.home, '..', 'alice-file.bin'),
-    ]);
+    await writeFile(join(work, 'alice-file.bin'), FILE_BYTES);
+    await alice.ok(['put', VAULT_NAME, 'files/blob.bin', '--file', join(work, 'alice-file.bin')]);
     expect((await alice.ok(['get', VAULT_NAME, KEY_NAME])).stdout).toBe(SECRET_VALUE);
-    expect(json(await alice.ok(['--json', 'ls', VAULT_NAME])).keys).toEqual(
-      [
-        expect.objectContaining({ name: KEY_NAME, pending: false }),
-        expect.objectContaining({ name: 'files/blob.bin', pending: false }),
-      ].sort((a, b) => (a.name < b.name ? -1 : 1)),
-    );
+    await alice.ok(['put', VAULT_NAME, 'small.bin'], { input: SMALL_BINARY });
+    expect((await alice.ok(['get', VAULT_NAME, 'small.bin'])).stdoutBytes).toEqual(SMALL_BINARY);
+    const keys = json(await alice.ok(['--json', 'ls', VAULT_NAME])).keys as Array<
+      Record<string, unknown>
+    >;
+    expect(keys.map((k) => [k.name, k.pending])).toEqual([
+      [KEY_NAME, false],
+      ['files/blob.bin', false],
+      ['small.bin', false],
+    ]);
   });
 
   it('bob signs up; alice checks his fingerprint and shares; bob reads both byte-identical', async () => {
@@ -131,9 +133,36 @@ describe('the journey', () => {
     expect((await bob.ok(['get', VAULT_NAME, KEY_NAME])).stdoutBytes).toEqual(
       Buffer.from(SECRET_VALUE),
     );
-    const out = join(bob.home, '..', 'bob-file.bin');
+    const out = join(work, 'bob-file.bin');
     await bob.ok(['get', VAULT_NAME, 'files/blob.bin', '--out', out]);
     expect(Buffer.compare(await readFile(out), FILE_BYTES)).toBe(0);
+    expect((await bob.ok(['get', VAULT_NAME, 'small.bin'])).stdoutBytes).toEqual(SMALL_BINARY);
+  });
+
+  it('encrypts a file offline to bob and alice; bob and alice decrypt it, a stranger cannot', async () => {
+    const plain = join(work, 'to-bob.txt');
+    await writeFile(plain, 'for bob and alice only');
+    await alice.ok(['encrypt', '--to', 'bob', plain, `${plain}.cfr`]);
+    const forBob = await bob.ok(['decrypt', `${plain}.cfr`, '-']);
+    expect(forBob.stdout).toBe('for bob and alice only');
+    expect((await alice.ok(['decrypt', `${plain}.cfr`, '-'])).stdout).toBe(
+      'for bob and alice only',
+    );
+    const stranger = await newDevice('stranger passphrase here');
+    await stranger.ok([
+      'signup',
+      '--server',
+      server.url,
+      '-u',
+      'mallory',
+      '--pin',
+      server.fingerprint,
+    ]);
+    expectFailure(
+      await stranger.run(['decrypt', `${plain}.cfr`, join(stranger.home, 'x')]),
+      8,
+      /no matching key|decryption failed/,
+    );
   });
 
   it('alice removes bob: the key rotates and new writes are unreadable to him', async () => {
@@ -164,7 +193,7 @@ describe('the journey', () => {
     expect((await third.ok(['get', VAULT_NAME, 'after-removal'])).stdout).toBe(
       'new secret after removal',
     );
-    const out = join(third.home, '..', 'third-file.bin');
+    const out = join(work, 'third-file.bin');
     await third.ok(['get', VAULT_NAME, 'files/blob.bin', '--out', out]);
     expect(Buffer.compare(await readFile(out), FILE_BYTES)).toBe(0);
   });

@@ -20,8 +20,8 @@ export function encodeValue(bytes: Uint8Array): EncodedValue {
     throw new CliError(
       'usage',
       'value_too_large',
-      `value is ${bytes.length} bytes; records hold at most ${RECORD_LIMIT} bytes and this SDK build has no blob API yet`,
-      'for large files use `coffer encrypt` meanwhile',
+      `value is ${bytes.length} bytes; inline values and stdin hold at most ${RECORD_LIMIT} bytes`,
+      'store large content with --file PATH (streamed as a blob)',
     );
   }
   const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

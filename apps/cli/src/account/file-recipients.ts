@@ -1,30 +1,55 @@
 /**
- * Users as recipients of offline file envelopes: their X25519 keys as pinned
- * in this profile, and the caller's own private key for decryption. Needs the
- * account layer of @coffer/client (wired in the account commands).
+ * Users as recipients of offline file envelopes: their X25519 keys from the
+ * key directory, checked against (and pinned in) this profile by the SDK, or
+ * the pinned key alone when the server is unreachable. The sender is always a
+ * recipient too, so they can open what they encrypted.
  */
-import type { Recipient } from '@coffer/protocol';
+import { isTransient } from '@coffer/client';
+import { kidForPublicKey, type Recipient } from '@coffer/protocol';
 import type { CommandContext } from '../cli/command.ts';
 import { CliError } from '../cli/exit-codes.ts';
-
-function unavailable(): CliError {
-  return new CliError(
-    'usage',
-    'not_available',
-    'recipient envelopes need an account, which this build cannot use yet',
-    'use --passphrase',
-  );
-}
+import { sessionOf } from './open-client.ts';
+import { withAccountClient } from './with-client.ts';
 
 export async function resolveFileRecipients(
-  _ctx: CommandContext,
-  _users: readonly string[],
+  ctx: CommandContext,
+  users: readonly string[],
 ): Promise<Recipient[]> {
-  throw unavailable();
+  return withAccountClient(ctx, async (opened) => {
+    const out: Recipient[] = [];
+    const seen = new Set<string>();
+    const add = async (publicKey: Uint8Array) => {
+      const kid = await kidForPublicKey('x25519', publicKey);
+      const id = Buffer.from(kid).toString('hex');
+      if (!seen.has(id)) out.push({ type: 'x25519', kid, publicKey });
+      seen.add(id);
+    };
+    await add(opened.state.bundle.x25519.publicKey);
+    for (const user of users) {
+      let publicKey: Uint8Array;
+      try {
+        publicKey = (await opened.client.vaults.userKeys(user)).x25519PublicKey;
+      } catch (e) {
+        const pinned = isTransient(e) ? await opened.store.getPinnedUser(user) : undefined;
+        if (pinned === undefined) throw e;
+        ctx.out.warn(`server unreachable: using the key of ${user} pinned on this device`);
+        publicKey = pinned.x25519PublicKey;
+      }
+      await add(publicKey);
+    }
+    if (out.length > 32)
+      throw new CliError('usage', 'too_many_recipients', 'at most 31 recipients besides yourself');
+    return out;
+  });
 }
 
 export async function fileDecryptionKeys(
-  _ctx: CommandContext,
+  ctx: CommandContext,
 ): Promise<Array<{ kid: Uint8Array; privateKey: Uint8Array }>> {
-  throw unavailable();
+  const { requireAccount } = await import('./profile.ts');
+  const { unlockAccount } = await import('./open-client.ts');
+  const profile = await requireAccount(ctx);
+  const state = await unlockAccount(ctx, profile.home, profile.username);
+  const session = await sessionOf(state);
+  return [{ kid: session.encryptionKid, privateKey: state.bundle.x25519.privateKey }];
 }

@@ -1,11 +1,14 @@
 /** `coffer put VAULT KEY [VALUE] [--file PATH]`: write locally first, then push (offline-first). */
-import { readFile } from 'node:fs/promises';
-import { encodeValue } from '../account/content.ts';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { BINARY_TYPE, encodeValue, RECORD_LIMIT } from '../account/content.ts';
 import { pushOrQueue } from '../account/push-or-queue.ts';
 import { isReservedName, resolveWritableVault } from '../account/vault-names.ts';
 import { withAccountClient } from '../account/with-client.ts';
 import { arg, booleanOption, type CommandContext, stringOption } from '../cli/command.ts';
 import { CliError, usageError } from '../cli/exit-codes.ts';
+import { createProgress } from '../cli/progress.ts';
 
 async function readStdin(): Promise<Uint8Array> {
   const parts: Buffer[] = [];
@@ -31,10 +34,50 @@ async function valueBytes(ctx: CommandContext): Promise<Uint8Array> {
   return readStdin();
 }
 
+/** Files above the record limit go to a blob: streamed from disk, uploaded resumably, never whole in memory. */
+async function putBlob(
+  ctx: CommandContext,
+  vault: string,
+  key: string,
+  file: string,
+  size: number,
+): Promise<void> {
+  await withAccountClient(ctx, async (opened) => {
+    const vaultId = await resolveWritableVault(opened, vault);
+    const progress = createProgress(ctx.out, 'uploading', size);
+    const source = Readable.toWeb(
+      createReadStream(file, { highWaterMark: 1 << 20 }),
+    ) as ReadableStream<Uint8Array>;
+    try {
+      await opened.client.blobs.put(vaultId, key, source, {
+        size,
+        type: BINARY_TYPE,
+        onProgress: (done) => progress.update(done),
+      });
+    } finally {
+      progress.finish();
+    }
+    await pushOrQueue(ctx, opened, vaultId);
+  });
+  ctx.out.result(
+    { vault, key, pushed: true, blob: true, bytes: size },
+    `stored ${key} (${size} bytes)`,
+  );
+}
+
 export async function run(ctx: CommandContext): Promise<void> {
   const vault = arg(ctx, 'VAULT');
   const key = arg(ctx, 'KEY');
   if (isReservedName(key)) throw usageError('names starting with .coffer/ are reserved');
+  const file = stringOption(ctx, 'file');
+  if (file !== undefined && ctx.args.VALUE === undefined) {
+    const size = await stat(file).then(
+      (s) => (s.isFile() ? s.size : -1),
+      () => -1,
+    );
+    if (size < 0) throw new CliError('notFound', 'file_not_found', `cannot read ${file}`);
+    if (size > RECORD_LIMIT) return putBlob(ctx, vault, key, file, size);
+  }
   const encoded = encodeValue(await valueBytes(ctx));
   const pushed = await withAccountClient(ctx, async (opened) => {
     const vaultId = await resolveWritableVault(opened, vault);

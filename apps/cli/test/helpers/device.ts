@@ -35,7 +35,7 @@ export async function newDevice(passphrase: string): Promise<Device> {
     },
     async ok(args, options) {
       const r = await device.run(args, options);
-      expect({ args, code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
+      expect(r.code, `coffer ${args.join(' ')}: ${r.stderr}`).toBe(0);
       return r;
     },
     async unlock() {
