@@ -1,0 +1,67 @@
+/**
+ * The {@link CofferGateway} over `@coffer/client`: one IndexedDB replica per
+ * username on this device, key derivation in a Web Worker, and the server at
+ * the page's own origin (the CSP allows no other).
+ */
+import { type CofferClient, createClient, deriveKeysInWorker } from '@coffer/client';
+import { IndexedDbStore } from '@coffer/client/indexeddb';
+import kdfWorkerUrl from './kdf.worker.ts?worker&url';
+import { SdkSession } from './sdk-session.ts';
+import type { CofferGateway, CofferSession, ProgressListener } from './types.ts';
+
+declare const __COFFER_VERSION__: string | undefined;
+const VERSION = typeof __COFFER_VERSION__ === 'string' ? __COFFER_VERSION__ : '0.0.0-dev';
+
+export interface SdkGatewayOptions {
+  serverUrl: string;
+}
+
+async function openClient(serverUrl: string, username: string, onProgress: ProgressListener) {
+  // One replica per account: a second account on this browser never reads the first's outbox.
+  const store = await IndexedDbStore.open(`coffer:${username}`);
+  const client = createClient({
+    serverUrl,
+    store,
+    clientName: 'coffer-web',
+    clientVersion: VERSION,
+    deriveKeys: async (input) => {
+      onProgress({ step: 'Deriving your key from the passphrase (Argon2id)…' });
+      const keys = await deriveKeysInWorker(kdfWorkerUrl, input);
+      onProgress({ step: 'Signing in…' });
+      return keys;
+    },
+  });
+  return { client, store };
+}
+
+async function start(
+  serverUrl: string,
+  username: string,
+  passphrase: string,
+  onProgress: ProgressListener,
+  before?: (client: CofferClient) => Promise<void>,
+): Promise<CofferSession> {
+  onProgress({ step: 'Contacting the server…' });
+  const { client, store } = await openClient(serverUrl, username, onProgress);
+  try {
+    await client.handshake();
+    if (before) await before(client);
+    const account = await client.accounts.login(username, passphrase, 'web');
+    onProgress({ step: 'Opening your vaults…' });
+    return await SdkSession.start(client, store, account);
+  } catch (error) {
+    await client.close().catch(() => {});
+    await store.close().catch(() => {});
+    throw error;
+  }
+}
+
+export function createSdkGateway({ serverUrl }: SdkGatewayOptions): CofferGateway {
+  return {
+    login: (username, passphrase, onProgress) => start(serverUrl, username, passphrase, onProgress),
+    signup: (username, passphrase, onProgress) =>
+      start(serverUrl, username, passphrase, onProgress, async (client) => {
+        await client.accounts.signup(username, passphrase);
+      }),
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * A logged-in {@link CofferSession} over the SDK client: the vault list with
+ * decrypted names, the SDK's sync state as is, passphrase change, lock and
+ * logout. Keys live only inside the client object; dropping it forgets them.
+ */
+import { type AccountSession, type CofferClient, isTransient } from '@coffer/client';
+import type { IndexedDbStore } from '@coffer/client/indexeddb';
+import { fingerprint } from '@coffer/protocol';
+import { createSubject } from './observable.ts';
+import { VAULT_NAME_RECORD } from './record-kinds.ts';
+import { SdkVault } from './sdk-vault.ts';
+import type {
+  CofferSession,
+  ProgressListener,
+  Role,
+  SyncView,
+  VaultHandle,
+  VaultInfo,
+} from './types.ts';
+
+/** Vault ids seen online, so the list works offline (ids only: not secret). */
+const KNOWN_IDS = 'web:vault-ids';
+
+export class SdkSession implements CofferSession {
+  readonly vaults = createSubject<ReadonlyArray<VaultInfo> | null>(null);
+  readonly sync: CofferSession['sync'];
+  readonly username: string;
+  #closed = false;
+
+  private constructor(
+    readonly client: CofferClient,
+    readonly store: IndexedDbStore,
+    account: AccountSession,
+    readonly fingerprint: string,
+  ) {
+    this.username = account.username;
+    // The SDK's SyncSnapshot has exactly the SyncView shape.
+    this.sync = client.state as {
+      subscribe: (l: () => void) => () => void;
+      getSnapshot: () => SyncView;
+    };
+  }
+
+  static async start(client: CofferClient, store: IndexedDbStore, account: AccountSession) {
+    const own = await fingerprint({
+      accountId: account.accountId,
+      x25519PublicKey: account.bundle.x25519.publicKey,
+      ed25519PublicKey: account.bundle.ed25519.publicKey,
+    });
+    const session = new SdkSession(client, store, account, own);
+    await session.refreshVaults();
+    return session;
+  }
+
+  async #nameOf(vaultId: string): Promise<string | undefined> {
+    try {
+      const entry = await this.client.records.get<{ name?: unknown }>(vaultId, VAULT_NAME_RECORD);
+      return typeof entry?.value?.name === 'string' ? entry.value.name : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** List vaults (online: from the server, pulling each once; offline: those replicated here). */
+  async refreshVaults(): Promise<void> {
+    let summaries: Array<{ vaultId: string; role: Role }>;
+    try {
+      summaries = (await this.client.vaults.list()).map((v) => ({
+        vaultId: v.vaultId,
+        role: v.role,
+      }));
+      await this.store.setMeta(KNOWN_IDS, JSON.stringify(summaries));
+      await Promise.all(summaries.map((v) => this.client.sync(v.vaultId).catch(() => {})));
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+      const raw = await this.store.getMeta(KNOWN_IDS);
+      summaries = raw ? (JSON.parse(raw) as typeof summaries) : [];
+    }
+    const infos = await Promise.all(
+      summaries.map(async (s) => ({
+        vaultId: s.vaultId,
+        role: s.role,
+        name: (await this.#nameOf(s.vaultId)) ?? `Vault ${s.vaultId.slice(0, 8)}`,
+      })),
+    );
+    if (!this.#closed) this.vaults.set(infos.sort((a, b) => a.name.localeCompare(b.name)));
+  }
+
+  async createVault(name: string): Promise<VaultInfo> {
+    const summary = await this.client.vaults.create();
+    await this.client.records.put(summary.vaultId, VAULT_NAME_RECORD, { name });
+    await this.client.sync(summary.vaultId).catch(() => {});
+    const info: VaultInfo = { vaultId: summary.vaultId, name, role: summary.role };
+    this.vaults.set([...(this.vaults.getSnapshot() ?? []), info]);
+    const raw = await this.store.getMeta(KNOWN_IDS);
+    const known = raw ? (JSON.parse(raw) as Array<{ vaultId: string; role: Role }>) : [];
+    await this.store.setMeta(
+      KNOWN_IDS,
+      JSON.stringify([...known, { vaultId: info.vaultId, role: info.role }]),
+    );
+    return info;
+  }
+
+  async openVault(vaultId: string): Promise<VaultHandle> {
+    const info = this.vaults.getSnapshot()?.find((v) => v.vaultId === vaultId);
+    if (!info) throw Object.assign(new Error('unknown vault'), { code: 'record_not_found' });
+    return SdkVault.open(this.client, this.store, info, this.username);
+  }
+
+  async changePassphrase(current: string, next: string, onProgress: ProgressListener) {
+    onProgress({ step: 'Deriving keys from both passphrases (Argon2id)…' });
+    await this.client.accounts.changePassphrase(current, next);
+    onProgress({ step: 'Done', fraction: 1 });
+  }
+
+  async #shutdown() {
+    this.#closed = true;
+    await this.client.close();
+    await this.store.close();
+  }
+
+  async lock(): Promise<void> {
+    await this.#shutdown();
+  }
+
+  async logout(): Promise<void> {
+    try {
+      await this.client.accounts.logout();
+    } finally {
+      await this.#shutdown();
+    }
+  }
+}

@@ -1,0 +1,251 @@
+/**
+ * A {@link VaultHandle} over the SDK: lists records from the local replica
+ * (re-listed whenever the SDK's sync state moves, since the SDK has no
+ * per-vault change event), follows the live stream, and maps the UI's
+ * record kinds and conflict choices onto the SDK's calls.
+ */
+import type { CofferClient, ConflictEntry, RecordEntry } from '@coffer/client';
+import type { IndexedDbStore } from '@coffer/client/indexeddb';
+import { createSubject } from './observable.ts';
+import { BINARY_TYPE, contentOf, kindOf, RESERVED_PREFIX, toSdkValue } from './record-kinds.ts';
+import type {
+  ByteProgress,
+  ConflictChoice,
+  ConflictInfo,
+  ConflictSide,
+  InlineContent,
+  MemberInfo,
+  ProgressListener,
+  RecordContent,
+  RecordListView,
+  RecordSummary,
+  Role,
+  UserKeyInfo,
+  VaultHandle,
+  VaultInfo,
+} from './types.ts';
+
+const INTEGRITY = ['envelope_rejected', 'decryption_failed'];
+
+function fail(code: string, message: string): never {
+  throw Object.assign(new Error(message), { code });
+}
+
+export class SdkVault implements VaultHandle {
+  readonly records = createSubject<RecordListView>({ status: 'loading', records: [] });
+  readonly conflicts = createSubject<ReadonlyArray<ConflictInfo>>([]);
+  #entries = new Map<string, RecordEntry>();
+  #copies: ConflictEntry[] = [];
+  #refreshing: Promise<void> | undefined;
+  #dirty = false;
+  #closed = false;
+  readonly #unsubscribe: () => void;
+
+  private constructor(
+    readonly client: CofferClient,
+    readonly store: IndexedDbStore,
+    readonly info: VaultInfo,
+  ) {
+    let last = client.state.getSnapshot();
+    this.#unsubscribe = client.state.subscribe(() => {
+      const now = client.state.getSnapshot();
+      const moved =
+        now.lastSyncAt !== last.lastSyncAt ||
+        now.pending !== last.pending ||
+        now.conflicts !== last.conflicts ||
+        now.errors !== last.errors;
+      last = now;
+      if (moved) void this.refresh();
+    });
+  }
+
+  static async open(client: CofferClient, store: IndexedDbStore, info: VaultInfo, _self: string) {
+    const vault = new SdkVault(client, store, info);
+    // Show the local replica first (fast, works offline), then catch up.
+    await vault.refresh();
+    client.live(info.vaultId);
+    void client.sync(info.vaultId).catch(() => {});
+    return vault;
+  }
+
+  /** Re-list from the replica; calls during a run coalesce into one more run. */
+  refresh(): Promise<void> {
+    if (this.#refreshing) {
+      this.#dirty = true;
+      return this.#refreshing;
+    }
+    this.#refreshing = (async () => {
+      do {
+        this.#dirty = false;
+        await this.#load();
+      } while (this.#dirty && !this.#closed);
+    })().finally(() => {
+      this.#refreshing = undefined;
+    });
+    return this.#refreshing;
+  }
+
+  async #load(): Promise<void> {
+    const vaultId = this.info.vaultId;
+    const [entries, copies] = await Promise.all([
+      this.client.records.list(vaultId),
+      this.client.conflicts.list(vaultId),
+    ]);
+    if (this.#closed) return;
+    this.#entries = new Map(entries.map((e) => [e.recordId, e]));
+    this.#copies = copies;
+    const conflicted = new Set(copies.map((c) => c.recordId));
+    const rows: RecordSummary[] = [];
+    for (const e of entries) {
+      if (e.name.startsWith(RESERVED_PREFIX)) continue;
+      rows.push({
+        recordId: e.recordId,
+        name: e.name,
+        kind: kindOf(e),
+        updatedAt: e.updatedAt,
+        ...(e.blob ? { size: e.blob.size } : {}),
+        conflicted: conflicted.has(e.recordId),
+      });
+    }
+    // Records the SDK refused (forged or swapped envelopes) appear as errors, never as data.
+    const seen = new Set(rows.map((r) => r.recordId));
+    for (const error of this.client.state.getSnapshot().errors) {
+      if (!INTEGRITY.includes(error.code) || error.vaultId !== vaultId || !error.recordId) continue;
+      if (seen.has(error.recordId)) continue;
+      seen.add(error.recordId);
+      rows.push({
+        recordId: error.recordId,
+        name: `Unreadable record ${error.recordId.slice(0, 12)}`,
+        kind: 'text',
+        updatedAt: error.at,
+        conflicted: false,
+        integrityError: 'It does not open with this vault’s keys: it was altered or forged.',
+      });
+    }
+    this.records.set({ status: 'ready', records: rows });
+    this.conflicts.set(copies.map((c) => this.#conflictInfo(c)));
+  }
+
+  #conflictInfo(copy: ConflictEntry): ConflictInfo {
+    const current = this.#entries.get(copy.recordId);
+    const copySide: ConflictSide = copy.deleted
+      ? { deleted: true, updatedAt: 0 }
+      : {
+          deleted: false,
+          content: contentOf({ type: current?.type ?? 'text/plain', value: copy.value }),
+          updatedAt: copy.detectedAt,
+        };
+    const currentSide: ConflictSide = current
+      ? { deleted: false, content: contentOf(current), updatedAt: current.updatedAt }
+      : { deleted: true, updatedAt: 0 };
+    const mineLost = copy.reason === 'local_lost';
+    return {
+      conflictId: copy.conflictId,
+      recordId: copy.recordId,
+      name: copy.name ?? current?.name ?? copy.recordId,
+      mine: mineLost ? copySide : currentSide,
+      theirs: mineLost ? currentSide : copySide,
+    };
+  }
+
+  #entry(recordId: string): RecordEntry {
+    return this.#entries.get(recordId) ?? fail('record_not_found', 'no such record');
+  }
+
+  async read(recordId: string): Promise<RecordContent> {
+    return contentOf(this.#entry(recordId));
+  }
+
+  async write(name: string, content: InlineContent): Promise<void> {
+    if (name.startsWith(RESERVED_PREFIX)) fail('bad_argument', 'reserved name');
+    const { value, type } = toSdkValue(content);
+    await this.client.records.put(this.info.vaultId, name, value, { type });
+    await this.refresh();
+  }
+
+  async remove(recordId: string): Promise<void> {
+    await this.client.records.delete(this.info.vaultId, this.#entry(recordId).name);
+    await this.refresh();
+  }
+
+  async uploadFile(name: string, file: Blob, onProgress: ByteProgress): Promise<void> {
+    await this.client.blobs.put(this.info.vaultId, name, file.stream(), {
+      size: file.size,
+      type: file.type || BINARY_TYPE,
+      onProgress,
+    });
+    await this.refresh();
+  }
+
+  async downloadFile(recordId: string, onProgress: ByteProgress): Promise<Blob> {
+    const found = await this.client.blobs.get(this.info.vaultId, this.#entry(recordId).name, {
+      onProgress,
+    });
+    if (!found) fail('record_not_found', 'no such record');
+    // The stream errors on any tampering, so a Blob exists only for authentic content.
+    return new Response(found.stream).blob();
+  }
+
+  async members(): Promise<MemberInfo[]> {
+    return (await this.client.vaults.members(this.info.vaultId)).map((m) => ({
+      accountId: m.accountId,
+      username: m.username,
+      role: m.role as Role,
+    }));
+  }
+
+  async lookupUser(username: string): Promise<UserKeyInfo> {
+    // The SDK pins on lookup; keep an earlier pin until the user accepts a change.
+    const before = await this.store.getPinnedUser(username);
+    const keys = await this.client.vaults.userKeys(username, { acceptChangedKey: true });
+    const changed = before !== undefined && before.fingerprint !== keys.fingerprint;
+    if (changed) await this.store.putPinnedUser(before);
+    return {
+      username,
+      accountId: keys.accountId,
+      fingerprint: keys.fingerprint,
+      pin: before === undefined ? 'new' : changed ? 'changed' : 'same',
+    };
+  }
+
+  async share(username: string, role: Exclude<Role, 'owner'>, shown: string, accept: boolean) {
+    const keys = await this.client.vaults.userKeys(username, { acceptChangedKey: accept });
+    // The keys must be the ones the user compared, not whatever the directory says now.
+    if (keys.fingerprint !== shown) fail('user_key_changed', 'keys changed after lookup');
+    await this.client.vaults.share(this.info.vaultId, username, role, { acceptChangedKey: accept });
+  }
+
+  async removeMember(accountId: string, onProgress: ProgressListener): Promise<void> {
+    onProgress({ step: 'Removing the member and rotating the vault key…' });
+    await this.client.vaults.removeMember(this.info.vaultId, accountId);
+    onProgress({ step: 'Re-encrypting older records under the new key…', fraction: 0 });
+    await this.client.reencrypt(this.info.vaultId, {
+      onProgress: (done, total) =>
+        onProgress({
+          step: `Re-encrypting older records under the new key (${done} of ${total})…`,
+          fraction: total === 0 ? 1 : done / total,
+        }),
+    });
+  }
+
+  async resolveConflict(conflictId: string, choice: ConflictChoice): Promise<void> {
+    const copy = this.#copies.find((c) => c.conflictId === conflictId);
+    if (!copy) return;
+    const copyIsMine = copy.reason === 'local_lost';
+    if ('merged' in choice) {
+      const name = copy.name ?? this.#entry(copy.recordId).name;
+      const { value, type } = toSdkValue(choice.merged);
+      await this.client.records.put(this.info.vaultId, name, value, { type });
+      await this.client.conflicts.resolve(conflictId, 'discard');
+    } else {
+      const keepCopy = (choice.keep === 'mine') === copyIsMine;
+      await this.client.conflicts.resolve(conflictId, keepCopy ? 'restore' : 'discard');
+    }
+    await this.refresh();
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#unsubscribe();
+  }
+}

@@ -1,0 +1,141 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { CofferGateway, CofferSession, VaultHandle, VaultInfo } from '../api/types.ts';
+import { loadIdleMinutes, saveIdleMinutes } from '../ui/idle-settings.ts';
+import { describeError } from '../ui/plain-words.ts';
+import { useIdleLock } from '../ui/use-idle-lock.ts';
+import { AuthScreen } from './auth-screen.tsx';
+import { SettingsScreen } from './settings-screen.tsx';
+import { SyncStatusBar } from './sync-status-bar.tsx';
+import { VaultList } from './vault-list.tsx';
+import { VaultView } from './vault-view.tsx';
+
+type Screen = { kind: 'vaults' } | { kind: 'vault'; handle: VaultHandle } | { kind: 'settings' };
+
+/**
+ * The whole app. Navigation is in memory on purpose: nothing about the
+ * user's vaults or records appears in URLs or history.
+ */
+export interface AppProps {
+  gateway: CofferGateway;
+  /** Length of an idle-lock "minute" (tests shrink it). */
+  idleMinuteMs?: number;
+}
+
+export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
+  const [session, setSession] = useState<CofferSession | null>(null);
+  const [locked, setLocked] = useState<string | undefined>(undefined);
+  const [screen, setScreen] = useState<Screen>({ kind: 'vaults' });
+  const [showConflicts, setShowConflicts] = useState(false);
+  const [idleMinutes, setIdleMinutes] = useState(loadIdleMinutes);
+  const [error, setError] = useState<string | null>(null);
+
+  const closeVault = useCallback(() => {
+    setScreen((s) => {
+      if (s.kind === 'vault') s.handle.close();
+      return { kind: 'vaults' };
+    });
+    setShowConflicts(false);
+  }, []);
+
+  const end = useCallback(
+    async (how: 'lock' | 'logout') => {
+      if (!session) return;
+      closeVault();
+      setSession(null);
+      setLocked(how === 'lock' ? session.username : undefined);
+      try {
+        await (how === 'lock' ? session.lock() : session.logout());
+      } catch (caught) {
+        setError(describeError(caught));
+      }
+    },
+    [session, closeVault],
+  );
+
+  useIdleLock(session ? idleMinutes : 0, () => void end('lock'), idleMinuteMs);
+
+  useEffect(() => {
+    if (session) document.title = 'Coffer';
+  }, [session]);
+
+  async function open(vault: VaultInfo) {
+    setError(null);
+    try {
+      const handle = await session!.openVault(vault.vaultId);
+      setScreen({ kind: 'vault', handle });
+    } catch (caught) {
+      setError(describeError(caught));
+    }
+  }
+
+  if (!session) {
+    return (
+      <AuthScreen
+        key={locked ?? 'new'}
+        gateway={gateway}
+        {...(locked ? { lockedUsername: locked } : {})}
+        onSession={(s) => {
+          setSession(s);
+          setLocked(undefined);
+          setScreen({ kind: 'vaults' });
+        }}
+      />
+    );
+  }
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <a className="skip" href="#main">
+          Skip to content
+        </a>
+        <span className="brand">Coffer</span>
+        <nav className="row" aria-label="Account">
+          <span className="muted">{session.username}</span>
+          <button type="button" onClick={() => setScreen({ kind: 'settings' })}>
+            Account
+          </button>
+          <button type="button" onClick={() => void end('lock')}>
+            Lock
+          </button>
+          <button type="button" onClick={() => void end('logout')}>
+            Log out
+          </button>
+        </nav>
+      </header>
+      <main id="main" className="content">
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        {screen.kind === 'vaults' && <VaultList session={session} onOpen={open} />}
+        {screen.kind === 'vault' && (
+          <VaultView
+            key={screen.handle.info.vaultId}
+            vault={screen.handle}
+            self={session.username}
+            showConflicts={showConflicts}
+            onShowConflicts={setShowConflicts}
+            onBack={closeVault}
+          />
+        )}
+        {screen.kind === 'settings' && (
+          <SettingsScreen
+            session={session}
+            idleMinutes={idleMinutes}
+            onIdleMinutes={(m) => {
+              setIdleMinutes(m);
+              saveIdleMinutes(m);
+            }}
+            onBack={() => setScreen({ kind: 'vaults' })}
+          />
+        )}
+      </main>
+      <SyncStatusBar
+        sync={session.sync}
+        {...(screen.kind === 'vault' ? { onShowConflicts: () => setShowConflicts(true) } : {})}
+      />
+    </div>
+  );
+}

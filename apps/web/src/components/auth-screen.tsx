@@ -1,0 +1,136 @@
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import type { CofferGateway, CofferSession, StepProgress } from '../api/types.ts';
+import { describeError } from '../ui/plain-words.ts';
+import { ProgressLine } from './progress-line.tsx';
+
+const MIN_PASSPHRASE = 10;
+
+export interface AuthScreenProps {
+  gateway: CofferGateway;
+  onSession: (session: CofferSession) => void;
+  /** After a lock, the username is known and only the passphrase is asked. */
+  lockedUsername?: string;
+}
+
+/**
+ * Sign up or log in. Key derivation (Argon2id, 64 MiB) runs in a worker
+ * inside the gateway; this screen only shows its progress, so the page
+ * stays responsive while it runs.
+ */
+export function AuthScreen({ gateway, onSession, lockedUsername }: AuthScreenProps) {
+  const [mode, setMode] = useState<'login' | 'signup'>('login');
+  const [username, setUsername] = useState(lockedUsername ?? '');
+  const [passphrase, setPassphrase] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [progress, setProgress] = useState<StepProgress | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const first = useRef<HTMLInputElement>(null);
+
+  useEffect(() => first.current?.focus(), []);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    if (mode === 'signup' && passphrase.length < MIN_PASSPHRASE) {
+      setError(`Use a passphrase of at least ${MIN_PASSPHRASE} characters.`);
+      return;
+    }
+    if (mode === 'signup' && passphrase !== confirm) {
+      setError('The two passphrases differ.');
+      return;
+    }
+    setProgress({ step: 'Starting…' });
+    try {
+      const run = mode === 'signup' ? gateway.signup : gateway.login;
+      const session = await run.call(gateway, username.trim(), passphrase, setProgress);
+      setPassphrase('');
+      setConfirm('');
+      onSession(session);
+    } catch (caught) {
+      setError(describeError(caught));
+      setProgress(null);
+    }
+  }
+
+  const busy = progress !== null;
+  const title = lockedUsername
+    ? 'Unlock Coffer'
+    : mode === 'login'
+      ? 'Log in to Coffer'
+      : 'Create a Coffer account';
+  return (
+    <main className="auth">
+      <h1>{title}</h1>
+      {lockedUsername && <p>The session locked after being idle. Enter your passphrase.</p>}
+      <form onSubmit={submit} className="stack" aria-busy={busy}>
+        <label>
+          Username
+          <input
+            ref={lockedUsername ? undefined : first}
+            name="username"
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            required
+            readOnly={Boolean(lockedUsername)}
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            disabled={busy}
+          />
+        </label>
+        <label>
+          Passphrase
+          <input
+            ref={lockedUsername ? first : undefined}
+            name="passphrase"
+            type="password"
+            autoComplete={mode === 'signup' ? 'new-password' : 'current-password'}
+            required
+            value={passphrase}
+            onChange={(e) => setPassphrase(e.target.value)}
+            disabled={busy}
+          />
+        </label>
+        {mode === 'signup' && (
+          <label>
+            Passphrase again
+            <input
+              name="confirm"
+              type="password"
+              autoComplete="new-password"
+              required
+              value={confirm}
+              onChange={(e) => setConfirm(e.target.value)}
+              disabled={busy}
+            />
+          </label>
+        )}
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        {progress && <ProgressLine progress={progress} label="Key derivation progress" />}
+        <button type="submit" className="primary" disabled={busy}>
+          {mode === 'login' ? (lockedUsername ? 'Unlock' : 'Log in') : 'Create account'}
+        </button>
+      </form>
+      {!lockedUsername && (
+        <p>
+          {mode === 'login' ? 'No account yet? ' : 'Already have an account? '}
+          <button
+            type="button"
+            className="link"
+            disabled={busy}
+            onClick={() => {
+              setMode(mode === 'login' ? 'signup' : 'login');
+              setError(null);
+            }}
+          >
+            {mode === 'login' ? 'Create one' : 'Log in'}
+          </button>
+        </p>
+      )}
+    </main>
+  );
+}

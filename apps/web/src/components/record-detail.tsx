@@ -1,0 +1,104 @@
+import { useEffect, useState } from 'react';
+import type { InlineContent, RecordContent, RecordSummary, VaultHandle } from '../api/types.ts';
+import { describeError } from '../ui/plain-words.ts';
+import { FileDownload } from './file-download.tsx';
+import { SecretValue } from './secret-value.tsx';
+
+export interface RecordDetailProps {
+  vault: VaultHandle;
+  record: RecordSummary;
+  canWrite: boolean;
+  onEdit: (content: InlineContent) => void;
+  onDeleted: () => void;
+}
+
+function pretty(content: InlineContent): string {
+  if (content.kind !== 'json') return content.text;
+  try {
+    return JSON.stringify(JSON.parse(content.text), null, 2);
+  } catch {
+    return content.text;
+  }
+}
+
+/** One record, decrypted on demand; integrity failures are shown as errors, never as data. */
+export function RecordDetail({ vault, record, canWrite, onEdit, onDeleted }: RecordDetailProps) {
+  const [content, setContent] = useState<RecordContent | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    setContent(null);
+    setError(null);
+    setConfirming(false);
+    if (record.integrityError) return;
+    vault.read(record.recordId).then(
+      (c) => live && setContent(c),
+      (e: unknown) => live && setError(describeError(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [vault, record]);
+
+  async function remove() {
+    try {
+      await vault.remove(record.recordId);
+      onDeleted();
+    } catch (caught) {
+      setError(describeError(caught));
+    }
+  }
+
+  return (
+    <article className="detail stack" aria-labelledby="detail-heading">
+      <h3 id="detail-heading">{record.name}</h3>
+      {record.integrityError ? (
+        <p className="error integrity" role="alert">
+          Integrity error: this record failed its check and is not shown. {record.integrityError}
+        </p>
+      ) : error ? (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      ) : content === null ? (
+        <p role="status">Decrypting…</p>
+      ) : content.kind === 'file' ? (
+        <FileDownload
+          vault={vault}
+          recordId={record.recordId}
+          name={record.name}
+          size={content.size}
+        />
+      ) : content.kind === 'secret' ? (
+        <SecretValue value={content.text} recordId={record.recordId} />
+      ) : (
+        <pre className={`value value--${content.kind}`}>{pretty(content)}</pre>
+      )}
+      {canWrite && (
+        <div className="row">
+          {content && content.kind !== 'file' && (
+            <button type="button" onClick={() => onEdit(content)}>
+              Edit
+            </button>
+          )}
+          {confirming ? (
+            <>
+              <button type="button" className="danger" onClick={remove}>
+                Really delete
+              </button>
+              <button type="button" onClick={() => setConfirming(false)}>
+                Keep
+              </button>
+            </>
+          ) : (
+            <button type="button" className="danger" onClick={() => setConfirming(true)}>
+              Delete
+            </button>
+          )}
+        </div>
+      )}
+    </article>
+  );
+}

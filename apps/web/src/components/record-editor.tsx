@@ -1,0 +1,126 @@
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import type { InlineContent, VaultHandle } from '../api/types.ts';
+import { describeError } from '../ui/plain-words.ts';
+import { checkJson } from './json-check.ts';
+
+export interface RecordEditorProps {
+  vault: VaultHandle;
+  /** Editing an existing record: its name is fixed (the record id derives from it). */
+  initial?: { name: string; content: InlineContent };
+  onDone: (name: string | null) => void;
+}
+
+/** Create or edit a text, JSON or secret record. */
+export function RecordEditor({ vault, initial, onDone }: RecordEditorProps) {
+  const [name, setName] = useState(initial?.name ?? '');
+  const [kind, setKind] = useState<InlineContent['kind']>(initial?.content.kind ?? 'text');
+  const [text, setText] = useState(initial?.content.text ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const first = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
+  // A separate label (not wrapping) so the field's accessible name is not its content.
+  const valueId = useId();
+
+  useEffect(() => first.current?.focus(), []);
+
+  const jsonError = kind === 'json' ? checkJson(text) : null;
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    if (jsonError) {
+      setError(jsonError);
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await vault.write(name.trim(), { kind, text });
+      onDone(name.trim());
+    } catch (caught) {
+      setError(describeError(caught));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form
+      className="editor stack"
+      onSubmit={save}
+      aria-label={initial ? `Edit ${initial.name}` : 'New record'}
+    >
+      <h3>{initial ? `Edit ${initial.name}` : 'New record'}</h3>
+      {!initial && (
+        <label>
+          Name
+          <input
+            ref={first}
+            name="record-name"
+            required
+            maxLength={500}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+        </label>
+      )}
+      <fieldset className="kinds">
+        <legend>Kind</legend>
+        {(['text', 'json', 'secret'] as const).map((k) => (
+          <label key={k} className="radio">
+            <input
+              type="radio"
+              name="kind"
+              value={k}
+              checked={kind === k}
+              onChange={() => setKind(k)}
+            />
+            {k === 'json' ? 'JSON' : k === 'text' ? 'Text' : 'Secret'}
+          </label>
+        ))}
+      </fieldset>
+      <div className="stack field">
+        <label htmlFor={valueId}>Value</label>
+        {kind === 'secret' ? (
+          <input
+            ref={initial ? first : undefined}
+            id={valueId}
+            name="record-value"
+            type="password"
+            autoComplete="off"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
+        ) : (
+          <textarea
+            ref={initial ? first : undefined}
+            id={valueId}
+            name="record-value"
+            rows={kind === 'json' ? 10 : 6}
+            spellCheck={kind === 'text'}
+            aria-invalid={jsonError !== null}
+            aria-describedby={jsonError ? 'json-error' : undefined}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
+        )}
+      </div>
+      {jsonError && text.length > 0 && (
+        <p id="json-error" className="hint error">
+          {jsonError}
+        </p>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="row">
+        <button type="submit" className="primary" disabled={busy}>
+          Save
+        </button>
+        <button type="button" onClick={() => onDone(null)} disabled={busy}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

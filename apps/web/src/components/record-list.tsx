@@ -1,0 +1,114 @@
+import { type KeyboardEvent, useLayoutEffect, useRef, useState } from 'react';
+import type { RecordSummary } from '../api/types.ts';
+import { formatBytes } from '../ui/format.ts';
+
+/** Fixed row height keeps virtualization arithmetic trivial (matches .record-row in CSS). */
+export const ROW_HEIGHT = 56;
+const OVERSCAN = 8;
+
+const KIND_LABEL: Record<RecordSummary['kind'], string> = {
+  text: 'Text',
+  json: 'JSON',
+  secret: 'Secret',
+  file: 'File',
+};
+
+export interface RecordListProps {
+  records: ReadonlyArray<RecordSummary>;
+  selectedId: string | null;
+  onSelect: (record: RecordSummary) => void;
+}
+
+/**
+ * A virtualized listbox: only the rows in view (plus a margin) are in the
+ * DOM, so 10 000 records render as fast as 30. Arrow keys move the
+ * selection; the active row is scrolled into view. Row offsets are set
+ * through the style object (CSSOM), which the CSP allows, unlike inline
+ * style attributes.
+ */
+export function RecordList({ records, selectedId, onSelect }: RecordListProps) {
+  const viewport = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(600);
+  const empty = records.length === 0;
+
+  // Measure the real viewport once it exists (phone screens are short).
+  useLayoutEffect(() => {
+    if (!empty && viewport.current) setHeight(viewport.current.clientHeight || 600);
+  }, [empty]);
+
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(records.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  const visible = records.slice(first, last);
+  const selectedIndex = records.findIndex((r) => r.recordId === selectedId);
+
+  function onKeyDown(event: KeyboardEvent) {
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10 };
+    let next: number | undefined;
+    if (event.key in moves) next = Math.max(0, selectedIndex) + (moves[event.key] ?? 0);
+    if (event.key === 'Home') next = 0;
+    if (event.key === 'End') next = records.length - 1;
+    if (next === undefined || records.length === 0) return;
+    event.preventDefault();
+    const index = Math.min(records.length - 1, Math.max(0, next));
+    const record = records[index];
+    if (!record) return;
+    onSelect(record);
+    const el = viewport.current;
+    if (el) {
+      const top = index * ROW_HEIGHT;
+      if (top < el.scrollTop) el.scrollTop = top;
+      else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight)
+        el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+    }
+  }
+
+  if (empty) return <p className="empty">No records match.</p>;
+  return (
+    <div
+      ref={viewport}
+      className="record-list"
+      role="listbox"
+      aria-label="Records"
+      aria-activedescendant={selectedId ? `record-${selectedId}` : undefined}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      onScroll={(e) => {
+        setScrollTop(e.currentTarget.scrollTop);
+        setHeight(e.currentTarget.clientHeight);
+      }}
+    >
+      <div className="record-list__spacer" style={{ height: records.length * ROW_HEIGHT }}>
+        {visible.map((record, i) => (
+          // biome-ignore lint/a11y/useKeyWithClickEvents: the listbox handles keys (aria-activedescendant)
+          <div
+            key={record.recordId}
+            tabIndex={-1}
+            id={`record-${record.recordId}`}
+            role="option"
+            aria-selected={record.recordId === selectedId}
+            aria-setsize={records.length}
+            aria-posinset={first + i + 1}
+            className="record-row"
+            data-problem={
+              record.integrityError ? 'integrity' : record.conflicted ? 'conflict' : undefined
+            }
+            style={{ transform: `translateY(${(first + i) * ROW_HEIGHT}px)` }}
+            onClick={() => onSelect(record)}
+          >
+            <span className="record-row__name">{record.name}</span>
+            <span className="record-row__meta">
+              {record.integrityError
+                ? 'Integrity error'
+                : record.conflicted
+                  ? 'Conflict'
+                  : record.kind === 'file' && record.size !== undefined
+                    ? `File · ${formatBytes(record.size)}`
+                    : KIND_LABEL[record.kind]}
+            </span>
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,140 @@
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import type { InlineContent, RecordSummary, VaultHandle } from '../api/types.ts';
+import { useObservable } from '../ui/use-observable.ts';
+import { ConflictView } from './conflict-view.tsx';
+import { FileUpload } from './file-upload.tsx';
+import { RecordDetail } from './record-detail.tsx';
+import { RecordEditor } from './record-editor.tsx';
+import { RecordList } from './record-list.tsx';
+import { ShareDialog } from './share-dialog.tsx';
+
+type Pane =
+  | { kind: 'none' }
+  | { kind: 'detail'; recordId: string }
+  /** Just saved: shown as soon as the replica lists it (the write is async). */
+  | { kind: 'saved'; name: string }
+  | { kind: 'new' }
+  | { kind: 'edit'; record: RecordSummary; content: InlineContent }
+  | { kind: 'upload' };
+
+export interface VaultViewProps {
+  vault: VaultHandle;
+  self: string;
+  showConflicts: boolean;
+  onShowConflicts: (show: boolean) => void;
+  onBack: () => void;
+}
+
+/** A vault: searchable record list on one side, the selected record or an editor on the other. */
+export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack }: VaultViewProps) {
+  const list = useObservable(vault.records);
+  const [query, setQuery] = useState('');
+  const deferredQuery = useDeferredValue(query);
+  const [pane, setPane] = useState<Pane>({ kind: 'none' });
+  const [sharing, setSharing] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const canWrite = vault.info.role !== 'reader';
+
+  useEffect(() => heading.current?.focus(), []);
+
+  const filtered = useMemo(() => {
+    const q = deferredQuery.trim().toLowerCase();
+    return q ? list.records.filter((r) => r.name.toLowerCase().includes(q)) : list.records;
+  }, [list.records, deferredQuery]);
+
+  const selected =
+    pane.kind === 'detail'
+      ? list.records.find((r) => r.recordId === pane.recordId)
+      : pane.kind === 'saved'
+        ? list.records.find((r) => r.name === pane.name)
+        : undefined;
+
+  function selectByName(name: string | null) {
+    setPane(name ? { kind: 'saved', name } : { kind: 'none' });
+  }
+
+  if (showConflicts) return <ConflictView vault={vault} onClose={() => onShowConflicts(false)} />;
+
+  return (
+    <section className="vault" aria-labelledby="vault-heading">
+      <div className="vault__head row spread">
+        <button type="button" className="link" onClick={onBack}>
+          ← Vaults
+        </button>
+        <h2 id="vault-heading" ref={heading} tabIndex={-1}>
+          {vault.info.name}
+        </h2>
+        <div className="row">
+          {canWrite && (
+            <>
+              <button type="button" className="primary" onClick={() => setPane({ kind: 'new' })}>
+                New record
+              </button>
+              <button type="button" onClick={() => setPane({ kind: 'upload' })}>
+                Attach file
+              </button>
+            </>
+          )}
+          <button type="button" onClick={() => setSharing(true)}>
+            Share
+          </button>
+        </div>
+      </div>
+      <div className="vault__body">
+        <div className="vault__list stack">
+          <label className="search">
+            Search records
+            <input
+              type="search"
+              name="search"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+              placeholder="Name contains…"
+            />
+          </label>
+          {list.status === 'loading' ? (
+            <p role="status">Opening vault…</p>
+          ) : (
+            <>
+              <p className="muted" aria-live="polite">
+                {filtered.length === list.records.length
+                  ? `${list.records.length} records`
+                  : `${filtered.length} of ${list.records.length} records`}
+              </p>
+              <RecordList
+                records={filtered}
+                selectedId={selected?.recordId ?? null}
+                onSelect={(r) => setPane({ kind: 'detail', recordId: r.recordId })}
+              />
+            </>
+          )}
+        </div>
+        <div className="vault__pane">
+          {pane.kind === 'new' && <RecordEditor vault={vault} onDone={selectByName} />}
+          {pane.kind === 'edit' && (
+            <RecordEditor
+              vault={vault}
+              initial={{ name: pane.record.name, content: pane.content }}
+              onDone={() => setPane({ kind: 'detail', recordId: pane.record.recordId })}
+            />
+          )}
+          {pane.kind === 'upload' && <FileUpload vault={vault} onDone={selectByName} />}
+          {selected && (
+            <RecordDetail
+              vault={vault}
+              record={selected}
+              canWrite={canWrite}
+              onEdit={(content) => setPane({ kind: 'edit', record: selected, content })}
+              onDeleted={() => setPane({ kind: 'none' })}
+            />
+          )}
+          {!selected &&
+            (pane.kind === 'none' || pane.kind === 'detail' || pane.kind === 'saved') && (
+              <p className="muted">Select a record to see it.</p>
+            )}
+        </div>
+      </div>
+      {sharing && <ShareDialog vault={vault} self={self} onClose={() => setSharing(false)} />}
+    </section>
+  );
+}

@@ -1,0 +1,62 @@
+/**
+ * Error codes (SDK, server problem codes, protocol) turned into sentences a
+ * person can act on. Unknown codes fall back to a generic sentence: the raw
+ * message may come from a server and is not shown as if it were ours.
+ */
+
+const MESSAGES: Record<string, string> = {
+  network:
+    'Cannot reach the server. Your changes are kept on this device and sent when it is back.',
+  version_not_supported:
+    'This app and the server speak different protocol versions. Reload the page to get the current app.',
+  invalid_response: 'The server sent an answer this app does not understand.',
+  tls_pin_mismatch:
+    'The server’s certificate changed. Do not continue unless your operator expected this.',
+  not_logged_in: 'Your session ended. Log in again.',
+  unauthorized: 'Your session ended. Log in again.',
+  invalid_credentials: 'Wrong username or passphrase.',
+  login_failed: 'Wrong username or passphrase.',
+  username_taken: 'That username is taken. Choose another.',
+  user_not_found: 'There is no user with that name.',
+  user_key_changed:
+    'This user’s keys changed since you last saw them. Compare the new fingerprint with them before sharing.',
+  vault_key_missing: 'This device has no key for that vault yet. Ask an owner to share it again.',
+  record_not_found: 'That record no longer exists.',
+  forbidden_by_role: 'Your role in this vault does not allow that.',
+  forbidden: 'Your role in this vault does not allow that.',
+  envelope_rejected:
+    'A record from the server failed its integrity check and was not shown. Your data on this device is unchanged.',
+  decryption_failed:
+    'A record failed its integrity check and was not shown. Your data on this device is unchanged.',
+  sequence_rollback:
+    'The server tried to roll back changes already seen. They were ignored; tell your server operator.',
+  revision_rollback:
+    'The server sent an older version of a record than one already seen. It was ignored.',
+  grant_not_trusted: 'A vault key was not signed by a member of the vault and was refused.',
+  rate_limited: 'Too many attempts. Wait a moment and try again.',
+  quota_exceeded: 'The server’s storage limit for this vault is reached.',
+  payload_too_large: 'That is too large for the server to accept.',
+  kdf_params_out_of_range: 'The server asked for unsafe key derivation settings; login refused.',
+  invalid_json: 'That is not valid JSON.',
+};
+
+/** The sentence for an error code. */
+export function plainWords(code: string): string {
+  return (
+    MESSAGES[code] ?? 'Something went wrong. Try again; if it keeps happening, reload the page.'
+  );
+}
+
+/** The code of anything thrown (SDK errors carry `code`). */
+export function errorCode(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'code' in error) {
+    const code = (error as { code: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return 'unknown';
+}
+
+/** The sentence for anything thrown. */
+export function describeError(error: unknown): string {
+  return plainWords(errorCode(error));
+}

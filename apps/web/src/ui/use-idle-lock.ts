@@ -1,0 +1,34 @@
+import { useEffect, useRef } from 'react';
+
+const ACTIVITY = ['pointerdown', 'keydown', 'wheel', 'touchstart'] as const;
+
+/**
+ * Call `onIdle` after `minutes` without user input (0 disables). Activity
+ * only moves a timestamp; one coarse timer checks it, so typing costs nothing.
+ * `minuteMs` exists so tests can shrink a minute.
+ */
+export function useIdleLock(minutes: number, onIdle: () => void, minuteMs = 60_000): void {
+  const last = useRef(Date.now());
+  const callback = useRef(onIdle);
+  callback.current = onIdle;
+
+  useEffect(() => {
+    if (minutes <= 0) return;
+    last.current = Date.now();
+    const touch = () => {
+      last.current = Date.now();
+    };
+    for (const type of ACTIVITY) window.addEventListener(type, touch, { passive: true });
+    const limit = minutes * minuteMs;
+    const timer = setInterval(
+      () => {
+        if (Date.now() - last.current >= limit) callback.current();
+      },
+      Math.min(limit, 10_000),
+    );
+    return () => {
+      for (const type of ACTIVITY) window.removeEventListener(type, touch);
+      clearInterval(timer);
+    };
+  }, [minutes, minuteMs]);
+}

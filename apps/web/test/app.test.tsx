@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import { App } from '../src/components/app.tsx';
+import { FakeGateway } from './fake-session.ts';
+import { cleanup, render } from './render.tsx';
+
+afterEach(() => {
+  cleanup();
+  localStorage.clear();
+});
+
+async function logIn(gateway: FakeGateway, idleMinuteMs?: number) {
+  render(<App gateway={gateway} {...(idleMinuteMs ? { idleMinuteMs } : {})} />);
+  await userEvent.fill(page.getByLabelText('Username'), 'alice');
+  await userEvent.fill(page.getByLabelText('Passphrase'), 'correct horse battery');
+  await userEvent.click(page.getByRole('button', { name: 'Log in' }));
+  await expect.element(page.getByRole('heading', { name: 'Your vaults' })).toBeVisible();
+}
+
+describe('app', () => {
+  test('log in, create a vault, open it, go back; the status bar is always there', async () => {
+    const gateway = new FakeGateway();
+    await logIn(gateway);
+    await expect.element(page.getByRole('status', { name: 'Sync status' })).toBeVisible();
+    await userEvent.fill(page.getByLabelText('New vault name'), 'Ops');
+    await userEvent.click(page.getByRole('button', { name: 'Create vault' }));
+    await expect.element(page.getByRole('heading', { name: 'Ops' })).toHaveFocus();
+    await expect.element(page.getByRole('status', { name: 'Sync status' })).toBeVisible();
+    await userEvent.click(page.getByRole('button', { name: '← Vaults' }));
+    await expect.element(page.getByRole('button', { name: /Ops/ })).toBeVisible();
+    expect(gateway.session.opened.get('v-Ops')?.closed).toBe(true);
+  });
+
+  test('the conflicts link in the bar opens the conflict view of the open vault', async () => {
+    const gateway = new FakeGateway();
+    await logIn(gateway);
+    await userEvent.fill(page.getByLabelText('New vault name'), 'Ops');
+    await userEvent.click(page.getByRole('button', { name: 'Create vault' }));
+    gateway.session.sync.set({ ...gateway.session.sync.getSnapshot(), conflicts: 1 });
+    await userEvent.click(page.getByRole('button', { name: '1 conflict to resolve' }));
+    await expect.element(page.getByRole('heading', { name: 'Conflicts' })).toBeVisible();
+  });
+
+  test('lock drops the session and asks only for the passphrase', async () => {
+    const gateway = new FakeGateway();
+    await logIn(gateway);
+    const session = gateway.session;
+    await userEvent.click(page.getByRole('button', { name: 'Lock' }));
+    await expect.element(page.getByRole('heading', { name: 'Unlock Coffer' })).toBeVisible();
+    expect(session.locked).toBe(true);
+    expect(session.loggedOut).toBe(false);
+  });
+
+  test('log out ends the session', async () => {
+    const gateway = new FakeGateway();
+    await logIn(gateway);
+    const session = gateway.session;
+    await userEvent.click(page.getByRole('button', { name: 'Log out' }));
+    await expect.element(page.getByRole('heading', { name: 'Log in to Coffer' })).toBeVisible();
+    expect(session.loggedOut).toBe(true);
+  });
+
+  test('locks itself after the configured idle time', async () => {
+    localStorage.setItem('coffer.idleLockMinutes', '1');
+    const gateway = new FakeGateway();
+    // A "minute" of 300 ms: the app locks once no input arrives for that long.
+    await logIn(gateway, 300);
+    await expect.element(page.getByRole('heading', { name: 'Unlock Coffer' })).toBeVisible();
+    expect(gateway.session.locked).toBe(true);
+  });
+
+  test('passphrase change shows progress and reports a wrong current passphrase', async () => {
+    const gateway = new FakeGateway();
+    await logIn(gateway);
+    await userEvent.click(page.getByRole('button', { name: 'Account' }));
+    await expect.element(page.getByText('12345 67890 12345 67890 12345 67890')).toBeVisible();
+    await userEvent.fill(page.getByLabelText('Current passphrase'), 'wrong passphrase');
+    await userEvent.fill(
+      page.getByLabelText('New passphrase', { exact: true }),
+      'a new long passphrase',
+    );
+    await userEvent.fill(page.getByLabelText('New passphrase again'), 'a new long passphrase');
+    await userEvent.click(page.getByRole('button', { name: 'Change passphrase' }));
+    await expect
+      .element(page.getByRole('alert'))
+      .toHaveTextContent('Wrong username or passphrase.');
+    await userEvent.fill(page.getByLabelText('Current passphrase'), 'correct horse battery');
+    await userEvent.click(page.getByRole('button', { name: 'Change passphrase' }));
+    await expect
+      .element(page.getByText('Passphrase changed. Use the new one from now on.'))
+      .toBeVisible();
+    expect(gateway.session.passphraseChanges).toEqual([
+      ['correct horse battery', 'a new long passphrase'],
+    ]);
+  });
+});

@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import type { CofferSession } from '../src/api/types.ts';
+import { AuthScreen } from '../src/components/auth-screen.tsx';
+import { FakeGateway } from './fake-session.ts';
+import { cleanup, render } from './render.tsx';
+
+afterEach(cleanup);
+
+function mount(gateway = new FakeGateway(), lockedUsername?: string) {
+  const sessions: CofferSession[] = [];
+  render(
+    <AuthScreen
+      gateway={gateway}
+      onSession={(s) => sessions.push(s)}
+      {...(lockedUsername ? { lockedUsername } : {})}
+    />,
+  );
+  return { gateway, sessions };
+}
+
+describe('auth screen', () => {
+  test('focuses the username field first', async () => {
+    mount();
+    await expect.element(page.getByLabelText('Username')).toHaveFocus();
+  });
+
+  test('login shows key-derivation progress while it runs and stays responsive', async () => {
+    const { gateway, sessions } = mount();
+    gateway.hold = true;
+    await userEvent.fill(page.getByLabelText('Username'), 'alice');
+    await userEvent.fill(page.getByLabelText('Passphrase'), 'correct horse battery');
+    await userEvent.click(page.getByRole('button', { name: 'Log in' }));
+    await expect
+      .element(page.getByRole('status'))
+      .toMatchTextContent('Deriving your key (this takes a moment)');
+    await expect
+      .element(page.getByRole('progressbar', { name: 'Key derivation progress' }))
+      .toBeVisible();
+    await expect.element(page.getByRole('button', { name: 'Log in' })).toBeDisabled();
+    expect(sessions).toHaveLength(0);
+    gateway.release?.();
+    await expect.poll(() => sessions.length).toBe(1);
+    expect(gateway.attempts).toEqual([{ mode: 'login', username: 'alice' }]);
+  });
+
+  test('a failed login says so in plain words and re-enables the form', async () => {
+    const gateway = new FakeGateway();
+    gateway.failWith = 'invalid_credentials';
+    mount(gateway);
+    await userEvent.fill(page.getByLabelText('Username'), 'alice');
+    await userEvent.fill(page.getByLabelText('Passphrase'), 'wrong one here');
+    await userEvent.click(page.getByRole('button', { name: 'Log in' }));
+    await expect
+      .element(page.getByRole('alert'))
+      .toHaveTextContent('Wrong username or passphrase.');
+    await expect.element(page.getByRole('button', { name: 'Log in' })).toBeEnabled();
+  });
+
+  test('the server being unreachable is explained', async () => {
+    const gateway = new FakeGateway();
+    gateway.failWith = 'network';
+    mount(gateway);
+    await userEvent.fill(page.getByLabelText('Username'), 'alice');
+    await userEvent.fill(page.getByLabelText('Passphrase'), 'whatever it is');
+    await userEvent.click(page.getByRole('button', { name: 'Log in' }));
+    await expect.element(page.getByRole('alert')).toMatchTextContent('Cannot reach the server');
+  });
+
+  test('sign up checks length and that both passphrases agree before deriving', async () => {
+    const { gateway } = mount();
+    await userEvent.click(page.getByRole('button', { name: 'Create one' }));
+    await userEvent.fill(page.getByLabelText('Username'), 'bob');
+    await userEvent.fill(page.getByLabelText('Passphrase', { exact: true }), 'short');
+    await userEvent.fill(page.getByLabelText('Passphrase again'), 'short');
+    await userEvent.click(page.getByRole('button', { name: 'Create account' }));
+    await expect.element(page.getByRole('alert')).toMatchTextContent('at least 10 characters');
+    await userEvent.fill(page.getByLabelText('Passphrase', { exact: true }), 'a long passphrase');
+    await userEvent.fill(page.getByLabelText('Passphrase again'), 'a long passphrasf');
+    await userEvent.click(page.getByRole('button', { name: 'Create account' }));
+    await expect.element(page.getByRole('alert')).toHaveTextContent('The two passphrases differ.');
+    expect(gateway.attempts).toEqual([]);
+    await userEvent.fill(page.getByLabelText('Passphrase again'), 'a long passphrase');
+    await userEvent.click(page.getByRole('button', { name: 'Create account' }));
+    await expect.poll(() => gateway.attempts).toEqual([{ mode: 'signup', username: 'bob' }]);
+  });
+
+  test('after a lock only the passphrase is asked', async () => {
+    mount(new FakeGateway(), 'carol');
+    await expect.element(page.getByRole('heading', { name: 'Unlock Coffer' })).toBeVisible();
+    await expect.element(page.getByLabelText('Username')).toHaveValue('carol');
+    await expect.element(page.getByLabelText('Passphrase')).toHaveFocus();
+  });
+});

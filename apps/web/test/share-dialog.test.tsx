@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import { ShareDialog } from '../src/components/share-dialog.tsx';
+import { FakeVault } from './fake-vault.ts';
+import { cleanup, render } from './render.tsx';
+
+afterEach(cleanup);
+
+function mount(vault = new FakeVault()) {
+  vault.membersList = [
+    { accountId: 'a', username: 'alice', role: 'owner' },
+    { accountId: 'c', username: 'carol', role: 'reader' },
+  ];
+  vault.users.set('bob', {
+    username: 'bob',
+    accountId: 'b',
+    fingerprint: '11111 22222 33333',
+    pin: 'new',
+  });
+  vault.users.set('mallory', {
+    username: 'mallory',
+    accountId: 'm',
+    fingerprint: '99999 88888',
+    pin: 'changed',
+  });
+  let closed = 0;
+  render(<ShareDialog vault={vault} self="alice" onClose={() => closed++} />);
+  return { vault, closed: () => closed };
+}
+
+describe('share dialog', () => {
+  test('is a modal with the members listed', async () => {
+    mount();
+    await expect.element(page.getByRole('dialog', { name: 'Share “Team”' })).toBeVisible();
+    await expect.element(page.getByText('alice (you)')).toBeVisible();
+    await expect.element(page.getByRole('button', { name: 'Remove carol' })).toBeVisible();
+    await expect
+      .element(page.getByRole('button', { name: 'Remove alice' }))
+      .not.toBeInTheDocument();
+  });
+
+  test('shows the fingerprint; sharing waits until the user says they match', async () => {
+    const { vault } = mount();
+    await userEvent.fill(page.getByLabelText('Username to share with'), 'bob');
+    await userEvent.click(page.getByRole('button', { name: 'Look up' }));
+    await expect.element(page.getByText('11111 22222 33333')).toBeVisible();
+    const share = page.getByRole('button', { name: /^Share as/ });
+    await expect.element(share).toBeDisabled();
+    await userEvent.selectOptions(page.getByRole('combobox', { name: /^Role/ }), 'reader');
+    await userEvent.click(page.getByLabelText('The fingerprints match'));
+    await userEvent.click(page.getByRole('button', { name: 'Share as reader' }));
+    await expect.element(page.getByText('bob can now open this vault as reader.')).toBeVisible();
+    expect(vault.calls.find((c) => c.method === 'share')?.args).toEqual([
+      'bob',
+      'reader',
+      '11111 22222 33333',
+      false,
+    ]);
+    await expect.element(page.getByText('bob', { exact: true })).toBeVisible();
+  });
+
+  test('a changed key is a loud warning and sharing accepts it only explicitly', async () => {
+    const { vault } = mount();
+    await userEvent.fill(page.getByLabelText('Username to share with'), 'mallory');
+    await userEvent.click(page.getByRole('button', { name: 'Look up' }));
+    await expect.element(page.getByRole('alert')).toMatchTextContent('keys changed');
+    await userEvent.click(page.getByLabelText('The fingerprints match'));
+    await userEvent.click(page.getByRole('button', { name: 'Share as writer' }));
+    await expect.poll(() => vault.calls.find((c) => c.method === 'share')?.args[3]).toBe(true);
+  });
+
+  test('an unknown user is reported', async () => {
+    mount();
+    await userEvent.fill(page.getByLabelText('Username to share with'), 'nobody');
+    await userEvent.click(page.getByRole('button', { name: 'Look up' }));
+    await expect
+      .element(page.getByRole('alert'))
+      .toHaveTextContent('There is no user with that name.');
+  });
+
+  test('removing a member shows the key rotation progress until it completes', async () => {
+    const { vault } = mount();
+    await userEvent.click(page.getByRole('button', { name: 'Remove carol' }));
+    await expect
+      .element(page.getByRole('progressbar', { name: 'Key rotation progress' }))
+      .toBeVisible();
+    await expect.element(page.getByText('Rotating the vault key')).toBeVisible();
+    vault.finishRotation?.();
+    await expect.element(page.getByText('carol')).not.toBeInTheDocument();
+    await expect.element(page.getByRole('progressbar')).not.toBeInTheDocument();
+  });
+
+  test('Escape closes it', async () => {
+    const { closed } = mount();
+    await expect.element(page.getByRole('dialog')).toBeVisible();
+    await userEvent.keyboard('{Escape}');
+    await expect.poll(closed).toBe(1);
+  });
+
+  test('readers cannot share', async () => {
+    mount(new FakeVault({ role: 'reader' }));
+    await expect.element(page.getByLabelText('Username to share with')).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,101 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import { createSubject } from '../src/api/observable.ts';
+import type { SyncView } from '../src/api/types.ts';
+import { SyncStatusBar } from '../src/components/sync-status-bar.tsx';
+import { plainWords } from '../src/ui/plain-words.ts';
+import { IDLE_SYNC } from './fake-session.ts';
+import { cleanup, render } from './render.tsx';
+
+afterEach(cleanup);
+
+function mount(view: Partial<SyncView>, onShowConflicts?: () => void) {
+  const sync = createSubject<SyncView>({ ...IDLE_SYNC, ...view });
+  render(<SyncStatusBar sync={sync} {...(onShowConflicts ? { onShowConflicts } : {})} />);
+  return sync;
+}
+
+const status = () => page.getByRole('status', { name: 'Sync status' });
+
+describe('sync status bar', () => {
+  test('before the first answer it says it is connecting and has not synced', async () => {
+    mount({ connection: 'unknown' });
+    await expect.element(status()).toMatchTextContent('Connecting…');
+    await expect.element(status()).toMatchTextContent('Not synced yet');
+  });
+
+  test('online and idle: all changes saved, last sync time', async () => {
+    mount({ connection: 'online', lastSyncAt: Date.now() });
+    await expect.element(status()).toMatchTextContent('Online');
+    await expect.element(status()).toMatchTextContent('All changes saved to the server');
+    await expect.element(status()).toMatchTextContent('Last synced just now');
+  });
+
+  test('syncing wins over online', async () => {
+    mount({ connection: 'online', syncing: true });
+    await expect.element(status()).toMatchTextContent('Syncing…');
+  });
+
+  test('offline with pending changes says they wait', async () => {
+    mount({ connection: 'offline', pending: 3, lastSyncAt: Date.now() - 5 * 60_000 });
+    await expect.element(status()).toMatchTextContent('Offline');
+    await expect.element(status()).toMatchTextContent('3 changes waiting to sync');
+    await expect.element(status()).toMatchTextContent('Last synced 5 min ago');
+  });
+
+  test('one pending change is singular', async () => {
+    mount({ pending: 1 });
+    await expect.element(status()).toMatchTextContent('1 change waiting to sync');
+  });
+
+  test('updates live when the snapshot changes', async () => {
+    const sync = mount({ connection: 'online' });
+    await expect.element(status()).toMatchTextContent('Online');
+    sync.set({ ...sync.getSnapshot(), connection: 'offline', pending: 2 });
+    await expect.element(status()).toMatchTextContent('Offline');
+    await expect.element(status()).toMatchTextContent('2 changes waiting to sync');
+  });
+
+  test('conflicts link opens the conflict view', async () => {
+    let opened = 0;
+    mount({ conflicts: 2 }, () => opened++);
+    await userEvent.click(page.getByRole('button', { name: '2 conflicts to resolve' }));
+    expect(opened).toBe(1);
+  });
+
+  test('transfers show their percentage', async () => {
+    mount({ transfers: [{ id: 't', direction: 'upload', done: 512, total: 1024 }] });
+    await expect.element(status()).toMatchTextContent('Uploading 50%');
+  });
+
+  const codes = [
+    'network',
+    'envelope_rejected',
+    'sequence_rollback',
+    'revision_rollback',
+    'grant_not_trusted',
+    'version_not_supported',
+    'quota_exceeded',
+    'not_logged_in',
+    'something_new',
+  ];
+  for (const code of codes) {
+    test(`error ${code} is an alert in plain words, never the raw message`, async () => {
+      mount({ errors: [{ code, message: 'raw server text <b>', at: Date.now() }] });
+      const alert = page.getByRole('alert');
+      await expect.element(alert).toMatchTextContent(plainWords(code));
+      await expect.element(alert).not.toMatchTextContent('raw server text');
+    });
+  }
+
+  test('an error can be dismissed and a newer one shows again', async () => {
+    const sync = mount({ errors: [{ code: 'network', message: '', at: 1 }] });
+    await userEvent.click(page.getByRole('button', { name: 'Dismiss' }));
+    await expect.element(page.getByRole('alert')).not.toBeInTheDocument();
+    sync.set({
+      ...sync.getSnapshot(),
+      errors: [...sync.getSnapshot().errors, { code: 'envelope_rejected', message: '', at: 2 }],
+    });
+    await expect.element(page.getByRole('alert')).toMatchTextContent('integrity check');
+  });
+});

@@ -1,0 +1,153 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import { VaultView } from '../src/components/vault-view.tsx';
+import { FakeVault } from './fake-vault.ts';
+import { cleanup, render } from './render.tsx';
+
+afterEach(cleanup);
+
+function mount(vault = new FakeVault()) {
+  render(
+    <VaultView
+      vault={vault}
+      self="alice"
+      showConflicts={false}
+      onShowConflicts={() => {}}
+      onBack={() => {}}
+    />,
+  );
+  return vault;
+}
+
+describe('vault view', () => {
+  test('shows the loading state, then the records', async () => {
+    const vault = new FakeVault();
+    vault.records.set({ status: 'loading', records: [] });
+    mount(vault);
+    await expect.element(page.getByText('Opening vault…')).toBeVisible();
+    vault.seed({ name: 'db/password' }, { kind: 'secret', text: 'hunter2' });
+    await expect.element(page.getByRole('option', { name: /db\/password/ })).toBeVisible();
+    await expect.element(page.getByText('1 records')).toBeVisible();
+  });
+
+  test('search filters by name', async () => {
+    const vault = new FakeVault();
+    vault.seed({ name: 'alpha' }, { kind: 'text', text: 'a' });
+    vault.seed({ name: 'beta' }, { kind: 'text', text: 'b' });
+    mount(vault);
+    await userEvent.fill(page.getByLabelText('Search records'), 'alp');
+    await expect.element(page.getByText('1 of 2 records')).toBeVisible();
+    await expect.element(page.getByRole('option', { name: /beta/ })).not.toBeInTheDocument();
+  });
+
+  test('creates a text record', async () => {
+    const vault = mount();
+    await userEvent.click(page.getByRole('button', { name: 'New record' }));
+    await expect.element(page.getByLabelText('Name')).toHaveFocus();
+    await userEvent.fill(page.getByLabelText('Name'), 'note');
+    await userEvent.fill(page.getByLabelText('Value'), 'hello');
+    await userEvent.click(page.getByRole('button', { name: 'Save' }));
+    expect(vault.calls.find((c) => c.method === 'write')?.args).toEqual([
+      'note',
+      { kind: 'text', text: 'hello' },
+    ]);
+    await expect.element(page.getByRole('heading', { name: 'note' })).toBeVisible();
+    await expect.element(page.getByText('hello')).toBeVisible();
+  });
+
+  test('invalid JSON is refused with the reason; valid JSON is saved', async () => {
+    const vault = mount();
+    await userEvent.click(page.getByRole('button', { name: 'New record' }));
+    await userEvent.fill(page.getByLabelText('Name'), 'config');
+    await userEvent.click(page.getByRole('radio', { name: 'JSON' }));
+    await userEvent.fill(page.getByLabelText('Value'), '{"a": ');
+    await expect.element(page.getByText(/Not valid JSON/)).toBeVisible();
+    await expect.element(page.getByLabelText('Value')).toHaveAttribute('aria-invalid', 'true');
+    await userEvent.click(page.getByRole('button', { name: 'Save' }));
+    expect(vault.calls.some((c) => c.method === 'write')).toBe(false);
+    await userEvent.fill(page.getByLabelText('Value'), '{"a": 1}');
+    await userEvent.click(page.getByRole('button', { name: 'Save' }));
+    await expect.element(page.getByText(/"a": 1/)).toBeVisible();
+  });
+
+  test('a secret is masked until revealed and can be copied', async () => {
+    const vault = new FakeVault();
+    vault.seed({ name: 'token', kind: 'secret' }, { kind: 'secret', text: 's3cr3t-value' });
+    mount(vault);
+    await userEvent.click(page.getByRole('option', { name: /token/ }));
+    const value = page.getByLabelText('Secret value, hidden');
+    await expect.element(value).toBeVisible();
+    await expect.element(value).not.toMatchTextContent('s3cr3t-value');
+    await userEvent.click(page.getByRole('button', { name: 'Reveal' }));
+    await expect.element(page.getByLabelText('Secret value')).toHaveTextContent('s3cr3t-value');
+    await userEvent.click(page.getByRole('button', { name: 'Hide' }));
+    await expect.element(page.getByLabelText('Secret value, hidden')).toBeVisible();
+    await userEvent.click(page.getByRole('button', { name: 'Copy' }));
+    await expect.element(page.getByText(/^Copied$|Copy failed/)).toBeVisible();
+  });
+
+  test('edit keeps the name and saves the new value', async () => {
+    const vault = new FakeVault();
+    vault.seed({ name: 'note' }, { kind: 'text', text: 'old' });
+    mount(vault);
+    await userEvent.click(page.getByRole('option', { name: /note/ }));
+    await userEvent.click(page.getByRole('button', { name: 'Edit' }));
+    await expect.element(page.getByLabelText('Value')).toHaveValue('old');
+    await userEvent.fill(page.getByLabelText('Value'), 'new');
+    await userEvent.click(page.getByRole('button', { name: 'Save' }));
+    const writes = vault.calls.filter((c) => c.method === 'write');
+    expect(writes.map((c) => c.args)).toEqual([['note', { kind: 'text', text: 'new' }]]);
+  });
+
+  test('delete asks for confirmation', async () => {
+    const vault = new FakeVault();
+    vault.seed({ name: 'old' }, { kind: 'text', text: 'x' });
+    mount(vault);
+    await userEvent.click(page.getByRole('option', { name: /old/ }));
+    await userEvent.click(page.getByRole('button', { name: 'Delete' }));
+    expect(vault.calls.some((c) => c.method === 'remove')).toBe(false);
+    await userEvent.click(page.getByRole('button', { name: 'Really delete' }));
+    await expect.element(page.getByRole('option', { name: /old/ })).not.toBeInTheDocument();
+  });
+
+  test('a record that failed its integrity check is an error, and is never decrypted', async () => {
+    const vault = new FakeVault();
+    vault.seed({ name: 'forged', integrityError: 'The envelope does not open.' });
+    mount(vault);
+    await userEvent.click(page.getByRole('option', { name: /forged/ }));
+    await expect.element(page.getByRole('alert')).toMatchTextContent('Integrity error');
+    expect(vault.calls.some((c) => c.method === 'read')).toBe(false);
+  });
+
+  test('a file uploads with progress and then downloads', async () => {
+    const vault = mount();
+    await userEvent.click(page.getByRole('button', { name: 'Attach file' }));
+    await userEvent.upload(page.getByLabelText('File'), new File(['x'.repeat(2048)], 'report.pdf'));
+    await userEvent.click(page.getByRole('button', { name: 'Upload' }));
+    await expect.element(page.getByRole('heading', { name: 'report.pdf' })).toBeVisible();
+    expect(vault.calls.find((c) => c.method === 'uploadFile')?.args).toEqual(['report.pdf', 2048]);
+    await expect.element(page.getByText('File, 2.0 KiB')).toBeVisible();
+    await userEvent.click(page.getByRole('button', { name: 'Download' }));
+    await expect.poll(() => vault.calls.some((c) => c.method === 'downloadFile')).toBe(true);
+  });
+
+  test('readers see no write controls', async () => {
+    const vault = new FakeVault({ role: 'reader' });
+    vault.seed({ name: 'note' }, { kind: 'text', text: 'x' });
+    mount(vault);
+    await userEvent.click(page.getByRole('option', { name: /note/ }));
+    await expect.element(page.getByText('x', { exact: true })).toBeVisible();
+    await expect.element(page.getByRole('button', { name: 'New record' })).not.toBeInTheDocument();
+    await expect.element(page.getByRole('button', { name: 'Edit' })).not.toBeInTheDocument();
+  });
+
+  test('a failed save is explained and the form stays', async () => {
+    const vault = mount();
+    vault.failNext.set('write', Object.assign(new Error('x'), { code: 'forbidden_by_role' }));
+    await userEvent.click(page.getByRole('button', { name: 'New record' }));
+    await userEvent.fill(page.getByLabelText('Name'), 'n');
+    await userEvent.click(page.getByRole('button', { name: 'Save' }));
+    await expect.element(page.getByRole('alert')).toMatchTextContent('does not allow');
+    await expect.element(page.getByLabelText('Name')).toHaveValue('n');
+  });
+});
