@@ -84,6 +84,12 @@ export async function pushVault(ctx: SyncContext, vaultId: string): Promise<Push
     const now = ctx.clock.now();
     const batch = selectPushBatch(queued, now, ctx.pushBatch);
     if (batch.length === 0) return { applied, retryAt: nextDueAt(queued, now) };
+    // Mark the batch as sent BEFORE sending: a write made while the answer is
+    // pending (or after a crash) must not coalesce into a mutation id the
+    // server may already have applied with the old envelope.
+    for (const entry of batch) {
+      if (entry.attempts === 0) await ctx.store.updateOutbox({ ...entry, attempts: 1 });
+    }
     let results: MutationResult[];
     try {
       results = (await ctx.transport.push(vaultId, { atomic: false, mutations: batch.map(toWire) }))
@@ -94,16 +100,18 @@ export async function pushVault(ctx: SyncContext, vaultId: string): Promise<Push
       return { applied, retryAt: nextDueAt(await ctx.store.listOutbox({ vaultId }), now) };
     }
     ctx.state.update({ connection: 'online' });
+    // Writes queued while the push was in flight are followers too.
+    const current = await ctx.store.listOutbox({ vaultId });
     const byId = new Map(results.map((r) => [r.mutationId, r]));
     for (const entry of batch) {
       const result = byId.get(entry.mutationId);
-      // A batch holds one entry per record, so `queued` still lists each
+      // A batch holds one entry per record, so `current` still lists each
       // entry's followers correctly while earlier entries are handled.
       if (result?.status === 'applied') {
-        await onApplied(ctx, entry, result, queued);
+        await onApplied(ctx, entry, result, current);
         applied++;
       } else if (result?.status === 'conflict') {
-        await handleConflict(ctx, entry, result.current, queued);
+        await handleConflict(ctx, entry, result.current, current);
       } else {
         // Missing or aborted: nothing was written; try again later.
         await ctx.store.updateOutbox(
