@@ -24,7 +24,10 @@ export function isReservedName(name: string): boolean {
 }
 
 async function rememberIds(opened: OpenedClient, ids: string[]): Promise<void> {
-  await opened.store.setMeta(KNOWN_IDS, JSON.stringify([...new Set(ids)].sort()));
+  const value = JSON.stringify([...new Set(ids)].sort());
+  // Skip the (fsynced) write when nothing changed: `get` runs in scripts' hot loops.
+  if ((await opened.store.getMeta(KNOWN_IDS)) !== value)
+    await opened.store.setMeta(KNOWN_IDS, value);
 }
 
 async function knownIds(opened: OpenedClient): Promise<string[]> {
