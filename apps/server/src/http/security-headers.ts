@@ -1,13 +1,14 @@
 /**
  * Headers on every answer: a strict Content-Security-Policy (no inline script,
  * no eval, same-origin only), no sniffing, no referrer, no framing, and no
- * caching of API answers.
+ * caching of API answers. 'wasm-unsafe-eval' lets the web app compile the
+ * Argon2id WebAssembly of its key derivation; it allows no JavaScript eval.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "font-src 'self'",
