@@ -43,11 +43,18 @@ describe('bad input', () => {
       /--role must be one of/,
     );
     expectFailure(
-      await coffer(['login', '--server', 'http://10.1.2.3:8080', '-u', 'x'], {
+      await coffer(['login', '--server', 'http://10.1.2.3:8080', '-u', 'xavier'], {
         env: { COFFER_PASSPHRASE: 'x' },
       }),
       2,
       /refusing plain http/,
+    );
+    expectFailure(
+      await coffer(['signup', '--server', 'https://127.0.0.1:1', '-u', 'X'], {
+        env: { COFFER_PASSPHRASE: 'x' },
+      }),
+      2,
+      /bad --username: must be 3-64/,
     );
     const help = await coffer(['vault', 'share', '--help']);
     expect(help.code).toBe(0);
@@ -174,10 +181,13 @@ describe('bad input', () => {
   });
 
   it('a reader cannot write (exit 3) and nothing is queued', async () => {
+    // dave's first device had its replica destroyed above: use a fresh one.
+    const owner = await newDevice(dave.passphrase);
+    await owner.ok(['login', '--server', server.url, '-u', 'dave', '--pin', server.fingerprint]);
     const erin = await newDevice('erin passphrase is long');
     await erin.ok(['signup', '--server', server.url, '-u', 'erin', '--pin', server.fingerprint]);
-    const fp = json(await dave.ok(['--json', 'user', 'show', 'erin'])).fingerprint as string;
-    await dave.ok(['vault', 'share', 'main', 'erin', '--role', 'reader', '--fingerprint', fp]);
+    const fp = json(await owner.ok(['--json', 'user', 'show', 'erin'])).fingerprint as string;
+    await owner.ok(['vault', 'share', 'main', 'erin', '--role', 'reader', '--fingerprint', fp]);
     expect((await erin.ok(['get', 'main', 'keep-me'])).stdout).toBe('precious');
     expectFailure(await erin.run(['put', 'main', 'keep-me', 'overwritten']), 3, /reader of main/);
     expect(json(await erin.ok(['--json', 'status']))).toMatchObject({ pending: 0 });

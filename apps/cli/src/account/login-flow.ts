@@ -4,6 +4,7 @@
  * sealed account state) and pin nothing secret in plaintext.
  */
 import type { AccountSession, CofferClient } from '@coffer/client';
+import { Username } from '@coffer/protocol';
 import { type CommandContext, stringOption } from '../cli/command.ts';
 import { CliError, usageError } from '../cli/exit-codes.ts';
 import { establishTrust } from '../net/establish-trust.ts';
@@ -19,18 +20,16 @@ export interface LoginOutcome {
   server: string;
 }
 
-const USERNAME = /^[a-z0-9][a-z0-9._-]{0,62}$/i;
-
 export async function accountFlow(
   ctx: CommandContext,
   passphrase: (client: CofferClient) => Promise<string>,
   action: (client: CofferClient, username: string, passphrase: string) => Promise<void>,
 ): Promise<LoginOutcome> {
   const username = stringOption(ctx, 'username');
-  if (username === undefined)
-    throw usageError('--username is required', `see: coffer ${ctx.rest.length ? '' : ''}--help`);
-  if (!USERNAME.test(username))
-    throw usageError('a username has 1-63 letters, digits, dots, dashes or underscores');
+  if (username === undefined) throw usageError('--username NAME is required');
+  const valid = Username.safeParse(username);
+  if (!valid.success)
+    throw usageError(`bad --username: ${valid.error.issues[0]?.message ?? 'invalid'}`);
   const home = ctx.globals.home;
   await ensurePrivateDir(home);
   const config = await loadConfig(home);

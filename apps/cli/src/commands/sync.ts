@@ -38,7 +38,10 @@ export async function run(ctx: CommandContext): Promise<void> {
       return;
     }
     for (const v of vaults) opened.client.live(v.vaultId);
-    ctx.out.info(`watching ${vaults.length} vault(s) for changes; Ctrl-C to stop`);
+    // Always on stderr (also with --json): scripts wait for it to know the watch is live.
+    ctx.out.streams.stderr.write(
+      `watching ${vaults.length} vault(s) for changes; Ctrl-C to stop\n`,
+    );
     let last = JSON.stringify({ p: snap.pending, c: snap.conflicts, s: snap.lastSyncAt });
     const unsubscribe = opened.client.state.subscribe(() => {
       const s = opened.client.state.getSnapshot();
