@@ -43,7 +43,9 @@ const MESSAGES: Record<string, string> = {
 /** The sentence for an error code. */
 export function plainWords(code: string): string {
   return (
-    MESSAGES[code] ?? 'Something went wrong. Try again; if it keeps happening, reload the page.'
+    // The code is stable and carries no secret: it lets a person report what happened.
+    MESSAGES[code] ??
+    `Something went wrong (${code}). Try again; if it keeps happening, reload the page.`
   );
 }
 
@@ -53,6 +55,7 @@ export function errorCode(error: unknown): string {
     const code = (error as { code: unknown }).code;
     if (typeof code === 'string') return code;
   }
+  if (error instanceof Error && /^[A-Za-z]+$/.test(error.name)) return error.name;
   return 'unknown';
 }
 
