@@ -50,3 +50,15 @@ export function rssOf(pid: number): { rssMB: number; peakMB: number } {
     return { rssMB: Number.NaN, peakMB: Number.NaN };
   }
 }
+
+/** User + system CPU time of a process in milliseconds, from /proc (clock ticks of 10 ms). */
+export function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start after ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}

@@ -14,6 +14,8 @@ import { buildBinary } from '../test/support/spawn-server.ts';
 import { runScenario, type ScenarioResult } from './scenario.ts';
 
 const { values } = parseArgs({
+  // pnpm passes a literal `--` through (`pnpm bench -- --json`).
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     json: { type: 'boolean', default: false },
     seconds: { type: 'string', default: '5' },
@@ -91,6 +93,19 @@ function table(results: ScenarioResult[]): string {
       'server RSS now / peak (MB)',
       (r) => `${r.serverRssMB.toFixed(0)} / ${r.serverPeakRssMB.toFixed(0)}`,
       `< ${TARGETS.serverPeakRssMB}`,
+    ],
+    [
+      'server CPU ms: hello/push100/pull100/push1',
+      (r) =>
+        [
+          r.serverCpuMs.hello,
+          r.serverCpuMs.push100,
+          r.serverCpuMs.pull100,
+          r.serverCpuMs.concurrentPush,
+        ]
+          .map((v) => v.toFixed(2))
+          .join(' / '),
+      '',
     ],
     ['errors', (r) => String(r.errors), '0'],
   ];

@@ -12,7 +12,7 @@ import { request } from 'undici';
 import { createUser, createVault, newHexId, recordEnvelope } from '../test/support/accounts.ts';
 import type { Api } from '../test/support/api.ts';
 import { spawnServer } from '../test/support/spawn-server.ts';
-import { closedLoop, percentile, rssOf } from './load.ts';
+import { closedLoop, cpuMsOf, percentile, rssOf } from './load.ts';
 
 export interface ScenarioOptions {
   engine: 'sqlite' | 'postgres';
@@ -32,6 +32,13 @@ export interface ScenarioResult {
   concurrentPushPerSec: number;
   serverRssMB: number;
   serverPeakRssMB: number;
+  /**
+   * Server CPU (user + system, ms) per unit of work in each phase: per
+   * request for hello and 50-client pushes, per 100 records for push ingest
+   * and pull. Unlike throughput, this hardly depends on what else the
+   * machine runs.
+   */
+  serverCpuMs: { hello: number; push100: number; pull100: number; concurrentPush: number };
   errors: number;
 }
 
@@ -78,15 +85,30 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   const dataDir = mkdtempSync(join(tmpdir(), `coffer-bench-${options.engine}-`));
   const env: Record<string, string> = {};
   if (options.databaseUrl) env.COFFER_DATABASE_URL = options.databaseUrl;
+  // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the server alone.
+  if (process.env.COFFER_BENCH_SERVER_NODE_OPTIONS) {
+    env.NODE_OPTIONS = process.env.COFFER_BENCH_SERVER_NODE_OPTIONS;
+  }
   // Default options (info logging, HTTPS, synchronous=FULL on SQLite): what an operator runs.
   const server = await spawnServer(['--data-dir', dataDir, ...options.extraArgs], env);
   const ms = options.seconds * 1000;
+  const pid = server.child.pid ?? 0;
+  let cpuMark = cpuMsOf(pid);
+  /** Server CPU since the previous call. */
+  const cpuSpent = (): number => {
+    const now = cpuMsOf(pid);
+    const spent = now - cpuMark;
+    cpuMark = now;
+    return spent;
+  };
   try {
+    cpuSpent();
     const hello = await closedLoop(50, ms, async () => {
       const res = await request(`${server.url}/healthz`, { dispatcher: server.dispatcher });
       await res.body.dump();
       return res.statusCode === 200;
     });
+    const helloCpu = cpuSpent();
 
     const user = await createUser(server.api(), 'bench');
     const writers = 4;
@@ -94,12 +116,14 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     const pools = await Promise.all(vaults.map(envelopes));
     // Bodies are built ahead of time so the client's JSON work is not measured as server time.
     const bodies = vaults.map((_, w) => Array.from({ length: 40 }, () => pushBody(pools[w]!, 100)));
+    cpuSpent();
     const push = await closedLoop(writers, ms, (w, i) => {
       const set = bodies[w]!;
       // Fresh record ids per iteration beyond the prepared set: rebuild lazily.
       const body = i < set.length ? set[i]! : pushBody(pools[w]!, 100);
       return rawPush(user.api, vaults[w]!, body);
     });
+    const pushCpu = cpuSpent();
 
     let pulled = 0;
     const pullStart = performance.now();
@@ -115,13 +139,14 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       }
     }
     const pullSeconds = (performance.now() - pullStart) / 1000;
+    const pullCpu = cpuSpent();
 
     const clients = 50;
     const shared = vaults[0]!;
     const concurrent = await closedLoop(clients, ms, () =>
       rawPush(user.api, shared, pushBody(pools[0]!, 1)),
     );
-    const pid = server.child.pid ?? 0;
+    const concurrentCpu = cpuSpent();
     const rss = rssOf(pid);
     return {
       engine: options.engine,
@@ -134,6 +159,12 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       concurrentPushPerSec: concurrent.operations / concurrent.seconds,
       serverRssMB: rss.rssMB,
       serverPeakRssMB: rss.peakMB,
+      serverCpuMs: {
+        hello: helloCpu / hello.operations,
+        push100: pushCpu / push.operations,
+        pull100: (pullCpu / pulled) * 100,
+        concurrentPush: concurrentCpu / concurrent.operations,
+      },
       errors: hello.errors + push.errors + concurrent.errors,
     };
   } finally {

@@ -101,7 +101,13 @@ export function concurrencyContract(ctx: ContractContext): void {
         return page.hasMore;
       };
       const reader = (async () => {
-        while (writing) await pullOnce();
+        while (writing) {
+          await pullOnce();
+          // Yield to the event loop like a real reader (its I/O does): SQLite
+          // commits queued pushes in a group on the next turn of the loop, so
+          // a loop of in-memory reads that never yields would starve them.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
       })();
       const writers = range(1, WRITERS).map(async (i) => {
         const store = i % 2 ? ctx.store : second;

@@ -1,6 +1,6 @@
 /**
- * Child process of sqlite-durability.test.ts: pushes atomic batches to a
- * SQLite store in `argv[2]` forever and prints one JSON line per
+ * Child process of sqlite-durability.test.ts: pushes atomic batches (four
+ * at a time, so they are group-committed) to a SQLite store in `argv[2]` forever and prints one JSON line per
  * acknowledged push, until the parent kills it with SIGKILL.
  * Runs directly under Node (type stripping), so it imports only erasable TS.
  */
@@ -32,7 +32,9 @@ await store.createAccount({
 await store.createVault({ vaultId, ownerId, createdAt: Date.now(), grants: [] });
 process.stdout.write(`${JSON.stringify({ vaultId, ownerId })}\n`);
 
-for (;;) {
+// Four pushes per round, issued together: the store commits them as one
+// group (one fsync), and each is acknowledged only after that commit.
+const push = async (): Promise<void> => {
   const batch = [0, 1].map(() => ({
     mutationId: id(),
     recordId: id(),
@@ -51,4 +53,5 @@ for (;;) {
     outcome: outcomes[i],
   }));
   process.stdout.write(`${JSON.stringify(acknowledged)}\n`);
-}
+};
+for (;;) await Promise.all([push(), push(), push(), push()]);

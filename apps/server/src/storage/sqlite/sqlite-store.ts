@@ -13,6 +13,7 @@ import { StorageError } from '../errors.ts';
 import { LocalNotifier } from '../notifier.ts';
 import * as accounts from './accounts.ts';
 import * as blobs from './blobs.ts';
+import { GroupCommit, type GroupCommitStats } from './group-commit.ts';
 import { migrateSqlite } from './migrations.ts';
 import * as records from './records.ts';
 import * as sessions from './sessions.ts';
@@ -35,23 +36,27 @@ export const SQLITE_FILE_NAME = 'coffer.sqlite3';
 // push through one is seen by subscribers of another (as with PostgreSQL).
 const notifiers = new Map<string, { notifier: LocalNotifier; users: number }>();
 
-/** Map driver constraint errors to typed storage errors; rethrow the rest. */
+/** Map driver constraint errors to typed storage errors; other errors unchanged. */
+function mapError(error: unknown): unknown {
+  if (error instanceof SqliteError) {
+    if (error.code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+      return new StorageError('not_found', 'a referenced account or vault does not exist');
+    }
+    if (
+      error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+      error.code === 'SQLITE_CONSTRAINT_UNIQUE'
+    ) {
+      return new StorageError('already_exists', 'a row with this id already exists');
+    }
+  }
+  return error;
+}
+
 function mapErrors<T>(run: () => T): T {
   try {
     return run();
   } catch (error) {
-    if (error instanceof SqliteError) {
-      if (error.code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
-        throw new StorageError('not_found', 'a referenced account or vault does not exist');
-      }
-      if (
-        error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
-        error.code === 'SQLITE_CONSTRAINT_UNIQUE'
-      ) {
-        throw new StorageError('already_exists', 'a row with this id already exists');
-      }
-    }
-    throw error;
+    throw mapError(error);
   }
 }
 
@@ -90,12 +95,20 @@ export class SqliteStore implements Store {
   readonly #db: Database;
   readonly #file: string;
   readonly notifier: LocalNotifier;
+  /** Pushes are group-committed: one fsync for every push queued meanwhile. */
+  readonly #pushes: GroupCommit;
   #closed = false;
 
   constructor(db: Database, file: string, notifier: LocalNotifier) {
     this.#db = db;
     this.#file = file;
     this.notifier = notifier;
+    this.#pushes = new GroupCommit(db, mapError);
+  }
+
+  /** Group-commit counters (metrics, tests). */
+  get groupCommitStats(): Readonly<GroupCommitStats> {
+    return this.#pushes.stats;
   }
 
   async #run<T>(fn: (db: Database) => T): Promise<T> {
@@ -150,7 +163,8 @@ export class SqliteStore implements Store {
     this.#run((db) => vaults.listKeyGrants(db, v, r));
 
   pushMutations: Store['pushMutations'] = async (vaultId, authorId, mutations, options) => {
-    const result = await this.#run((db) =>
+    if (this.#closed) throw new Error('store is closed');
+    const result = await this.#pushes.enqueue((db) =>
       records.pushMutations(db, vaultId, authorId, mutations, options),
     );
     if (result.advancedTo !== null) this.notifier.publish(vaultId, result.advancedTo);
@@ -179,6 +193,8 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // Writes already accepted are committed (and acknowledged) before closing.
+    this.#pushes.drain();
     this.#db.close();
     const shared = notifiers.get(this.#file);
     if (shared !== undefined && --shared.users === 0) notifiers.delete(this.#file);
