@@ -7,15 +7,34 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { request } from 'undici';
+import type { TestProject } from 'vitest/node';
 import { createUser, createVault, newHexId, recordEnvelope } from '../test/support/accounts.ts';
+import setupPostgres from '../test/support/postgres-global-setup.ts';
 import { spawnServer } from '../test/support/spawn-server.ts';
 import { closedLoop, cpuMsOf, percentile } from './load.ts';
 
 const phase = process.argv[2] ?? 'push';
-const ms = Number(process.argv[3] ?? 5) * 1000;
+const ms = Number(process.argv[3] && process.argv[3] !== '--postgres' ? process.argv[3] : 5) * 1000;
 const dataDir = mkdtempSync(join(tmpdir(), 'coffer-prof-'));
 const env: Record<string, string> = {};
+// `--postgres`: a throwaway cluster from the test harness.
+let stopPostgres = (): void => {};
+if (process.argv.includes('--postgres')) {
+  let adminUrl = '';
+  stopPostgres =
+    setupPostgres({
+      provide: (_k: string, v: string) => (adminUrl = v),
+    } as unknown as TestProject) ?? (() => {});
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  await client.query('CREATE DATABASE coffer_prof');
+  await client.end();
+  const url = new URL(adminUrl);
+  url.pathname = '/coffer_prof';
+  env.COFFER_DATABASE_URL = url.toString();
+}
 if (process.env.COFFER_BENCH_SERVER_NODE_OPTIONS)
   env.NODE_OPTIONS = process.env.COFFER_BENCH_SERVER_NODE_OPTIONS;
 if (process.env.COFFER_DATABASE_URL) env.COFFER_DATABASE_URL = process.env.COFFER_DATABASE_URL;
@@ -108,3 +127,4 @@ console.log(
 );
 await server.stop();
 rmSync(dataDir, { recursive: true, force: true });
+stopPostgres();

@@ -203,6 +203,45 @@ export function recordContract(ctx: ContractContext): void {
       ]);
     });
 
+    it('judges each mutation against the writes before it in the same batch', async () => {
+      const { vaultId, ownerId } = await createVault(ctx.store);
+      const x = newId();
+      await pushOne(ctx.store, vaultId, ownerId, mutation({ recordId: x, envelope: bytes('x1') }));
+      const update = mutation({ recordId: x, baseRevision: 1, envelope: bytes('x2') });
+      const batch = [
+        mutation({ recordId: x, baseRevision: 5 }),
+        update,
+        mutation({ recordId: x, baseRevision: 1 }),
+        mutation({ recordId: x, baseRevision: 2, envelope: null }),
+        mutation({ recordId: x, baseRevision: null, envelope: bytes('x4') }),
+        { ...update },
+      ];
+      const outcomes = await ctx.store.pushMutations(vaultId, ownerId, batch, {
+        atomic: false,
+        now: T0,
+      });
+      const conflictWith = (revision: number, seq: number, envelope: string) => ({
+        status: 'conflict',
+        currentRevision: revision,
+        currentSeq: seq,
+        currentEpoch: 1,
+        currentEnvelope: bytes(envelope),
+      });
+      expect(outcomes).toMatchObject([
+        conflictWith(1, 1, 'x1'),
+        { status: 'applied', revision: 2, seq: 2 },
+        conflictWith(2, 2, 'x2'),
+        { status: 'applied', revision: 3, seq: 3 },
+        { status: 'applied', revision: 4, seq: 4 },
+        { status: 'applied', mutationId: update.mutationId, revision: 2, seq: 2 },
+      ]);
+      const pulled = changesOf(await ctx.store.pullChanges(vaultId, 0, 10));
+      expect(pulled.map((c) => [c.seq, c.recordId, c.revision, c.envelope])).toEqual([
+        [4, x, 4, bytes('x4')],
+      ]);
+      expect((await ctx.store.getVault(vaultId))?.headSeq).toBe(4);
+    });
+
     it('applies the rest of a non-atomic batch around a conflict', async () => {
       const { vaultId, ownerId } = await createVault(ctx.store);
       const batch = [
