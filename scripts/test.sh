@@ -12,6 +12,8 @@ rm -rf "$report_dir" && mkdir -p "$report_dir"
 bash scripts/ensure-chromium.sh
 
 pnpm turbo run build --output-logs=errors-only
+# Suites spawn the binaries just built; they must not rebuild them in parallel.
+export COFFER_TEST_PREBUILT=1
 pnpm biome check .
 pnpm turbo run typecheck --output-logs=errors-only
 

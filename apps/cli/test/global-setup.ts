@@ -2,16 +2,8 @@
  * Builds the CLI and the server once before the suite, so tests spawn exactly
  * what users run.
  */
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const root = fileURLToPath(new URL('../../..', import.meta.url));
+import { buildForTests } from '../../../tooling/build-for-tests.ts';
 
 export default function setup(): void {
-  for (const pkg of ['coffer-cli', 'coffer-server']) {
-    execFileSync('pnpm', ['--filter', pkg, 'build'], {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-  }
+  buildForTests(['coffer-cli', 'coffer-server']);
 }

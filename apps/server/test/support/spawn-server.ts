@@ -3,11 +3,12 @@
  * JSON log lines observable, so tests can wait for "listening" or "incoming
  * request" instead of sleeping.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent } from 'undici';
+import { buildForTests } from '../../../../tooling/build-for-tests.ts';
 import { Api } from './api.ts';
 
 const serverDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -15,10 +16,7 @@ export const BINARY = join(serverDir, 'dist', 'coffer-server.js');
 
 /** Build the bundle (once per test file that needs it). */
 export function buildBinary(): void {
-  execFileSync(join(serverDir, 'node_modules', '.bin', 'tsup'), [], {
-    cwd: serverDir,
-    stdio: 'ignore',
-  });
+  buildForTests(['coffer-server']);
 }
 
 export interface LogLine {
