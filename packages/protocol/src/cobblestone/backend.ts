@@ -12,6 +12,32 @@ export interface ChunkAead {
   open(counter: number, sealed: Uint8Array): Uint8Array | Promise<Uint8Array>;
 }
 
+/** AES-256-GCM for one message, synchronous, writing sealed chunks into caller buffers. */
+export interface SyncChunkAead {
+  /** Write ciphertext ‖ tag(16) of one chunk at `out[offset]`; returns the offset after it. */
+  sealInto(counter: number, plaintext: Uint8Array, out: Uint8Array, offset: number): number;
+  /**
+   * Emit one chunk as two pieces, its ciphertext then its tag(16), with no
+   * copy: streams use it so that each chunk allocates only what node:crypto
+   * itself allocates (fewer, smaller garbage buffers: lower peak RSS).
+   */
+  sealTo(counter: number, plaintext: Uint8Array, emit: (bytes: Uint8Array) => void): void;
+  /** Plaintext of an authentic chunk; throws DecryptionError otherwise. */
+  open(counter: number, sealed: Uint8Array): Uint8Array;
+}
+
+/**
+ * The same operations without promises, for runtimes whose crypto is
+ * synchronous (node:crypto): whole messages and streams then skip every
+ * async hop and per-chunk allocation they can.
+ */
+export interface SyncCobblestoneBackend {
+  hkdfExpandSha512(prk: Uint8Array, info: Uint8Array, length: number): Uint8Array;
+  chunkAead(aeadKey: Uint8Array, baseNonce: Uint8Array): SyncChunkAead;
+  /** Uninitialised bytes; every caller overwrites all of them before use. */
+  allocate(length: number): Uint8Array;
+}
+
 /** The crypto operations Cobblestone-256 needs, implemented once per platform. */
 export interface CobblestoneBackend {
   readonly name: BackendName;
@@ -19,6 +45,8 @@ export interface CobblestoneBackend {
   readonly concurrency: number;
   hkdfExpandSha512(prk: Uint8Array, info: Uint8Array, length: number): Promise<Uint8Array>;
   chunkAead(aeadKey: Uint8Array, baseNonce: Uint8Array): Promise<ChunkAead>;
+  /** Present when the platform's crypto is synchronous (node:crypto). */
+  readonly sync?: SyncCobblestoneBackend;
 }
 
 export type BackendName = 'node' | 'webcrypto';

@@ -1,9 +1,9 @@
 import type * as NodeBuffer from 'node:buffer';
 import type * as NodeCrypto from 'node:crypto';
 import { DecryptionError } from '../errors.ts';
-import type { CobblestoneBackend } from './backend.ts';
-import { SEALED_CHUNK_SIZE, TAG_SIZE } from './constants.ts';
-import { chunkNonce } from './nonce.ts';
+import type { CobblestoneBackend, SyncChunkAead, SyncCobblestoneBackend } from './backend.ts';
+import { NONCE_SIZE, TAG_SIZE } from './constants.ts';
+import { makeNodeHkdfExpandSha512 } from './node-hkdf.ts';
 
 // Looked up at run time, never imported statically, so that the package still
 // bundles for browsers (where this is undefined and WebCrypto is used).
@@ -16,81 +16,126 @@ const nodeBuffer = runtime.process?.getBuiltinModule?.('node:buffer') as
   | typeof NodeBuffer
   | undefined;
 
-const SLAB_CHUNKS = 4;
+const GCM = { authTagLength: TAG_SIZE } as const;
 
 // Node Buffers become plain Uint8Array views (same memory) so callers see one type.
 function plain(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/** HKDF-Expand on createHmac: the fallback when `crypto.hash` is missing. */
+function hmacHkdfExpand(nc: typeof NodeCrypto) {
+  return (prk: Uint8Array, info: Uint8Array, length: number): Uint8Array => {
+    if (length > 255 * 64) throw new RangeError('HKDF-Expand output too long');
+    const out = new Uint8Array(Math.ceil(length / 64) * 64);
+    // T(i) = HMAC(prk, T(i-1) ‖ info ‖ i), one update call per block.
+    const input = new Uint8Array(64 + info.length + 1);
+    input.set(info, 64);
+    for (let i = 1; (i - 1) * 64 < length; i++) {
+      input[input.length - 1] = i;
+      const block = i === 1 ? input.subarray(64) : input;
+      const t = nc.createHmac('sha512', prk).update(block).digest();
+      out.set(t, (i - 1) * 64);
+      input.set(t, 0);
+    }
+    return out.slice(0, length);
+  };
+}
+
+function makeChunkAead(
+  nc: typeof NodeCrypto,
+  aeadKey: Uint8Array,
+  baseNonce: Uint8Array,
+): SyncChunkAead {
+  // Most messages are one chunk (records): a raw key then costs less than a
+  // KeyObject. From the second chunk on, one KeyObject is reused.
+  let key: Uint8Array | NodeCrypto.KeyObject = aeadKey;
+  let calls = 0;
+  const keyFor = (): Uint8Array | NodeCrypto.KeyObject => {
+    if (++calls === 2) key = nc.createSecretKey(aeadKey);
+    return key;
+  };
+  // One nonce buffer, rewritten per chunk: createCipheriv copies it.
+  const nonce = baseNonce.slice(0, NONCE_SIZE);
+  const view = new DataView(baseNonce.buffer, baseNonce.byteOffset, NONCE_SIZE);
+  const high = view.getUint32(4);
+  const low = view.getUint32(8);
+  const nonceFor = (counter: number): Uint8Array => {
+    if (!Number.isSafeInteger(counter) || counter < 0) throw new RangeError('bad chunk counter');
+    // nonce = baseNonce XOR the big-endian counter in its last 8 bytes.
+    const h = (high ^ Math.floor(counter / 0x1_0000_0000)) >>> 0;
+    const l = (low ^ (counter % 0x1_0000_0000)) >>> 0;
+    nonce[4] = h >>> 24;
+    nonce[5] = h >>> 16;
+    nonce[6] = h >>> 8;
+    nonce[7] = h;
+    nonce[8] = l >>> 24;
+    nonce[9] = l >>> 16;
+    nonce[10] = l >>> 8;
+    nonce[11] = l;
+    return nonce;
+  };
+  return {
+    sealInto(counter, plaintext, out, offset) {
+      const cipher = nc.createCipheriv('aes-256-gcm', keyFor(), nonceFor(counter), GCM);
+      const body = cipher.update(plaintext);
+      cipher.final();
+      out.set(body, offset);
+      const end = offset + body.length;
+      out.set(cipher.getAuthTag(), end);
+      return end + TAG_SIZE;
+    },
+    sealTo(counter, plaintext, emit) {
+      const cipher = nc.createCipheriv('aes-256-gcm', keyFor(), nonceFor(counter), GCM);
+      const body = cipher.update(plaintext);
+      cipher.final();
+      emit(plain(body));
+      emit(plain(cipher.getAuthTag()));
+    },
+    open(counter, sealed) {
+      if (sealed.length < TAG_SIZE) throw new DecryptionError();
+      const bodyLength = sealed.length - TAG_SIZE;
+      const decipher = nc.createDecipheriv('aes-256-gcm', keyFor(), nonceFor(counter), GCM);
+      decipher.setAuthTag(sealed.subarray(bodyLength));
+      const plaintext = decipher.update(sealed.subarray(0, bodyLength));
+      try {
+        decipher.final();
+      } catch {
+        // Unauthenticated plaintext never leaves this function.
+        plaintext.fill(0);
+        throw new DecryptionError();
+      }
+      return plain(plaintext);
+    },
+  };
+}
+
 function makeNodeBackend(
   nc: typeof NodeCrypto,
   allocUnsafe: (size: number) => Uint8Array,
 ): CobblestoneBackend {
+  const sync: SyncCobblestoneBackend = {
+    hkdfExpandSha512: makeNodeHkdfExpandSha512(nc) ?? hmacHkdfExpand(nc),
+    chunkAead: (aeadKey, baseNonce) => makeChunkAead(nc, aeadKey, baseNonce),
+    allocate: (length) => plain(allocUnsafe(length)),
+  };
   return {
     name: 'node',
     // Synchronous calls: nothing to overlap.
     concurrency: 1,
+    sync,
     async hkdfExpandSha512(prk, info, length) {
-      if (length > 255 * 64) throw new RangeError('HKDF-Expand output too long');
-      const out = new Uint8Array(Math.ceil(length / 64) * 64);
-      // T(i) = HMAC(prk, T(i-1) ‖ info ‖ i), one update call per block.
-      const input = new Uint8Array(64 + info.length + 1);
-      input.set(info, 64);
-      for (let i = 1; (i - 1) * 64 < length; i++) {
-        input[input.length - 1] = i;
-        const block = i === 1 ? input.subarray(64) : input;
-        const t = nc.createHmac('sha512', prk).update(block).digest();
-        out.set(t, (i - 1) * 64);
-        input.set(t, 0);
-      }
-      return out.slice(0, length);
+      return sync.hkdfExpandSha512(prk, info, length);
     },
     async chunkAead(aeadKey, baseNonce) {
-      const key = nc.createSecretKey(aeadKey);
-      // Full sealed chunks are carved out of shared slabs: one allocation per
-      // SLAB_CHUNKS chunks instead of one each (allocation dominates the copy).
-      let slab: Uint8Array = new Uint8Array(0);
-      let used = 0;
-      const output = (length: number): Uint8Array => {
-        if (length < SEALED_CHUNK_SIZE) return new Uint8Array(length);
-        if (slab.length - used < length) {
-          // Not zeroed: every carved chunk is fully overwritten (body ‖ tag) before use.
-          slab = plain(allocUnsafe(SLAB_CHUNKS * SEALED_CHUNK_SIZE));
-          used = 0;
-        }
-        used += length;
-        return slab.subarray(used - length, used);
-      };
+      const aead = sync.chunkAead(aeadKey, baseNonce);
       return {
         seal(counter, plaintext) {
-          const cipher = nc.createCipheriv('aes-256-gcm', key, chunkNonce(baseNonce, counter), {
-            authTagLength: TAG_SIZE,
-          });
-          const body = cipher.update(plaintext);
-          cipher.final();
-          const sealed = output(body.length + TAG_SIZE);
-          sealed.set(body);
-          sealed.set(cipher.getAuthTag(), body.length);
+          const sealed = sync.allocate(plaintext.length + TAG_SIZE);
+          aead.sealInto(counter, plaintext, sealed, 0);
           return sealed;
         },
-        open(counter, sealed) {
-          if (sealed.length < TAG_SIZE) throw new DecryptionError();
-          const bodyLength = sealed.length - TAG_SIZE;
-          const decipher = nc.createDecipheriv('aes-256-gcm', key, chunkNonce(baseNonce, counter), {
-            authTagLength: TAG_SIZE,
-          });
-          decipher.setAuthTag(sealed.subarray(bodyLength));
-          const plaintext = decipher.update(sealed.subarray(0, bodyLength));
-          try {
-            decipher.final();
-          } catch {
-            // Unauthenticated plaintext never leaves this function.
-            plaintext.fill(0);
-            throw new DecryptionError();
-          }
-          return plain(plaintext);
-        },
+        open: (counter, sealed) => aead.open(counter, sealed),
       };
     },
   };

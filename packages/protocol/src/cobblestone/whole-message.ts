@@ -11,7 +11,7 @@ import {
   SALT_SIZE,
   SEALED_CHUNK_SIZE,
 } from './constants.ts';
-import { deriveMessageKeys } from './derive.ts';
+import { deriveMessageKeys, deriveMessageKeysSync } from './derive.ts';
 import { cobblestoneCiphertextLength, plaintextLengthOf } from './layout.ts';
 
 /** Options for {@link cobblestoneSeal} and the seal stream. */
@@ -39,24 +39,57 @@ export async function cobblestoneSeal(
     throw new RangeError('Cobblestone-256 input key must be 32 bytes');
   }
   const salt = options.salt ?? randomBytes(SALT_SIZE);
-  const backend = cobblestoneBackend();
-  const keys = await deriveMessageKeys(inputKey, salt, context, backend);
-  const aead = await backend.chunkAead(keys.aeadKey, keys.baseNonce);
   const out = new Uint8Array(cobblestoneCiphertextLength(plaintext.length));
-  out.set(salt);
-  out.set(keys.commitment, SALT_SIZE);
-  let offset = PREFIX_SIZE;
-  const pipeline = new ChunkPipeline(backend.concurrency, (sealed) => {
-    out.set(sealed, offset);
-    offset += sealed.length;
-  });
-  const chunkCount = Math.floor(plaintext.length / CHUNK_SIZE) + 1;
-  for (let i = 0; i < chunkCount; i++) {
-    const end = Math.min(plaintext.length, (i + 1) * CHUNK_SIZE);
-    await pipeline.add(aead.seal(i, plaintext.subarray(i * CHUNK_SIZE, end)));
-  }
-  await pipeline.drain();
+  const pending = cobblestoneSealInto(inputKey, context, plaintext, salt, out, 0);
+  if (pending) await pending;
   return out;
+}
+
+/**
+ * Seal into `out` at `offset` (room for cobblestoneCiphertextLength bytes):
+ * synchronous on node:crypto, a promise on WebCrypto. Lets the envelope write
+ * header, body and footer into one buffer. The key length is the caller's check.
+ */
+export function cobblestoneSealInto(
+  inputKey: Uint8Array,
+  context: Uint8Array,
+  plaintext: Uint8Array,
+  salt: Uint8Array,
+  out: Uint8Array,
+  offset: number,
+): undefined | Promise<void> {
+  const backend = cobblestoneBackend();
+  const chunkCount = Math.floor(plaintext.length / CHUNK_SIZE) + 1;
+  const sync = backend.sync;
+  if (sync) {
+    const keys = deriveMessageKeysSync(inputKey, salt, context, sync);
+    out.set(salt, offset);
+    out.set(keys.commitment, offset + SALT_SIZE);
+    const aead = sync.chunkAead(keys.aeadKey, keys.baseNonce);
+    let at = offset + PREFIX_SIZE;
+    for (let i = 0; i < chunkCount; i++) {
+      const end = Math.min(plaintext.length, (i + 1) * CHUNK_SIZE);
+      at = aead.sealInto(i, plaintext.subarray(i * CHUNK_SIZE, end), out, at);
+    }
+    return undefined;
+  }
+  return (async () => {
+    const keys = await deriveMessageKeys(inputKey, salt, context, backend);
+    const aead = await backend.chunkAead(keys.aeadKey, keys.baseNonce);
+    out.set(salt, offset);
+    out.set(keys.commitment, offset + SALT_SIZE);
+    let at = offset + PREFIX_SIZE;
+    const pipeline = new ChunkPipeline(backend.concurrency, (sealed) => {
+      out.set(sealed, at);
+      at += sealed.length;
+    });
+    for (let i = 0; i < chunkCount; i++) {
+      const end = Math.min(plaintext.length, (i + 1) * CHUNK_SIZE);
+      const room = pipeline.add(aead.seal(i, plaintext.subarray(i * CHUNK_SIZE, end)));
+      if (room) await room;
+    }
+    await pipeline.drain();
+  })();
 }
 
 /**
@@ -73,36 +106,72 @@ export async function cobblestoneOpen(
   context: Uint8Array,
   ciphertext: Uint8Array,
 ): Promise<Uint8Array> {
+  return openMessage(inputKey, context, ciphertext);
+}
+
+/**
+ * {@link cobblestoneOpen} without the promise when the backend is synchronous
+ * (node:crypto); it may then throw instead of rejecting.
+ */
+export function openMessage(
+  inputKey: Uint8Array,
+  context: Uint8Array,
+  ciphertext: Uint8Array,
+): Uint8Array | Promise<Uint8Array> {
   const plaintextLength = plaintextLengthOf(ciphertext.length);
   // A wrong-sized key is just another key that cannot authenticate this message.
   if (inputKey.length !== KEY_SIZE || plaintextLength === undefined) throw new DecryptionError();
   const backend = cobblestoneBackend();
-  const keys = await deriveMessageKeys(
-    inputKey,
-    ciphertext.subarray(0, SALT_SIZE),
-    context,
-    backend,
-  );
+  const salt = ciphertext.subarray(0, SALT_SIZE);
   const commitment = ciphertext.subarray(SALT_SIZE, SALT_SIZE + COMMITMENT_SIZE);
-  if (!constantTimeEqual(keys.commitment, commitment)) throw new DecryptionError();
-  const aead = await backend.chunkAead(keys.aeadKey, keys.baseNonce);
-  const out = new Uint8Array(plaintextLength);
-  let offset = 0;
-  const pipeline = new ChunkPipeline(backend.concurrency, (plain) => {
-    out.set(plain, offset);
-    offset += plain.length;
-  });
   const body = ciphertext.subarray(PREFIX_SIZE);
   const chunkCount = Math.floor(plaintextLength / CHUNK_SIZE) + 1;
-  try {
-    for (let i = 0; i < chunkCount; i++) {
-      const end = Math.min(body.length, (i + 1) * SEALED_CHUNK_SIZE);
-      await pipeline.add(aead.open(i, body.subarray(i * SEALED_CHUNK_SIZE, end)));
+  const sync = backend.sync;
+  if (sync) {
+    const keys = deriveMessageKeysSync(inputKey, salt, context, sync);
+    if (!constantTimeEqual(keys.commitment, commitment)) throw new DecryptionError();
+    const aead = sync.chunkAead(keys.aeadKey, keys.baseNonce);
+    // One chunk (every record): its plaintext is already a fresh buffer of its own.
+    if (chunkCount === 1) return ownBuffer(aead.open(0, body));
+    const out = new Uint8Array(plaintextLength);
+    try {
+      for (let i = 0; i < chunkCount; i++) {
+        const end = Math.min(body.length, (i + 1) * SEALED_CHUNK_SIZE);
+        out.set(aead.open(i, body.subarray(i * SEALED_CHUNK_SIZE, end)), i * CHUNK_SIZE);
+      }
+    } catch (error) {
+      out.fill(0);
+      throw error;
     }
-    await pipeline.drain();
-  } catch (error) {
-    out.fill(0);
-    throw error;
+    return out;
   }
-  return out;
+  return (async () => {
+    const keys = await deriveMessageKeys(inputKey, salt, context, backend);
+    if (!constantTimeEqual(keys.commitment, commitment)) throw new DecryptionError();
+    const aead = await backend.chunkAead(keys.aeadKey, keys.baseNonce);
+    const out = new Uint8Array(plaintextLength);
+    let offset = 0;
+    const pipeline = new ChunkPipeline(backend.concurrency, (plain) => {
+      out.set(plain, offset);
+      offset += plain.length;
+    });
+    try {
+      for (let i = 0; i < chunkCount; i++) {
+        const end = Math.min(body.length, (i + 1) * SEALED_CHUNK_SIZE);
+        const room = pipeline.add(aead.open(i, body.subarray(i * SEALED_CHUNK_SIZE, end)));
+        if (room) await room;
+      }
+      await pipeline.drain();
+    } catch (error) {
+      out.fill(0);
+      throw error;
+    }
+    return out;
+  })();
+}
+
+/** `bytes` itself when it spans its whole ArrayBuffer, else a copy that does. */
+function ownBuffer(bytes: Uint8Array): Uint8Array {
+  if (bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length) return bytes;
+  return bytes.slice();
 }

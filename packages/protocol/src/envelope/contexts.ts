@@ -1,4 +1,4 @@
-import { concatBytes, u32be, utf8 } from '../bytes.ts';
+import { concatBytes, utf8 } from '../bytes.ts';
 import { FIXED_HEADER_SIZE, LABEL_BODY, LABEL_SIG, LABEL_WRAP } from './constants.ts';
 
 const ZERO = new Uint8Array([0]);
@@ -12,14 +12,17 @@ const SIG = utf8(LABEL_SIG);
  * The whole header is inside, so any header change breaks the commitment.
  */
 export function bodyContext(header: Uint8Array, appContext: Uint8Array): Uint8Array {
-  return concatBytes(
-    BODY,
-    ZERO,
-    u32be(header.length),
-    header,
-    u32be(appContext.length),
-    appContext,
-  );
+  // Written in place: built once per record, where every allocation shows.
+  const out = new Uint8Array(BODY.length + 1 + 4 + header.length + 4 + appContext.length);
+  const view = new DataView(out.buffer);
+  out.set(BODY);
+  let at = BODY.length + 1; // the 0x00 separator is already zero
+  view.setUint32(at, header.length);
+  out.set(header, at + 4);
+  at += 4 + header.length;
+  view.setUint32(at, appContext.length);
+  out.set(appContext, at + 4);
+  return out;
 }
 
 /**

@@ -15,14 +15,21 @@ export function checkExpectations(header: EnvelopeHeader, options: OpenEnvelopeO
   }
 }
 
+/** The body's input key and the kid that named (DIRECT) or unwrapped (WRAPPED) it. */
+export interface InputKey {
+  inputKey: Uint8Array;
+  kid: Uint8Array | undefined;
+}
+
 /**
- * The body's input key: DIRECT looks up (kid, epoch) in the keyring; WRAPPED
- * unwraps the DEK from the first usable stanza.
+ * The body's input key: DIRECT looks up (kid, epoch) in the keyring
+ * (synchronously: no promise for records); WRAPPED unwraps the DEK from the
+ * first usable stanza (a promise).
  */
-export async function obtainInputKey(
+export function obtainInputKey(
   header: EnvelopeHeader,
   options: OpenEnvelopeOptions,
-): Promise<{ inputKey: Uint8Array; kid: Uint8Array | undefined }> {
+): InputKey | Promise<InputKey> {
   if (header.mode === 'direct') {
     const entry = options.keys?.find(
       (k) => k.epoch === header.epoch && constantTimeEqual(k.kid, header.kid),
@@ -30,6 +37,13 @@ export async function obtainInputKey(
     if (!entry) throw new KeyNotFoundError();
     return { inputKey: entry.key, kid: entry.kid };
   }
+  return unwrapInputKey(header, options);
+}
+
+async function unwrapInputKey(
+  header: EnvelopeHeader,
+  options: OpenEnvelopeOptions,
+): Promise<InputKey> {
   const { dek, kid } = await unwrapDek(
     header.stanzas,
     header.headerBytes.subarray(0, FIXED_HEADER_SIZE),

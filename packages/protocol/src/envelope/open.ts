@@ -1,4 +1,4 @@
-import { cobblestoneOpen } from '../cobblestone/whole-message.ts';
+import { openMessage } from '../cobblestone/whole-message.ts';
 import { bodyContext } from './contexts.ts';
 import { parseEnvelopeHeader } from './header-parse.ts';
 import { checkExpectations, obtainInputKey } from './input-key.ts';
@@ -25,13 +25,17 @@ export async function openEnvelope(
   const info = parseEnvelopeHeader(envelope, options.accept);
   checkExpectations(info, options);
   const trusted = selectTrustedSigner(info, info.signerKid, options);
-  const { inputKey, kid } = await obtainInputKey(info, options);
+  // DIRECT keys and the node:crypto backend answer synchronously: records
+  // then pay for no promise beyond the one this function returns.
+  const obtained = obtainInputKey(info, options);
+  const { inputKey, kid } = obtained instanceof Promise ? await obtained : obtained;
   const bodyEnd = info.headerLength + info.bodyLength;
-  const plaintext = await cobblestoneOpen(
+  const opened = openMessage(
     inputKey,
     bodyContext(info.headerBytes, options.context),
     envelope.subarray(info.headerLength, bodyEnd),
   );
+  const plaintext = opened instanceof Promise ? await opened : opened;
   const result: OpenedEnvelope = {
     plaintext,
     mode: info.mode,

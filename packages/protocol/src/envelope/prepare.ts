@@ -1,9 +1,10 @@
-import { concatBytes, u16be, u32be } from '../bytes.ts';
+import { concatBytes } from '../bytes.ts';
 import { KEY_SIZE } from '../cobblestone/constants.ts';
 import { EnvelopeFormatError } from '../errors.ts';
 import {
   CONTENT_TYPES,
   DEK_SIZE,
+  FIXED_HEADER_SIZE,
   FLAG_SIGNED,
   FORMAT_VERSION,
   KID_SIZE,
@@ -14,7 +15,7 @@ import {
   MODE_WRAPPED,
   SUITE_COFFER_A256,
 } from './constants.ts';
-import type { SealEnvelopeOptions } from './options.ts';
+import type { SealEnvelopeOptions, SealWrappedOptions } from './options.ts';
 import type { RandomSource } from './random-source.ts';
 import { wrapForRecipient } from './stanzas.ts';
 
@@ -31,26 +32,38 @@ export function encodeFixedHeader(
   kid: Uint8Array,
   stanzaCount: number,
 ): Uint8Array {
-  return concatBytes(
-    MAGIC_PREFIX,
-    new Uint8Array([FORMAT_VERSION]),
-    u16be(SUITE_COFFER_A256),
-    new Uint8Array([mode, signed ? FLAG_SIGNED : 0, contentTypeByte]),
-    u32be(epoch),
-    kid,
-    new Uint8Array([stanzaCount]),
-  );
+  // Written in place: this runs once per record, where every allocation shows.
+  const header = new Uint8Array(FIXED_HEADER_SIZE);
+  header.set(MAGIC_PREFIX);
+  header[3] = FORMAT_VERSION;
+  header[4] = SUITE_COFFER_A256 >>> 8;
+  header[5] = SUITE_COFFER_A256 & 0xff;
+  header[6] = mode;
+  header[7] = signed ? FLAG_SIGNED : 0;
+  header[8] = contentTypeByte;
+  new DataView(header.buffer).setUint32(9, epoch >>> 0);
+  header.set(kid, 13);
+  header[29] = stanzaCount;
+  return header;
+}
+
+/** A writer's header and the body's input key. */
+export interface PreparedEnvelope {
+  header: Uint8Array;
+  inputKey: Uint8Array;
 }
 
 /**
  * Build the header and obtain the body's input key for a writer: the DIRECT
  * key, or a fresh DEK wrapped for every recipient. Shared by the whole-message
- * and streaming writers so both produce identical bytes.
+ * and streaming writers so both produce identical bytes. DIRECT needs no
+ * asynchronous work and returns (or throws) synchronously, sparing records a
+ * promise; WRAPPED returns a promise.
  */
-export async function prepareEnvelope(
+export function prepareEnvelope(
   options: SealEnvelopeOptions,
   random: RandomSource,
-): Promise<{ header: Uint8Array; inputKey: Uint8Array }> {
+): PreparedEnvelope | Promise<PreparedEnvelope> {
   const contentTypeByte = CONTENT_TYPES[options.contentType];
   if (contentTypeByte === undefined) badArgument('unknown content type');
   const signed = options.signer !== undefined;
@@ -66,6 +79,15 @@ export async function prepareEnvelope(
     const header = encodeFixedHeader(MODE_DIRECT, signed, contentTypeByte, epoch, kid, 0);
     return { header, inputKey: key };
   }
+  return prepareWrapped(options, random, signed, contentTypeByte);
+}
+
+async function prepareWrapped(
+  options: SealWrappedOptions,
+  random: RandomSource,
+  signed: boolean,
+  contentTypeByte: number,
+): Promise<PreparedEnvelope> {
   const recipients = options.recipients;
   const epoch = options.epoch ?? 0;
   checkEpoch(epoch);

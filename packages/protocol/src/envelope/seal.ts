@@ -1,5 +1,6 @@
-import { concatBytes } from '../bytes.ts';
-import { cobblestoneSeal } from '../cobblestone/whole-message.ts';
+import { cobblestoneCiphertextLength } from '../cobblestone/layout.ts';
+import { cobblestoneSealInto } from '../cobblestone/whole-message.ts';
+import { FOOTER_SIZE } from './constants.ts';
 import { bodyContext } from './contexts.ts';
 import type { SealEnvelopeOptions } from './options.ts';
 import { prepareEnvelope } from './prepare.ts';
@@ -30,11 +31,18 @@ export async function sealEnvelopeWith(
   options: SealEnvelopeOptions,
   random: RandomSource,
 ): Promise<Uint8Array> {
-  const { header, inputKey } = await prepareEnvelope(options, random);
-  const body = await cobblestoneSeal(inputKey, bodyContext(header, options.context), plaintext, {
-    salt: random(24),
-  });
-  if (!options.signer) return concatBytes(header, body);
-  const footer = await signFooter(options.signer, await sha512(concatBytes(header, body)));
-  return concatBytes(header, body, footer);
+  const prepared = prepareEnvelope(options, random);
+  const { header, inputKey } = prepared instanceof Promise ? await prepared : prepared;
+  const context = bodyContext(header, options.context);
+  const salt = random(24);
+  // header ‖ body ‖ footer? written into one buffer: no concatenation copies.
+  const bodyEnd = header.length + cobblestoneCiphertextLength(plaintext.length);
+  const envelope = new Uint8Array(bodyEnd + (options.signer ? FOOTER_SIZE : 0));
+  envelope.set(header);
+  const sealing = cobblestoneSealInto(inputKey, context, plaintext, salt, envelope, header.length);
+  if (sealing) await sealing;
+  if (!options.signer) return envelope;
+  const footer = await signFooter(options.signer, await sha512(envelope.subarray(0, bodyEnd)));
+  envelope.set(footer, bodyEnd);
+  return envelope;
 }
