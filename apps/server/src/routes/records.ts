@@ -9,13 +9,8 @@ import { callerOf, requireRole, requireSession } from '../http/authenticate.ts';
 import type { AppContext } from '../http/context.ts';
 import { checkEnvelope } from '../http/envelopes.ts';
 import { ApiError, parseInput, vaultNotFound } from '../http/errors.ts';
-import {
-  type MutationResult,
-  PullQuery,
-  type PullResponse,
-  PushRequest,
-  type PushResponse,
-} from '../protocol.ts';
+import { encodePullPage } from '../http/pull-body.ts';
+import { type MutationResult, PullQuery, PushRequest, type PushResponse } from '../protocol.ts';
 import type { Mutation, MutationOutcome } from '../storage/contract.ts';
 
 type VaultParams = { Params: { vaultId: string } };
@@ -115,7 +110,7 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   );
 
-  app.get<VaultParams>('/v1/vaults/:vaultId/changes', auth, async (request) => {
+  app.get<VaultParams>('/v1/vaults/:vaultId/changes', auth, async (request, reply) => {
     const caller = callerOf(request);
     const { vaultId } = request.params;
     await requireRole(ctx, vaultId, caller.accountId, 'reader');
@@ -132,19 +127,9 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
       );
     }
     ctx.metrics.add('coffer_records_pulled_total', result.changes.length);
-    const answer: PullResponse = {
-      changes: result.changes.map((c) => ({
-        seq: c.seq,
-        recordId: c.recordId,
-        revision: c.revision,
-        epoch: c.epoch,
-        envelope: c.envelope ? armor(c.envelope) : null,
-        deleted: c.envelope === null,
-        authorId: c.authorId,
-      })),
-      nextCursor: result.nextCursor,
-      hasMore: result.hasMore,
-    };
-    return answer;
+    // A PullResponse (pull-body.ts), written as bytes without JSON.stringify.
+    return reply
+      .type('application/json; charset=utf-8')
+      .send(encodePullPage(result.changes, result.nextCursor, result.hasMore));
   });
 }

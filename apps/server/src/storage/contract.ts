@@ -190,6 +190,19 @@ export type PullResult =
       headSeq: number;
     };
 
+export interface PullOptions {
+  /** A full resync paging from 0: the purge horizon is not checked. */
+  resync?: boolean;
+  /** Envelope bytes after which a page ends (default {@link PULL_PAGE_MAX_BYTES}). */
+  maxBytes?: number;
+}
+
+/**
+ * Envelope bytes per pull page (8 MiB): a page of 1 000 large envelopes
+ * would otherwise be a response of hundreds of megabytes.
+ */
+export const PULL_PAGE_MAX_BYTES = 8 * 1024 * 1024;
+
 export interface PurgeResult {
   purged: number;
   purgeHorizon: number;
@@ -304,13 +317,18 @@ export interface Store {
     mutations: ReadonlyArray<Mutation>,
     options: PushOptions,
   ): Promise<MutationOutcome[]>;
-  /** Latest change of each record with seq > cursor, in seq order. */
+  /**
+   * Latest change of each record with seq > cursor, in seq order: at most
+   * `limit` changes, and the page ends early (`hasMore`) once its envelopes
+   * exceed `options.maxBytes` (default {@link PULL_PAGE_MAX_BYTES}; a page
+   * always holds at least one change).
+   */
   pullChanges(
     vaultId: Id,
     cursor: number,
     limit: number,
     /** `resync`: a full resync paging from 0; the purge horizon is not checked. */
-    options?: { resync?: boolean },
+    options?: PullOptions,
   ): Promise<PullResult>;
   /** Deletes tombstones with seq < olderThanSeq and raises the purge horizon. */
   purgeTombstones(vaultId: Id, olderThanSeq: number): Promise<PurgeResult>;

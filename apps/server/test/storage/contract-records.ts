@@ -294,6 +294,38 @@ export function recordContract(ctx: ContractContext): void {
       await expectStorageError(ctx.store.pullChanges(vaultId, -1, 5), 'invalid_argument');
     });
 
+    it('ends a page early once its envelopes pass maxBytes, never with an empty page', async () => {
+      const { vaultId, ownerId } = await createVault(ctx.store);
+      const sizes = [100, 300, 50, 400, 10];
+      for (const size of sizes) {
+        await pushOne(
+          ctx.store,
+          vaultId,
+          ownerId,
+          mutation({ recordId: newId(), envelope: new Uint8Array(size) }),
+        );
+      }
+      const pages: Array<[number[], boolean]> = [];
+      let cursor = 0;
+      for (;;) {
+        const page = await ctx.store.pullChanges(vaultId, cursor, 100, { maxBytes: 400 });
+        if (page.resyncRequired) throw new Error('unexpected resync');
+        pages.push([page.changes.map((c) => c.envelope?.length ?? 0), page.hasMore]);
+        cursor = page.nextCursor;
+        if (!page.hasMore) break;
+      }
+      expect(pages).toEqual([
+        [[100, 300], true],
+        [[50], true],
+        [[400], true],
+        [[10], false],
+      ]);
+      // One envelope larger than the cap still makes a page of one.
+      const single = await ctx.store.pullChanges(vaultId, 0, 100, { maxBytes: 10 });
+      expect(single).toMatchObject({ hasMore: true, nextCursor: 1 });
+      expect(changesOf(single)).toHaveLength(1);
+    });
+
     it('purges tombstones behind a horizon and sends older cursors to a full resync', async () => {
       const { vaultId, ownerId } = await createVault(ctx.store);
       const kept = newId();

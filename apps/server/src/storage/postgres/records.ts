@@ -6,7 +6,15 @@
  * Only the latest change of each record is kept (see the SQLite twin).
  */
 import type pg from 'pg';
-import type { Change, Mutation, MutationOutcome, PullResult, PurgeResult } from '../contract.ts';
+import {
+  type Change,
+  type Mutation,
+  type MutationOutcome,
+  PULL_PAGE_MAX_BYTES,
+  type PullOptions,
+  type PullResult,
+  type PurgeResult,
+} from '../contract.ts';
 import { notFound, StorageError } from '../errors.ts';
 import { assertCount, idBytes, idHex, toBuffer, toBytes, toBytesOrNull } from '../ids.ts';
 import {
@@ -21,13 +29,13 @@ import { type Db, query, rows, transaction } from './database.ts';
 /** The channel of "vault has new sequence" notifications. */
 export const CHANGES_CHANNEL = 'coffer_vault_changes';
 
-interface RecordDbRow {
-  record_id: Buffer;
-  revision: number;
+interface PullRow {
   seq: number;
+  record_id: string;
+  revision: number;
   envelope: Buffer | null;
   epoch: number;
-  author_id: Buffer;
+  author_id: string;
   updated_at: number;
 }
 
@@ -149,8 +157,9 @@ export async function pullChanges(
   vaultId: string,
   cursor: number,
   limit: number,
-  options: { resync?: boolean } = {},
+  options: PullOptions = {},
 ): Promise<PullResult> {
+  const maxBytes = options.maxBytes ?? PULL_PAGE_MAX_BYTES;
   const vault = idBytes(vaultId, 'vaultId');
   assertCount(cursor, 'cursor');
   if (!Number.isSafeInteger(limit) || limit < 1) {
@@ -172,22 +181,41 @@ export async function pullChanges(
       if (cursor > 0 && cursor < v.purge_horizon && !options.resync) {
         return { resyncRequired: true, reason: 'purged', ...horizon };
       }
-      const result = await rows<RecordDbRow>(
+      // The running sum ends the page near maxBytes inside the database, so
+      // a page of large envelopes is not transferred only to be cut here;
+      // the first row past the limit comes along to tell hasMore.
+      const result = await rows<PullRow>(
         tx,
-        `SELECT record_id, revision, seq, envelope, epoch, author_id, updated_at FROM records
-         WHERE vault_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-        [vault, cursor, limit + 1],
+        `SELECT seq, record_id, revision, envelope, epoch, author_id, updated_at FROM (
+           SELECT seq, encode(record_id, 'hex') AS record_id, revision, envelope, epoch,
+             encode(author_id, 'hex') AS author_id, updated_at,
+             coalesce(octet_length(envelope), 0) AS size,
+             sum(coalesce(octet_length(envelope), 0)) OVER (ORDER BY seq) AS running,
+             row_number() OVER (ORDER BY seq) AS n
+           FROM records WHERE vault_id = $1 AND seq > $2 ORDER BY seq LIMIT $3
+         ) page WHERE running - size <= $4 OR n <= 2 ORDER BY seq`,
+        [vault, cursor, limit + 1, maxBytes],
       );
-      const hasMore = result.length > limit;
-      const changes: Change[] = result.slice(0, limit).map((r) => ({
-        seq: r.seq,
-        recordId: idHex(r.record_id),
-        revision: r.revision,
-        envelope: toBytesOrNull(r.envelope),
-        epoch: r.epoch,
-        authorId: idHex(r.author_id),
-        updatedAt: r.updated_at,
-      }));
+      const changes: Change[] = [];
+      let bytes = 0;
+      let hasMore = false;
+      for (const r of result) {
+        const size = r.envelope?.length ?? 0;
+        if (changes.length === limit || (changes.length > 0 && bytes + size > maxBytes)) {
+          hasMore = true;
+          break;
+        }
+        bytes += size;
+        changes.push({
+          seq: r.seq,
+          recordId: r.record_id,
+          revision: r.revision,
+          envelope: toBytesOrNull(r.envelope),
+          epoch: r.epoch,
+          authorId: r.author_id,
+          updatedAt: r.updated_at,
+        });
+      }
       return { resyncRequired: false, changes, nextCursor: changes.at(-1)?.seq ?? cursor, hasMore };
     },
     'repeatable read',

@@ -5,7 +5,15 @@
  * pull returns each record at most once, at its newest state.
  */
 import type { Database } from 'better-sqlite3';
-import type { Change, Mutation, MutationOutcome, PullResult, PurgeResult } from '../contract.ts';
+import {
+  type Change,
+  type Mutation,
+  type MutationOutcome,
+  PULL_PAGE_MAX_BYTES,
+  type PullOptions,
+  type PullResult,
+  type PurgeResult,
+} from '../contract.ts';
 import { notFound, StorageError } from '../errors.ts';
 import { assertCount, idBytes, idHex, toBuffer, toBytesOrNull } from '../ids.ts';
 import {
@@ -148,18 +156,29 @@ export function pushMutations(
   }
 }
 
+interface PullRow {
+  seq: number;
+  record_id: string;
+  revision: number;
+  envelope: Buffer | null;
+  epoch: number;
+  author_id: string;
+  updated_at: number;
+}
+
 export function pullChanges(
   db: Database,
   vaultId: string,
   cursor: number,
   limit: number,
-  options: { resync?: boolean } = {},
+  options: PullOptions = {},
 ): PullResult {
   const vault = idBytes(vaultId, 'vaultId');
   assertCount(cursor, 'cursor');
   if (!Number.isSafeInteger(limit) || limit < 1) {
     throw new StorageError('invalid_argument', 'limit must be a positive integer');
   }
+  const maxBytes = options.maxBytes ?? PULL_PAGE_MAX_BYTES;
   // One read transaction: the horizon check and the page see the same snapshot.
   return db
     .transaction((): PullResult => {
@@ -172,21 +191,33 @@ export function pullChanges(
       if (cursor > 0 && cursor < v.purge_horizon && !options.resync) {
         return { resyncRequired: true, reason: 'purged', ...horizon };
       }
+      // Ids come out as hex from SQLite itself: no Buffer per id on this hot path.
       const rows = sql(
         db,
-        `SELECT record_id, revision, seq, envelope, epoch, author_id, updated_at FROM records
-       WHERE vault_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
-      ).all(vault, cursor, limit + 1) as RecordDbRow[];
-      const hasMore = rows.length > limit;
-      const changes: Change[] = rows.slice(0, limit).map((r) => ({
-        seq: r.seq,
-        recordId: idHex(r.record_id),
-        revision: r.revision,
-        envelope: toBytesOrNull(r.envelope),
-        epoch: r.epoch,
-        authorId: idHex(r.author_id),
-        updatedAt: r.updated_at,
-      }));
+        `SELECT seq, lower(hex(record_id)) AS record_id, revision, envelope, epoch,
+           lower(hex(author_id)) AS author_id, updated_at
+         FROM records WHERE vault_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      ).iterate(vault, cursor, limit + 1) as IterableIterator<PullRow>;
+      const changes: Change[] = [];
+      let bytes = 0;
+      let hasMore = false;
+      for (const r of rows) {
+        const size = r.envelope?.length ?? 0;
+        if (changes.length === limit || (changes.length > 0 && bytes + size > maxBytes)) {
+          hasMore = true;
+          break;
+        }
+        bytes += size;
+        changes.push({
+          seq: r.seq,
+          recordId: r.record_id,
+          revision: r.revision,
+          envelope: toBytesOrNull(r.envelope),
+          epoch: r.epoch,
+          authorId: r.author_id,
+          updatedAt: r.updated_at,
+        });
+      }
       return { resyncRequired: false, changes, nextCursor: changes.at(-1)?.seq ?? cursor, hasMore };
     })
     .deferred();
