@@ -29,9 +29,14 @@ export interface RunningServer {
   url: string;
   /** SHA-256 fingerprint of the TLS certificate, or null on plain HTTP. */
   fingerprint256: string | null;
+  /** One run of the periodic housekeeping (sessions, challenges, tombstone retention). */
+  housekeeping(): Promise<void>;
   /** Stop accepting, drain in-flight requests, close the store. */
   close(): Promise<void>;
 }
+
+/** How often housekeeping runs. */
+export const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
 
 /** Test and embedding hooks that are not command-line options. */
 export interface StartOverrides {
@@ -141,13 +146,20 @@ export async function startServer(
   const url = `${tls ? 'https' : 'http'}://${hostForUrl(config.host)}:${port}`;
   if (!origin) origin = url;
 
-  // Housekeeping: expired challenges and sessions leave the store.
-  const housekeeping = setInterval(() => {
-    store
-      .purgeExpired(ctx.now())
-      .catch((error: unknown) => logger.warn({ err: error }, 'purge failed'));
-  }, 10 * 60_000);
-  housekeeping.unref();
+  // Housekeeping: expired challenges and sessions leave the store, and
+  // tombstones older than the retention are purged (raising each vault's
+  // purge horizon: a device whose cursor is older must resync).
+  const retentionMs = config.tombstoneRetention * 24 * 3600 * 1000;
+  const housekeeping = async (): Promise<void> => {
+    const now = ctx.now();
+    await store.purgeExpired(now);
+    const purged = await store.purgeTombstonesBefore(Math.max(0, now - retentionMs));
+    if (purged.vaults > 0) logger.info(purged, 'purged tombstones past retention');
+  };
+  const timer = setInterval(() => {
+    housekeeping().catch((error: unknown) => logger.warn({ err: error }, 'housekeeping failed'));
+  }, HOUSEKEEPING_INTERVAL_MS);
+  timer.unref();
 
   let closing: Promise<void> | undefined;
   return {
@@ -156,9 +168,10 @@ export async function startServer(
     ctx,
     url,
     fingerprint256: tls?.fingerprint256 ?? null,
+    housekeeping,
     close() {
       closing ??= (async () => {
-        clearInterval(housekeeping);
+        clearInterval(timer);
         // Fastify's close stops accepting and waits for in-flight requests.
         await app.close();
         await store.close();

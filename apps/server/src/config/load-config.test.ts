@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       port: 8443,
       insecureHttp: false,
       logLevel: 'info',
+      tombstoneRetention: 30,
     });
     expect(result.kind === 'config' && result.config.databaseUrl).toBeUndefined();
   });
@@ -45,6 +46,7 @@ describe('loadConfig', () => {
       COFFER_PORT: '-1',
       COFFER_PUBLIC_URL: 'ftp://x',
       COFFER_SESSION_TTL: '1.5',
+      COFFER_TOMBSTONE_RETENTION: '0',
     });
     expect(result.kind).toBe('error');
     const messages = result.kind === 'error' ? result.messages : [];
@@ -53,6 +55,7 @@ describe('loadConfig', () => {
         expect.stringContaining('--port (COFFER_PORT)'),
         expect.stringContaining('--public-url (COFFER_PUBLIC_URL)'),
         expect.stringContaining('--session-ttl (COFFER_SESSION_TTL)'),
+        expect.stringContaining('--tombstone-retention (COFFER_TOMBSTONE_RETENTION)'),
         expect.stringContaining('--server-secret (COFFER_SERVER_SECRET)'),
         expect.stringContaining('--tls-cert and --tls-key go together'),
       ]),

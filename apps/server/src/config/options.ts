@@ -77,6 +77,11 @@ export const OPTIONS = {
     env: 'COFFER_SESSION_TTL',
     help: 'session lifetime in seconds (default 2592000 = 30 days)',
   },
+  tombstoneRetention: {
+    flag: 'tombstone-retention',
+    env: 'COFFER_TOMBSTONE_RETENTION',
+    help: 'days a deletion (tombstone) is kept for devices to pull before it is purged; a device offline longer must resync (default 30)',
+  },
   accountQuotaBytes: {
     flag: 'account-quota-bytes',
     env: 'COFFER_ACCOUNT_QUOTA_BYTES',
@@ -130,6 +135,7 @@ export const ConfigSchema = z
       .default('info'),
     publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     sessionTtl: positiveInt('session-ttl', 365 * 24 * 3600).default(30 * 24 * 3600),
+    tombstoneRetention: positiveInt('tombstone-retention', 36_500).default(30),
     accountQuotaBytes: positiveInt('account-quota-bytes').default(10 * 1024 ** 3),
     maxBlobBytes: positiveInt('max-blob-bytes').default(4 * 1024 ** 3),
     trustProxy: bool.default(false),

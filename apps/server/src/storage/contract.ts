@@ -203,6 +203,14 @@ export interface PullOptions {
  */
 export const PULL_PAGE_MAX_BYTES = 8 * 1024 * 1024;
 
+/** What one run of the tombstone purge did. */
+export interface TombstonePurgeSummary {
+  /** Vaults whose purge horizon moved. */
+  vaults: number;
+  /** Tombstones deleted. */
+  purged: number;
+}
+
 export interface PurgeResult {
   purged: number;
   purgeHorizon: number;
@@ -332,6 +340,12 @@ export interface Store {
   ): Promise<PullResult>;
   /** Deletes tombstones with seq < olderThanSeq and raises the purge horizon. */
   purgeTombstones(vaultId: Id, olderThanSeq: number): Promise<PurgeResult>;
+  /**
+   * Retention: in every vault, purge the tombstones written before
+   * `updatedBefore` (ms), raising the horizon to the newest of them, so a
+   * device whose cursor is older must resync.
+   */
+  purgeTombstonesBefore(updatedBefore: number): Promise<TombstonePurgeSummary>;
 
   createUpload(input: NewUpload): Promise<UploadRow>;
   getUpload(uploadId: Id): Promise<UploadRow | null>;

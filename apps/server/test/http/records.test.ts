@@ -213,3 +213,38 @@ describe('push and pull', () => {
     expect((await alice.api.get(`/v1/vaults/${vaultId}`)).body.headSeq).toBe(4);
   });
 });
+
+describe('tombstone retention', () => {
+  it('purges deletions older than --tombstone-retention and sends older cursors to a resync', async () => {
+    const server = await startTestServer({ config: { tombstoneRetention: 2 } });
+    try {
+      const bob = await createUser(server.api(), 'bob');
+      const vaultId = await createVault(bob);
+      const gone = newHexId();
+      const kept = newHexId();
+      const push = (mutations: unknown[]) =>
+        bob.api.post(`/v1/vaults/${vaultId}/push`, { mutations });
+      await push([await put(vaultId, gone, null), await put(vaultId, kept, null)]);
+      await push([{ op: 'delete', mutationId: newHexId(), recordId: gone, baseRevision: 1 }]);
+      // Within the retention nothing goes.
+      server.clock.now += 1 * 24 * 3600 * 1000;
+      await server.server.housekeeping();
+      expect((await bob.api.get(`/v1/vaults/${vaultId}/changes?cursor=1`)).status).toBe(200);
+
+      server.clock.now += 2 * 24 * 3600 * 1000;
+      await server.server.housekeeping();
+      const stale = await bob.api.get(`/v1/vaults/${vaultId}/changes?cursor=1`);
+      expect(stale.status).toBe(410);
+      expect(stale.body.code).toBe('resync_required');
+      const fresh = PullResponse.parse(
+        (await bob.api.get(`/v1/vaults/${vaultId}/changes?cursor=0`)).body,
+      );
+      expect(fresh.changes.map((c) => [c.recordId, c.deleted])).toEqual([[kept, false]]);
+      expect(server.logs.some((line) => line.includes('purged tombstones past retention'))).toBe(
+        true,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -294,6 +294,64 @@ export function recordContract(ctx: ContractContext): void {
       await expectStorageError(ctx.store.pullChanges(vaultId, -1, 5), 'invalid_argument');
     });
 
+    it('purges tombstones past a retention time in every vault, keeping newer ones and live records', async () => {
+      const a = await createVault(ctx.store);
+      const b = await createVault(ctx.store, a.ownerId);
+      const quiet = await createVault(ctx.store, a.ownerId);
+      const DAY = 24 * 3600 * 1000;
+      const at = async (
+        vault: { vaultId: string; ownerId: string },
+        day: number,
+        deleted: boolean,
+      ) => {
+        const recordId = newId();
+        const options = { atomic: false, now: T0 + day * DAY };
+        await ctx.store.pushMutations(
+          vault.vaultId,
+          vault.ownerId,
+          [mutation({ recordId })],
+          options,
+        );
+        if (!deleted) return;
+        await ctx.store.pushMutations(
+          vault.vaultId,
+          vault.ownerId,
+          [mutation({ recordId, baseRevision: 1, envelope: null })],
+          options,
+        );
+      };
+      // a: tombstones at seq 2 (day 1) and 4 (day 2), live record at seq 5, tombstone at seq 7 (day 40).
+      await at(a, 1, true);
+      await at(a, 2, true);
+      await at(a, 3, false);
+      await at(a, 40, true);
+      await at(b, 5, true);
+      await at(quiet, 39, true);
+
+      const summary = await ctx.store.purgeTombstonesBefore(T0 + 10 * DAY);
+      expect(summary).toEqual({ vaults: 2, purged: 3 });
+      expect((await ctx.store.getVault(a.vaultId))?.purgeHorizon).toBe(4);
+      expect((await ctx.store.getVault(b.vaultId))?.purgeHorizon).toBe(2);
+      expect((await ctx.store.getVault(quiet.vaultId))?.purgeHorizon).toBe(0);
+      // What is left of a: the live record and the young tombstone.
+      const left = changesOf(await ctx.store.pullChanges(a.vaultId, 0, 100));
+      expect(left.map((c) => [c.seq, c.envelope === null])).toEqual([
+        [5, false],
+        [7, true],
+      ]);
+      // A device that pulled only up to seq 3 missed a purged deletion.
+      expect(await ctx.store.pullChanges(a.vaultId, 3, 100)).toMatchObject({
+        resyncRequired: true,
+        reason: 'purged',
+      });
+      expect(changesOf(await ctx.store.pullChanges(a.vaultId, 4, 100))).toHaveLength(2);
+      // Running again finds nothing more.
+      expect(await ctx.store.purgeTombstonesBefore(T0 + 10 * DAY)).toEqual({
+        vaults: 0,
+        purged: 0,
+      });
+    });
+
     it('ends a page early once its envelopes pass maxBytes, never with an empty page', async () => {
       const { vaultId, ownerId } = await createVault(ctx.store);
       const sizes = [100, 300, 50, 400, 10];

@@ -104,6 +104,11 @@ CREATE TABLE blob_chunks (
 );
 `,
   },
+  {
+    // The retention purge finds old tombstones without scanning live records.
+    version: 2,
+    sql: 'CREATE INDEX records_tombstones ON records (updated_at) WHERE envelope IS NULL',
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -111,6 +111,8 @@ export class PostgresStore implements Store {
     records.pullChanges(this.#db, v, cursor, limit, options);
   purgeTombstones: Store['purgeTombstones'] = async (v, seq) =>
     records.purgeTombstones(this.#db, v, seq);
+  purgeTombstonesBefore: Store['purgeTombstonesBefore'] = async (before) =>
+    records.purgeTombstonesBefore(this.#db, before);
 
   createUpload: Store['createUpload'] = async (u) => blobs.createUpload(this.#db, u);
   getUpload: Store['getUpload'] = async (id) => blobs.getUpload(this.#db, id);

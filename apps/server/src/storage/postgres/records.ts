@@ -14,6 +14,7 @@ import {
   type PullOptions,
   type PullResult,
   type PurgeResult,
+  type TombstonePurgeSummary,
 } from '../contract.ts';
 import { notFound, StorageError } from '../errors.ts';
 import { assertCount, idBytes, idHex, toBuffer, toBytes, toBytesOrNull } from '../ids.ts';
@@ -246,4 +247,25 @@ export async function purgeTombstones(
     await query(tx, 'UPDATE vaults SET purge_horizon = $1 WHERE vault_id = $2', [horizon, vault]);
     return { purged: rowCount ?? 0, purgeHorizon: horizon };
   });
+}
+
+export async function purgeTombstonesBefore(
+  pool: pg.Pool,
+  updatedBefore: number,
+): Promise<TombstonePurgeSummary> {
+  assertCount(updatedBefore, 'updatedBefore');
+  const vaults = await rows<{ vault_id: Buffer; seq: number }>(
+    pool,
+    `SELECT vault_id, max(seq) AS seq FROM records
+     WHERE envelope IS NULL AND updated_at < $1 GROUP BY vault_id`,
+    [updatedBefore],
+  );
+  const summary = { vaults: 0, purged: 0 };
+  // One short transaction per vault (each takes that vault's counter lock).
+  for (const v of vaults) {
+    const result = await purgeTombstones(pool, idHex(v.vault_id), v.seq + 1);
+    summary.vaults += 1;
+    summary.purged += result.purged;
+  }
+  return summary;
 }

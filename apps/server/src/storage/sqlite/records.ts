@@ -13,6 +13,7 @@ import {
   type PullOptions,
   type PullResult,
   type PurgeResult,
+  type TombstonePurgeSummary,
 } from '../contract.ts';
 import { notFound, StorageError } from '../errors.ts';
 import { assertCount, idBytes, idHex, toBuffer, toBytesOrNull } from '../ids.ts';
@@ -241,4 +242,21 @@ export function purgeTombstones(db: Database, vaultId: string, olderThanSeq: num
       return { purged, purgeHorizon: horizon };
     })
     .immediate();
+}
+
+export function purgeTombstonesBefore(db: Database, updatedBefore: number): TombstonePurgeSummary {
+  assertCount(updatedBefore, 'updatedBefore');
+  const vaults = sql(
+    db,
+    `SELECT vault_id, max(seq) AS seq FROM records INDEXED BY records_tombstones
+     WHERE envelope IS NULL AND updated_at < ? GROUP BY vault_id`,
+  ).all(updatedBefore) as Array<{ vault_id: Buffer; seq: number }>;
+  const summary = { vaults: 0, purged: 0 };
+  // One short transaction per vault: writers of other vaults are not held up.
+  for (const v of vaults) {
+    const result = purgeTombstones(db, idHex(v.vault_id), v.seq + 1);
+    summary.vaults += 1;
+    summary.purged += result.purged;
+  }
+  return summary;
 }

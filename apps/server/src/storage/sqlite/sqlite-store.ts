@@ -174,6 +174,8 @@ export class SqliteStore implements Store {
     this.#run((db) => records.pullChanges(db, v, cursor, limit, options));
   purgeTombstones: Store['purgeTombstones'] = (v, seq) =>
     this.#run((db) => records.purgeTombstones(db, v, seq));
+  purgeTombstonesBefore: Store['purgeTombstonesBefore'] = (before) =>
+    this.#run((db) => records.purgeTombstonesBefore(db, before));
 
   createUpload: Store['createUpload'] = (u) => this.#run((db) => blobs.createUpload(db, u));
   getUpload: Store['getUpload'] = (id) => this.#run((db) => blobs.getUpload(db, id));
