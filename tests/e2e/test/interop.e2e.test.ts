@@ -3,7 +3,10 @@
  * forges data: an envelope swapped between two records in its SQLite store is
  * shown as an integrity error, never as the other record's data.
  */
-import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchBrowser, newUserPage, type UserPage } from '../src/browser.ts';
@@ -79,6 +82,20 @@ describe('web app and CLI on one account', () => {
       path: new URL('phone-vault.png', ARTIFACTS).pathname,
       fullPage: true,
     });
+  });
+
+  test('a file attached in the browser downloads byte-identical with the CLI', async () => {
+    const bytes = randomBytes(300 * 1024 + 17);
+    await web.page.getByRole('button', { name: 'Attach file' }).click();
+    await web.page
+      .getByLabel('File', { exact: true })
+      .setInputFiles({ name: 'backup.bin', mimeType: 'application/octet-stream', buffer: bytes });
+    await web.page.getByRole('button', { name: 'Upload' }).click();
+    await web.page.getByRole('heading', { name: 'backup.bin', level: 3 }).waitFor();
+    await expect.poll(() => syncStatus(web.page).textContent()).toMatch(/All changes saved/);
+    const out = join(await mkdtemp(join(tmpdir(), 'coffer-e2e-out-')), 'backup.bin');
+    await ok(['get', 'Ops', 'backup.bin', '--sync', '--out', out]);
+    expect(Buffer.compare(await readFile(out), bytes)).toBe(0);
   });
 });
 

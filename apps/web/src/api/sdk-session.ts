@@ -25,6 +25,8 @@ export class SdkSession implements CofferSession {
   readonly vaults = createSubject<ReadonlyArray<VaultInfo> | null>(null);
   readonly sync: CofferSession['sync'];
   readonly username: string;
+  /** Open vaults stay open (and their decrypted list stays warm) until lock or logout. */
+  readonly #open = new Map<string, Promise<SdkVault>>();
   #closed = false;
 
   private constructor(
@@ -104,7 +106,16 @@ export class SdkSession implements CofferSession {
   async openVault(vaultId: string): Promise<VaultHandle> {
     const info = this.vaults.getSnapshot()?.find((v) => v.vaultId === vaultId);
     if (!info) throw Object.assign(new Error('unknown vault'), { code: 'record_not_found' });
-    return SdkVault.open(this.client, this.store, info, this.username);
+    let vault = this.#open.get(vaultId);
+    if (!vault) {
+      vault = SdkVault.open(this.client, this.store, info);
+      this.#open.set(vaultId, vault);
+      vault.catch(() => this.#open.delete(vaultId));
+    } else {
+      // Catch up on anything the live stream could not announce (e.g. while offline).
+      void this.client.sync(vaultId).catch(() => {});
+    }
+    return vault;
   }
 
   async changePassphrase(current: string, next: string, onProgress: ProgressListener) {
@@ -115,6 +126,12 @@ export class SdkSession implements CofferSession {
 
   async #shutdown() {
     this.#closed = true;
+    for (const vault of this.#open.values())
+      void vault.then(
+        (v) => v.dispose(),
+        () => {},
+      );
+    this.#open.clear();
     await this.client.close();
     await this.store.close();
   }

@@ -39,6 +39,7 @@ export class SdkVault implements VaultHandle {
   #refreshing: Promise<void> | undefined;
   #dirty = false;
   #closed = false;
+  #mark = '';
   readonly #unsubscribe: () => void;
 
   private constructor(
@@ -46,22 +47,35 @@ export class SdkVault implements VaultHandle {
     readonly store: IndexedDbStore,
     readonly info: VaultInfo,
   ) {
-    let last = client.state.getSnapshot();
-    this.#unsubscribe = client.state.subscribe(() => {
-      const now = client.state.getSnapshot();
-      const moved =
-        now.lastSyncAt !== last.lastSyncAt ||
-        now.pending !== last.pending ||
-        now.conflicts !== last.conflicts ||
-        now.errors !== last.errors;
-      last = now;
-      if (moved) void this.refresh();
-    });
+    this.#unsubscribe = client.state.subscribe(() => void this.#refreshIfChanged());
   }
 
-  static async open(client: CofferClient, store: IndexedDbStore, info: VaultInfo, _self: string) {
+  /**
+   * Listing decrypts every record, so re-list only when this vault's replica
+   * moved: its cursor (a pull applied changes), its outbox (a write or an
+   * acknowledgement), its conflict copies, or a new error event.
+   */
+  async #currentMark(): Promise<string> {
+    const vaultId = this.info.vaultId;
+    const snapshot = this.client.state.getSnapshot();
+    const [cursor, outbox] = await Promise.all([
+      this.store.getCursor(vaultId),
+      this.store.listOutbox({ vaultId }),
+    ]);
+    return `${cursor}:${outbox.length}:${snapshot.conflicts}:${snapshot.errors.at(-1)?.at ?? 0}`;
+  }
+
+  async #refreshIfChanged(): Promise<void> {
+    const mark = await this.#currentMark();
+    if (mark === this.#mark || this.#closed) return;
+    this.#mark = mark;
+    await this.refresh();
+  }
+
+  static async open(client: CofferClient, store: IndexedDbStore, info: VaultInfo) {
     const vault = new SdkVault(client, store, info);
     // Show the local replica first (fast, works offline), then catch up.
+    vault.#mark = await vault.#currentMark();
     await vault.refresh();
     client.live(info.vaultId);
     void client.sync(info.vaultId).catch(() => {});
@@ -244,7 +258,10 @@ export class SdkVault implements VaultHandle {
     await this.refresh();
   }
 
-  close(): void {
+  /** Leaving the screen keeps the vault warm (the session disposes it on lock/logout). */
+  close(): void {}
+
+  dispose(): void {
     this.#closed = true;
     this.#unsubscribe();
   }

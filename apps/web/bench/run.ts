@@ -1,0 +1,44 @@
+/**
+ * `pnpm --filter coffer-web bench [-- --records N] [--json]`: bundle size and
+ * the time to open a vault of N (default 10 000) records from the local
+ * replica. Needs the built server and web app (turbo's bench task builds).
+ */
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { measureOpenVault } from './open-vault.ts';
+import { startServer } from './server.ts';
+import { measureSize } from './size.ts';
+
+const { values } = parseArgs({
+  options: {
+    records: { type: 'string', default: '10000' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const records = Number(values.records);
+const size = measureSize();
+const server = await startServer();
+try {
+  const open = await measureOpenVault(server, records);
+  const report = {
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+    bundle: { firstLoadGzipBytes: size.firstLoadGzip, totalGzipBytes: size.totalGzip },
+    openVault: open,
+  };
+  if (values.json) console.log(JSON.stringify(report));
+  else {
+    const ms = (n: number) => `${n.toFixed(0)} ms`;
+    console.log(`machine: ${report.machine}`);
+    console.log(
+      `bundle gzip: first load ${(size.firstLoadGzip / 1024).toFixed(1)} KiB, all ${(size.totalGzip / 1024).toFixed(1)} KiB`,
+    );
+    console.log(`seed ${records} records (Node SDK, seal + push): ${ms(open.seedMs)}`);
+    console.log(`browser login + initial pull into IndexedDB: ${ms(open.initialSyncMs)}`);
+    console.log(`open vault, list shown (first open): ${ms(open.firstOpenMs)}`);
+    console.log(`open vault, list shown (again, same page): ${ms(open.warmOpenMs)}`);
+    console.log(`open vault, list shown (after reload + login): ${ms(open.afterReloadMs)}`);
+    console.log(`rows in the DOM: ${open.rowsInDom} of ${records} (virtualized)`);
+  }
+} finally {
+  await server.stop();
+}
