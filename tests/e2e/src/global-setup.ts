@@ -1,6 +1,7 @@
 /**
  * Build what users run, once, before the suite: the server, the web app it
- * serves and the CLI (turbo skips what is already built and unchanged).
+ * serves and the CLI (turbo skips what is unchanged; skipped entirely when
+ * scripts/test.sh already built everything, see tooling/build-for-tests.ts).
  */
 import { buildForTests } from '../../../tooling/build-for-tests.ts';
 
