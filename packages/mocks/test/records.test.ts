@@ -140,6 +140,38 @@ describe('pull', () => {
     );
   });
 
+  it('resync=1 pages a full resync past the purge horizon; a cursor ahead still needs a resync', async () => {
+    const alice = await createUser();
+    const vaultId = await createVault(alice);
+    const ids = [hexId(), hexId(), hexId(), hexId()];
+    for (const id of ids) await push(alice, vaultId, [await put(vaultId, id, null)]);
+    await push(alice, vaultId, [
+      { mutationId: hexId(), recordId: ids[1], baseRevision: 1, op: 'delete' },
+    ]);
+    coffer.mock.purgeTombstones(vaultId);
+    // A resync's first page (cursor 0) is always fine; its second page's cursor is below the horizon.
+    const first = PullResponse.parse(
+      (await pull(alice, vaultId, '?cursor=0&limit=2&resync=1')).body,
+    );
+    expect(first.changes.map((c) => c.seq)).toEqual([1, 3]);
+    expect((await pull(alice, vaultId, `?cursor=${first.nextCursor}&limit=2`)).body.code).toBe(
+      'resync_required',
+    );
+    const second = await pull(alice, vaultId, `?cursor=${first.nextCursor}&limit=2&resync=1`);
+    expect(second.status).toBe(200);
+    expect(PullResponse.parse(second.body)).toEqual({
+      changes: [expect.objectContaining({ seq: 4, recordId: ids[3] })],
+      nextCursor: 4,
+      hasMore: false,
+    });
+    const ahead = await pull(alice, vaultId, '?cursor=99&resync=1');
+    expect(ahead.status).toBe(410);
+    expect(ahead.body.code).toBe('resync_required');
+    for (const q of ['?cursor=1&resync=true', '?cursor=1&resync=0', '?cursor=1&resync=']) {
+      expect((await pull(alice, vaultId, q)).body.code, q).toBe('validation_failed');
+    }
+  });
+
   it('validates the query like the server', async () => {
     const alice = await createUser();
     const vaultId = await createVault(alice);

@@ -80,9 +80,8 @@ export const recordRoutes: RouteDef[] = [
       if (!vault) throw vaultNotFound();
       const malicious = mock.scenario.scenario.malicious;
       if (malicious) tamperBeforePull(vault, malicious, mock.tampered);
-      // `resync=1` exists from the protocol revision that added it to PullQuery.
-      const resync = (query as { resync?: string }).resync === '1';
-      const page = pullChanges(vault, query.cursor, query.limit, { resync });
+      // `resync=1`: a full resync paging from 0; the purge horizon does not apply (as on the server).
+      const page = pullChanges(vault, query.cursor, query.limit, { resync: query.resync === '1' });
       if (page.resyncRequired) {
         throw new ApiError(
           'resync_required',
