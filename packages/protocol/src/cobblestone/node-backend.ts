@@ -2,8 +2,9 @@ import type * as NodeBuffer from 'node:buffer';
 import type * as NodeCrypto from 'node:crypto';
 import { DecryptionError } from '../errors.ts';
 import type { CobblestoneBackend, SyncChunkAead, SyncCobblestoneBackend } from './backend.ts';
-import { NONCE_SIZE, TAG_SIZE } from './constants.ts';
+import { TAG_SIZE } from './constants.ts';
 import { makeNodeHkdfExpandSha512 } from './node-hkdf.ts';
+import { chunkNonces } from './nonce.ts';
 
 // Looked up at run time, never imported statically, so that the package still
 // bundles for browsers (where this is undefined and WebCrypto is used).
@@ -56,25 +57,7 @@ function makeChunkAead(
     return key;
   };
   // One nonce buffer, rewritten per chunk: createCipheriv copies it.
-  const nonce = baseNonce.slice(0, NONCE_SIZE);
-  const view = new DataView(baseNonce.buffer, baseNonce.byteOffset, NONCE_SIZE);
-  const high = view.getUint32(4);
-  const low = view.getUint32(8);
-  const nonceFor = (counter: number): Uint8Array => {
-    if (!Number.isSafeInteger(counter) || counter < 0) throw new RangeError('bad chunk counter');
-    // nonce = baseNonce XOR the big-endian counter in its last 8 bytes.
-    const h = (high ^ Math.floor(counter / 0x1_0000_0000)) >>> 0;
-    const l = (low ^ (counter % 0x1_0000_0000)) >>> 0;
-    nonce[4] = h >>> 24;
-    nonce[5] = h >>> 16;
-    nonce[6] = h >>> 8;
-    nonce[7] = h;
-    nonce[8] = l >>> 24;
-    nonce[9] = l >>> 16;
-    nonce[10] = l >>> 8;
-    nonce[11] = l;
-    return nonce;
-  };
+  const nonceFor = chunkNonces(baseNonce);
   return {
     sealInto(counter, plaintext, out, offset) {
       const cipher = nc.createCipheriv('aes-256-gcm', keyFor(), nonceFor(counter), GCM);

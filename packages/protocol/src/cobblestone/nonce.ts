@@ -1,15 +1,23 @@
 import { NONCE_SIZE } from './constants.ts';
 
 /**
- * nonce = baseNonce XOR the big-endian chunk counter in its last 8 bytes.
- * Counters are safe integers (< 2^53), split into two 32-bit halves.
+ * Chunk nonces: nonce = baseNonce XOR the big-endian chunk counter in its
+ * last 8 bytes (counters are safe integers, < 2^53, split into two 32-bit
+ * halves), written into ONE reused 12-byte buffer: `nonceFor(i)`
+ * returns that buffer holding chunk i's nonce. Only for APIs that copy the
+ * nonce when called (node:crypto's createCipheriv, WebCrypto's encrypt and
+ * decrypt both do), so that a chunk costs no nonce allocation.
  */
-export function chunkNonce(baseNonce: Uint8Array, counter: number): Uint8Array<ArrayBuffer> {
-  if (!Number.isSafeInteger(counter) || counter < 0) throw new RangeError('bad chunk counter');
+export function chunkNonces(baseNonce: Uint8Array): (counter: number) => Uint8Array<ArrayBuffer> {
   const nonce = new Uint8Array(NONCE_SIZE);
-  nonce.set(baseNonce);
+  nonce.set(baseNonce.subarray(0, NONCE_SIZE));
   const view = new DataView(nonce.buffer);
-  view.setUint32(4, view.getUint32(4) ^ Math.floor(counter / 0x1_0000_0000));
-  view.setUint32(8, view.getUint32(8) ^ (counter % 0x1_0000_0000));
-  return nonce;
+  const high = view.getUint32(4);
+  const low = view.getUint32(8);
+  return (counter) => {
+    if (!Number.isSafeInteger(counter) || counter < 0) throw new RangeError('bad chunk counter');
+    view.setUint32(4, high ^ Math.floor(counter / 0x1_0000_0000));
+    view.setUint32(8, low ^ (counter % 0x1_0000_0000));
+    return nonce;
+  };
 }

@@ -1,5 +1,5 @@
 import { concatBytes } from '../bytes.ts';
-import { createCobblestoneOpenStream } from '../cobblestone/open-stream.ts';
+import { type ChunkOpener, createChunkOpener } from '../cobblestone/chunk-opener.ts';
 import { EnvelopeFormatError } from '../errors.ts';
 import { FOOTER_SIZE, MAX_HEADER_SIZE } from './constants.ts';
 import { bodyContext } from './contexts.ts';
@@ -9,7 +9,6 @@ import { createIncrementalSha512, type IncrementalSha512 } from './incremental-s
 import { checkExpectations, obtainInputKey } from './input-key.ts';
 import type { OpenEnvelopeOptions } from './options.ts';
 import { selectTrustedSigner, verifyFooter } from './signature.ts';
-import { pump } from './stream-pump.ts';
 
 /** Facts about a streamed envelope, known once the stream has been read to the end. */
 export interface OpenedEnvelopeStreamResult {
@@ -47,8 +46,8 @@ export function createOpenEnvelopeStream(options: OpenEnvelopeOptions): OpenEnve
   let headerBuffer: Uint8Array = new Uint8Array(0);
   let header: EnvelopeHeader | undefined;
   let kid: Uint8Array | undefined;
-  let writer: WritableStreamDefaultWriter<Uint8Array>;
-  let pumped: Promise<void>;
+  // The body is opened right here (no inner stream to pipe through).
+  let opener: ChunkOpener;
   let hash: IncrementalSha512 | undefined;
   // SIGNED: the last 80 bytes seen so far might be the footer; held back from the body.
   let tail = new Uint8Array(0);
@@ -59,11 +58,7 @@ export function createOpenEnvelopeStream(options: OpenEnvelopeOptions): OpenEnve
   // The caller may never look at `result`; its rejection must not go unhandled.
   result.catch(() => {});
 
-  async function begin(
-    parsed: EnvelopeHeader,
-    emit: (bytes: Uint8Array) => void,
-    fail: (error: unknown) => void,
-  ): Promise<void> {
+  async function begin(parsed: EnvelopeHeader, emit: (bytes: Uint8Array) => void): Promise<void> {
     checkExpectations(parsed, options);
     // Fail early on `not_signed`; which signer is trusted is only known at the end.
     if (!parsed.signed) selectTrustedSigner(parsed, undefined, options);
@@ -73,33 +68,31 @@ export function createOpenEnvelopeStream(options: OpenEnvelopeOptions): OpenEnve
       hash = await createIncrementalSha512();
       hash.update(parsed.headerBytes);
     }
-    const inner = createCobblestoneOpenStream(
+    opener = createChunkOpener(
       obtained.inputKey,
       bodyContext(parsed.headerBytes, options.context),
+      emit,
     );
-    writer = inner.writable.getWriter();
-    pumped = pump(inner.readable, emit);
-    pumped.catch(fail);
   }
 
-  async function writeBody(bytes: Uint8Array): Promise<void> {
+  function writeBody(bytes: Uint8Array): void | Promise<void> {
     if (bytes.length === 0) return;
     hash?.update(bytes);
-    await writer.write(bytes);
+    return opener.push(bytes);
   }
 
-  async function consumeBody(piece: Uint8Array): Promise<void> {
+  // Synchronous on node:crypto (no promise per piece), promises on WebCrypto.
+  function consumeBody(piece: Uint8Array): void | Promise<void> {
     if (!header?.signed) return writeBody(piece);
     if (piece.length >= FOOTER_SIZE) {
-      await writeBody(tail);
-      await writeBody(piece.subarray(0, piece.length - FOOTER_SIZE));
+      const held = tail;
       tail = piece.slice(piece.length - FOOTER_SIZE);
-      return;
+      return then(writeBody(held), () => writeBody(piece.subarray(0, piece.length - FOOTER_SIZE)));
     }
     const joined = concatBytes(tail, piece);
     const release = Math.max(0, joined.length - FOOTER_SIZE);
-    await writeBody(joined.subarray(0, release));
     tail = joined.slice(release);
+    return writeBody(joined.subarray(0, release));
   }
 
   const stream = new TransformStream<Uint8Array, Uint8Array>({
@@ -108,20 +101,32 @@ export function createOpenEnvelopeStream(options: OpenEnvelopeOptions): OpenEnve
   });
 
   // Every failure also rejects `result`, then errors the stream (which stays errored).
-  async function reported(step: () => Promise<void>): Promise<void> {
-    try {
-      await step();
-    } catch (error) {
+  function reported(step: () => void | Promise<void>): void | Promise<void> {
+    const fail = (error: unknown): never => {
       settle.reject(error);
       throw error;
+    };
+    let outcome: void | Promise<void>;
+    try {
+      outcome = step();
+    } catch (error) {
+      return fail(error);
     }
+    return outcome instanceof Promise ? outcome.catch(fail) : undefined;
   }
 
-  async function transform(
+  function transform(
+    piece: Uint8Array,
+    controller: TransformStreamDefaultController<Uint8Array>,
+  ): void | Promise<void> {
+    if (header) return consumeBody(piece);
+    return readHeader(piece, controller);
+  }
+
+  async function readHeader(
     piece: Uint8Array,
     controller: TransformStreamDefaultController<Uint8Array>,
   ): Promise<void> {
-    if (header) return consumeBody(piece);
     headerBuffer = concatBytes(headerBuffer, piece);
     let parsed: EnvelopeHeader;
     try {
@@ -137,14 +142,7 @@ export function createOpenEnvelopeStream(options: OpenEnvelopeOptions): OpenEnve
     }
     // parsed views headerBuffer; re-parse a copy so the rest of the buffer can be released.
     header = parseHeaderPrefix(parsed.headerBytes.slice(), options.accept);
-    await begin(
-      header,
-      (bytes) => controller.enqueue(bytes),
-      (error) => {
-        settle.reject(error);
-        controller.error(error);
-      },
-    );
+    await begin(header, (bytes) => controller.enqueue(bytes));
     const rest = headerBuffer.subarray(parsed.headerLength);
     headerBuffer = new Uint8Array(0);
     await consumeBody(rest);
@@ -158,8 +156,8 @@ export function createOpenEnvelopeStream(options: OpenEnvelopeOptions): OpenEnve
     if (header.signed && tail.length < FOOTER_SIZE) {
       throw new EnvelopeFormatError('truncated', 'envelope ends before its footer');
     }
-    await writer.close();
-    await pumped;
+    const finishing = opener.finish();
+    if (finishing) await finishing;
     const outcome: OpenedEnvelopeStreamResult = { header, kid };
     if (header.signed) {
       const trusted = selectTrustedSigner(header, tail.subarray(0, 16), options);
@@ -172,4 +170,9 @@ export function createOpenEnvelopeStream(options: OpenEnvelopeOptions): OpenEnve
   }
 
   return { readable: stream.readable, writable: stream.writable, result };
+}
+
+/** Run `next` after `first`, without a promise when `first` is not one. */
+function then(first: void | Promise<void>, next: () => void | Promise<void>): void | Promise<void> {
+  return first instanceof Promise ? first.then(next) : next();
 }
