@@ -51,6 +51,23 @@ export function runStoreContract(name: string, open: () => Promise<LocalStore>):
       expect(await store.listRecords('v2')).toEqual([record('a', 1, 1, 'v2')]);
     });
 
+    it('reads several records of a vault in one call, leaving out unknown ids', async () => {
+      await store.putRecords([record('a', 3, 1), { ...record('c', 2, 3), envelope: null }]);
+      await store.putRecords([record('b', 1, 2, 'v2')]);
+      const found = await store.getRecords('v1', ['c', 'zz', 'a', 'b']);
+      expect([...found.keys()].sort()).toEqual(['a', 'c']);
+      expect(found.get('a')).toEqual(record('a', 3, 1));
+      expect(found.get('c')?.envelope).toBeNull();
+      expect((await store.getRecords('v2', ['a', 'b'])).get('b')).toEqual(record('b', 1, 2, 'v2'));
+      expect((await store.getRecords('v1', [])).size).toBe(0);
+      // A page's worth of ids (beyond SQLite's default bound-parameter limit of 999).
+      const many = Array.from({ length: 1500 }, (_, i) => `id-${i}`);
+      await store.putRecords(many.map((id, i) => record(id, 1, 10 + i)));
+      const page = await store.getRecords('v1', many);
+      expect(page.size).toBe(1500);
+      expect(page.get('id-1499')?.seq).toBe(1509);
+    });
+
     it('replaces a record on put and deletes records by id', async () => {
       await store.putRecords([record('a', 1, 1), record('b', 1, 2)]);
       await store.putRecords([record('a', 2, 3)]);

@@ -71,9 +71,20 @@ export class ConflictsApi {
         await this.#engine.write(copy.vaultId, copy.recordId, null, ring.current.epoch);
       } else {
         const opened = await openRecordData(ring, copy.recordId, copy.envelope);
+        // Later than the copy AND the version it replaces (the winner of the
+        // conflict may be newer): other devices refuse a newer revision that
+        // carries an older edit time.
+        const view = await this.#engine.localView(copy.vaultId, copy.recordId);
+        const current = view?.envelope
+          ? (await openRecordData(ring, copy.recordId, view.envelope).catch(() => undefined))?.data
+          : undefined;
         const data = {
           ...opened.data,
-          updatedAt: Math.max(this.#ctx.clock.now(), opened.data.updatedAt + 1),
+          updatedAt: Math.max(
+            this.#ctx.clock.now(),
+            opened.data.updatedAt + 1,
+            (current?.updatedAt ?? 0) + 1,
+          ),
         };
         const envelope = await sealRecordData(ring, copy.recordId, data, this.#ctx.author());
         await this.#engine.write(copy.vaultId, copy.recordId, envelope, ring.current.epoch);

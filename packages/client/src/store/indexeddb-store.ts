@@ -111,6 +111,22 @@ export class IndexedDbStore implements LocalStore {
     return this.#get('records', [vaultId, recordId]);
   }
 
+  getRecords(
+    vaultId: string,
+    recordIds: ReadonlyArray<string>,
+  ): Promise<Map<string, StoredRecord>> {
+    return this.#tx('records', 'readonly', async (tx) => {
+      const store = tx.objectStore('records');
+      // Every get is issued before the first is awaited: one transaction, no round trips in between.
+      const rows = await Promise.all(
+        recordIds.map((id) => request(store.get([vaultId, id]) as IDBRequest<StoredRecord>)),
+      );
+      const out = new Map<string, StoredRecord>();
+      for (const row of rows) if (row) out.set(row.recordId, row);
+      return out;
+    });
+  }
+
   async listRecords(vaultId: string): Promise<StoredRecord[]> {
     const rows = await this.#byVault<StoredRecord>('records', vaultId);
     return rows.sort((a, b) => (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0));

@@ -36,6 +36,18 @@ export class MemoryStore implements LocalStore {
     return row && clone(row);
   }
 
+  async getRecords(
+    vaultId: string,
+    recordIds: ReadonlyArray<string>,
+  ): Promise<Map<string, StoredRecord>> {
+    const out = new Map<string, StoredRecord>();
+    for (const id of recordIds) {
+      const row = this.#records.get(key2(vaultId, id));
+      if (row) out.set(id, clone(row));
+    }
+    return out;
+  }
+
   async listRecords(vaultId: string): Promise<StoredRecord[]> {
     return [...this.#records.values()]
       .filter((r) => r.vaultId === vaultId)

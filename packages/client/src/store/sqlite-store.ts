@@ -70,9 +70,18 @@ export class SqliteStore implements LocalStore {
 
   private constructor(db: Database.Database) {
     this.#db = db;
+    // Replica rows are ~1-2 KiB envelopes: 8 KiB pages hold several per page
+    // (takes effect on a new file only). A bigger cache keeps the record index
+    // of a large vault in memory, and fewer, larger checkpoints spend less
+    // time in fsync; together they roughly halve the cost of an initial sync's
+    // inserts (see the bench). Memory stays bounded: 16 MiB cache, 64 MiB WAL.
+    db.pragma('page_size = 8192');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    db.pragma('cache_size = -16384');
+    db.pragma('wal_autocheckpoint = 4096');
+    db.pragma('journal_size_limit = 67108864');
     const version = db.pragma('user_version', { simple: true }) as number;
     for (let v = version; v < SQLITE_MIGRATIONS.length; v++) {
       db.transaction(() => {
@@ -110,6 +119,21 @@ export class SqliteStore implements LocalStore {
       recordId,
     ) as Row | undefined;
     return row && toRecord(row);
+  }
+
+  async getRecords(
+    vaultId: string,
+    recordIds: ReadonlyArray<string>,
+  ): Promise<Map<string, StoredRecord>> {
+    const out = new Map<string, StoredRecord>();
+    if (recordIds.length === 0) return out;
+    // One statement per page instead of one point query per record: the ids
+    // travel as one JSON array (no per-size statement, no bound-parameter limit).
+    const rows = this.#stmt(
+      'SELECT * FROM records WHERE vault_id = ? AND record_id IN (SELECT value FROM json_each(?))',
+    ).all(vaultId, JSON.stringify(recordIds)) as Row[];
+    for (const row of rows) out.set(row.record_id as string, toRecord(row));
+    return out;
   }
 
   async listRecords(vaultId: string): Promise<StoredRecord[]> {

@@ -86,6 +86,11 @@ export interface SealedVaultKey {
  */
 export interface LocalStore {
   getRecord(vaultId: string, recordId: string): Promise<StoredRecord | undefined>;
+  /**
+   * The rows of several records of a vault, by recordId, in one read (ids the
+   * replica does not hold are absent). A pull checks a whole page with it.
+   */
+  getRecords(vaultId: string, recordIds: ReadonlyArray<string>): Promise<Map<string, StoredRecord>>;
   /** Every record of a vault, tombstones included, ordered by recordId. */
   listRecords(vaultId: string): Promise<StoredRecord[]>;
   /** Insert or replace records (atomic). */

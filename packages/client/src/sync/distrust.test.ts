@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredRecord } from '../store/types.ts';
-import { checkIncomingRevision } from './distrust.ts';
+import { checkIncomingEdit, checkIncomingRevision } from './distrust.ts';
 
 const seen: StoredRecord = {
   vaultId: 'v',
@@ -42,5 +42,17 @@ describe('checkIncomingRevision', () => {
       ok: false,
       code: 'revision_fork',
     });
+  });
+});
+
+describe('checkIncomingEdit', () => {
+  it('accepts a later or equal edit time, and anything when the replica has none', () => {
+    expect(checkIncomingEdit(100, 101)).toEqual({ ok: true, unchanged: false });
+    expect(checkIncomingEdit(100, 100)).toEqual({ ok: true, unchanged: false });
+    expect(checkIncomingEdit(undefined, 1)).toEqual({ ok: true, unchanged: false });
+  });
+
+  it('refuses an earlier edit time as a rollback', () => {
+    expect(checkIncomingEdit(100, 99)).toEqual({ ok: false, code: 'revision_rollback' });
   });
 });

@@ -9,7 +9,11 @@ import type { StoredRecord } from '../store/types.ts';
 export type DistrustCode =
   /** The envelope does not open under this record's context (swapped, forged or corrupt). */
   | 'envelope_rejected'
-  /** A revision lower than one this replica already saw for the record. */
+  /**
+   * A revision lower than one this replica already saw for the record, or a
+   * higher revision whose authenticated content is older than the replica's
+   * (a genuine old envelope replayed at a new revision).
+   */
   | 'revision_rollback'
   /** The same revision as already seen, but different content. */
   | 'revision_fork'
@@ -45,6 +49,27 @@ export function checkIncomingRevision(
     return sameBytes(existing.envelope, incoming.envelope)
       ? { ok: true, unchanged: true }
       : { ok: false, code: 'revision_fork' };
+  }
+  return { ok: true, unchanged: false };
+}
+
+/**
+ * Check the authenticated edit time inside an incoming version (already
+ * opened) against the replica's version it would replace. Every writer of
+ * this SDK stamps a version strictly later than the one it was based on, so a
+ * higher revision with an EARLIER `updatedAt` is a replay of a superseded
+ * envelope. Equal times pass: a re-encryption keeps the content and its time.
+ *
+ * @example
+ * const check = checkIncomingEdit(replicaUpdatedAt, opened.data.updatedAt);
+ * if (!check.ok) emitError(check.code);
+ */
+export function checkIncomingEdit(
+  existingUpdatedAt: number | undefined,
+  incomingUpdatedAt: number,
+): RevisionCheck {
+  if (existingUpdatedAt !== undefined && incomingUpdatedAt < existingUpdatedAt) {
+    return { ok: false, code: 'revision_rollback' };
   }
   return { ok: true, unchanged: false };
 }

@@ -4,78 +4,9 @@
  * cursor in one store transaction. `resync_required` restarts from zero and
  * drops local rows the server no longer has; the outbox is never touched.
  */
-import { type Change, KeyNotFoundError } from '@coffer/protocol';
-import { openRecordData } from '../records/record-crypto.ts';
-import type { StoredRecord } from '../store/types.ts';
 import { ServerProblemError } from '../transport/errors.ts';
-import { decodeEnvelopeArmor } from '../util/armor.ts';
-import type { VaultKeyring } from '../vault/keyring.ts';
 import type { SyncContext } from './context.ts';
-import { checkIncomingRevision } from './distrust.ts';
-
-/** What one change became: a row to store, or nothing (refused or unchanged). */
-async function checkChange(
-  ctx: SyncContext,
-  ring: VaultKeyring,
-  vaultId: string,
-  cursor: number,
-  change: Change,
-): Promise<StoredRecord | undefined> {
-  const where = { vaultId, recordId: change.recordId };
-  if (change.seq <= cursor) {
-    ctx.report('sequence_rollback', 'server replayed a change at or below the cursor', where);
-    return undefined;
-  }
-  const envelope = change.envelope === null ? null : decodeEnvelopeArmor(change.envelope);
-  const existing = await ctx.store.getRecord(vaultId, change.recordId);
-  const check = checkIncomingRevision(existing, { revision: change.revision, envelope });
-  if (!check.ok) {
-    ctx.report(
-      check.code,
-      'server sent a revision older than or different from one already seen',
-      where,
-    );
-    return undefined;
-  }
-  if (check.unchanged) return undefined;
-  if (envelope !== null) {
-    try {
-      await openRecordData(ring, change.recordId, envelope);
-    } catch (error) {
-      if (error instanceof KeyNotFoundError) throw error;
-      ctx.report('envelope_rejected', 'an envelope does not open under its record', where);
-      return undefined;
-    }
-  }
-  return {
-    vaultId,
-    recordId: change.recordId,
-    revision: change.revision,
-    seq: change.seq,
-    envelope,
-  };
-}
-
-async function checkPage(
-  ctx: SyncContext,
-  vaultId: string,
-  cursor: number,
-  changes: ReadonlyArray<Change>,
-): Promise<StoredRecord[]> {
-  let ring = await ctx.keyring(vaultId);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const rows = await Promise.all(
-        changes.map((c) => checkChange(ctx, ring, vaultId, cursor, c)),
-      );
-      return rows.filter((r): r is StoredRecord => r !== undefined);
-    } catch (error) {
-      // A newer epoch than we hold: fetch grants once, then give up on this page.
-      if (!(error instanceof KeyNotFoundError) || attempt > 0) throw error;
-      ring = await ctx.keyring(vaultId, { refresh: true });
-    }
-  }
-}
+import { checkPage, PendingRows } from './page-check.ts';
 
 /**
  * Pull every change after the cursor. Returns the number of rows stored.
@@ -94,6 +25,15 @@ export async function pullVault(ctx: SyncContext, vaultId: string): Promise<numb
   }
 }
 
+/**
+ * Rows checked but not yet stored are written in transactions of about this
+ * many rows (or bytes), so an initial sync commits a few times per ten pages:
+ * every commit rewrites the record-index pages it touched, and the index of
+ * a large vault is touched nearly everywhere by any page of random ids.
+ */
+const APPLY_ROWS = 4000;
+const APPLY_BYTES = 8 * 2 ** 20;
+
 async function pullFrom(
   ctx: SyncContext,
   vaultId: string,
@@ -102,6 +42,15 @@ async function pullFrom(
 ): Promise<number> {
   let cursor = start;
   let stored = 0;
+  const pending = new PendingRows();
+  // Cursor of the last page whose rows are all in `pending` (written with them).
+  let checkedCursor = start;
+  const flush = async () => {
+    if (pending.size === 0 && checkedCursor === start) return;
+    await ctx.store.applyPull(vaultId, pending.rows(), checkedCursor);
+    stored += pending.size;
+    pending.clear();
+  };
   const options = seen ? { resync: true } : {};
   const fetchPage = (from: number) => {
     const page = ctx.transport.pull(vaultId, from, ctx.pullPage, options);
@@ -109,20 +58,28 @@ async function pullFrom(
     return page;
   };
   let next = fetchPage(cursor);
-  for (;;) {
-    const page = await next;
-    if (page.nextCursor < cursor) {
-      ctx.report('sequence_rollback', 'server moved the cursor backwards', { vaultId });
-      return stored;
+  try {
+    for (;;) {
+      const page = await next;
+      if (page.nextCursor < cursor) {
+        ctx.report('sequence_rollback', 'server moved the cursor backwards', { vaultId });
+        await flush();
+        return stored;
+      }
+      // The server prepares the next page while this one is checked and stored.
+      if (page.hasMore && page.nextCursor !== cursor) next = fetchPage(page.nextCursor);
+      await checkPage(ctx, vaultId, cursor, page.changes, pending);
+      if (seen) for (const c of page.changes) seen.add(c.recordId);
+      checkedCursor = page.nextCursor;
+      const done = !page.hasMore || page.nextCursor === cursor;
+      if (done || pending.size >= APPLY_ROWS || pending.bytes >= APPLY_BYTES) await flush();
+      if (done) break;
+      cursor = page.nextCursor;
     }
-    // The server prepares the next page while this one is checked and stored.
-    if (page.hasMore && page.nextCursor !== cursor) next = fetchPage(page.nextCursor);
-    const rows = await checkPage(ctx, vaultId, cursor, page.changes);
-    if (seen) for (const c of page.changes) seen.add(c.recordId);
-    await ctx.store.applyPull(vaultId, rows, page.nextCursor);
-    stored += rows.length;
-    if (!page.hasMore || page.nextCursor === cursor) break;
-    cursor = page.nextCursor;
+  } catch (error) {
+    // What was checked before the failure is kept (with its cursor), so a retry goes on from there.
+    await flush();
+    throw error;
   }
   ctx.state.update({ lastSyncAt: ctx.clock.now(), connection: 'online' });
   return stored;

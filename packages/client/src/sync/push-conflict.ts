@@ -11,7 +11,8 @@ import { randomHexId } from '../util/env.ts';
 import type { VaultKeyring } from '../vault/keyring.ts';
 import { type ConflictVersion, resolveConflict } from './conflict.ts';
 import type { SyncContext } from './context.ts';
-import { checkIncomingRevision } from './distrust.ts';
+import { checkIncomingEdit, checkIncomingRevision } from './distrust.ts';
+import { replicaEditTime } from './edit-time.ts';
 import { rebaseFollowers } from './outbox.ts';
 
 const decoder = new TextDecoder();
@@ -132,12 +133,23 @@ export async function handleConflict(
       seq: current.seq,
       envelope: remoteEnvelope,
     };
-    const check = checkIncomingRevision(
-      await ctx.store.getRecord(entry.vaultId, entry.recordId),
-      row,
-    );
-    if (check.ok) await ctx.store.putRecords([row]);
-    else ctx.report(check.code, 'conflict names a revision below one already seen', where);
+    const held = await ctx.store.getRecord(entry.vaultId, entry.recordId);
+    const check = checkIncomingRevision(held, row);
+    // A higher revision must not carry an older edit (a superseded envelope replayed).
+    const edit =
+      check.ok && !check.unchanged && remote.data
+        ? checkIncomingEdit(await replicaEditTime(ring, held), remote.data.updatedAt)
+        : check;
+    if (!check.ok) {
+      ctx.report(check.code, 'conflict names a revision below one already seen', where);
+    } else if (!edit.ok) {
+      // A stale version is no conflict partner (nor worth a copy): keep pushing ours.
+      ctx.report(edit.code, 'conflict carries an older version of the record again', where);
+      await rewrite(ctx, chain, newest.envelope, newest.epoch, base);
+      return;
+    } else if (!check.unchanged) {
+      await ctx.store.putRecords([row]);
+    }
   }
   const local = await versionOf(ring, entry.recordId, newest.envelope);
   const name = local.data?.name ?? remote.data?.name ?? '';
@@ -163,7 +175,8 @@ export async function handleConflict(
       type: template?.type ?? 'application/json',
       content: utf8(JSON.stringify(resolution.result.value)),
       createdAt: template?.createdAt ?? now,
-      updatedAt: Math.max(now, local.version.updatedAt, remote.version.updatedAt),
+      // Strictly later than both sides: readers refuse a revision that predates theirs.
+      updatedAt: Math.max(now, local.version.updatedAt + 1, remote.version.updatedAt + 1),
       authorKid: ctx.author()?.signer.kid ?? template?.authorKid ?? new Uint8Array(16),
     };
     const envelope = await sealRecordData(ring, entry.recordId, data, ctx.author());

@@ -43,4 +43,31 @@ describe('scenario: conflicts', () => {
       { value: 'older edit from b', reason: 'local_lost' },
     ]);
   });
+
+  it('restoring a copy on a device whose clock runs behind: other devices accept it (not a rollback)', async () => {
+    const { clients, vaultId, clock } = await devices(coffer, 2);
+    const [a, b] = clients as [NonNullable<(typeof clients)[0]>, NonNullable<(typeof clients)[1]>];
+    await a.records.put(vaultId, 'doc', 'base');
+    await a.engine.idle();
+    await b.engine.sync(vaultId);
+    coffer.mock.setScenario({ offline: { operations: ['push'] } });
+    await b.records.put(vaultId, 'doc', 'from b');
+    await b.engine.idle();
+    coffer.mock.clearScenario();
+    clock.advance(1_000);
+    await a.records.put(vaultId, 'doc', 'from a');
+    await a.engine.idle();
+    clock.advance(10 * 60_000);
+    await b.engine.sync(vaultId);
+    const [copy] = await b.conflicts.list(vaultId);
+    expect(copy).toMatchObject({ value: 'from b', reason: 'local_lost' });
+    // b's clock now reads earlier than a's edit: the restored version must still be stamped later.
+    clock.t -= 10 * 60_000 + 500;
+    await b.conflicts.resolve(copy!.conflictId, 'restore');
+    await b.engine.idle();
+    await a.engine.sync(vaultId);
+    expect(a.errors).toEqual([]);
+    expect((await a.records.get(vaultId, 'doc'))?.value).toBe('from b');
+    expect(await values(b, vaultId)).toEqual({ doc: 'from b' });
+  });
 });

@@ -58,6 +58,40 @@ describe('scenario: a malicious server', () => {
     expect(await values(b, vaultId)).toEqual({ doc: 'doc-v2' });
   });
 
+  it('a genuine older envelope replayed at a higher revision: revision_rollback, the newer local version stays', async () => {
+    const { b, vaultId } = await synced(['doc', 'note'], true);
+    const before = await b.store.listRecords(vaultId);
+    coffer.mock.setScenario({ malicious: { replayEnvelopes: true } });
+    await b.engine.sync(vaultId);
+    // Each record came back as its v1 envelope (it opens: the AEAD cannot tell) at revision 3.
+    expect(codes(b.errors)).toEqual(['revision_rollback', 'revision_rollback']);
+    expect(new Set(b.errors.map((e) => e.recordId))).toEqual(
+      new Set(before.map((r) => r.recordId)),
+    );
+    expect(await values(b, vaultId)).toEqual({ doc: 'doc-v2', note: 'note-v2' });
+    expect(await b.store.listRecords(vaultId)).toEqual(before);
+  });
+
+  it('a replay through the tamper shortcut is refused, and a later genuine edit still arrives', async () => {
+    const { a, b, vaultId, clock } = await synced(['doc'], true);
+    const [row] = await b.store.listRecords(vaultId);
+    expect(coffer.mock.tamper.replayOldEnvelope(vaultId, row!.recordId)).toBe(true);
+    await b.engine.sync(vaultId);
+    expect(codes(b.errors)).toEqual(['revision_rollback']);
+    expect(await values(b, vaultId)).toEqual({ doc: 'doc-v2' });
+    // Device a writes on top of the tampered record: its push meets the replay
+    // as a conflict, refuses to store it, and its newer edit wins.
+    clock.advance(10);
+    await a.records.put(vaultId, 'doc', 'doc-v3');
+    await a.engine.idle();
+    expect(codes(a.errors)).toEqual(['revision_rollback']);
+    expect(await a.conflicts.list(vaultId)).toHaveLength(0);
+    await b.engine.sync(vaultId);
+    expect(await values(b, vaultId)).toEqual({ doc: 'doc-v3' });
+    expect(await values(a, vaultId)).toEqual({ doc: 'doc-v3' });
+    expect(codes(b.errors)).toEqual(['revision_rollback']);
+  });
+
   it('a replayed old change (at or below the cursor): sequence_rollback, nothing overwritten', async () => {
     const { a, b, vaultId, clock } = await synced(['k1', 'k2', 'k3']);
     clock.advance(10);
