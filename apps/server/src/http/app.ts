@@ -49,7 +49,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     maxRequestsPerSocket: 10_000,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    return503OnClosing: true,
+    // Our own onRequest guard answers 503 as problem+json instead (below).
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 128, ignoreTrailingSlash: false },
   }) as unknown as FastifyInstance;
@@ -60,6 +61,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     throw new ApiError('not_found', 'no such route');
   });
   app.addHook('onRequest', securityHeaders(options.https !== null));
+  // Requests that still arrive on open connections while the server drains
+  // get a problem document and `Connection: close`, so clients retry
+  // elsewhere or later; requests already in flight are answered normally.
+  let closing = false;
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    reply.header('connection', 'close');
+    throw new ApiError(
+      'unavailable',
+      'the server is shutting down; retry shortly',
+      {},
+      {
+        'retry-after': '5',
+      },
+    );
+  });
   app.addHook('onRequest', versionHook);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? '(unmatched)';
@@ -84,6 +101,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   opsRoutes(app, ctx);
   if (options.webRoot) staticFiles(app, options.webRoot);
   app.addHook('preClose', async () => {
+    closing = true;
     // Live streams never end on their own: end them so close() can drain.
     ctx.liveStreams.closeAll();
   });
