@@ -21,43 +21,48 @@ export function makeNodeHkdfExpandSha512(
     for (let i = 0; i < DIGEST; i++) out[at + i] = text.charCodeAt(i);
   };
 
+  // One scratch buffer, reused by every call (this is synchronous, so calls
+  // never interleave) and wiped after each: k^ipad | k^opad ‖ H(inner) | T(i) |
+  // inner. Fresh typed arrays are costly enough to show in a record's budget.
+  let scratch = new Uint8Array(0);
+
   return (prk, info, length) => {
     if (length > 255 * DIGEST) throw new RangeError('HKDF-Expand output too long');
-    // k^ipad and k^opad, from the key zero-padded to one block (RFC 2104;
-    // longer keys are hashed first). Built with in-bounds reads only.
-    const ipad = new Uint8Array(BLOCK);
-    if (prk.length > BLOCK) decode(sha512(prk), ipad, 0);
-    else ipad.set(prk);
-    const outer = new Uint8Array(BLOCK + DIGEST); // k^opad ‖ H(inner)
-    for (let j = 0; j < BLOCK; j++) {
-      const k = ipad[j]!;
-      ipad[j] = k ^ 0x36;
-      outer[j] = k ^ 0x5c;
-    }
-    const blocks = Math.ceil(length / DIGEST);
-    const out = new Uint8Array(blocks * DIGEST);
+    const innerAt = BLOCK + BLOCK + DIGEST + DIGEST;
+    const size = innerAt + BLOCK + DIGEST + info.length + 1;
+    if (scratch.length < size) scratch = new Uint8Array(size);
+    const ipad = scratch.subarray(0, BLOCK);
+    const outer = scratch.subarray(BLOCK, BLOCK + BLOCK + DIGEST); // k^opad ‖ H(inner)
+    const t = scratch.subarray(BLOCK + BLOCK + DIGEST, innerAt);
     // inner = k^ipad ‖ T(i-1) ‖ info ‖ i. T(0) is empty, so block 1 places the
     // pad right before info (offset DIGEST) and later blocks at offset 0.
-    const inner = new Uint8Array(BLOCK + DIGEST + info.length + 1);
-    inner.set(info, BLOCK + DIGEST);
+    const inner = scratch.subarray(innerAt, size);
+    const result = new Uint8Array(length);
     try {
-      for (let i = 1; i <= blocks; i++) {
+      // k^ipad and k^opad from the key zero-padded to one block (RFC 2104;
+      // longer keys are hashed first).
+      ipad.fill(0);
+      if (prk.length > BLOCK) decode(sha512(prk), ipad, 0);
+      else ipad.set(prk);
+      for (let j = 0; j < BLOCK; j++) {
+        const k = ipad[j]!;
+        ipad[j] = k ^ 0x36;
+        outer[j] = k ^ 0x5c;
+      }
+      inner.set(info, BLOCK + DIGEST);
+      for (let i = 1, done = 0; done < length; i++, done += DIGEST) {
         const padAt = i === 1 ? DIGEST : 0;
         inner.set(ipad, padAt);
-        if (i > 1) inner.set(out.subarray((i - 2) * DIGEST, (i - 1) * DIGEST), BLOCK);
+        if (i > 1) inner.set(t, BLOCK);
         inner[inner.length - 1] = i;
         decode(sha512(inner.subarray(padAt)), outer, BLOCK);
-        decode(sha512(outer), out, (i - 1) * DIGEST);
+        decode(sha512(outer), t, 0);
+        result.set(length - done < DIGEST ? t.subarray(0, length - done) : t, done);
       }
     } finally {
       // Padded keys and intermediate blocks are key material.
-      ipad.fill(0);
-      inner.fill(0);
-      outer.fill(0);
+      scratch.fill(0, 0, size);
     }
-    if (out.length === length) return out;
-    const result = out.slice(0, length);
-    out.fill(0);
     return result;
   };
 }
