@@ -7,7 +7,15 @@
 import { describe, expect, it } from 'vitest';
 import type { MutationOutcome, Store } from '../../src/storage/contract.ts';
 import type { ContractContext } from './contract.ts';
-import { bytes, createVault, mutation, newId, pushOne, T0 } from './fixtures.ts';
+import {
+  bytes,
+  createVault,
+  expectStorageError,
+  mutation,
+  newId,
+  pushOne,
+  T0,
+} from './fixtures.ts';
 
 const WRITERS = 20;
 
@@ -164,6 +172,98 @@ export function concurrencyContract(ctx: ContractContext): void {
           seq: 1,
         });
       expect((await ctx.store.getVault(vaultId))?.headSeq).toBe(1);
+    });
+
+    it('gives pushes issued together the outcomes of their turn, in call order', async () => {
+      const { vaultId, ownerId } = await createVault(ctx.store);
+      const other = await createVault(ctx.store, ownerId);
+      const x = newId();
+      await pushOne(ctx.store, vaultId, ownerId, mutation({ recordId: x, envelope: bytes('x1') }));
+
+      const a = mutation({ recordId: newId(), envelope: bytes('a1') });
+      const x2 = mutation({ recordId: x, baseRevision: 1, envelope: bytes('x2') });
+      const b = mutation({ recordId: newId() });
+      const staleX = mutation({ recordId: x, baseRevision: 1 });
+      const c = mutation({ recordId: newId(), envelope: bytes('c1') });
+      const d = mutation({ recordId: newId() });
+      const options = { atomic: false, now: T0 };
+      // Issued in one turn of the event loop: one group, in this order.
+      const [first, atomic, replay, unknownVault, after, elsewhere] = await Promise.allSettled([
+        ctx.store.pushMutations(vaultId, ownerId, [a, x2], options),
+        ctx.store.pushMutations(vaultId, ownerId, [b, staleX], { atomic: true, now: T0 }),
+        ctx.store.pushMutations(vaultId, ownerId, [a], options),
+        ctx.store.pushMutations(newId(), ownerId, [mutation({ recordId: newId() })], options),
+        ctx.store.pushMutations(vaultId, ownerId, [c], options),
+        ctx.store.pushMutations(other.vaultId, ownerId, [d], options),
+      ]);
+
+      expect(first).toEqual({
+        status: 'fulfilled',
+        value: [
+          {
+            status: 'applied',
+            mutationId: a.mutationId,
+            recordId: a.recordId,
+            revision: 1,
+            seq: 2,
+          },
+          { status: 'applied', mutationId: x2.mutationId, recordId: x, revision: 2, seq: 3 },
+        ],
+      });
+      // The atomic batch conflicts with the write just before it in the same
+      // group, is rolled back alone, and reports that write as current.
+      expect(atomic).toEqual({
+        status: 'fulfilled',
+        value: [
+          { status: 'aborted', mutationId: b.mutationId, recordId: b.recordId },
+          {
+            status: 'conflict',
+            mutationId: staleX.mutationId,
+            recordId: x,
+            currentRevision: 2,
+            currentEnvelope: bytes('x2'),
+            currentEpoch: 1,
+            currentSeq: 3,
+          },
+        ],
+      });
+      // A retry inside the same group gets the first outcome without a write.
+      expect(replay).toEqual({
+        status: 'fulfilled',
+        value: [
+          {
+            status: 'applied',
+            mutationId: a.mutationId,
+            recordId: a.recordId,
+            revision: 1,
+            seq: 2,
+          },
+        ],
+      });
+      expect(unknownVault.status).toBe('rejected');
+      await expectStorageError(
+        Promise.reject((unknownVault as PromiseRejectedResult).reason),
+        'not_found',
+      );
+      // Nothing the aborted or failed pushes did leaves a gap in the sequence.
+      expect(after).toEqual({
+        status: 'fulfilled',
+        value: [
+          {
+            status: 'applied',
+            mutationId: c.mutationId,
+            recordId: c.recordId,
+            revision: 1,
+            seq: 4,
+          },
+        ],
+      });
+      expect(elsewhere).toMatchObject({
+        status: 'fulfilled',
+        value: [{ status: 'applied', seq: 1 }],
+      });
+
+      expect((await ctx.store.getVault(vaultId))?.headSeq).toBe(4);
     });
   });
 }

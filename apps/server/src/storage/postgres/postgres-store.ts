@@ -10,6 +10,7 @@ import * as blobs from './blobs.ts';
 import { createPool } from './database.ts';
 import { migratePostgres } from './migrations.ts';
 import { PostgresNotifier } from './notifier.ts';
+import { PushGroups } from './push.ts';
 import * as records from './records.ts';
 import * as sessions from './sessions.ts';
 import * as vaults from './vaults.ts';
@@ -53,11 +54,14 @@ export class PostgresStore implements Store {
   readonly engine = 'postgres' as const;
   readonly #pool: pg.Pool;
   readonly notifier: PostgresNotifier;
+  /** Pushes to one vault that arrive together share one transaction (push.ts). */
+  readonly #pushes: PushGroups;
   #closed = false;
 
   constructor(pool: pg.Pool, notifier: PostgresNotifier) {
     this.#pool = pool;
     this.notifier = notifier;
+    this.#pushes = new PushGroups(pool);
   }
 
   get #db(): pg.Pool {
@@ -105,8 +109,10 @@ export class PostgresStore implements Store {
     vaults.putKeyGrants(this.#db, grants, now);
   listKeyGrants: Store['listKeyGrants'] = async (v, r) => vaults.listKeyGrants(this.#db, v, r);
 
-  pushMutations: Store['pushMutations'] = async (v, author, mutations, options) =>
-    records.pushMutations(this.#db, v, author, mutations, options);
+  pushMutations: Store['pushMutations'] = async (v, author, mutations, options) => {
+    if (this.#closed) throw new Error('store is closed');
+    return this.#pushes.push(v, author, mutations, options);
+  };
   pullChanges: Store['pullChanges'] = async (v, cursor, limit, options) =>
     records.pullChanges(this.#db, v, cursor, limit, options);
   purgeTombstones: Store['purgeTombstones'] = async (v, seq) =>
