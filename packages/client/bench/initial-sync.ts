@@ -1,12 +1,22 @@
 /**
  * Child process of the bench: log in (not timed), then pull a whole vault
- * into a FRESH SQLite replica and report the time and this process's peak
- * RSS (VmHWM), so the figure is the sync's and not the seeding's.
- * Argument: JSON { url, pinSha256, username, vaultId, file }.
+ * into a FRESH SQLite replica and report the time, this process's CPU time
+ * and its peak RSS (VmHWM), so the figures are the sync's and not the seeding's.
+ *
+ * With `replay`, every pull answer is first fetched from the server (not
+ * timed) and kept as its JSON text; the timed sync then gets them from a
+ * fetch that answers from memory. Everything of the client still runs (JSON
+ * parsing, wire-schema checks, decryption, distrust checks, SQLite), only the
+ * server and the socket are gone: the client's own ceiling.
+ *
+ * Argument: JSON { url, pinSha256, username, vaultId, file, replay? }.
  */
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { createTlsFetch } from '../src/node.ts';
 import { SqliteStore } from '../src/store/sqlite-store.ts';
+import { createSyncCore } from '../src/sync/core.ts';
+import { HttpTransport } from '../src/transport/http-transport.ts';
 import { newClient, PASSPHRASE } from './setup.ts';
 
 const kib = (field: string) =>
@@ -31,15 +41,60 @@ const args = JSON.parse(process.argv[2] ?? '{}') as {
   username: string;
   vaultId: string;
   file: string;
+  replay?: boolean;
 };
 const store = SqliteStore.open(args.file);
 const client = newClient(args, store);
 await client.accounts.login(args.username, PASSPHRASE);
-await client.vaults.keyring(args.vaultId);
+const ring = await client.vaults.keyring(args.vaultId);
+
+/** The pull answers of the whole vault as JSON texts, by request cursor. */
+async function recordPullAnswers(): Promise<Map<string, string>> {
+  const tls = createTlsFetch({ pinSha256: args.pinSha256 });
+  const answers = new Map<string, string>();
+  const recorder = new HttpTransport({
+    serverUrl: args.url,
+    clientName: 'client-bench',
+    clientVersion: '0.0.0',
+    fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const response = await tls(input, init);
+      const text = await response.text();
+      answers.set(new URL(String(input)).searchParams.get('cursor') ?? '', text);
+      return new Response(text, { status: response.status, headers: response.headers });
+    }) as typeof fetch,
+  });
+  recorder.setToken(client.accounts.token);
+  for (let cursor = 0; ; ) {
+    const page = await recorder.pull(args.vaultId, cursor, 1000);
+    if (!page.hasMore) break;
+    cursor = page.nextCursor;
+  }
+  return answers;
+}
+
+let sync: () => Promise<void> = () => client.sync(args.vaultId);
+let errors = () => client.state.getSnapshot().errors.map((e) => e.code);
+if (args.replay) {
+  const answers = await recordPullAnswers();
+  const transport = new HttpTransport({
+    serverUrl: args.url,
+    clientName: 'client-bench',
+    clientVersion: '0.0.0',
+    fetch: (async (input: RequestInfo | URL) => {
+      const text = answers.get(new URL(String(input)).searchParams.get('cursor') ?? '');
+      if (text === undefined) throw new Error('bench replay: no recorded answer for this cursor');
+      return new Response(text, { headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch,
+  });
+  const core = createSyncCore({ store, transport, keyring: async () => ring });
+  sync = () => core.engine.sync(args.vaultId);
+  errors = () => core.state.getSnapshot().errors.map((e) => e.code);
+}
+
 const rssBeforeKiB = kib('VmRSS');
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
-await client.sync(args.vaultId);
+await sync();
 const seconds = (performance.now() - t0) / 1000;
 // This process's CPU time: what the client spends, whatever else loads the machine.
 const cpu = process.cpuUsage(cpu0);
@@ -48,9 +103,8 @@ const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const peakRssKiB = kib('VmHWM');
 const heapUsedMiB = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
 const records = countRecords(args.file, args.vaultId);
-const errors = client.state.getSnapshot().errors.map((e) => e.code);
 process.stdout.write(
-  `${JSON.stringify({ seconds, cpuSeconds, records, errors, rssBeforeKiB, peakRssKiB, heapUsedMiB })}\n`,
+  `${JSON.stringify({ seconds, cpuSeconds, records, errors: errors(), rssBeforeKiB, peakRssKiB, heapUsedMiB })}\n`,
 );
 await client.close();
 await store.close();

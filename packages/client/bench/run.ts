@@ -6,7 +6,9 @@
  *     end (pull, distrust checks, decryption, store), in a child process so
  *     its peak RSS is the sync's own; target >= 20 000 records/s;
  *  2. the baseline of the same run: raw pull throughput of the server over
- *     the same kind of connection (no decryption, no store);
+ *     the same kind of connection (no decryption, no store), and the client's
+ *     own ceiling: the initial sync again with the server's answers replayed
+ *     from memory (everything of the client runs, no server, no socket);
  *  3. live latency: a change pushed by one client until a second,
  *     live-connected client has it in its replica (median of M; target < 200 ms).
  *
@@ -68,35 +70,52 @@ log(
   `baseline raw pull: ${pulled} changes in ${baselineSeconds.toFixed(2)} s = ${Math.round(baseline)} changes/s`,
 );
 
-// End to end, in a child process with a fresh replica.
-const file = join(mkdtempSync(join(tmpdir(), 'coffer-bench-')), 'replica.sqlite3');
-const child = fileURLToPath(new URL('./initial-sync.ts', import.meta.url));
-const out = execFileSync(
-  process.execPath,
-  [
-    ...process.execArgv,
-    ...(CHILD_HEAP_MB ? [`--max-old-space-size=${CHILD_HEAP_MB}`] : []),
-    child,
-    JSON.stringify({
-      url: fx.server.url,
-      pinSha256: fx.server.pinSha256,
-      username: fx.username,
-      vaultId: fx.vaultId,
-      file,
-    }),
-  ],
-  { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
-);
-const sync = JSON.parse(out.trim().split('\n').at(-1)!) as {
+interface SyncFigures {
   seconds: number;
+  cpuSeconds: number;
   records: number;
   errors: string[];
   rssBeforeKiB: number;
   peakRssKiB: number;
-};
+  heapUsedMiB: number;
+}
+
+/** Initial sync in a child process with a fresh replica (`replay`: server answers from memory). */
+function syncInChild(replay: boolean): SyncFigures {
+  const file = join(mkdtempSync(join(tmpdir(), 'coffer-bench-')), 'replica.sqlite3');
+  const child = fileURLToPath(new URL('./initial-sync.ts', import.meta.url));
+  const out = execFileSync(
+    process.execPath,
+    [
+      ...process.execArgv,
+      ...(CHILD_HEAP_MB ? [`--max-old-space-size=${CHILD_HEAP_MB}`] : []),
+      child,
+      JSON.stringify({
+        url: fx.server.url,
+        pinSha256: fx.server.pinSha256,
+        username: fx.username,
+        vaultId: fx.vaultId,
+        file,
+        replay,
+      }),
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(out.trim().split('\n').at(-1)!) as SyncFigures;
+}
+
+// End to end, in a child process with a fresh replica.
+const sync = syncInChild(false);
 const rate = sync.records / sync.seconds;
+const mib = (k: number) => Math.round(k / 1024);
 log(
-  `initial sync: ${sync.records} records in ${sync.seconds.toFixed(2)} s = ${Math.round(rate)} records/s (target >= 20000: ${rate >= 20_000 ? 'met' : 'MISSED'}), ${(rate / baseline).toFixed(2)}x the raw pull; peak RSS ${Math.round(sync.peakRssKiB / 1024)} MiB (${Math.round(sync.rssBeforeKiB / 1024)} MiB before the sync)${sync.errors.length ? `; errors: ${sync.errors.join(',')}` : ''}`,
+  `initial sync: ${sync.records} records in ${sync.seconds.toFixed(2)} s = ${Math.round(rate)} records/s (target >= 20000: ${rate >= 20_000 ? 'met' : 'MISSED'}), ${(rate / baseline).toFixed(2)}x the raw pull; client CPU ${Math.round((sync.cpuSeconds * 1e6) / sync.records)} us/record; peak RSS ${mib(sync.peakRssKiB)} MiB (${mib(sync.rssBeforeKiB)} MiB after login, before the sync)${sync.errors.length ? `; errors: ${sync.errors.join(',')}` : ''}`,
+);
+// The client alone: the same answers replayed from memory (no server, no socket).
+const ceiling = syncInChild(true);
+const ceilingRate = ceiling.records / ceiling.seconds;
+log(
+  `client ceiling (server answers replayed from memory): ${Math.round(ceilingRate)} records/s, client CPU ${Math.round((ceiling.cpuSeconds * 1e6) / ceiling.records)} us/record${ceiling.errors.length ? `; errors: ${ceiling.errors.join(',')}` : ''}`,
 );
 
 // Live latency on a small vault of its own.
@@ -146,6 +165,6 @@ await fx.owner.close();
 await fx.server.dispose();
 if (JSON_OUT) {
   process.stdout.write(
-    `${JSON.stringify({ machine, records: RECORDS, seedSeconds, baseline: { changesPerSecond: baseline }, initialSync: { recordsPerSecond: rate, ratioToBaseline: rate / baseline, ...sync }, live: { changes: CHANGES, medianMs: median, p90Ms: p90 } }, null, 2)}\n`,
+    `${JSON.stringify({ machine, records: RECORDS, seedSeconds, baseline: { changesPerSecond: baseline }, initialSync: { recordsPerSecond: rate, ratioToBaseline: rate / baseline, ...sync }, clientCeiling: { recordsPerSecond: ceilingRate, ...ceiling }, live: { changes: CHANGES, medianMs: median, p90Ms: p90 } }, null, 2)}\n`,
   );
 }
