@@ -28,6 +28,8 @@ async function runBench(runs: number) {
     eightInFlight: await webCryptoCeiling(total, 8),
     seal: streams.seal,
     open: streams.open,
+    sealEnvelope: streams.sealEnvelope,
+    openEnvelope: streams.openEnvelope,
   });
   const password = new TextEncoder().encode('correct horse battery staple');
   const salt = new Uint8Array(16).fill(1);
@@ -42,6 +44,8 @@ async function runBench(runs: number) {
     },
     sealMBps: mbPerSecond(total, ms.seal),
     openMBps: mbPerSecond(total, ms.open),
+    sealEnvelopeMBps: mbPerSecond(total, ms.sealEnvelope),
+    openEnvelopeMBps: mbPerSecond(total, ms.openEnvelope),
     argon2idFloorMs,
   };
 }

@@ -12,6 +12,8 @@ export interface BrowserFigures {
   webCrypto16KiB: { sequentialMBps: number; eightInFlightMBps: number };
   sealMBps: number;
   openMBps: number;
+  sealEnvelopeMBps: number;
+  openEnvelopeMBps: number;
   argon2idFloorMs: number;
 }
 

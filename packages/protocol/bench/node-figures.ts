@@ -8,7 +8,7 @@ import { cobblestoneOpen, cobblestoneSeal } from '../src/cobblestone/whole-messa
 import { openEnvelope, recordAppContext, sealEnvelope } from '../src/envelope/index.ts';
 import { ARGON2ID_FLOOR, argon2id } from '../src/primitives/argon2id.ts';
 import { bundle } from './bundle.ts';
-import { interleavedMedians, MiB, mbPerSecond, medianMs, streamWorkload, time } from './streams.ts';
+import { interleavedTimings, MiB, mbPerSecond, medianMs, streamWorkload } from './streams.ts';
 
 /** node:crypto AES-256-GCM over 64 KiB buffers: the most any chunked construction could reach. */
 function aesGcmCeiling(total: number): () => Promise<void> {
@@ -28,19 +28,28 @@ function aesGcmCeiling(total: number): () => Promise<void> {
 export interface RssFigures {
   bytes: number;
   ms: number;
-  /** Peak RSS of the child itself (VmHWM on Linux). */
+  /** Peak RSS of the child itself (VmHWM on Linux), MB = 10^6 bytes. */
   maxRssMB: number;
   /** process.resourceUsage().maxRSS, which on Linux may include the parent's peak at fork. */
   rusageMaxRssMB: number;
 }
 
+/** Peak RSS of streaming `total` bytes, over several fresh children. */
+export interface RssSummary extends RssFigures {
+  /** The same child streaming nothing. */
+  baselineMB: number;
+  /** maxRssMB of every run; the summary fields are the median run's. */
+  runsMB: number[];
+}
+
 /**
- * Seal then open `total` bytes as one stream in a fresh process; its peak RSS.
- * The child runs bundled JavaScript, as an application would (Node's own
- * TypeScript stripping alone adds ~35 MB of RSS); `baselineMB` is the same
- * child streaming nothing.
+ * Seal then open `total` bytes as one stream in a fresh process; its peak RSS
+ * (the median of `runs` children, every run listed: the peak depends on when
+ * the garbage collector gets a core). The child runs bundled JavaScript, as
+ * an application would (Node's own TypeScript stripping alone adds ~35 MB of
+ * RSS); `baselineMB` is the same child streaming nothing.
  */
-export async function streamRss(total: number): Promise<RssFigures & { baselineMB: number }> {
+export async function streamRss(total: number, runs = 3): Promise<RssSummary> {
   const dir = mkdtempSync(join(tmpdir(), 'coffer-bench-'));
   const script = join(dir, 'stream-rss.mjs');
   writeFileSync(script, await bundle('./stream-rss.ts', 'node'));
@@ -50,7 +59,10 @@ export async function streamRss(total: number): Promise<RssFigures & { baselineM
         execFileSync(process.execPath, [script, String(bytes)], { encoding: 'utf8' }),
       ) as RssFigures;
     const baselineMB = run(0).maxRssMB;
-    return { ...run(total), baselineMB };
+    const results = Array.from({ length: runs }, () => run(total));
+    const runsMB = results.map((r) => r.maxRssMB);
+    const median = [...results].sort((a, b) => a.maxRssMB - b.maxRssMB)[Math.floor(runs / 2)]!;
+    return { ...median, baselineMB, runsMB };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -63,58 +75,110 @@ export async function argon2idFloorMs(runs: number): Promise<number> {
   return Math.round(await medianMs(runs, () => argon2id(password, salt, ARGON2ID_FLOOR)));
 }
 
-/** Sequential operations per second of `op`, over about `ms` milliseconds. */
-async function opsPerSecond(ms: number, op: () => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < 200; i++) await op();
-  let count = 0;
-  const elapsed = await time(async () => {
-    const end = performance.now() + ms;
-    while (performance.now() < end) {
-      for (let i = 0; i < 100; i++) await op();
-      count += 100;
+/** Milliseconds of CPU time this process has used (all threads). */
+export function cpuNowMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** Operations per second: wall clock, and per second of process CPU time. */
+export interface Rate {
+  perSecond: number;
+  perCpuSecond: number;
+}
+
+/**
+ * Sequential operations per second of each op, measured in alternating
+ * windows of about `windowMs` (median over `windows`), so that a shared
+ * machine's load affects every op alike.
+ */
+async function opRates<K extends string>(
+  windows: number,
+  windowMs: number,
+  ops: Record<K, () => Promise<unknown>>,
+): Promise<Record<K, Rate>> {
+  const names = Object.keys(ops) as K[];
+  for (const name of names) for (let i = 0; i < 300; i++) await ops[name]();
+  const wall = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  const cpu = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  for (let w = 0; w < windows; w++) {
+    for (const name of names) {
+      const op = ops[name];
+      let count = 0;
+      const cpuStart = cpuNowMs();
+      const start = performance.now();
+      const end = start + windowMs;
+      while (performance.now() < end) {
+        for (let i = 0; i < 50; i++) await op();
+        count += 50;
+      }
+      const elapsed = performance.now() - start;
+      wall[name].push(count / (elapsed / 1000));
+      cpu[name].push(count / ((cpuNowMs() - cpuStart) / 1000));
     }
-  });
-  return Math.round(count / (elapsed / 1000));
+  }
+  const median = (xs: number[]) => Math.round(xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
+  return Object.fromEntries(
+    names.map((n) => [n, { perSecond: median(wall[n]), perCpuSecond: median(cpu[n]) }]),
+  ) as Record<K, Rate>;
 }
 
 export interface RecordFigures {
   what: string;
-  sealPerSecond: number;
-  openPerSecond: number;
+  seal: Rate;
+  open: Rate;
 }
 
-/** 1 KiB records as DIRECT envelopes (sealEnvelope / openEnvelope), one at a time. */
-export async function recordFigures(ms: number): Promise<RecordFigures> {
+/**
+ * 1 KiB records as DIRECT envelopes (sealEnvelope / openEnvelope) and as bare
+ * cobblestoneSeal / cobblestoneOpen, one at a time.
+ */
+export async function recordFigures(windows: number): Promise<RecordFigures[]> {
   const plaintext = randomBytes(1024);
   const key = { kid: randomBytes(16), epoch: 1, key: randomBytes(32) };
   const context = recordAppContext(randomBytes(16), randomBytes(16));
   const options = { contentType: 'record' as const, context, key };
   const envelope = await sealEnvelope(plaintext, options);
   const openOptions = { context, keys: [key], contentType: 'record' as const };
-  return {
-    what: 'DIRECT envelope (sealEnvelope/openEnvelope), 1 KiB',
-    sealPerSecond: await opsPerSecond(ms, () => sealEnvelope(plaintext, options)),
-    openPerSecond: await opsPerSecond(ms, () => openEnvelope(envelope, openOptions)),
-  };
+  const ciphertext = await cobblestoneSeal(key.key, context, plaintext);
+  const rates = await opRates(windows, 250, {
+    sealEnvelope: () => sealEnvelope(plaintext, options),
+    openEnvelope: () => openEnvelope(envelope, openOptions),
+    cobblestoneSeal: () => cobblestoneSeal(key.key, context, plaintext),
+    cobblestoneOpen: () => cobblestoneOpen(key.key, context, ciphertext),
+  });
+  return [
+    {
+      what: 'DIRECT envelope (sealEnvelope/openEnvelope), 1 KiB',
+      seal: rates.sealEnvelope,
+      open: rates.openEnvelope,
+    },
+    {
+      what: 'cobblestoneSeal/cobblestoneOpen, 1 KiB',
+      seal: rates.cobblestoneSeal,
+      open: rates.cobblestoneOpen,
+    },
+  ];
 }
 
-/** The same for bare Cobblestone whole-message seal/open (no envelope header). */
-export async function cobblestoneRecordFigures(ms: number): Promise<RecordFigures> {
-  const plaintext = randomBytes(1024);
-  const key = randomBytes(32);
-  const context = randomBytes(40);
-  const ciphertext = await cobblestoneSeal(key, context, plaintext);
-  return {
-    what: 'cobblestoneSeal/cobblestoneOpen, 1 KiB',
-    sealPerSecond: await opsPerSecond(ms, () => cobblestoneSeal(key, context, plaintext)),
-    openPerSecond: await opsPerSecond(ms, () => cobblestoneOpen(key, context, ciphertext)),
-  };
+/** Throughput of a stream workload: wall clock, per CPU second, and both as ratios to the ceiling. */
+export interface StreamRate {
+  MBps: number;
+  ratio: number;
+  cpuMBps: number;
+  cpuRatio: number;
 }
 
 export interface NodeFigures {
   ceilingMBps: number;
-  stream: { sealMBps: number; openMBps: number; sealRatio: number; openRatio: number };
-  rss: RssFigures & { baselineMB: number };
+  ceilingCpuMBps: number;
+  stream: {
+    seal: StreamRate;
+    open: StreamRate;
+    sealEnvelope: StreamRate;
+    openEnvelope: StreamRate;
+  };
+  rss: RssSummary;
   argon2idFloorMs: number;
   records: RecordFigures[];
 }
@@ -122,20 +186,41 @@ export interface NodeFigures {
 export async function nodeFigures(runs: number): Promise<NodeFigures> {
   const total = 64 * MiB;
   const streams = await streamWorkload(total);
-  const ms = await interleavedMedians(runs, {
-    ceiling: aesGcmCeiling(total),
-    seal: streams.seal,
-    open: streams.open,
-  });
-  const ceilingMBps = mbPerSecond(total, ms.ceiling);
-  const sealMBps = mbPerSecond(total, ms.seal);
-  const openMBps = mbPerSecond(total, ms.open);
-  const ratio = (x: number) => Math.round((x / ceilingMBps) * 100) / 100;
+  const t = await interleavedTimings(
+    runs,
+    {
+      ceiling: aesGcmCeiling(total),
+      seal: streams.seal,
+      open: streams.open,
+      sealEnvelope: streams.sealEnvelope,
+      openEnvelope: streams.openEnvelope,
+    },
+    cpuNowMs,
+  );
+  const ceilingMBps = mbPerSecond(total, t.ceiling.wallMs);
+  const ceilingCpuMBps = mbPerSecond(total, t.ceiling.cpuMs!);
+  const round2 = (x: number) => Math.round(x * 100) / 100;
+  const rate = (name: keyof typeof t): StreamRate => {
+    const MBps = mbPerSecond(total, t[name].wallMs);
+    const cpuMBps = mbPerSecond(total, t[name].cpuMs!);
+    return {
+      MBps,
+      ratio: round2(MBps / ceilingMBps),
+      cpuMBps,
+      cpuRatio: round2(cpuMBps / ceilingCpuMBps),
+    };
+  };
   return {
     ceilingMBps,
-    stream: { sealMBps, openMBps, sealRatio: ratio(sealMBps), openRatio: ratio(openMBps) },
+    ceilingCpuMBps,
+    stream: {
+      seal: rate('seal'),
+      open: rate('open'),
+      sealEnvelope: rate('sealEnvelope'),
+      openEnvelope: rate('openEnvelope'),
+    },
     rss: await streamRss(1024 * MiB),
     argon2idFloorMs: await argon2idFloorMs(3),
-    records: [await recordFigures(1000), await cobblestoneRecordFigures(1000)],
+    records: await recordFigures(runs + 2),
   };
 }

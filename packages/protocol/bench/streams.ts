@@ -1,6 +1,8 @@
 // Streaming workloads shared by the Node and the Chromium benchmarks.
 import { createCobblestoneOpenStream } from '../src/cobblestone/open-stream.ts';
 import { createCobblestoneSealStream } from '../src/cobblestone/seal-stream.ts';
+import { createOpenEnvelopeStream } from '../src/envelope/open-stream.ts';
+import { createSealEnvelopeStream } from '../src/envelope/seal-stream.ts';
 
 export const MiB = 1024 * 1024;
 
@@ -73,18 +75,18 @@ export function mbPerSecond(bytes: number, ms: number): number {
 
 /** Streaming seal and open of `total` plaintext bytes, fed in 64 KiB pieces. */
 export interface StreamWorkload {
+  /** Bare Cobblestone-256 streams. */
   seal(): Promise<void>;
   open(): Promise<void>;
+  /** DIRECT blob envelopes (createSealEnvelopeStream / createOpenEnvelopeStream), as blobs travel. */
+  sealEnvelope(): Promise<void>;
+  openEnvelope(): Promise<void>;
 }
 
-export async function streamWorkload(total: number): Promise<StreamWorkload> {
-  const key = new Uint8Array(32).fill(7);
-  const context = new Uint8Array([1, 2, 3]);
-  const sealStream = () =>
-    plaintextSource(total).pipeThrough(createCobblestoneSealStream(key, context));
-  // Ciphertext re-cut into 64 KiB pieces, as a network or file reader would deliver it.
+/** Everything `stream` emits, re-cut into 64 KiB pieces (as a network or file reader delivers it). */
+async function recut(stream: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
   const sealedPieces: Uint8Array[] = [];
-  await drain(sealStream(), sealedPieces);
+  await drain(stream, sealedPieces);
   const ciphertext = new Uint8Array(sealedPieces.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const piece of sealedPieces.splice(0)) {
@@ -95,13 +97,39 @@ export async function streamWorkload(total: number): Promise<StreamWorkload> {
   for (let i = 0; i < ciphertext.length; i += 64 * 1024) {
     pieces.push(ciphertext.subarray(i, i + 64 * 1024));
   }
+  return pieces;
+}
+
+export async function streamWorkload(total: number): Promise<StreamWorkload> {
+  const key = new Uint8Array(32).fill(7);
+  const context = new Uint8Array([1, 2, 3]);
+  const blobKey = { kid: new Uint8Array(16).fill(5), epoch: 1, key };
+  const envelopeOptions = { contentType: 'blob' as const, context, key: blobKey };
+  const sealStream = () =>
+    plaintextSource(total).pipeThrough(createCobblestoneSealStream(key, context));
+  const sealEnvelopeStream = () =>
+    plaintextSource(total).pipeThrough(createSealEnvelopeStream(envelopeOptions));
+  const pieces = await recut(sealStream());
+  const envelopePieces = await recut(sealEnvelopeStream());
+  const expectLength = (n: number) => {
+    if (n !== total) throw new Error('open produced the wrong length');
+  };
   return {
     async seal() {
       await drain(sealStream());
     },
     async open() {
-      const stream = replay(pieces).pipeThrough(createCobblestoneOpenStream(key, context));
-      if ((await drain(stream)) !== total) throw new Error('open produced the wrong length');
+      expectLength(
+        await drain(replay(pieces).pipeThrough(createCobblestoneOpenStream(key, context))),
+      );
+    },
+    async sealEnvelope() {
+      await drain(sealEnvelopeStream());
+    },
+    async openEnvelope() {
+      const opener = createOpenEnvelopeStream({ context, keys: [blobKey], contentType: 'blob' });
+      expectLength(await drain(replay(envelopePieces).pipeThrough(opener)));
+      await opener.result;
     },
   };
 }
@@ -128,4 +156,41 @@ export async function interleavedMedians<K extends string>(
   }
   const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   return Object.fromEntries(names.map((name) => [name, median(times[name])])) as Record<K, number>;
+}
+
+/** Wall-clock and (where the runtime reports it) CPU milliseconds of one workload. */
+export interface Timing {
+  wallMs: number;
+  /** Process CPU time (all threads); undefined where unavailable (browsers). */
+  cpuMs: number | undefined;
+}
+
+/**
+ * {@link interleavedMedians} that also reports the median CPU time, from
+ * `cpuNow` (milliseconds of process CPU time). On a shared machine the wall
+ * clock counts time spent waiting for a core; CPU time does not.
+ */
+export async function interleavedTimings<K extends string>(
+  rounds: number,
+  workloads: Record<K, () => Promise<unknown>>,
+  cpuNow?: () => number,
+): Promise<Record<K, Timing>> {
+  const names = Object.keys(workloads) as K[];
+  const wall = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  const cpu = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  for (let round = 0; round <= rounds; round++) {
+    for (const name of names) {
+      const cpuStart = cpuNow?.() ?? 0;
+      const ms = await time(workloads[name]);
+      const cpuMs = (cpuNow?.() ?? 0) - cpuStart;
+      if (round > 0) {
+        wall[name].push(ms);
+        cpu[name].push(cpuMs);
+      }
+    }
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return Object.fromEntries(
+    names.map((n) => [n, { wallMs: median(wall[n]), cpuMs: cpuNow ? median(cpu[n]) : undefined }]),
+  ) as Record<K, Timing>;
 }
