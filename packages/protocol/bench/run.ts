@@ -31,7 +31,7 @@ const log = (line: string) => {
 };
 
 log(
-  `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}`,
+  `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, load average (1 min) ${machine.loadAverage1m}`,
 );
 const node: NodeFigures = await nodeFigures(runs);
 const target = (ok: boolean) => (ok ? 'meets target' : 'BELOW target');
