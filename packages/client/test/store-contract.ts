@@ -68,6 +68,14 @@ export function runStoreContract(name: string, open: () => Promise<LocalStore>):
       expect(page.get('id-1499')?.seq).toBe(1509);
     });
 
+    it('lists the record ids of a vault, tombstones included', async () => {
+      await store.putRecords([record('b', 1, 2), record('a', 3, 1), record('c', 1, 1, 'v2')]);
+      await store.putRecords([{ ...record('d', 2, 3), envelope: null }]);
+      expect((await store.listRecordIds('v1')).sort()).toEqual(['a', 'b', 'd']);
+      expect(await store.listRecordIds('v2')).toEqual(['c']);
+      expect(await store.listRecordIds('v3')).toEqual([]);
+    });
+
     it('replaces a record on put and deletes records by id', async () => {
       await store.putRecords([record('a', 1, 1), record('b', 1, 2)]);
       await store.putRecords([record('a', 2, 3)]);

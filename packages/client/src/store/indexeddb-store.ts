@@ -132,6 +132,14 @@ export class IndexedDbStore implements LocalStore {
     return rows.sort((a, b) => (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0));
   }
 
+  async listRecordIds(vaultId: string): Promise<string[]> {
+    const keys = await this.#tx('records', 'readonly', (tx) =>
+      request(tx.objectStore('records').index('vaultId').getAllKeys(vaultId)),
+    );
+    // Primary keys are [vaultId, recordId].
+    return (keys as Array<[string, string]>).map((k) => k[1]);
+  }
+
   putRecords(rows: ReadonlyArray<StoredRecord>): Promise<void> {
     return this.#tx('records', 'readwrite', (tx) => {
       const store = tx.objectStore('records');

@@ -55,6 +55,10 @@ export class MemoryStore implements LocalStore {
       .map(clone);
   }
 
+  async listRecordIds(vaultId: string): Promise<string[]> {
+    return [...this.#records.values()].filter((r) => r.vaultId === vaultId).map((r) => r.recordId);
+  }
+
   async putRecords(rows: ReadonlyArray<StoredRecord>): Promise<void> {
     for (const row of rows) this.#records.set(key2(row.vaultId, row.recordId), clone(row));
   }

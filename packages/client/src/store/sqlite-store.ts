@@ -143,6 +143,12 @@ export class SqliteStore implements LocalStore {
     return rows.map(toRecord);
   }
 
+  async listRecordIds(vaultId: string): Promise<string[]> {
+    return this.#stmt('SELECT record_id FROM records WHERE vault_id = ?')
+      .pluck()
+      .all(vaultId) as string[];
+  }
+
   #put(rows: ReadonlyArray<StoredRecord>): void {
     for (const r of rows) {
       this.#upsertRecord.run(r.vaultId, r.recordId, r.revision, r.seq, r.envelope);

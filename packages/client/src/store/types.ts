@@ -93,6 +93,8 @@ export interface LocalStore {
   getRecords(vaultId: string, recordIds: ReadonlyArray<string>): Promise<Map<string, StoredRecord>>;
   /** Every record of a vault, tombstones included, ordered by recordId. */
   listRecords(vaultId: string): Promise<StoredRecord[]>;
+  /** The record ids of a vault, tombstones included, without reading any envelope. */
+  listRecordIds(vaultId: string): Promise<string[]>;
   /** Insert or replace records (atomic). */
   putRecords(rows: ReadonlyArray<StoredRecord>): Promise<void>;
   /** Insert or replace records and advance the vault's cursor in one transaction. */

@@ -95,9 +95,8 @@ async function pullFrom(
 export async function fullResync(ctx: SyncContext, vaultId: string): Promise<number> {
   const seen = new Set<string>();
   const stored = await pullFrom(ctx, vaultId, 0, seen);
-  const gone = (await ctx.store.listRecords(vaultId))
-    .map((r) => r.recordId)
-    .filter((id) => !seen.has(id));
+  // Ids only: a large vault's envelopes are never all in memory at once.
+  const gone = (await ctx.store.listRecordIds(vaultId)).filter((id) => !seen.has(id));
   if (gone.length > 0) await ctx.store.deleteRecords(vaultId, gone);
   return stored;
 }
