@@ -2,110 +2,17 @@
  * Problem+json answers exactly as the real server sends them: the same
  * `code`, status, title and `type`; details never echo request content.
  */
-import {
-  PROBLEM_CODES,
-  PROBLEM_MEDIA_TYPE,
-  type Problem,
-  type ProblemCode,
-  problemType,
-} from '@coffer/protocol';
-import type { z } from 'zod';
+import { ApiError, PROBLEM_MEDIA_TYPE, problemOf } from '@coffer/protocol';
 
-const TITLES: Record<ProblemCode, string> = {
-  bad_request: 'Bad request',
-  validation_failed: 'Validation failed',
-  unauthorized: 'Unauthorized',
-  forbidden: 'Forbidden',
-  not_found: 'Not found',
-  method_not_allowed: 'Method not allowed',
-  conflict: 'Conflict',
-  username_taken: 'Username taken',
-  resync_required: 'Resync required',
-  payload_too_large: 'Payload too large',
-  range_not_satisfiable: 'Range not satisfiable',
-  unsupported_media_type: 'Unsupported media type',
-  version_not_supported: 'Protocol version not supported',
-  rate_limited: 'Too many requests',
-  quota_exceeded: 'Quota exceeded',
-  internal: 'Internal error',
-  unavailable: 'Service unavailable',
-};
-
-/** A failure the mock answers as a problem document (thrown by route handlers). */
-export class ApiError extends Error {
-  readonly code: ProblemCode;
-  readonly status: number;
-  readonly extra: Partial<Problem>;
-  readonly headers: Record<string, string>;
-  constructor(
-    code: ProblemCode,
-    detail?: string,
-    extra: Partial<Problem> = {},
-    headers: Record<string, string> = {},
-  ) {
-    super(detail ?? TITLES[code]);
-    this.code = code;
-    this.status = PROBLEM_CODES[code];
-    this.extra = detail === undefined ? extra : { ...extra, detail };
-    this.headers = headers;
-  }
-}
-
-/** The uniform answer for every authentication failure (no oracle). */
-export const unauthorized = (): ApiError =>
-  new ApiError('unauthorized', 'missing, invalid, expired or revoked credentials');
-
-/** The uniform answer for a vault the caller may not see (no existence leak). */
-export const vaultNotFound = (): ApiError => new ApiError('not_found', 'no such vault');
-
-/**
- * The problem document of a code.
- *
- * @example
- * problemOf('not_found', { detail: 'no such vault' }).status // 404
- */
-export function problemOf(code: ProblemCode, extra: Partial<Problem> = {}): Problem {
-  return {
-    type: problemType(code),
-    title: TITLES[code],
-    status: PROBLEM_CODES[code],
-    code,
-    ...extra,
-  };
-}
+// Shared with coffer-server through the protocol package, so both answer the
+// same failure identically; re-exported for the mock's routes.
+export { ApiError, parseInput, problemOf, unauthorized, vaultNotFound } from '@coffer/protocol';
 
 /** An {@link ApiError} as a fetch Response. */
 export function problemResponse(error: ApiError): Response {
   return new Response(JSON.stringify(problemOf(error.code, error.extra)), {
     status: error.status,
     headers: { 'content-type': PROBLEM_MEDIA_TYPE, ...error.headers },
-  });
-}
-
-/** Zod issues as problem issues: paths and messages only, never the offending input. */
-function zodIssues(error: z.ZodError): Array<{ path: string; message: string }> {
-  return error.issues.slice(0, 20).map((issue) => ({
-    path: issue.path.map(String).join('.') || '(root)',
-    message: issue.message,
-  }));
-}
-
-/**
- * Parse untrusted input with the protocol's schema, as the server does: a
- * typed value or a `validation_failed` problem listing what is wrong.
- *
- * @example
- * const body = parseInput(SignupRequest, await readJson(request));
- */
-export function parseInput<S extends z.ZodType>(
-  schema: S,
-  input: unknown,
-  where = 'body',
-): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw new ApiError('validation_failed', `the request ${where} does not match the schema`, {
-    issues: zodIssues(result.error),
   });
 }
 

@@ -1,5 +1,6 @@
 /** Wire protocol version 1: one zod schema per shape on the wire (server, SDK, mocks, OpenAPI). */
 export * from './accounts.ts';
+export * from './api-error.ts';
 export * from './blobs.ts';
 export * from './common.ts';
 export * from './limits.ts';
