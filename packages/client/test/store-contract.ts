@@ -208,6 +208,15 @@ export function runStoreContract(name: string, open: () => Promise<LocalStore>):
       expect(await store.getMeta('session')).toBeUndefined();
     });
 
+    it('keeps only the bytes of a view, not the buffer behind it', async () => {
+      const slab = new Uint8Array(64 * 1024).fill(9);
+      slab.set([1, 2, 3], 100);
+      await store.putRecords([{ ...record('a', 1, 1), envelope: slab.subarray(100, 103) }]);
+      const read = await store.getRecord('v1', 'a');
+      expect(read?.envelope).toEqual(bytes(1, 2, 3));
+      expect(read?.envelope?.buffer.byteLength).toBe(3);
+    });
+
     it('never lets a caller alias stored bytes', async () => {
       const row = record('a', 1, 1);
       await store.putRecords([row]);

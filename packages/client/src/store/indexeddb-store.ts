@@ -1,3 +1,4 @@
+import { ownFields } from './own-bytes.ts';
 import type {
   ConflictCopy,
   LocalStore,
@@ -97,7 +98,7 @@ export class IndexedDbStore implements LocalStore {
 
   #put(name: StoreName, value: unknown): Promise<void> {
     return this.#tx(name, 'readwrite', (tx) => {
-      tx.objectStore(name).put(value);
+      tx.objectStore(name).put(ownFields(value as object));
     });
   }
 
@@ -143,14 +144,14 @@ export class IndexedDbStore implements LocalStore {
   putRecords(rows: ReadonlyArray<StoredRecord>): Promise<void> {
     return this.#tx('records', 'readwrite', (tx) => {
       const store = tx.objectStore('records');
-      for (const row of rows) store.put(row);
+      for (const row of rows) store.put(ownFields(row));
     });
   }
 
   applyPull(vaultId: string, rows: ReadonlyArray<StoredRecord>, cursor: number): Promise<void> {
     return this.#tx(['records', 'cursors'], 'readwrite', (tx) => {
       const store = tx.objectStore('records');
-      for (const row of rows) store.put(row);
+      for (const row of rows) store.put(ownFields(row));
       tx.objectStore('cursors').put({ vaultId, cursor });
     });
   }
@@ -164,7 +165,7 @@ export class IndexedDbStore implements LocalStore {
 
   enqueue(entry: Omit<OutboxEntry, 'order'>): Promise<OutboxEntry> {
     return this.#tx('outbox', 'readwrite', async (tx) => {
-      const order = (await request(tx.objectStore('outbox').add({ ...entry }))) as number;
+      const order = (await request(tx.objectStore('outbox').add(ownFields(entry)))) as number;
       return { ...entry, order };
     });
   }
@@ -185,7 +186,7 @@ export class IndexedDbStore implements LocalStore {
       const existing = (await request(store.index('mutationId').get(entry.mutationId))) as
         | OutboxEntry
         | undefined;
-      if (existing) store.put({ ...entry, order: existing.order });
+      if (existing) store.put(ownFields({ ...entry, order: existing.order }));
     });
   }
 

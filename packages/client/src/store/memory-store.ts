@@ -8,9 +8,14 @@ import type {
   StoredRecord,
 } from './types.ts';
 
-// Values are cloned in and out so callers can never alias stored state,
-// exactly like the persistent stores behave.
-const clone = <T>(value: T): T => structuredClone(value);
+// Values are copied in and out so callers can never alias stored state,
+// exactly like the persistent stores behave (byte arrays exactly sized).
+const clone = <T extends object>(value: T): T => {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value))
+    out[k] = v instanceof Uint8Array ? new Uint8Array(v) : v;
+  return out as T;
+};
 const key2 = (a: string, b: string | number): string => `${a}\u0000${b}`;
 
 /**

@@ -19,4 +19,14 @@ describe('decodeEnvelopeArmor', () => {
       expect(() => decodeEnvelopeArmor(bad), bad).toThrow();
     }
   });
+
+  it('returns bytes that own an exactly sized buffer (no shared pool slab)', () => {
+    for (const n of [1, 2, 3, 100, 1400, 5000]) {
+      const bytes = crypto.getRandomValues(new Uint8Array(n));
+      const decoded = decodeEnvelopeArmor(encodeArmor(bytes));
+      expect(decoded).toEqual(bytes);
+      expect(decoded.byteOffset).toBe(0);
+      expect(decoded.buffer.byteLength).toBe(n);
+    }
+  });
 });

@@ -8,8 +8,12 @@ import { decodeArmor } from '@coffer/protocol';
 
 const PREFIX = 'cfr1.';
 
+type NodeBytes = Uint8Array & {
+  toString(e: 'base64url'): string;
+  write(text: string, encoding: 'base64url'): number;
+};
 interface NodeBuffer {
-  from(text: string, encoding: 'base64url'): Uint8Array & { toString(e: 'base64url'): string };
+  allocUnsafeSlow(size: number): NodeBytes;
 }
 const NativeBuffer = (globalThis as { Buffer?: NodeBuffer }).Buffer;
 
@@ -22,9 +26,14 @@ const NativeBuffer = (globalThis as { Buffer?: NodeBuffer }).Buffer;
 export function decodeEnvelopeArmor(text: string): Uint8Array {
   if (NativeBuffer && text.startsWith(PREFIX)) {
     const body = text.slice(PREFIX.length);
-    const bytes = NativeBuffer.from(body, 'base64url');
-    if (body.length > 0 && bytes.toString('base64url') === body) {
-      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // Exactly sized and unpooled: a pooled Buffer would be a view of a shared
+    // slab that a store's copy (structured clone) would then copy whole.
+    const length = Math.floor((body.length * 3) / 4);
+    if (body.length % 4 !== 1 && length > 0) {
+      const bytes = NativeBuffer.allocUnsafeSlow(length);
+      if (bytes.write(body, 'base64url') === length && bytes.toString('base64url') === body) {
+        return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      }
     }
   }
   return decodeArmor(text);
