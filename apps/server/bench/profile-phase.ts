@@ -13,7 +13,7 @@ import type { TestProject } from 'vitest/node';
 import { createUser, createVault, newHexId, recordEnvelope } from '../test/support/accounts.ts';
 import setupPostgres from '../test/support/postgres-global-setup.ts';
 import { spawnServer } from '../test/support/spawn-server.ts';
-import { closedLoop, cpuMsOf, percentile } from './load.ts';
+import { closedLoop, cpuMsOf, percentile, rssOf } from './load.ts';
 
 const phase = process.argv[2] ?? 'push';
 const ms = Number(process.argv[3] && process.argv[3] !== '--postgres' ? process.argv[3] : 5) * 1000;
@@ -122,8 +122,9 @@ if (phase === 'push') {
   result = { operations: units, seconds: (performance.now() - t0) / 1000, latenciesMs: [0] };
 }
 const cpu = cpuMsOf(pid) - cpu0;
+const rss = rssOf(pid);
 console.log(
-  `${phase}: ${(result.operations / result.seconds).toFixed(1)} ops/s, p50 ${percentile(result.latenciesMs, 50).toFixed(1)} ms, p99 ${percentile(result.latenciesMs, 99).toFixed(1)} ms, server CPU ${(cpu / units).toFixed(2)} ms per ${phase === 'pull' ? '100 records' : 'request'}`,
+  `${phase}: ${(result.operations / result.seconds).toFixed(1)} ops/s, p50 ${percentile(result.latenciesMs, 50).toFixed(1)} ms, p99 ${percentile(result.latenciesMs, 99).toFixed(1)} ms, server CPU ${(cpu / units).toFixed(2)} ms per ${phase === 'pull' ? '100 records' : 'request'}, RSS ${rss.rssMB.toFixed(0)} / peak ${rss.peakMB.toFixed(0)} MB`,
 );
 await server.stop();
 rmSync(dataDir, { recursive: true, force: true });

@@ -34,15 +34,19 @@ export interface PushJob {
   reject: (error: unknown) => void;
 }
 
-/** Mutations per group transaction (bounds statement size; the rest wait for the next). */
+/** Mutations and envelope bytes per group transaction (bound the statement; the rest wait for the next). */
 const GROUP_MUTATIONS = 2_000;
+const GROUP_BYTES = 16 * 1024 * 1024;
 
 const WRITE_ROWS = `
 WITH upserted AS (
   INSERT INTO records (vault_id, record_id, revision, seq, envelope, epoch, author_id, updated_at)
-  SELECT $1, r.record_id, r.revision, r.seq, r.envelope, r.epoch, r.author_id, r.updated_at
-  FROM unnest($2::bytea[], $3::int8[], $4::int8[], $5::bytea[], $6::int4[], $7::bytea[], $8::int8[])
-    AS r (record_id, revision, seq, envelope, epoch, author_id, updated_at)
+  SELECT $1, r.record_id, r.revision, r.seq,
+    CASE WHEN r.size IS NULL THEN NULL ELSE substring($5::bytea FROM r.start FOR r.size) END,
+    r.epoch, r.author_id, r.updated_at
+  FROM unnest($2::bytea[], $3::int8[], $4::int8[], $16::int4[], $17::int4[], $6::int4[],
+    $7::bytea[], $8::int8[])
+    AS r (record_id, revision, seq, start, size, epoch, author_id, updated_at)
   ON CONFLICT (vault_id, record_id) DO UPDATE SET revision = excluded.revision,
     seq = excluded.seq, envelope = excluded.envelope, epoch = excluded.epoch,
     author_id = excluded.author_id, updated_at = excluded.updated_at
@@ -149,12 +153,22 @@ async function runGroup(pool: pg.Pool, vaultId: string, jobs: PushJob[]): Promis
     }
     if (written.size > 0) {
       const rs = [...written.values()];
+      let offset = 1; // SQL substring counts from 1
+      const starts = rs.map((r) => {
+        if (r.envelope === null) return null;
+        const start = offset;
+        offset += r.envelope.length;
+        return start;
+      });
       await query(tx, WRITE_ROWS, [
         vault,
         rs.map((r) => idBytes(r.recordId)),
         rs.map((r) => r.revision),
         rs.map((r) => r.seq),
-        rs.map((r) => (r.envelope === null ? null : toBuffer(r.envelope))),
+        // Every envelope in ONE bytea parameter, which node-postgres sends as
+        // raw binary; rows cut it by offset and size. (A bytea[] would be
+        // spelled out in hex text: twice the bytes and megabytes of garbage.)
+        Buffer.concat(rs.flatMap((r) => (r.envelope === null ? [] : [toBuffer(r.envelope)]))),
         rs.map((r) => r.epoch),
         rs.map((r) => idBytes(r.authorId)),
         rs.map((r) => r.updatedAt),
@@ -166,6 +180,8 @@ async function runGroup(pool: pg.Pool, vaultId: string, jobs: PushJob[]): Promis
         // Delivered by PostgreSQL at commit, to every listening instance.
         CHANGES_CHANNEL,
         `${vaultId}:${head}`,
+        starts,
+        rs.map((r) => (r.envelope === null ? null : r.envelope.length)),
       ]);
     }
     return { planned, invalid };
@@ -216,8 +232,13 @@ export class PushGroups {
     const queue = this.#queues.get(vaultId) ?? [];
     while (queue.length > 0) {
       let count = 0;
+      let bytes = 0;
       let take = 0;
-      while (take < queue.length && (take === 0 || count < GROUP_MUTATIONS)) {
+      while (
+        take < queue.length &&
+        (take === 0 || (count < GROUP_MUTATIONS && bytes < GROUP_BYTES))
+      ) {
+        for (const m of queue[take]?.mutations ?? []) bytes += m.envelope?.length ?? 0;
         count += queue[take]?.mutations.length ?? 0;
         take += 1;
       }

@@ -60,41 +60,44 @@ export async function pullChanges(
       if (cursor > 0 && cursor < v.purge_horizon && !options.resync) {
         return { resyncRequired: true, reason: 'purged', ...horizon };
       }
-      // The running sum ends the page near maxBytes inside the database, so
-      // a page of large envelopes is not transferred only to be cut here;
-      // the first row past the limit comes along to tell hasMore.
-      const result = await rows<PullRow>(
+      // First the sizes only, to end the page near maxBytes without
+      // transferring envelopes that would be cut; then the page itself.
+      // (A window-function running sum in one query defeats the LIMIT: the
+      // planner sorts every row after the cursor.)
+      const sizes = await rows<{ seq: number; size: number }>(
         tx,
-        `SELECT seq, record_id, revision, envelope, epoch, author_id, updated_at FROM (
-           SELECT seq, encode(record_id, 'hex') AS record_id, revision, envelope, epoch,
-             encode(author_id, 'hex') AS author_id, updated_at,
-             coalesce(octet_length(envelope), 0) AS size,
-             sum(coalesce(octet_length(envelope), 0)) OVER (ORDER BY seq) AS running,
-             row_number() OVER (ORDER BY seq) AS n
-           FROM records WHERE vault_id = $1 AND seq > $2 ORDER BY seq LIMIT $3
-         ) page WHERE running - size <= $4 OR n <= 2 ORDER BY seq`,
-        [vault, cursor, limit + 1, maxBytes],
+        `SELECT seq, coalesce(octet_length(envelope), 0) AS size FROM records
+         WHERE vault_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+        [vault, cursor, limit + 1],
       );
-      const changes: Change[] = [];
+      let take = 0;
       let bytes = 0;
-      let hasMore = false;
-      for (const r of result) {
-        const size = r.envelope?.length ?? 0;
-        if (changes.length === limit || (changes.length > 0 && bytes + size > maxBytes)) {
-          hasMore = true;
-          break;
-        }
+      for (const { size } of sizes) {
+        if (take === limit || (take > 0 && bytes + size > maxBytes)) break;
         bytes += size;
-        changes.push({
-          seq: r.seq,
-          recordId: r.record_id,
-          revision: r.revision,
-          envelope: toBytesOrNull(r.envelope),
-          epoch: r.epoch,
-          authorId: r.author_id,
-          updatedAt: r.updated_at,
-        });
+        take += 1;
       }
+      const hasMore = take < sizes.length;
+      const last = sizes[take - 1]?.seq ?? cursor;
+      const result =
+        take === 0
+          ? []
+          : await rows<PullRow>(
+              tx,
+              `SELECT seq, encode(record_id, 'hex') AS record_id, revision, envelope, epoch,
+                 encode(author_id, 'hex') AS author_id, updated_at
+               FROM records WHERE vault_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq`,
+              [vault, cursor, last],
+            );
+      const changes: Change[] = result.map((r) => ({
+        seq: r.seq,
+        recordId: r.record_id,
+        revision: r.revision,
+        envelope: toBytesOrNull(r.envelope),
+        epoch: r.epoch,
+        authorId: r.author_id,
+        updatedAt: r.updated_at,
+      }));
       return { resyncRequired: false, changes, nextCursor: changes.at(-1)?.seq ?? cursor, hasMore };
     },
     'repeatable read',
