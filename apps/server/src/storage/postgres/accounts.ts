@@ -3,42 +3,9 @@ import type pg from 'pg';
 import type { AccountRow, ChallengeRow, LoginKeyChange, NewAccount } from '../contract.ts';
 import { notFound } from '../errors.ts';
 import { idBytes, idHex, toBuffer, toBytes } from '../ids.ts';
+import { type AccountDbRow, type ChallengeDbRow, toAccount } from '../rows.ts';
 import { type Db, query, rows, transaction } from './database.ts';
 import { revokeAllSessions } from './sessions.ts';
-
-interface AccountDbRow {
-  account_id: Buffer;
-  username: string;
-  login_public_key: Buffer;
-  kdf_salt: Buffer;
-  kdf_memory_kib: number;
-  kdf_iterations: number;
-  kdf_parallelism: number;
-  key_bundle: Buffer;
-  x25519_public_key: Buffer;
-  ed25519_public_key: Buffer;
-  created_at: number;
-  updated_at: number;
-}
-
-function toAccount(r: AccountDbRow): AccountRow {
-  return {
-    accountId: idHex(r.account_id),
-    username: r.username,
-    loginPublicKey: toBytes(r.login_public_key),
-    kdfSalt: toBytes(r.kdf_salt),
-    kdfParams: {
-      memoryKiB: r.kdf_memory_kib,
-      iterations: r.kdf_iterations,
-      parallelism: r.kdf_parallelism,
-    },
-    keyBundle: toBytes(r.key_bundle),
-    x25519PublicKey: toBytes(r.x25519_public_key),
-    ed25519PublicKey: toBytes(r.ed25519_public_key),
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
 
 export async function createAccount(db: Db, a: NewAccount): Promise<void> {
   // Unique violations map to username_taken / already_exists (database.ts),
@@ -125,13 +92,6 @@ export async function deleteAccount(pool: pg.Pool, accountId: string): Promise<v
     await query(tx, 'DELETE FROM challenges WHERE account_id = $1', [id]);
     await query(tx, 'DELETE FROM accounts WHERE account_id = $1', [id]);
   });
-}
-
-interface ChallengeDbRow {
-  challenge_id: Buffer;
-  account_id: Buffer | null;
-  challenge: Buffer;
-  expires_at: number;
 }
 
 export async function createChallenge(db: Db, c: ChallengeRow): Promise<void> {

@@ -3,42 +3,9 @@ import type { Database } from 'better-sqlite3';
 import type { AccountRow, ChallengeRow, LoginKeyChange, NewAccount } from '../contract.ts';
 import { notFound, StorageError } from '../errors.ts';
 import { idBytes, idHex, toBuffer, toBytes } from '../ids.ts';
+import { type AccountDbRow, type ChallengeDbRow, toAccount } from '../rows.ts';
 import { revokeAllSessions } from './sessions.ts';
 import { sql } from './statements.ts';
-
-interface AccountDbRow {
-  account_id: Buffer;
-  username: string;
-  login_public_key: Buffer;
-  kdf_salt: Buffer;
-  kdf_memory_kib: number;
-  kdf_iterations: number;
-  kdf_parallelism: number;
-  key_bundle: Buffer;
-  x25519_public_key: Buffer;
-  ed25519_public_key: Buffer;
-  created_at: number;
-  updated_at: number;
-}
-
-function toAccount(r: AccountDbRow): AccountRow {
-  return {
-    accountId: idHex(r.account_id),
-    username: r.username,
-    loginPublicKey: toBytes(r.login_public_key),
-    kdfSalt: toBytes(r.kdf_salt),
-    kdfParams: {
-      memoryKiB: r.kdf_memory_kib,
-      iterations: r.kdf_iterations,
-      parallelism: r.kdf_parallelism,
-    },
-    keyBundle: toBytes(r.key_bundle),
-    x25519PublicKey: toBytes(r.x25519_public_key),
-    ed25519PublicKey: toBytes(r.ed25519_public_key),
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
 
 export function createAccount(db: Database, a: NewAccount): void {
   const id = idBytes(a.accountId, 'accountId');
@@ -126,13 +93,6 @@ export function deleteAccount(db: Database, accountId: string): void {
     sql(db, 'DELETE FROM challenges WHERE account_id = ?').run(id);
     sql(db, 'DELETE FROM accounts WHERE account_id = ?').run(id);
   }).immediate();
-}
-
-interface ChallengeDbRow {
-  challenge_id: Buffer;
-  account_id: Buffer | null;
-  challenge: Buffer;
-  expires_at: number;
 }
 
 export function createChallenge(db: Database, c: ChallengeRow): void {

@@ -2,32 +2,9 @@
 import type { Database } from 'better-sqlite3';
 import type { NewSession, SessionRow } from '../contract.ts';
 import { StorageError } from '../errors.ts';
-import { idBytes, idHex, toBuffer, toBytes } from '../ids.ts';
+import { idBytes, toBuffer } from '../ids.ts';
+import { type SessionDbRow, toSession } from '../rows.ts';
 import { sql } from './statements.ts';
-
-interface SessionDbRow {
-  session_id: Buffer;
-  account_id: Buffer;
-  token_hash: Buffer;
-  created_at: number;
-  expires_at: number;
-  last_seen_at: number;
-  revoked_at: number | null;
-  client_label: string;
-}
-
-function toSession(r: SessionDbRow): SessionRow {
-  return {
-    sessionId: idHex(r.session_id),
-    accountId: idHex(r.account_id),
-    tokenHash: toBytes(r.token_hash),
-    createdAt: r.created_at,
-    expiresAt: r.expires_at,
-    lastSeenAt: r.last_seen_at,
-    revokedAt: r.revoked_at,
-    clientLabel: r.client_label,
-  };
-}
 
 export function createSession(db: Database, s: NewSession): void {
   if (s.tokenHash.length !== 32) {

@@ -11,25 +11,8 @@ import type {
 } from '../contract.ts';
 import { EpochConflictError, notFound, StorageError } from '../errors.ts';
 import { idBytes, idHex, toBuffer, toBytes } from '../ids.ts';
+import { toVault, type VaultDbRow } from '../rows.ts';
 import { sql } from './statements.ts';
-
-interface VaultDbRow {
-  vault_id: Buffer;
-  created_at: number;
-  current_epoch: number;
-  head_seq: number;
-  purge_horizon: number;
-}
-
-function toVault(r: VaultDbRow): VaultRow {
-  return {
-    vaultId: idHex(r.vault_id),
-    createdAt: r.created_at,
-    currentEpoch: r.current_epoch,
-    headSeq: r.head_seq,
-    purgeHorizon: r.purge_horizon,
-  };
-}
 
 function insertGrants(
   db: Database,
