@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { GoldenCase } from '../scripts/golden-case.ts';
 import { fromHex, toHex } from '../src/bytes.ts';
 import { decodeArmor } from '../src/envelope/armor.ts';
-import type { ContentType } from '../src/envelope/constants.ts';
 import { parseEnvelopeHeader } from '../src/envelope/header-parse.ts';
 import { openEnvelope } from '../src/envelope/open.ts';
 import type { OpenEnvelopeOptions } from '../src/envelope/options.ts';
@@ -12,37 +12,6 @@ import { openRecord } from '../src/record/seal-record.ts';
 import vectors from '../vectors/envelope-v1.json' with { type: 'json' };
 
 /** The fields of a golden case (documented in SPEC.md, "Golden vectors"). */
-interface GoldenCase {
-  name: string;
-  mode: 'direct' | 'wrapped';
-  contentType: ContentType;
-  signed: boolean;
-  context: string;
-  key?: { kid: string; epoch: number; key: string };
-  keks?: Array<{ kid: string; key: string }>;
-  x25519Keys?: Array<{ kid: string; privateKey: string }>;
-  passphrase?: string;
-  trustedSigners?: Array<{ kid: string; publicKey: string }>;
-  requireSignature?: boolean;
-  expectContentType?: ContentType;
-  epoch?: number;
-  plaintext?: string;
-  signerKid?: string;
-  record?: {
-    vaultId: string;
-    recordId: string;
-    name: string;
-    type: string;
-    content: string;
-    createdAt: number;
-    updatedAt: number;
-    authorKid: string;
-  };
-  envelope: string;
-  result: 'valid' | 'invalid';
-  error?: 'EnvelopeFormatError' | 'KeyNotFoundError' | 'DecryptionError';
-  code?: string;
-}
 
 const cases = vectors as GoldenCase[];
 const ERRORS = { EnvelopeFormatError, KeyNotFoundError, DecryptionError };

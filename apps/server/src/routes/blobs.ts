@@ -9,7 +9,13 @@ import { newId } from '../auth/tokens.ts';
 import { callerOf, requireRole, requireSession } from '../http/authenticate.ts';
 import type { AppContext } from '../http/context.ts';
 import { ApiError, parseInput } from '../http/errors.ts';
-import { type BlobStatus, ChunkQuery, CreateBlobRequest, HexId } from '../protocol.ts';
+import {
+  type BlobStatus,
+  ChunkQuery,
+  CreateBlobRequest,
+  HexId,
+  parseByteRange,
+} from '../protocol.ts';
 import type { UploadRow } from '../storage/contract.ts';
 
 type BlobParams = { Params: { vaultId: string; blobId: string } };
@@ -25,23 +31,6 @@ function status(u: UploadRow): BlobStatus {
     complete: u.completed,
     createdAt: new Date(u.createdAt).toISOString(),
   };
-}
-
-/** One `bytes=` range of a blob of `size` bytes as [start, end), or 'invalid'. */
-export function parseRange(header: string, size: number): [number, number] | 'invalid' {
-  const match = /^bytes=(\d{0,15})-(\d{0,15})$/.exec(header.trim());
-  if (!match) return 'invalid';
-  const [, a = '', b = ''] = match;
-  if (a === '' && b === '') return 'invalid';
-  if (a === '') {
-    const suffix = Number(b);
-    if (suffix === 0) return 'invalid';
-    return [Math.max(0, size - suffix), size];
-  }
-  const start = Number(a);
-  const end = b === '' ? size - 1 : Math.min(Number(b), size - 1);
-  if (start >= size || end < start) return 'invalid';
-  return [start, end + 1];
 }
 
 export function blobRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -155,7 +144,7 @@ export function blobRoutes(app: FastifyInstance, ctx: AppContext): void {
     const range = request.headers.range;
     reply.header('accept-ranges', 'bytes');
     if (typeof range === 'string') {
-      const parsed = parseRange(range, blob.size);
+      const parsed = parseByteRange(range, blob.size);
       if (parsed === 'invalid') {
         throw new ApiError(
           'range_not_satisfiable',

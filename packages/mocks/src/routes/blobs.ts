@@ -3,7 +3,13 @@
  * → complete) and ranged download, with the server's limits, quota and
  * tenancy (an unfinished upload exists only for its uploader).
  */
-import { type BlobStatus, ChunkQuery, CreateBlobRequest, HexId } from '@coffer/protocol';
+import {
+  type BlobStatus,
+  ChunkQuery,
+  CreateBlobRequest,
+  HexId,
+  parseByteRange,
+} from '@coffer/protocol';
 import { HttpResponse } from 'msw';
 import type { UploadRow } from '../db/types.ts';
 import { bodyValue } from '../http/body.ts';
@@ -23,23 +29,6 @@ function status(u: UploadRow): BlobStatus {
     complete: u.complete,
     createdAt: iso(u.createdAt),
   };
-}
-
-/** One `bytes=` range of a blob of `size` bytes as [start, end), or 'invalid' (the server's parser). */
-export function parseRange(header: string, size: number): [number, number] | 'invalid' {
-  const match = /^bytes=(\d{0,15})-(\d{0,15})$/.exec(header.trim());
-  if (!match) return 'invalid';
-  const [, a = '', b = ''] = match;
-  if (a === '' && b === '') return 'invalid';
-  if (a === '') {
-    const suffix = Number(b);
-    if (suffix === 0) return 'invalid';
-    return [Math.max(0, size - suffix), size];
-  }
-  const start = Number(a);
-  const end = b === '' ? size - 1 : Math.min(Number(b), size - 1);
-  if (start >= size || end < start) return 'invalid';
-  return [start, end + 1];
 }
 
 /** Any upload of this vault (completed ones are visible to every member). */
@@ -171,7 +160,7 @@ export const blobRoutes: RouteDef[] = [
       const range = ctx.request.headers.get('range');
       let code = 200;
       if (range !== null) {
-        const parsed = parseRange(range, blob.size);
+        const parsed = parseByteRange(range, blob.size);
         if (parsed === 'invalid') {
           throw new ApiError(
             'range_not_satisfiable',

@@ -2,6 +2,7 @@
 export * from './accounts.ts';
 export * from './api-error.ts';
 export * from './blobs.ts';
+export * from './byte-range.ts';
 export * from './common.ts';
 export * from './limits.ts';
 export * from './login-message.ts';
