@@ -37,3 +37,53 @@ describe('IndexedDbStore persistence', () => {
     await b.close();
   });
 });
+
+describe('IndexedDbStore upgrade', () => {
+  it('opens a version 1 replica and lists its revisions (the index is filled on upgrade)', async () => {
+    const name = unique();
+    // A replica as the version 1 schema left it (records store, vaultId index only).
+    const v1 = indexedDB.open(name, 1);
+    v1.onupgradeneeded = () => {
+      const db = v1.result;
+      const records = db.createObjectStore('records', { keyPath: ['vaultId', 'recordId'] });
+      records.createIndex('vaultId', 'vaultId');
+      records.put({
+        vaultId: 'v',
+        recordId: 'r2',
+        revision: 7,
+        seq: 2,
+        envelope: new Uint8Array([1]),
+      });
+      records.put({ vaultId: 'v', recordId: 'r1', revision: 3, seq: 1, envelope: null });
+      const outbox = db.createObjectStore('outbox', { keyPath: 'order', autoIncrement: true });
+      outbox.createIndex('mutationId', 'mutationId', { unique: true });
+      outbox.createIndex('vaultId', 'vaultId');
+      db.createObjectStore('cursors', { keyPath: 'vaultId' });
+      db.createObjectStore('conflicts', { keyPath: 'conflictId' }).createIndex(
+        'vaultId',
+        'vaultId',
+      );
+      db.createObjectStore('servers', { keyPath: 'origin' });
+      db.createObjectStore('users', { keyPath: 'username' });
+      db.createObjectStore('vaultKeys', { keyPath: ['vaultId', 'epoch'] }).createIndex(
+        'vaultId',
+        'vaultId',
+      );
+      db.createObjectStore('meta', { keyPath: 'key' });
+    };
+    await new Promise<void>((resolve, reject) => {
+      v1.onsuccess = () => {
+        v1.result.close();
+        resolve();
+      };
+      v1.onerror = () => reject(v1.error);
+    });
+    const store = await IndexedDbStore.open(name);
+    expect(await store.listRecordRevisions('v')).toEqual([
+      { recordId: 'r1', revision: 3 },
+      { recordId: 'r2', revision: 7 },
+    ]);
+    expect((await store.getRecord('v', 'r2'))?.envelope).toEqual(new Uint8Array([1]));
+    await store.close();
+  });
+});

@@ -76,6 +76,34 @@ export function runStoreContract(name: string, open: () => Promise<LocalStore>):
       expect(await store.listRecordIds('v3')).toEqual([]);
     });
 
+    it('lists (recordId, revision) of a vault without envelopes, tombstones included', async () => {
+      expect(await store.listRecordRevisions('v1')).toEqual([]);
+      await store.putRecords([record('b', 4, 2), record('a', 3, 1), record('c', 1, 1, 'v2')]);
+      await store.putRecords([{ ...record('d', 2, 3), envelope: null }]);
+      expect(await store.listRecordRevisions('v1')).toEqual([
+        { recordId: 'a', revision: 3 },
+        { recordId: 'b', revision: 4 },
+        { recordId: 'd', revision: 2 },
+      ]);
+      // A pull moves a revision, a resync purge removes a row: the view follows both.
+      await store.applyPull('v1', [record('a', 9, 5)], 5);
+      await store.deleteRecords('v1', ['b']);
+      expect(await store.listRecordRevisions('v1')).toEqual([
+        { recordId: 'a', revision: 9 },
+        { recordId: 'd', revision: 2 },
+      ]);
+      expect(await store.listRecordRevisions('v2')).toEqual([{ recordId: 'c', revision: 1 }]);
+      // Ordered by recordId whatever the revision order (beyond one cursor prefetch batch).
+      const many = Array.from({ length: 300 }, (_, i) =>
+        record(`m-${String(i).padStart(3, '0')}`, 300 - i, i),
+      );
+      await store.putRecords(many);
+      const listed = await store.listRecordRevisions('v1');
+      expect(listed).toHaveLength(302);
+      expect(listed.map((r) => r.recordId)).toEqual([...listed.map((r) => r.recordId)].sort());
+      expect(listed.find((r) => r.recordId === 'm-299')?.revision).toBe(1);
+    });
+
     it('replaces a record on put and deletes records by id', async () => {
       await store.putRecords([record('a', 1, 1), record('b', 1, 2)]);
       await store.putRecords([record('a', 2, 3)]);

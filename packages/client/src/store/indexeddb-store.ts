@@ -5,13 +5,15 @@ import type {
   OutboxEntry,
   PinnedServer,
   PinnedUserKey,
+  RecordRevision,
   SealedVaultKey,
   StoredRecord,
 } from './types.ts';
 
 export type { LocalStore } from './types.ts';
 
-const DB_VERSION = 1;
+/** 2 added the records' `vaultRevision` index (listRecordRevisions). */
+const DB_VERSION = 2;
 const STORES = [
   'records',
   'outbox',
@@ -31,7 +33,17 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
   });
 }
 
-function upgrade(db: IDBDatabase): void {
+function upgrade(db: IDBDatabase, tx: IDBTransaction, oldVersion: number): void {
+  if (oldVersion < 1) createV1(db);
+  // IndexedDB fills a new index from the rows already stored.
+  if (oldVersion < 2)
+    tx.objectStore('records').createIndex(REVISION_INDEX, ['vaultId', 'revision']);
+}
+
+/** Index of records by (vaultId, revision): its key cursor yields revisions without envelopes. */
+const REVISION_INDEX = 'vaultRevision';
+
+function createV1(db: IDBDatabase): void {
   const records = db.createObjectStore('records', { keyPath: ['vaultId', 'recordId'] });
   records.createIndex('vaultId', 'vaultId');
   const outbox = db.createObjectStore('outbox', { keyPath: 'order', autoIncrement: true });
@@ -67,7 +79,9 @@ export class IndexedDbStore implements LocalStore {
   /** Open (creating) the named database. */
   static async open(name: string): Promise<IndexedDbStore> {
     const req = indexedDB.open(name, DB_VERSION);
-    req.onupgradeneeded = () => upgrade(req.result);
+    req.onupgradeneeded = (event) => {
+      if (req.transaction) upgrade(req.result, req.transaction, event.oldVersion);
+    };
     return new IndexedDbStore(await request(req));
   }
 
@@ -272,5 +286,31 @@ export class IndexedDbStore implements LocalStore {
 
   async close(): Promise<void> {
     this.#db.close();
+  }
+
+  listRecordRevisions(vaultId: string): Promise<RecordRevision[]> {
+    return this.#tx('records', 'readonly', (tx) => {
+      // A KEY cursor over the (vaultId, revision) index: index key and primary
+      // key only, so no envelope is read or structured-cloned.
+      const range = IDBKeyRange.bound([vaultId, -Infinity], [vaultId, Infinity]);
+      const req = tx.objectStore('records').index(REVISION_INDEX).openKeyCursor(range);
+      const out: RecordRevision[] = [];
+      return new Promise<RecordRevision[]>((resolve, reject) => {
+        req.onerror = () => reject(req.error);
+        req.onsuccess = () => {
+          const cursor = req.result;
+          if (!cursor) {
+            resolve(
+              out.sort((a, b) => (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0)),
+            );
+            return;
+          }
+          const [, revision] = cursor.key as [string, number];
+          const [, recordId] = cursor.primaryKey as [string, string];
+          out.push({ recordId, revision });
+          cursor.continue();
+        };
+      });
+    });
   }
 }

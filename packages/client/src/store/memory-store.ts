@@ -4,6 +4,7 @@ import type {
   OutboxEntry,
   PinnedServer,
   PinnedUserKey,
+  RecordRevision,
   SealedVaultKey,
   StoredRecord,
 } from './types.ts';
@@ -171,4 +172,16 @@ export class MemoryStore implements LocalStore {
   }
 
   async close(): Promise<void> {}
+
+  async listRecordRevisions(vaultId: string): Promise<RecordRevision[]> {
+    const out: RecordRevision[] = [];
+    for (const r of this.#records.values()) {
+      if (r.vaultId === vaultId) out.push({ recordId: r.recordId, revision: r.revision });
+    }
+    return out.sort(byRecordId);
+  }
+}
+
+function byRecordId(a: RecordRevision, b: RecordRevision): number {
+  return a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0;
 }

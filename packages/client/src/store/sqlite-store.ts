@@ -7,6 +7,7 @@ import type {
   OutboxEntry,
   PinnedServer,
   PinnedUserKey,
+  RecordRevision,
   SealedVaultKey,
   StoredRecord,
 } from './types.ts';
@@ -343,5 +344,12 @@ export class SqliteStore implements LocalStore {
 
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
+  }
+
+  async listRecordRevisions(vaultId: string): Promise<RecordRevision[]> {
+    // Only key and revision columns: SQLite never decodes the envelope blobs.
+    return this.#stmt(
+      'SELECT record_id AS recordId, revision FROM records WHERE vault_id = ? ORDER BY record_id',
+    ).all(vaultId) as RecordRevision[];
   }
 }

@@ -17,6 +17,12 @@ export interface StoredRecord {
   envelope: Uint8Array | null;
 }
 
+/** A record's id and server revision, read without its envelope. */
+export interface RecordRevision {
+  recordId: string;
+  revision: number;
+}
+
 /** A local write waiting to be pushed (ordered by `order`, assigned by the store). */
 export interface OutboxEntry {
   /** Random id: a retried push with the same id never writes twice. */
@@ -132,4 +138,11 @@ export interface LocalStore {
   setMeta(key: string, value: string | undefined): Promise<void>;
 
   close(): Promise<void>;
+
+  /**
+   * The (recordId, revision) of every record of a vault, tombstones included,
+   * ordered by recordId, WITHOUT reading any envelope: the record index
+   * compares it with what it already opened and opens only what changed.
+   */
+  listRecordRevisions(vaultId: string): Promise<RecordRevision[]>;
 }
