@@ -43,15 +43,51 @@ export function assertArgon2idParams(params: Argon2idParams): void {
   }
 }
 
+interface NodeArgon2Parameters {
+  message: Uint8Array;
+  nonce: Uint8Array;
+  parallelism: number;
+  tagLength: number;
+  memory: number;
+  passes: number;
+}
+type NodeArgon2 = (
+  algorithm: 'argon2id',
+  parameters: NodeArgon2Parameters,
+  callback: (error: Error | null, derivedKey: Uint8Array) => void,
+) => void;
+
+// Node >= 24.7 has Argon2 built in (OpenSSL 3.2+): native, off the main thread,
+// and its 64 MiB+ of memory is freed afterwards, whereas hash-wasm's WASM
+// memory never shrinks for the life of the process. Reached through
+// process.getBuiltinModule so browser bundles never see a static node import.
+const nodeArgon2 = (
+  (
+    globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+  ).process?.getBuiltinModule?.('node:crypto') as { argon2?: NodeArgon2 } | undefined
+)?.argon2;
+
 /**
- * Argon2id (RFC 9106, version 0x13) through hash-wasm: the same code in Node
- * and browsers. This primitive does not check bounds (the reference test uses
- * t=2); protocol callers run {@link assertArgon2idParams} first.
+ * Argon2id (RFC 9106, version 0x13): Node's built-in when the runtime has it,
+ * hash-wasm otherwise (browsers, older Node); both give the same bytes. This
+ * primitive does not check bounds (the reference test uses t=2); protocol
+ * callers run {@link assertArgon2idParams} first.
  *
  * @example
  * const kek = await argon2id(utf8(passphrase), salt, DEFAULT_KDF_PARAMS, 32);
  */
 export async function argon2id(
+  password: Uint8Array,
+  salt: Uint8Array,
+  params: Argon2idParams,
+  length = 32,
+): Promise<Uint8Array> {
+  if (nodeArgon2) return argon2idNode(nodeArgon2, password, salt, params, length);
+  return argon2idHashWasm(password, salt, params, length);
+}
+
+/** hash-wasm's Argon2id (exported for the known-answer test of the fallback). */
+export function argon2idHashWasm(
   password: Uint8Array,
   salt: Uint8Array,
   params: Argon2idParams,
@@ -65,5 +101,32 @@ export async function argon2id(
     memorySize: params.memoryKiB,
     hashLength: length,
     outputType: 'binary',
+  });
+}
+
+function argon2idNode(
+  run: NodeArgon2,
+  password: Uint8Array,
+  salt: Uint8Array,
+  params: Argon2idParams,
+  length: number,
+): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    run(
+      'argon2id',
+      {
+        message: password,
+        nonce: salt,
+        parallelism: params.parallelism,
+        tagLength: length,
+        memory: params.memoryKiB,
+        passes: params.iterations,
+      },
+      (error, derivedKey) => {
+        if (error) reject(error);
+        // A plain Uint8Array like hash-wasm's (not a Buffer from Node's pool).
+        else resolve(new Uint8Array(derivedKey.buffer, derivedKey.byteOffset, derivedKey.length));
+      },
+    );
   });
 }
