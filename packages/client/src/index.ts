@@ -18,6 +18,7 @@ export { blobEnvelopeSize, type UploadOptions } from './blobs/blob-upload.ts';
 export { BlobsApi, type PutBlobOptions } from './blobs/blobs-api.ts';
 export { type ClientOptions, type CofferClient, createClient } from './client.ts';
 export { type ConflictEntry, ConflictsApi } from './records/conflicts-api.ts';
+export type { RecordSummary } from './records/record-summaries.ts';
 export { type PutOptions, type RecordEntry, RecordsApi } from './records/records-api.ts';
 export {
   type SyncErrorEvent,

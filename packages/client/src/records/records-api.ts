@@ -8,6 +8,7 @@ import type { SyncContext } from '../sync/context.ts';
 import type { SyncEngine } from '../sync/engine.ts';
 import { parseContent } from '../sync/push-conflict.ts';
 import { openRecordData, recordIdForName, sealRecordData } from './record-crypto.ts';
+import { listSummaries, type RecordSummary } from './record-summaries.ts';
 
 /** A record as the application sees it. */
 export interface RecordEntry<T = unknown> {
@@ -31,9 +32,16 @@ export interface PutOptions {
   blob?: { blobId: string; size: number };
 }
 
+interface SummarySlot {
+  running?: Promise<RecordSummary[]> | undefined;
+  queued?: Promise<RecordSummary[]> | undefined;
+}
+
 export class RecordsApi {
   readonly #ctx: SyncContext;
   readonly #engine: SyncEngine;
+  /** One index update per vault at a time: concurrent callers share the running one. */
+  readonly #summaries = new Map<string, SummarySlot>();
 
   constructor(ctx: SyncContext, engine: SyncEngine) {
     this.#ctx = ctx;
@@ -111,6 +119,55 @@ export class RecordsApi {
       }
     }
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * Every live record of a vault WITHOUT its value (name, type, content size,
+   * times, blob reference, revision, pending), sorted by name: the cheap
+   * listing for a UI. It is served from a local record index, sealed under a
+   * key derived from the vault's newest epoch key and kept in the store's meta
+   * table (the replica still holds ciphertext only). Each call reads the
+   * replica's (recordId, revision) pairs without envelopes and opens only the
+   * records whose revision changed since the index was sealed; pending local
+   * writes are overlaid as in {@link RecordsApi.list}. A missing, stale (key
+   * rotated) or tampered index is rebuilt from the envelopes (a tampered one
+   * is also reported as `record_index_rejected`); unreadable rows are
+   * reported as `envelope_rejected` and skipped.
+   *
+   * The index caches what this device already authenticated at a given
+   * revision; the full envelope is still opened and verified by
+   * {@link RecordsApi.get}.
+   *
+   * @example
+   * const rows = await client.records.summaries(vaultId);
+   * for (const r of rows) console.log(r.name, r.type, r.size);
+   * const first = rows[0] && (await client.records.get(vaultId, rows[0].name));
+   */
+  summaries(vaultId: string): Promise<RecordSummary[]> {
+    const slot = this.#summaries.get(vaultId) ?? {};
+    this.#summaries.set(vaultId, slot);
+    // Callers while a run is under way share ONE next run (it starts after, so it sees their writes).
+    if (slot.queued) return slot.queued;
+    if (slot.running) {
+      slot.queued = slot.running
+        .catch(() => {})
+        .then(() => {
+          slot.queued = undefined;
+          return this.#runSummaries(vaultId, slot);
+        });
+      return slot.queued;
+    }
+    return this.#runSummaries(vaultId, slot);
+  }
+
+  #runSummaries(vaultId: string, slot: SummarySlot): Promise<RecordSummary[]> {
+    const run = listSummaries(this.#ctx, vaultId);
+    slot.running = run;
+    const clear = () => {
+      if (slot.running === run) slot.running = undefined;
+    };
+    run.then(clear, clear);
+    return run;
   }
 }
 
