@@ -1,7 +1,7 @@
 // Property tests: round trips through every API, and tampering never yields a
 // wrong plaintext (at most an authentic prefix from a stream, then an error).
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CHUNK_SIZE, PREFIX_SIZE, SEALED_CHUNK_SIZE } from '../src/cobblestone/constants.ts';
 import {
   cobblestoneCiphertextLength,
@@ -55,91 +55,99 @@ async function expectRejected(
   expect(isPrefixOf(opened.output, plaintext)).toBe(true);
 }
 
-describe('Cobblestone-256 properties', () => {
-  it('round-trips through whole-message, streams and range reads', async () => {
-    await fc.assert(
-      fc.asyncProperty(message, fc.nat(), fc.nat(), async (m, a, b) => {
-        const { key, context, pieceSize } = m;
-        const { ct, plaintext } = await sealed(m);
-        expect(ct.length).toBe(cobblestoneCiphertextLength(plaintext.length));
-        expect(cobblestonePlaintextLength(ct.length)).toBe(plaintext.length);
-        expect(sameBytes(await cobblestoneOpen(key, context, ct), plaintext)).toBe(true);
+/** Register the property suite; `setup` runs first (e.g. to force the worker path). */
+export function describeCobblestoneProperties(label: string, setup?: () => Promise<void>): void {
+  describe(`Cobblestone-256 properties (${label})`, () => {
+    if (setup) beforeAll(setup);
 
-        const salt = ct.subarray(0, 24);
-        const sealStream = createCobblestoneSealStream(key, context, { salt });
-        const streamed = await pump(sealStream, pieces(plaintext, pieceSize));
-        expect(sameBytes(streamed.output, ct)).toBe(true);
-        const opened = await pump(createCobblestoneOpenStream(key, context), pieces(ct, pieceSize));
-        expect(opened.error).toBeUndefined();
-        expect(sameBytes(opened.output, plaintext)).toBe(true);
+    it('round-trips through whole-message, streams and range reads', async () => {
+      await fc.assert(
+        fc.asyncProperty(message, fc.nat(), fc.nat(), async (m, a, b) => {
+          const { key, context, pieceSize } = m;
+          const { ct, plaintext } = await sealed(m);
+          expect(ct.length).toBe(cobblestoneCiphertextLength(plaintext.length));
+          expect(cobblestonePlaintextLength(ct.length)).toBe(plaintext.length);
+          expect(sameBytes(await cobblestoneOpen(key, context, ct), plaintext)).toBe(true);
 
-        const start = a % (plaintext.length + 1);
-        const length = b % (plaintext.length - start + 1);
-        const range = await cobblestoneOpenRange(key, context, memorySource(ct), start, length);
-        expect(sameBytes(range, plaintext.subarray(start, start + length))).toBe(true);
-      }),
-      RUNS,
-    );
-  });
+          const salt = ct.subarray(0, 24);
+          const sealStream = createCobblestoneSealStream(key, context, { salt });
+          const streamed = await pump(sealStream, pieces(plaintext, pieceSize));
+          expect(sameBytes(streamed.output, ct)).toBe(true);
+          const opened = await pump(
+            createCobblestoneOpenStream(key, context),
+            pieces(ct, pieceSize),
+          );
+          expect(opened.error).toBeUndefined();
+          expect(sameBytes(opened.output, plaintext)).toBe(true);
 
-  it('rejects any single bit flip', async () => {
-    await fc.assert(
-      fc.asyncProperty(message, fc.nat(), fc.nat(7), async (m, at, bit) => {
-        const { ct, plaintext } = await sealed(m);
-        ct[at % ct.length]! ^= 1 << bit;
-        await expectRejected(m.key, m.context, ct, plaintext, m.pieceSize);
-      }),
-      RUNS,
-    );
-  });
-
-  it('rejects truncation anywhere', async () => {
-    // Cuts anywhere, and on or next to chunk boundaries (where a lax reader would stop).
-    const cut = fc.oneof(
-      fc.nat(),
-      fc
-        .tuple(fc.nat(3), fc.integer({ min: -1, max: 1 }))
-        .map(([chunk, delta]) => PREFIX_SIZE + chunk * SEALED_CHUNK_SIZE + delta),
-    );
-    await fc.assert(
-      fc.asyncProperty(message, cut, async (m, at) => {
-        const { ct, plaintext } = await sealed(m);
-        const truncated = ct.subarray(0, at % ct.length);
-        await expectRejected(m.key, m.context, truncated, plaintext, m.pieceSize);
-      }),
-      RUNS,
-    );
-  });
-
-  it('rejects extension by any bytes', async () => {
-    const extra = fc.uint8Array({ minLength: 1, maxLength: 20_000 });
-    await fc.assert(
-      fc.asyncProperty(message, extra, async (m, tail) => {
-        const { ct, plaintext } = await sealed(m);
-        const extended = new Uint8Array(ct.length + tail.length);
-        extended.set(ct);
-        extended.set(tail, ct.length);
-        await expectRejected(m.key, m.context, extended, plaintext, m.pieceSize);
-      }),
-      RUNS,
-    );
-  });
-
-  it('rejects a wrong key or context before releasing anything', async () => {
-    const change = fc.record({
-      keyBit: fc.nat(255),
-      extraContext: fc.uint8Array({ maxLength: 3 }),
+          const start = a % (plaintext.length + 1);
+          const length = b % (plaintext.length - start + 1);
+          const range = await cobblestoneOpenRange(key, context, memorySource(ct), start, length);
+          expect(sameBytes(range, plaintext.subarray(start, start + length))).toBe(true);
+        }),
+        RUNS,
+      );
     });
-    await fc.assert(
-      fc.asyncProperty(message, change, fc.boolean(), async (m, c, changeKey) => {
-        const { ct } = await sealed(m);
-        const key = new Uint8Array(m.key);
-        let context = m.context;
-        if (changeKey) key[c.keyBit >> 3]! ^= 1 << (c.keyBit & 7);
-        else context = new Uint8Array([...m.context, ...c.extraContext, 0]);
-        await expectRejected(key, context, ct, new Uint8Array(0), m.pieceSize);
-      }),
-      RUNS,
-    );
+
+    it('rejects any single bit flip', async () => {
+      await fc.assert(
+        fc.asyncProperty(message, fc.nat(), fc.nat(7), async (m, at, bit) => {
+          const { ct, plaintext } = await sealed(m);
+          ct[at % ct.length]! ^= 1 << bit;
+          await expectRejected(m.key, m.context, ct, plaintext, m.pieceSize);
+        }),
+        RUNS,
+      );
+    });
+
+    it('rejects truncation anywhere', async () => {
+      // Cuts anywhere, and on or next to chunk boundaries (where a lax reader would stop).
+      const cut = fc.oneof(
+        fc.nat(),
+        fc
+          .tuple(fc.nat(3), fc.integer({ min: -1, max: 1 }))
+          .map(([chunk, delta]) => PREFIX_SIZE + chunk * SEALED_CHUNK_SIZE + delta),
+      );
+      await fc.assert(
+        fc.asyncProperty(message, cut, async (m, at) => {
+          const { ct, plaintext } = await sealed(m);
+          const truncated = ct.subarray(0, at % ct.length);
+          await expectRejected(m.key, m.context, truncated, plaintext, m.pieceSize);
+        }),
+        RUNS,
+      );
+    });
+
+    it('rejects extension by any bytes', async () => {
+      const extra = fc.uint8Array({ minLength: 1, maxLength: 20_000 });
+      await fc.assert(
+        fc.asyncProperty(message, extra, async (m, tail) => {
+          const { ct, plaintext } = await sealed(m);
+          const extended = new Uint8Array(ct.length + tail.length);
+          extended.set(ct);
+          extended.set(tail, ct.length);
+          await expectRejected(m.key, m.context, extended, plaintext, m.pieceSize);
+        }),
+        RUNS,
+      );
+    });
+
+    it('rejects a wrong key or context before releasing anything', async () => {
+      const change = fc.record({
+        keyBit: fc.nat(255),
+        extraContext: fc.uint8Array({ maxLength: 3 }),
+      });
+      await fc.assert(
+        fc.asyncProperty(message, change, fc.boolean(), async (m, c, changeKey) => {
+          const { ct } = await sealed(m);
+          const key = new Uint8Array(m.key);
+          let context = m.context;
+          if (changeKey) key[c.keyBit >> 3]! ^= 1 << (c.keyBit & 7);
+          else context = new Uint8Array([...m.context, ...c.extraContext, 0]);
+          await expectRejected(key, context, ct, new Uint8Array(0), m.pieceSize);
+        }),
+        RUNS,
+      );
+    });
   });
-});
+}

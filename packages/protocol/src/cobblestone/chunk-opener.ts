@@ -1,8 +1,10 @@
 import { constantTimeEqual } from '../bytes.ts';
 import { DecryptionError } from '../errors.ts';
 import { type ChunkAead, cobblestoneBackend, type SyncChunkAead } from './backend.ts';
+import { ChunkBatches } from './chunk-batches.ts';
 import { ChunkPipeline } from './chunk-pipeline.ts';
 import type { Emit } from './chunk-sealer.ts';
+import { chunkWorkerPool } from './chunk-workers.ts';
 import { KEY_SIZE, PREFIX_SIZE, SALT_SIZE, SEALED_CHUNK_SIZE, TAG_SIZE } from './constants.ts';
 import { deriveMessageKeys, deriveMessageKeysSync } from './derive.ts';
 
@@ -37,6 +39,11 @@ export function createChunkOpener(
   let syncAead: SyncChunkAead | undefined;
   let aead: ChunkAead | undefined;
   let pipeline: ChunkPipeline;
+  // node:crypto with worker threads: full chunks go in batches, partly to the workers.
+  const pool = sync ? chunkWorkerPool() : undefined;
+  let batches: ChunkBatches | undefined;
+  let batch: Uint8Array;
+  let filled = 0;
   // A wrong-sized key cannot authenticate anything: fail from the start.
   let failed = inputKey.length !== KEY_SIZE;
 
@@ -49,7 +56,7 @@ export function createChunkOpener(
   }
 
   /** node:crypto: no promise anywhere; each verified chunk is emitted as it opens. */
-  function consumeSync(piece: Uint8Array): void {
+  function consumeSync(piece: Uint8Array): void | Promise<void> {
     let offset = 0;
     if (!syncAead) {
       offset = fillPrefix(piece);
@@ -59,7 +66,12 @@ export function createChunkOpener(
         throw new DecryptionError();
       }
       syncAead = sync!.chunkAead(keys.aeadKey, keys.baseNonce);
+      if (pool) {
+        batches = new ChunkBatches(true, syncAead, keys, pool, emit);
+        batch = new Uint8Array(pool.buffer(pool.batchChunks * SEALED_CHUNK_SIZE));
+      }
     }
+    if (batches) return consumeBatched(piece.subarray(offset));
     if (staged > 0) {
       const take = Math.min(SEALED_CHUNK_SIZE - staged, piece.length - offset);
       staging.set(piece.subarray(offset, offset + take), staged);
@@ -75,6 +87,47 @@ export function createChunkOpener(
     }
     staging.set(piece.subarray(offset), 0);
     staged = piece.length - offset;
+  }
+
+  /** Copy into the batch buffer; every full batch goes to a worker or is opened here. */
+  function consumeBatched(piece: Uint8Array): void | Promise<void> {
+    let offset = 0;
+    while (offset < piece.length) {
+      const take = Math.min(batch.length - filled, piece.length - offset);
+      batch.set(piece.subarray(offset, offset + take), filled);
+      filled += take;
+      offset += take;
+      if (filled < batch.length) return;
+      // A full-size sealed chunk can never be the (short) final chunk.
+      const full = batch;
+      batch = new Uint8Array(pool!.buffer(full.length));
+      filled = 0;
+      const first = counter;
+      counter += pool!.batchChunks;
+      const room = batches!.submit(first, pool!.batchChunks, full);
+      if (room) {
+        const rest = piece.subarray(offset);
+        return room.then(() => consumeBatched(rest));
+      }
+    }
+  }
+
+  /** Emit what is in flight, then open what is left (and the final chunk) here. */
+  function finishBatched(opened: ChunkBatches): void | Promise<void> {
+    const rest = (): void => {
+      const full = Math.floor(filled / SEALED_CHUNK_SIZE);
+      const done = opened.runHere(counter, full, batch);
+      for (const piece of done.pieces) emit(piece);
+      if (done.failed) throw new DecryptionError();
+      counter += full;
+      const final = batch.subarray(full * SEALED_CHUNK_SIZE, filled);
+      // End of input right after a full chunk: the final chunk is missing.
+      if (final.length < TAG_SIZE) throw new DecryptionError();
+      emit(syncAead!.open(counter++, final));
+      pool!.recycle(batch.buffer as ArrayBuffer);
+    };
+    const draining = opened.drain();
+    return draining ? draining.then(rest) : rest();
   }
 
   async function checkPrefix(): Promise<void> {
@@ -118,6 +171,7 @@ export function createChunkOpener(
 
   function finish(): void | Promise<void> {
     // End of input inside the header, or right after a full chunk: truncated.
+    if (batches) return finishBatched(batches);
     if (sync) {
       if (!syncAead || staged < TAG_SIZE) throw new DecryptionError();
       emit(syncAead.open(counter++, staging.subarray(0, staged)));

@@ -1,5 +1,7 @@
 import { type ChunkAead, cobblestoneBackend, type SyncChunkAead } from './backend.ts';
+import { ChunkBatches } from './chunk-batches.ts';
 import { ChunkPipeline } from './chunk-pipeline.ts';
+import { chunkWorkerPool } from './chunk-workers.ts';
 import { CHUNK_SIZE, PREFIX_SIZE, SALT_SIZE } from './constants.ts';
 import { deriveMessageKeys, deriveMessageKeysSync } from './derive.ts';
 
@@ -37,6 +39,11 @@ export function createChunkSealer(
   let syncAead: SyncChunkAead;
   let aead: ChunkAead;
   let pipeline: ChunkPipeline;
+  // node:crypto with worker threads: full chunks go in batches, partly to the workers.
+  const pool = sync ? chunkWorkerPool() : undefined;
+  let batches: ChunkBatches;
+  let batch: Uint8Array;
+  let filled = 0;
 
   function emitPrefix(commitment: Uint8Array): void {
     const prefix = new Uint8Array(PREFIX_SIZE);
@@ -68,6 +75,42 @@ export function createChunkSealer(
     staged = piece.length - offset;
   }
 
+  /** Copy into the batch buffer; every full batch goes to a worker or is sealed here. */
+  function pushBatched(piece: Uint8Array): void | Promise<void> {
+    let offset = 0;
+    while (offset < piece.length) {
+      const take = Math.min(batch.length - filled, piece.length - offset);
+      batch.set(piece.subarray(offset, offset + take), filled);
+      filled += take;
+      offset += take;
+      if (filled < batch.length) return;
+      // A full chunk is never the final one: the whole batch can go.
+      const full = batch;
+      batch = new Uint8Array(pool!.buffer(full.length));
+      filled = 0;
+      const first = counter;
+      counter += pool!.batchChunks;
+      const room = batches.submit(first, pool!.batchChunks, full);
+      if (room) {
+        const rest = piece.subarray(offset);
+        return room.then(() => pushBatched(rest));
+      }
+    }
+  }
+
+  /** Emit what is in flight, then seal what is left (and the final chunk) here. */
+  function finishBatched(): void | Promise<void> {
+    const rest = (): void => {
+      const full = Math.floor(filled / CHUNK_SIZE);
+      for (const piece of batches.runHere(counter, full, batch).pieces) emit(piece);
+      counter += full;
+      syncAead.sealTo(counter++, batch.subarray(full * CHUNK_SIZE, filled), emit);
+      pool!.recycle(batch.buffer as ArrayBuffer);
+    };
+    const draining = batches.drain();
+    return draining ? draining.then(rest) : rest();
+  }
+
   async function pushAsync(piece: Uint8Array): Promise<void> {
     let offset = 0;
     if (staged > 0) {
@@ -93,6 +136,10 @@ export function createChunkSealer(
       if (sync) {
         const keys = deriveMessageKeysSync(inputKey, salt, context, sync);
         syncAead = sync.chunkAead(keys.aeadKey, keys.baseNonce);
+        if (pool) {
+          batches = new ChunkBatches(false, syncAead, keys, pool, emit);
+          batch = new Uint8Array(pool.buffer(pool.batchChunks * CHUNK_SIZE));
+        }
         emitPrefix(keys.commitment);
         return;
       }
@@ -103,8 +150,9 @@ export function createChunkSealer(
         emitPrefix(keys.commitment);
       })();
     },
-    push: (piece) => (sync ? pushSync(piece) : pushAsync(piece)),
+    push: (piece) => (pool ? pushBatched(piece) : sync ? pushSync(piece) : pushAsync(piece)),
     finish() {
+      if (pool) return finishBatched();
       const final = staging.subarray(0, staged);
       if (sync) return syncAead.sealTo(counter++, final, emit);
       return (async () => {

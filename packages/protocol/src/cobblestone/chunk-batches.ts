@@ -1,0 +1,133 @@
+import { DecryptionError } from '../errors.ts';
+import type { SyncChunkAead } from './backend.ts';
+import type { BatchResult, ChunkWorkerPool } from './chunk-workers.ts';
+import { CHUNK_SIZE, SEALED_CHUNK_SIZE } from './constants.ts';
+
+/** A batch's output, in order; `failed` when opening stopped at a chunk that did not verify. */
+interface Done {
+  pieces: Uint8Array[];
+  failed: boolean;
+}
+
+interface Entry {
+  done?: Done;
+  /** Settles once `done` is set (or rejects if the worker died). */
+  wait?: Promise<void>;
+}
+
+/**
+ * Seals or opens one message's full chunks in batches, on the worker pool
+ * when a worker has room and on this thread otherwise, and emits the results
+ * strictly in order. Opening emits only verified chunks: a batch that stops at
+ * a bad chunk emits the chunks before it and then throws DecryptionError, and
+ * nothing after it is ever emitted. At most `pool.depth` batches are held.
+ */
+export class ChunkBatches {
+  readonly #queue: Entry[] = [];
+  private readonly open: boolean;
+  private readonly aead: SyncChunkAead;
+  private readonly keys: { aeadKey: Uint8Array; baseNonce: Uint8Array };
+  private readonly pool: ChunkWorkerPool;
+  private readonly emit: (bytes: Uint8Array) => void;
+
+  constructor(
+    open: boolean,
+    aead: SyncChunkAead,
+    keys: { aeadKey: Uint8Array; baseNonce: Uint8Array },
+    pool: ChunkWorkerPool,
+    emit: (bytes: Uint8Array) => void,
+  ) {
+    this.open = open;
+    this.aead = aead;
+    this.keys = keys;
+    this.pool = pool;
+    this.emit = emit;
+  }
+
+  /**
+   * Process `count` full chunks held at the start of `input` (a buffer from
+   * `pool.buffer`, handed over: it is transferred or recycled). Returns a
+   * promise when the caller must wait for room.
+   */
+  submit(counter: number, count: number, input: Uint8Array): void | Promise<void> {
+    const job = {
+      open: this.open,
+      key: this.keys.aeadKey,
+      nonce: this.keys.baseNonce,
+      counter,
+      count,
+      input: input.buffer as ArrayBuffer,
+    };
+    const running = this.pool.trySubmit(job);
+    let entry: Entry;
+    if (running) {
+      entry = {};
+      entry.wait = running.then((result) => {
+        entry.done = this.#fromWorker(result, count);
+      });
+      // Reported in order by #settle; a later rejection must not surface as unhandled.
+      entry.wait.catch(() => {});
+    } else {
+      entry = { done: this.runHere(counter, count, input) };
+      this.pool.recycle(job.input);
+    }
+    this.#queue.push(entry);
+    this.#emitReady();
+    if (this.#queue.length >= this.pool.depth) return this.#settle(this.pool.depth - 1);
+  }
+
+  /** Emit everything still in flight. */
+  drain(): void | Promise<void> {
+    this.#emitReady();
+    if (this.#queue.length > 0) return this.#settle(0);
+  }
+
+  /** Seal or open `count` full chunks of `input` on this thread, synchronously. */
+  runHere(counter: number, count: number, input: Uint8Array): Done {
+    const pieces: Uint8Array[] = [];
+    const push = (bytes: Uint8Array) => pieces.push(bytes);
+    if (!this.open) {
+      for (let i = 0; i < count; i++) {
+        const chunk = input.subarray(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE);
+        this.aead.sealTo(counter + i, chunk, push);
+      }
+      return { pieces, failed: false };
+    }
+    for (let i = 0; i < count; i++) {
+      const sealed = input.subarray(i * SEALED_CHUNK_SIZE, (i + 1) * SEALED_CHUNK_SIZE);
+      try {
+        pieces.push(this.aead.open(counter + i, sealed));
+      } catch {
+        return { pieces, failed: true };
+      }
+    }
+    return { pieces, failed: false };
+  }
+
+  #fromWorker(result: BatchResult, count: number): Done {
+    if (result.verified === count) return { pieces: [result.output], failed: false };
+    const verified = result.output.subarray(0, result.verified * CHUNK_SIZE);
+    return { pieces: verified.length > 0 ? [verified] : [], failed: true };
+  }
+
+  /** Emit finished batches at the head of the queue. */
+  #emitReady(): void {
+    for (;;) {
+      const done = this.#queue[0]?.done;
+      if (!done) return;
+      this.#queue.shift();
+      for (const piece of done.pieces) this.emit(piece);
+      if (done.failed) {
+        this.#queue.length = 0;
+        throw new DecryptionError();
+      }
+    }
+  }
+
+  async #settle(keep: number): Promise<void> {
+    while (this.#queue.length > keep) {
+      await this.#queue[0]!.wait;
+      this.#emitReady();
+    }
+  }
+}
