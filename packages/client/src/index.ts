@@ -14,8 +14,14 @@ export {
   type KdfInput,
 } from './account/kdf.ts';
 export type { DownloadOptions } from './blobs/blob-download.ts';
+export type { BlobSink, DownloadToOptions } from './blobs/blob-download-to.ts';
 export { blobEnvelopeSize, type UploadOptions } from './blobs/blob-upload.ts';
-export { BlobsApi, type PutBlobOptions } from './blobs/blobs-api.ts';
+export {
+  type BlobSource,
+  BlobsApi,
+  type DownloadBlobOptions,
+  type PutBlobOptions,
+} from './blobs/blobs-api.ts';
 export { type ClientOptions, type CofferClient, createClient } from './client.ts';
 export { type ConflictEntry, ConflictsApi } from './records/conflicts-api.ts';
 export type { RecordSummary } from './records/record-summaries.ts';

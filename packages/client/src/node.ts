@@ -9,6 +9,7 @@ import {
 } from './client.ts';
 import { createTlsFetch } from './transport/node-tls.ts';
 
+export { fileSink } from './blobs/file-sink.ts';
 export { SqliteStore } from './store/sqlite-store.ts';
 export {
   createTlsFetch,

@@ -11,7 +11,7 @@ import type { SyncContext } from '../sync/context.ts';
 import { CofferClientError, isTransient } from '../transport/errors.ts';
 import { sleep } from '../util/sleep.ts';
 import type { VaultKeyring } from '../vault/keyring.ts';
-import { blobEnvelopeSize } from './blob-upload.ts';
+import { blobEnvelopeSize } from './blob-layout.ts';
 
 /** Options of {@link downloadBlob}. */
 export interface DownloadOptions {
