@@ -1,0 +1,85 @@
+/**
+ * A separate process for blob-restart.test.ts: logs in over a SQLite replica
+ * and uploads (or downloads) one blob with a resume key, and STALLS after
+ * `stallAfter` bytes (the source stops delivering, or the sink stops taking),
+ * printing `stalled` so the test can SIGKILL it at a known point.
+ * Run with: node --conditions=@coffer/source blob-transfer-child.ts '<json>'
+ */
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { createClient, fileSink, SqliteStore } from '../../src/node.ts';
+
+interface Job {
+  mode: 'upload' | 'download';
+  serverUrl: string;
+  pinSha256: string;
+  replica: string;
+  username: string;
+  passphrase: string;
+  vaultId: string;
+  name: string;
+  file: string;
+  size: number;
+  stallAfter: number;
+}
+
+const job = JSON.parse(process.argv[2] ?? '{}') as Job;
+const never = new Promise<never>(() => {});
+const stalled = () => {
+  process.stdout.write('stalled\n');
+  return never;
+};
+
+const client = createClient({
+  serverUrl: job.serverUrl,
+  store: SqliteStore.open(job.replica),
+  clientName: 'blob-child',
+  clientVersion: '0.0.0',
+  tls: { pinSha256: job.pinSha256 },
+});
+await client.accounts.login(job.username, job.passphrase);
+if (job.mode === 'upload') {
+  await client.vaults.list();
+  const file = Readable.toWeb(
+    createReadStream(job.file),
+  ).getReader() as ReadableStreamDefaultReader<Uint8Array>;
+  let delivered = 0;
+  const source = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (delivered >= job.stallAfter) return stalled();
+      const { value, done } = await file.read();
+      if (done) return controller.close();
+      delivered += value.length;
+      controller.enqueue(value);
+    },
+  });
+  await client.blobs.put(job.vaultId, job.name, source, {
+    size: job.size,
+    chunkBytes: 256 * 1024,
+    resumeKey: job.file,
+  });
+} else {
+  await client.sync(job.vaultId);
+  const sink = fileSink(job.file);
+  await client.blobs.download(
+    job.vaultId,
+    job.name,
+    {
+      async open(offset) {
+        const inner = (await sink.open(offset)).getWriter();
+        let taken = offset;
+        return new WritableStream<Uint8Array>({
+          async write(piece) {
+            if (taken >= job.stallAfter) return stalled();
+            taken += piece.length;
+            await inner.write(piece);
+          },
+          close: () => inner.close(),
+        });
+      },
+    },
+    { resumeKey: job.file, windowBytes: 256 * 1024 },
+  );
+}
+process.stdout.write('finished\n');
+process.exit(0);
