@@ -40,6 +40,28 @@ describe('vault view', () => {
     await expect.element(page.getByRole('option', { name: /beta/ })).not.toBeInTheDocument();
   });
 
+  test('search runs over every name of a 10 000-record vault, not just the rendered rows', async () => {
+    const vault = new FakeVault();
+    vault.records.set({
+      status: 'ready',
+      records: Array.from({ length: 10_000 }, (_, i) => ({
+        recordId: `r${i}`,
+        name: `service-${String(i).padStart(5, '0')}/password`,
+        kind: 'secret' as const,
+        updatedAt: 0,
+        conflicted: false,
+      })),
+    });
+    mount(vault);
+    await expect.element(page.getByText('10000 records')).toBeVisible();
+    await expect
+      .element(page.getByRole('option', { name: /service-09876/ }))
+      .not.toBeInTheDocument();
+    await userEvent.fill(page.getByLabelText('Search records'), '09876');
+    await expect.element(page.getByText('1 of 10000 records')).toBeVisible();
+    await expect.element(page.getByRole('option', { name: /service-09876/ })).toBeVisible();
+  });
+
   test('creates a text record', async () => {
     const vault = mount();
     await userEvent.click(page.getByRole('button', { name: 'New record' }));

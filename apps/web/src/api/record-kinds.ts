@@ -23,7 +23,7 @@ export interface EntryShape {
   blob?: { blobId: string; size: number };
 }
 
-export function kindOf(entry: EntryShape): RecordKind {
+export function kindOf(entry: Pick<EntryShape, 'type' | 'blob'>): RecordKind {
   if (entry.blob) return 'file';
   if (entry.type === SECRET_TYPE) return 'secret';
   if (entry.type === JSON_TYPE) return 'json';

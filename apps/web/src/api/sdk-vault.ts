@@ -1,10 +1,17 @@
 /**
  * A {@link VaultHandle} over the SDK: lists records from the local replica
- * (re-listed whenever the SDK's sync state moves, since the SDK has no
- * per-vault change event), follows the live stream, and maps the UI's
- * record kinds and conflict choices onto the SDK's calls.
+ * through the SDK's sealed record index (`records.summaries`: names, types
+ * and sizes, no values, only changed records opened), re-listed whenever the
+ * SDK's sync state moves (the SDK has no per-vault change event), follows the
+ * live stream, and maps the UI's record kinds and conflict choices onto the
+ * SDK's calls. A record's value is opened only when it is read.
  */
-import type { CofferClient, ConflictEntry, RecordEntry } from '@coffer/client';
+import type {
+  CofferClient,
+  ConflictEntry,
+  RecordEntry,
+  RecordSummary as SdkSummary,
+} from '@coffer/client';
 import type { IndexedDbStore } from '@coffer/client/indexeddb';
 import { createSubject } from './observable.ts';
 import { BINARY_TYPE, contentOf, kindOf, RESERVED_PREFIX, toSdkValue } from './record-kinds.ts';
@@ -34,7 +41,9 @@ function fail(code: string, message: string): never {
 export class SdkVault implements VaultHandle {
   readonly records = createSubject<RecordListView>({ status: 'loading', records: [] });
   readonly conflicts = createSubject<ReadonlyArray<ConflictInfo>>([]);
-  #entries = new Map<string, RecordEntry>();
+  #rows = new Map<string, SdkSummary>();
+  /** The current version of each conflicted record (its value is shown beside the copy). */
+  #currents = new Map<string, RecordEntry>();
   #copies: ConflictEntry[] = [];
   #refreshing: Promise<void> | undefined;
   #dirty = false;
@@ -51,9 +60,10 @@ export class SdkVault implements VaultHandle {
   }
 
   /**
-   * Listing decrypts every record, so re-list only when this vault's replica
-   * moved: its cursor (a pull applied changes), its outbox (a write or an
-   * acknowledgement), its conflict copies, or a new error event.
+   * Re-list only when this vault's replica moved (a listing is cheap, but
+   * still reads the replica's revisions and the outbox): its cursor (a pull
+   * applied changes), its outbox (a write or an acknowledgement), its
+   * conflict copies, or a new error event.
    */
   async #currentMark(): Promise<string> {
     const vaultId = this.info.vaultId;
@@ -102,11 +112,21 @@ export class SdkVault implements VaultHandle {
   async #load(): Promise<void> {
     const vaultId = this.info.vaultId;
     const [entries, copies] = await Promise.all([
-      this.client.records.list(vaultId),
+      this.client.records.summaries(vaultId),
       this.client.conflicts.list(vaultId),
     ]);
+    const byId = new Map(entries.map((e) => [e.recordId, e]));
+    // Conflicts are few: open just their current versions, to show them side by side.
+    const currents = new Map<string, RecordEntry>();
+    for (const copy of copies) {
+      const name = byId.get(copy.recordId)?.name ?? copy.name;
+      if (!name || currents.has(copy.recordId)) continue;
+      const current = await this.client.records.get(vaultId, name).catch(() => undefined);
+      if (current) currents.set(copy.recordId, current);
+    }
     if (this.#closed) return;
-    this.#entries = new Map(entries.map((e) => [e.recordId, e]));
+    this.#rows = byId;
+    this.#currents = currents;
     this.#copies = copies;
     const conflicted = new Set(copies.map((c) => c.recordId));
     const rows: RecordSummary[] = [];
@@ -141,7 +161,7 @@ export class SdkVault implements VaultHandle {
   }
 
   #conflictInfo(copy: ConflictEntry): ConflictInfo {
-    const current = this.#entries.get(copy.recordId);
+    const current = this.#currents.get(copy.recordId);
     const copySide: ConflictSide = copy.deleted
       ? { deleted: true, updatedAt: 0 }
       : {
@@ -162,12 +182,14 @@ export class SdkVault implements VaultHandle {
     };
   }
 
-  #entry(recordId: string): RecordEntry {
-    return this.#entries.get(recordId) ?? fail('record_not_found', 'no such record');
+  #entry(recordId: string): SdkSummary {
+    return this.#rows.get(recordId) ?? fail('record_not_found', 'no such record');
   }
 
   async read(recordId: string): Promise<RecordContent> {
-    return contentOf(this.#entry(recordId));
+    // The list holds no values: open this one record (verified by the SDK).
+    const entry = await this.client.records.get(this.info.vaultId, this.#entry(recordId).name);
+    return contentOf(entry ?? fail('record_not_found', 'no such record'));
   }
 
   async write(name: string, content: InlineContent): Promise<void> {

@@ -31,6 +31,9 @@ export function RecordList({ records, selectedId, onSelect }: RecordListProps) {
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
   const empty = records.length === 0;
+  // Keys can arrive faster than React re-renders (key repeat, typed sequences):
+  // later keys continue from the last move, not from the stale selectedId.
+  const lastMove = useRef<{ from: string | null; id: string; index: number } | null>(null);
 
   // Measure the real viewport once it exists (phone screens are short).
   useLayoutEffect(() => {
@@ -39,13 +42,28 @@ export function RecordList({ records, selectedId, onSelect }: RecordListProps) {
 
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(records.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
-  const visible = records.slice(first, last);
   const selectedIndex = records.findIndex((r) => r.recordId === selectedId);
+  const rows: Array<{ record: RecordSummary; index: number }> = [];
+  // The selected row stays in the DOM even when scrolled away, so that
+  // aria-activedescendant always names an element screen readers can find.
+  if (selectedIndex >= 0 && selectedIndex < first) {
+    rows.push({ record: records[selectedIndex] as RecordSummary, index: selectedIndex });
+  }
+  for (let i = first; i < last; i++) rows.push({ record: records[i] as RecordSummary, index: i });
+  if (selectedIndex >= last) {
+    rows.push({ record: records[selectedIndex] as RecordSummary, index: selectedIndex });
+  }
 
   function onKeyDown(event: KeyboardEvent) {
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10 };
+    const move = lastMove.current;
+    const current =
+      move && move.from === selectedId && records[move.index]?.recordId === move.id
+        ? move.index
+        : selectedIndex;
     let next: number | undefined;
-    if (event.key in moves) next = Math.max(0, selectedIndex) + (moves[event.key] ?? 0);
+    // With nothing selected yet, the first move lands on the first row.
+    if (event.key in moves) next = current < 0 ? 0 : current + (moves[event.key] ?? 0);
     if (event.key === 'Home') next = 0;
     if (event.key === 'End') next = records.length - 1;
     if (next === undefined || records.length === 0) return;
@@ -53,6 +71,7 @@ export function RecordList({ records, selectedId, onSelect }: RecordListProps) {
     const index = Math.min(records.length - 1, Math.max(0, next));
     const record = records[index];
     if (!record) return;
+    lastMove.current = { from: selectedId, id: record.recordId, index };
     onSelect(record);
     const el = viewport.current;
     if (el) {
@@ -70,7 +89,7 @@ export function RecordList({ records, selectedId, onSelect }: RecordListProps) {
       className="record-list"
       role="listbox"
       aria-label="Records"
-      aria-activedescendant={selectedId ? `record-${selectedId}` : undefined}
+      aria-activedescendant={selectedIndex >= 0 ? `record-${selectedId}` : undefined}
       tabIndex={0}
       onKeyDown={onKeyDown}
       onScroll={(e) => {
@@ -79,7 +98,7 @@ export function RecordList({ records, selectedId, onSelect }: RecordListProps) {
       }}
     >
       <div className="record-list__spacer" style={{ height: records.length * ROW_HEIGHT }}>
-        {visible.map((record, i) => (
+        {rows.map(({ record, index }) => (
           // biome-ignore lint/a11y/useKeyWithClickEvents: the listbox handles keys (aria-activedescendant)
           <div
             key={record.recordId}
@@ -88,13 +107,18 @@ export function RecordList({ records, selectedId, onSelect }: RecordListProps) {
             role="option"
             aria-selected={record.recordId === selectedId}
             aria-setsize={records.length}
-            aria-posinset={first + i + 1}
+            aria-posinset={index + 1}
             className="record-row"
             data-problem={
               record.integrityError ? 'integrity' : record.conflicted ? 'conflict' : undefined
             }
-            style={{ transform: `translateY(${(first + i) * ROW_HEIGHT}px)` }}
-            onClick={() => onSelect(record)}
+            style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
+            onClick={() => {
+              // Focus belongs to the listbox (aria-activedescendant): a focused row
+              // would take the focus with it when it scrolls out and unmounts.
+              viewport.current?.focus({ preventScroll: true });
+              onSelect(record);
+            }}
           >
             <span className="record-row__name">{record.name}</span>
             <span className="record-row__meta">
