@@ -1,11 +1,12 @@
 /**
  * `SqliteStore`: the embedded default. One better-sqlite3 connection in WAL
- * mode with `synchronous=FULL` by default (see docs/durability.md); every method runs
- * synchronously inside its own transaction and is exposed as async to match
- * the contract. Notifications fan out in-process to every store opened on
+ * mode; by default every commit is fsynced before anything that depends on
+ * it is acknowledged or read back, the fsync running off the event loop
+ * (wal-sync.ts, docs/durability.md). Every method runs synchronously inside
+ * its own transaction and is exposed as async to match the contract. Notifications fan out in-process to every store opened on
  * the same file.
  */
-import { mkdirSync, realpathSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import DatabaseConstructor, { type Database, SqliteError } from 'better-sqlite3';
 import type { Store } from '../contract.ts';
@@ -18,16 +19,55 @@ import { migrateSqlite } from './migrations.ts';
 import * as records from './records.ts';
 import * as sessions from './sessions.ts';
 import * as vaults from './vaults.ts';
+import { type SyncFile, WalSync, type WalSyncStats } from './wal-sync.ts';
 
 export interface SqliteStoreOptions {
   /** Directory holding `coffer.sqlite3` (created if missing). */
   dataDir: string;
   /**
-   * `full` (default): an acknowledged write survives power loss.
+   * `full` (default): an acknowledged write survives power loss, and nothing
+   * is read back before it is durable.
    * `normal`: it survives a process crash but the last commits may be lost
    * on power loss or an OS crash; several times faster. See docs/durability.md.
    */
   durability?: 'full' | 'normal';
+  /** Tests only: how the WAL is fsynced under `full` (default fdatasync). */
+  syncWal?: SyncFile;
+}
+
+/** Cache 64 MiB of pages: indexes of random ids are touched all over on every push. */
+const CACHE_KIB = 64 * 1024;
+/** Checkpoint every ~64 MiB of WAL instead of 4 MiB: fewer, larger copies (each one fsyncs twice). */
+const WAL_AUTOCHECKPOINT_PAGES = 16_384;
+
+/**
+ * Under `full`: the connection commits with `synchronous=NORMAL` and a
+ * WalSync fsyncs the WAL file before anything is acknowledged. Returns null
+ * (and keeps `synchronous=FULL`) if the WAL file cannot be opened.
+ */
+function openWalSync(db: Database, file: string, sync: SyncFile | undefined): WalSync | null {
+  // A read opens (and if need be creates) the -wal file.
+  db.prepare('SELECT count(*) FROM schema_version').get();
+  let fd: number;
+  try {
+    fd = openSync(`${file}-wal`, 'r');
+  } catch {
+    return null;
+  }
+  // Migrations just committed under FULL; make the file and its name durable.
+  fdatasyncSync(fd);
+  try {
+    const dir = openSync(join(file, '..'), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+  } catch {
+    // Some filesystems refuse fsync on a directory; the WAL file itself is synced.
+  }
+  db.pragma('synchronous = NORMAL');
+  return new WalSync(fd, sync);
 }
 
 export const SQLITE_FILE_NAME = 'coffer.sqlite3';
@@ -76,7 +116,16 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    db.pragma(`cache_size = -${CACHE_KIB}`);
+    db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     migrateSqlite(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  let walSync: WalSync | null = null;
+  try {
+    if (options.durability !== 'normal') walSync = openWalSync(db, file, options.syncWal);
   } catch (error) {
     db.close();
     throw error;
@@ -87,7 +136,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     notifiers.set(file, shared);
   }
   shared.users += 1;
-  return new SqliteStore(db, file, shared.notifier);
+  return new SqliteStore(db, file, shared.notifier, walSync);
 }
 
 export class SqliteStore implements Store {
@@ -97,13 +146,21 @@ export class SqliteStore implements Store {
   readonly notifier: LocalNotifier;
   /** Pushes are group-committed: one fsync for every push queued meanwhile. */
   readonly #pushes: GroupCommit;
+  /** Null under `durability: 'normal'` (or when SQLite fsyncs itself). */
+  readonly #walSync: WalSync | null;
+  readonly #totalChanges: () => number;
+  #seenChanges = 0;
   #closed = false;
 
-  constructor(db: Database, file: string, notifier: LocalNotifier) {
+  constructor(db: Database, file: string, notifier: LocalNotifier, walSync: WalSync | null) {
     this.#db = db;
     this.#file = file;
     this.notifier = notifier;
     this.#pushes = new GroupCommit(db, mapError);
+    this.#walSync = walSync;
+    const total = db.prepare('SELECT total_changes()').pluck();
+    this.#totalChanges = () => total.get() as number;
+    this.#seenChanges = this.#totalChanges();
   }
 
   /** Group-commit counters (metrics, tests). */
@@ -111,9 +168,40 @@ export class SqliteStore implements Store {
     return this.#pushes.stats;
   }
 
-  async #run<T>(fn: (db: Database) => T): Promise<T> {
+  /** WAL fsync counters; null when SQLite syncs (or nothing does). */
+  get walSyncStats(): Readonly<WalSyncStats> | null {
+    return this.#walSync?.stats ?? null;
+  }
+
+  #assertOpen(): void {
     if (this.#closed) throw new Error('store is closed');
-    return mapErrors(() => fn(this.#db));
+    const failed = this.#walSync?.failed;
+    if (failed) throw failed;
+  }
+
+  /**
+   * After any call: if it (or anything before it) committed rows that are
+   * not durable yet, wait for the fsync that covers them. Nothing the call
+   * returns or reveals leaves the process before that.
+   */
+  #settle(): Promise<void> | undefined {
+    const walSync = this.#walSync;
+    if (walSync === null) return undefined;
+    const changes = this.#totalChanges();
+    if (changes !== this.#seenChanges) {
+      this.#seenChanges = changes;
+      walSync.noteCommit();
+    }
+    return walSync.durable ? undefined : walSync.barrier();
+  }
+
+  async #run<T>(fn: (db: Database) => T): Promise<T> {
+    this.#assertOpen();
+    try {
+      return mapErrors(() => fn(this.#db));
+    } finally {
+      await this.#settle();
+    }
   }
 
   createAccount: Store['createAccount'] = (a) => this.#run((db) => accounts.createAccount(db, a));
@@ -163,10 +251,16 @@ export class SqliteStore implements Store {
     this.#run((db) => vaults.listKeyGrants(db, v, r));
 
   pushMutations: Store['pushMutations'] = async (vaultId, authorId, mutations, options) => {
-    if (this.#closed) throw new Error('store is closed');
-    const result = await this.#pushes.enqueue((db) =>
-      records.pushMutations(db, vaultId, authorId, mutations, options),
-    );
+    this.#assertOpen();
+    let result: records.PushResult;
+    try {
+      result = await this.#pushes.enqueue((db) =>
+        records.pushMutations(db, vaultId, authorId, mutations, options),
+      );
+    } finally {
+      // Acknowledged (and announced) only once its group is on disk.
+      await this.#settle();
+    }
     if (result.advancedTo !== null) this.notifier.publish(vaultId, result.advancedTo);
     return result.outcomes;
   };
@@ -197,6 +291,12 @@ export class SqliteStore implements Store {
     this.#closed = true;
     // Writes already accepted are committed (and acknowledged) before closing.
     this.#pushes.drain();
+    if (this.#walSync !== null) {
+      // Everything committed is on disk before the file is closed (an
+      // fsync failure was already reported to the callers it concerned).
+      await this.#settle()?.catch(() => {});
+      this.#walSync.close();
+    }
     this.#db.close();
     const shared = notifiers.get(this.#file);
     if (shared !== undefined && --shared.users === 0) notifiers.delete(this.#file);
