@@ -33,6 +33,55 @@ export async function closedLoop(
   return { operations, seconds: (performance.now() - start) / 1000, latenciesMs, errors };
 }
 
+/**
+ * Open-loop load: `clients` clients each start one task every
+ * `1000 / ratePerClient` ms whatever the previous ones are doing (their
+ * start times are spread over the first interval). Latency is measured from
+ * the time a request was *due*, not from when it was sent, so a stalled
+ * server is charged for every request it delayed (no coordinated omission).
+ */
+export async function openLoop(
+  clients: number,
+  ratePerClient: number,
+  durationMs: number,
+  task: (client: number, iteration: number) => Promise<boolean>,
+): Promise<LoadResult> {
+  const latenciesMs: number[] = [];
+  let errors = 0;
+  let operations = 0;
+  const interval = 1000 / ratePerClient;
+  const start = performance.now();
+  const inFlight: Array<Promise<void>> = [];
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      const offset = (interval * client) / clients;
+      for (let i = 0; ; i++) {
+        const due = start + offset + i * interval;
+        if (due - start >= durationMs) break;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        inFlight.push(
+          task(client, i)
+            .catch(() => false)
+            .then((ok) => {
+              latenciesMs.push(performance.now() - due);
+              if (ok) operations++;
+              else errors++;
+            }),
+        );
+      }
+    }),
+  );
+  await Promise.all(inFlight);
+  return { operations, seconds: (performance.now() - start) / 1000, latenciesMs, errors };
+}
+
+/** CPU time (user + system, ms) this process spent since `since`. */
+export function ownCpuMs(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+}
+
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);

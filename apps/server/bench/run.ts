@@ -1,17 +1,17 @@
 /**
- * `pnpm --filter coffer-server bench [--json] [--seconds N] [--log-level L]`:
+ * `pnpm --filter coffer-server bench [--json] [--seconds N] [--log-level L] [--client-rate R]`:
  * builds the server, runs each scenario against the real binary on SQLite and,
  * when PostgreSQL binaries (or COFFER_TEST_DATABASE_URL) are available, on
  * PostgreSQL, and prints the figures beside the hello-world ceiling of the
  * same server measured in the same run.
  */
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import setupPostgres from '../test/support/postgres-global-setup.ts';
 import { buildBinary } from '../test/support/spawn-server.ts';
-import { runScenario, type ScenarioResult } from './scenario.ts';
+import { type Cpu, runScenario, type ScenarioResult } from './scenario.ts';
 
 const { values } = parseArgs({
   // pnpm passes a literal `--` through (`pnpm bench -- --json`).
@@ -21,10 +21,13 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     'log-level': { type: 'string', default: 'info' },
     'skip-postgres': { type: 'boolean', default: false },
+    // Open-loop phase: 1-record pushes per second offered by each of the 50 clients.
+    'client-rate': { type: 'string', default: '4' },
   },
 });
 const seconds = Number(values.seconds);
 const extraArgs = ['--log-level', String(values['log-level'])];
+const clientRate = Number(values['client-rate']);
 
 const TARGETS = {
   pushRecordsPerSec: 20_000,
@@ -67,6 +70,8 @@ async function postgresUrl(): Promise<{ url: string; stop: () => void; note: str
   return { url: url.toString(), stop, note };
 }
 
+const cpu = (c: Cpu): string => `${c.server.toFixed(2)} + ${c.client.toFixed(2)}`;
+
 function table(results: ScenarioResult[]): string {
   const rows: Array<[string, (r: ScenarioResult) => string, string]> = [
     ['hello-world ceiling (req/s, 50 conns)', (r) => r.helloReqPerSec.toFixed(0), ''],
@@ -76,56 +81,76 @@ function table(results: ScenarioResult[]): string {
         `${r.pushRecordsPerSec.toFixed(0)} (${((r.pushRecordsPerSec / 100 / r.helloReqPerSec) * 100).toFixed(1)}% of ceiling req/s)`,
       `>= ${TARGETS.pushRecordsPerSec}`,
     ],
-    ['push batch latency p50 (ms)', (r) => r.pushBatchP50Ms.toFixed(1), ''],
+    ['push batch latency p50 (ms, 4 writers)', (r) => r.pushBatchP50Ms.toFixed(1), ''],
     [
-      'pull (records/s, pages of 1000)',
+      'pull (records/s, pages of 1000, 4 readers)',
       (r) => r.pullRecordsPerSec.toFixed(0),
       `>= ${TARGETS.pullRecordsPerSec}`,
     ],
-    ['50 clients, 1-record pushes (req/s)', (r) => r.concurrentPushPerSec.toFixed(0), ''],
-    ['50 clients push latency p50 (ms)', (r) => r.concurrentPushP50Ms.toFixed(1), ''],
     [
-      '50 clients push latency p99 (ms)',
-      (r) => r.concurrentPushP99Ms.toFixed(1),
-      `< ${TARGETS.concurrentPushP99Ms}`,
+      '50 clients open loop: offered / done (req/s)',
+      (r) => `${r.openLoop.offeredPerSec.toFixed(0)} / ${r.openLoop.achievedPerSec.toFixed(0)}`,
+      '',
+    ],
+    [
+      '50 clients open loop: p50 / p99 / max (ms)',
+      (r) =>
+        `${r.openLoop.p50Ms.toFixed(1)} / ${r.openLoop.p99Ms.toFixed(1)} / ${r.openLoop.maxMs.toFixed(0)}`,
+      `p99 < ${TARGETS.concurrentPushP99Ms}`,
+    ],
+    ['50 clients closed loop (saturated) req/s', (r) => r.concurrentPushPerSec.toFixed(0), ''],
+    [
+      '50 clients closed loop p50 / p99 (ms)',
+      (r) => `${r.concurrentPushP50Ms.toFixed(1)} / ${r.concurrentPushP99Ms.toFixed(1)}`,
+      '(Little: 50 / req/s)',
     ],
     [
       'server RSS now / peak (MB)',
       (r) => `${r.serverRssMB.toFixed(0)} / ${r.serverPeakRssMB.toFixed(0)}`,
       `< ${TARGETS.serverPeakRssMB}`,
     ],
-    [
-      'server CPU ms: hello/push100/pull100/push1',
-      (r) =>
-        [
-          r.serverCpuMs.hello,
-          r.serverCpuMs.push100,
-          r.serverCpuMs.pull100,
-          r.serverCpuMs.concurrentPush,
-        ]
-          .map((v) => v.toFixed(2))
-          .join(' / '),
-      '',
-    ],
+    ['CPU ms server + client: hello (per req)', (r) => cpu(r.cpuMs.hello), ''],
+    ['CPU ms server + client: push (per 100 rec)', (r) => cpu(r.cpuMs.push100), ''],
+    ['CPU ms server + client: pull (per 100 rec)', (r) => cpu(r.cpuMs.pull100), ''],
+    ['CPU ms server + client: closed-loop push1', (r) => cpu(r.cpuMs.concurrentPush), ''],
+    ['CPU ms server + client: open-loop push1', (r) => cpu(r.cpuMs.openLoopPush), ''],
     ['errors', (r) => String(r.errors), '0'],
   ];
   const lines = [
-    `${'metric'.padEnd(48)} ${results.map((r) => r.engine.padEnd(34)).join(' ')} target`,
+    `${'metric'.padEnd(46)} ${results.map((r) => r.engine.slice(0, 34).padEnd(34)).join(' ')} target`,
   ];
   for (const [label, value, target] of rows)
     lines.push(
-      `${label.padEnd(48)} ${results.map((r) => value(r).padEnd(34)).join(' ')} ${target}`,
+      `${label.padEnd(46)} ${results.map((r) => value(r).padEnd(34)).join(' ')} ${target}`,
     );
   return lines.join('\n');
 }
 
+const LOAD_MODEL = [
+  'Load model: push ingest = 4 writers, closed loop, batches of 100 (throughput); pull = 4 readers, one per vault, pages of 1000;',
+  `50 clients open loop = 50 clients each sending ${clientRate} 1-record pushes/s on a fixed schedule whatever the answers (${50 * clientRate} req/s offered),`,
+  'latency from the due time (no coordinated omission): the p99 target is judged here; 50 clients closed loop = each pushes back to back',
+  '(saturation: latency is 50 / throughput by construction). CPU = server process + this bench client, which share the same cores.',
+].join('\n');
+
 buildBinary();
-const results: ScenarioResult[] = [await runScenario({ engine: 'sqlite', seconds, extraArgs })];
+const loadBefore = loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' ');
+const results: ScenarioResult[] = [
+  await runScenario({ engine: 'sqlite', seconds, extraArgs, clientRate }),
+];
 const pgServer = await postgresUrl();
 if (pgServer) {
   try {
     results.push({
-      ...(await runScenario({ engine: 'postgres', databaseUrl: pgServer.url, seconds, extraArgs })),
+      ...(await runScenario({
+        engine: 'postgres',
+        databaseUrl: pgServer.url,
+        seconds,
+        extraArgs,
+        clientRate,
+      })),
       engine: `postgres (${pgServer.note})`,
     });
   } finally {
@@ -136,7 +161,8 @@ const checks = results.map((r) => ({
   engine: r.engine,
   push: r.pushRecordsPerSec >= TARGETS.pushRecordsPerSec,
   pull: r.pullRecordsPerSec >= TARGETS.pullRecordsPerSec,
-  p99: r.concurrentPushP99Ms < TARGETS.concurrentPushP99Ms,
+  // The latency target is judged on the open-loop phase (README: load model).
+  p99: r.openLoop.p99Ms < TARGETS.concurrentPushP99Ms,
   rss: r.serverPeakRssMB < TARGETS.serverPeakRssMB,
 }));
 if (values.json) {
@@ -148,6 +174,9 @@ if (values.json) {
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node} (${machine.note})\n`,
   );
   process.stdout.write(
-    `Each phase ${seconds} s; server log level ${values['log-level']}\n\n${table(results)}\n`,
+    `Each phase ${seconds} s; server log level ${values['log-level']}; load average before: ${loadBefore}, after: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n`,
   );
+  process.stdout.write(`${LOAD_MODEL}\n\n${table(results)}\n`);
 }

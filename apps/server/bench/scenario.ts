@@ -12,13 +12,21 @@ import { request } from 'undici';
 import { createUser, createVault, newHexId, recordEnvelope } from '../test/support/accounts.ts';
 import type { Api } from '../test/support/api.ts';
 import { spawnServer } from '../test/support/spawn-server.ts';
-import { closedLoop, cpuMsOf, percentile, rssOf } from './load.ts';
+import { closedLoop, cpuMsOf, openLoop, ownCpuMs, percentile, rssOf } from './load.ts';
 
 export interface ScenarioOptions {
   engine: 'sqlite' | 'postgres';
   databaseUrl?: string;
   seconds: number;
   extraArgs: string[];
+  /** Open-loop phase: 1-record pushes per second offered by each of the 50 clients. */
+  clientRate: number;
+}
+
+/** One phase's cost: CPU ms of the server and of the bench client per unit of work. */
+export interface Cpu {
+  server: number;
+  client: number;
 }
 
 export interface ScenarioResult {
@@ -27,22 +35,33 @@ export interface ScenarioResult {
   pushRecordsPerSec: number;
   pushBatchP50Ms: number;
   pullRecordsPerSec: number;
+  /** Closed loop: 50 clients push back to back (saturation). */
   concurrentPushP50Ms: number;
   concurrentPushP99Ms: number;
   concurrentPushPerSec: number;
+  /** Open loop: 50 clients each offer `clientRate` 1-record pushes per second. */
+  openLoop: {
+    clientRate: number;
+    offeredPerSec: number;
+    achievedPerSec: number;
+    p50Ms: number;
+    p99Ms: number;
+    maxMs: number;
+  };
   serverRssMB: number;
   serverPeakRssMB: number;
   /**
-   * Server CPU (user + system, ms) per unit of work in each phase: per
-   * request for hello and 50-client pushes, per 100 records for push ingest
-   * and pull. Unlike throughput, this hardly depends on what else the
-   * machine runs.
+   * CPU (user + system, ms) per unit of work in each phase, of the server
+   * process and of this bench client: per request for hello and 1-record
+   * pushes, per 100 records for push ingest and pull. Unlike throughput,
+   * this hardly depends on what else the machine runs.
    */
-  serverCpuMs: { hello: number; push100: number; pull100: number; concurrentPush: number };
+  cpuMs: { hello: Cpu; push100: Cpu; pull100: Cpu; concurrentPush: Cpu; openLoopPush: Cpu };
   errors: number;
 }
 
 const ENVELOPE_POOL = 64;
+const CLIENTS = 50;
 
 /** Pre-sealed 1 KiB record envelopes (the server checks structure, not the bound record id). */
 async function envelopes(vaultId: string): Promise<string[]> {
@@ -53,25 +72,39 @@ async function envelopes(vaultId: string): Promise<string[]> {
   );
 }
 
-function pushBody(pool: string[], count: number): string {
-  const mutations = Array.from({ length: count }, (_, i) => ({
-    op: 'put',
-    mutationId: newHexId(),
-    recordId: newHexId(),
-    baseRevision: null,
-    epoch: 1,
-    envelope: pool[i % pool.length],
-  }));
-  return JSON.stringify({ mutations });
+/**
+ * Push bodies from a template, so the client's own CPU stays small: the
+ * envelopes are armored once, and the random 128-bit mutation and record ids
+ * (random like real clients' ids: sequential ids would make the database's
+ * index inserts unrealistically cheap) are cut from one pre-generated hex pool.
+ */
+function bodyFactory(pool: string[]): (count: number) => Buffer {
+  const hex = randomBytes(16 * 8192).toString('hex');
+  let next = 0;
+  const id = (): string => {
+    const at = (next++ % 8192) * 32;
+    // Rotate the pool by the lap so ids repeat only after 8192^2 draws.
+    const lap = Math.floor(next / 8192) % 32;
+    return hex.slice(at + lap, at + 32) + hex.slice(at, at + lap);
+  };
+  return (count) => {
+    const parts: string[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      parts[i] =
+        `{"op":"put","mutationId":"${id()}","recordId":"${id()}","baseRevision":null,"epoch":1,"envelope":"${pool[i % pool.length]}"}`;
+    }
+    return Buffer.from(`{"mutations":[${parts.join(',')}]}`);
+  };
 }
 
-async function rawPush(api: Api, vaultId: string, body: string): Promise<boolean> {
+const BENCH_HEADERS = { 'coffer-protocol': '1', 'coffer-client': 'coffer-bench/0' };
+
+async function rawPush(api: Api, vaultId: string, body: Buffer): Promise<boolean> {
   const res = await request(`${api.baseUrl}/v1/vaults/${vaultId}/push`, {
     method: 'POST',
     dispatcher: api.dispatcher,
     headers: {
-      'coffer-protocol': '1',
-      'coffer-client': 'coffer-bench/0',
+      ...BENCH_HEADERS,
       authorization: `Bearer ${api.token}`,
       'content-type': 'application/json',
     },
@@ -79,6 +112,37 @@ async function rawPush(api: Api, vaultId: string, body: string): Promise<boolean
   });
   await res.body.dump();
   return res.statusCode === 200;
+}
+
+const SEQ_KEY = Buffer.from('{"seq":');
+
+/**
+ * One pull page as bytes. The bench client does not parse the 1.4 MB page
+ * (a real client's parsing is the client's cost, measured in packages/client):
+ * it counts the changes by their `{"seq":` keys and reads `nextCursor` and
+ * `hasMore` from the end of the body, which the server writes last.
+ */
+async function rawPull(
+  api: Api,
+  vaultId: string,
+  cursor: number,
+): Promise<{ changes: number; nextCursor: number; hasMore: boolean }> {
+  const res = await request(
+    `${api.baseUrl}/v1/vaults/${vaultId}/changes?cursor=${cursor}&limit=1000`,
+    {
+      dispatcher: api.dispatcher,
+      headers: { ...BENCH_HEADERS, authorization: `Bearer ${api.token}` },
+    },
+  );
+  const body = Buffer.from(await res.body.arrayBuffer());
+  if (res.statusCode !== 200) throw new Error(`pull answered ${res.statusCode}`);
+  let changes = 0;
+  for (let at = body.indexOf(SEQ_KEY); at >= 0; at = body.indexOf(SEQ_KEY, at + 1)) changes++;
+  const tail = /"nextCursor":(\d+),"hasMore":(true|false)\}$/.exec(
+    body.subarray(Math.max(0, body.length - 64)).toString('latin1'),
+  );
+  if (!tail) throw new Error('pull page without nextCursor');
+  return { changes, nextCursor: Number(tail[1]), hasMore: tail[2] === 'true' };
 }
 
 export async function runScenario(options: ScenarioOptions): Promise<ScenarioResult> {
@@ -89,64 +153,66 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   if (process.env.COFFER_BENCH_SERVER_NODE_OPTIONS) {
     env.NODE_OPTIONS = process.env.COFFER_BENCH_SERVER_NODE_OPTIONS;
   }
-  // Default options (info logging, HTTPS, synchronous=FULL on SQLite): what an operator runs.
+  // Default options (info logging, HTTPS, durable SQLite commits): what an operator runs.
   const server = await spawnServer(['--data-dir', dataDir, ...options.extraArgs], env);
   const ms = options.seconds * 1000;
   const pid = server.child.pid ?? 0;
-  let cpuMark = cpuMsOf(pid);
-  /** Server CPU since the previous call. */
-  const cpuSpent = (): number => {
+  let serverMark = cpuMsOf(pid);
+  let clientMark = process.cpuUsage();
+  /** Server and client CPU since the previous call, divided by `units`. */
+  const cpuSpent = (units = 1): Cpu => {
     const now = cpuMsOf(pid);
-    const spent = now - cpuMark;
-    cpuMark = now;
+    const spent = { server: (now - serverMark) / units, client: ownCpuMs(clientMark) / units };
+    serverMark = now;
+    clientMark = process.cpuUsage();
     return spent;
   };
   try {
     cpuSpent();
-    const hello = await closedLoop(50, ms, async () => {
+    const hello = await closedLoop(CLIENTS, ms, async () => {
       const res = await request(`${server.url}/healthz`, { dispatcher: server.dispatcher });
       await res.body.dump();
       return res.statusCode === 200;
     });
-    const helloCpu = cpuSpent();
+    const helloCpu = cpuSpent(hello.operations);
 
     const user = await createUser(server.api(), 'bench');
     const writers = 4;
     const vaults = await Promise.all(Array.from({ length: writers }, () => createVault(user)));
-    const pools = await Promise.all(vaults.map(envelopes));
-    // Bodies are built ahead of time so the client's JSON work is not measured as server time.
-    const bodies = vaults.map((_, w) => Array.from({ length: 40 }, () => pushBody(pools[w]!, 100)));
+    const factories = (await Promise.all(vaults.map(envelopes))).map(bodyFactory);
     cpuSpent();
-    const push = await closedLoop(writers, ms, (w, i) => {
-      const set = bodies[w]!;
-      // Fresh record ids per iteration beyond the prepared set: rebuild lazily.
-      const body = i < set.length ? set[i]! : pushBody(pools[w]!, 100);
-      return rawPush(user.api, vaults[w]!, body);
-    });
-    const pushCpu = cpuSpent();
+    const push = await closedLoop(writers, ms, (w) =>
+      rawPush(user.api, vaults[w]!, factories[w]!(100)),
+    );
+    const pushCpu = cpuSpent(push.operations);
 
+    // One reader per vault, each paging from 0 to the head.
     let pulled = 0;
     const pullStart = performance.now();
-    for (const vaultId of vaults) {
-      let cursor = 0;
-      for (;;) {
-        const page = await user.api.get(
-          `/v1/vaults/${vaultId}/changes?cursor=${cursor}&limit=1000`,
-        );
-        pulled += page.body.changes.length;
-        cursor = page.body.nextCursor;
-        if (!page.body.hasMore) break;
-      }
-    }
-    const pullSeconds = (performance.now() - pullStart) / 1000;
-    const pullCpu = cpuSpent();
-
-    const clients = 50;
-    const shared = vaults[0]!;
-    const concurrent = await closedLoop(clients, ms, () =>
-      rawPush(user.api, shared, pushBody(pools[0]!, 1)),
+    await Promise.all(
+      vaults.map(async (vaultId) => {
+        let cursor = 0;
+        for (;;) {
+          const page = await rawPull(user.api, vaultId, cursor);
+          pulled += page.changes;
+          cursor = page.nextCursor;
+          if (!page.hasMore) break;
+        }
+      }),
     );
-    const concurrentCpu = cpuSpent();
+    const pullSeconds = (performance.now() - pullStart) / 1000;
+    const pullCpu = cpuSpent(pulled / 100);
+
+    const shared = vaults[0]!;
+    const one = factories[0]!;
+    cpuSpent();
+    const concurrent = await closedLoop(CLIENTS, ms, () => rawPush(user.api, shared, one(1)));
+    const concurrentCpu = cpuSpent(concurrent.operations);
+
+    const open = await openLoop(CLIENTS, options.clientRate, ms, () =>
+      rawPush(user.api, shared, one(1)),
+    );
+    const openCpu = cpuSpent(open.operations);
     const rss = rssOf(pid);
     return {
       engine: options.engine,
@@ -157,15 +223,24 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       concurrentPushP50Ms: percentile(concurrent.latenciesMs, 50),
       concurrentPushP99Ms: percentile(concurrent.latenciesMs, 99),
       concurrentPushPerSec: concurrent.operations / concurrent.seconds,
+      openLoop: {
+        clientRate: options.clientRate,
+        offeredPerSec: CLIENTS * options.clientRate,
+        achievedPerSec: open.operations / open.seconds,
+        p50Ms: percentile(open.latenciesMs, 50),
+        p99Ms: percentile(open.latenciesMs, 99),
+        maxMs: percentile(open.latenciesMs, 100),
+      },
       serverRssMB: rss.rssMB,
       serverPeakRssMB: rss.peakMB,
-      serverCpuMs: {
-        hello: helloCpu / hello.operations,
-        push100: pushCpu / push.operations,
-        pull100: (pullCpu / pulled) * 100,
-        concurrentPush: concurrentCpu / concurrent.operations,
+      cpuMs: {
+        hello: helloCpu,
+        push100: pushCpu,
+        pull100: pullCpu,
+        concurrentPush: concurrentCpu,
+        openLoopPush: openCpu,
       },
-      errors: hello.errors + push.errors + concurrent.errors,
+      errors: hello.errors + push.errors + concurrent.errors + open.errors,
     };
   } finally {
     await server.stop();
