@@ -1,9 +1,8 @@
 /** Spawns the BUILT `coffer` binary, as a user or a script would. */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { CLI_BIN, runBinary } from '@coffer/test-harness';
 import { expect } from 'vitest';
 
-export const COFFER_BIN = fileURLToPath(new URL('../../dist/coffer.js', import.meta.url));
+export const COFFER_BIN = CLI_BIN;
 
 export interface CliResult {
   code: number;
@@ -20,34 +19,17 @@ export interface RunOptions {
 }
 
 /** Run `coffer ...args` to completion. The environment is minimal and explicit. */
-export function coffer(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-    };
-    for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
-    const child = spawn(process.execPath, [COFFER_BIN, ...args], {
-      env,
-      cwd: options.cwd,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const stdoutBytes = Buffer.concat(out);
-      resolve({
-        code: code ?? -1,
-        stdout: stdoutBytes.toString('utf8'),
-        stdoutBytes,
-        stderr: Buffer.concat(err).toString('utf8'),
-      });
-    });
-    child.stdin.end(options.input ?? '');
-  });
+export async function coffer(
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<CliResult> {
+  const r = await runBinary(COFFER_BIN, args, options);
+  return {
+    code: r.code,
+    stdout: r.stdout.toString('utf8'),
+    stdoutBytes: r.stdout,
+    stderr: r.stderr,
+  };
 }
 
 /** An expected failure: the documented exit code, a message, and no stack trace. */

@@ -1,88 +1,33 @@
 /**
  * A real coffer-server (the BUILT binary) over HTTPS with a self-signed
- * certificate, on a temporary data directory and a free loopback port.
+ * certificate, on a temporary data directory and a free loopback port: the
+ * shared harness (@coffer/test-harness) under the names these suites use.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { SERVER_BIN, startCofferServer } from '@coffer/test-harness';
 
-export const SERVER_BIN = fileURLToPath(
-  new URL('../../../server/dist/coffer-server.js', import.meta.url),
-);
+export { SERVER_BIN };
 
 export interface TestServer {
-  url: string;
+  readonly url: string;
   /** SHA-256 fingerprint as the server prints it (AB:CD:…). */
-  fingerprint: string;
-  dataDir: string;
-  port: number;
+  readonly fingerprint: string;
+  readonly dataDir: string;
+  readonly port: number;
+  /** Stop the process; the data dir stays (for `start()`) until the test process exits. */
   stop(): Promise<void>;
   /** Start again on the same data dir and port (after stop). */
   start(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Start coffer-server and resolve once it printed its URL and fingerprint. */
+/** Start coffer-server and resolve once it answers through its pinned certificate. */
 export async function startTestServer(): Promise<TestServer> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'coffer-srv-'));
-  const port = await freePort();
-  let child: ChildProcess | undefined;
-  const server: TestServer = {
-    url: '',
-    fingerprint: '',
-    dataDir,
-    port,
-    async start() {
-      const proc = spawn(
-        process.execPath,
-        [SERVER_BIN, '--data-dir', dataDir, '--port', String(port), '--log-level', 'warn'],
-        {
-          stdio: ['ignore', 'ignore', 'pipe'],
-        },
-      );
-      child = proc;
-      await new Promise<void>((resolve, reject) => {
-        let err = '';
-        const onData = (b: Buffer) => {
-          err += b.toString('utf8');
-          const url = /listening on (\S+)/.exec(err)?.[1];
-          const fp = /fingerprint: ([0-9A-F:]{95})/.exec(err)?.[1];
-          if (url !== undefined && fp !== undefined) {
-            server.url = url;
-            server.fingerprint = fp;
-            proc.stderr?.off('data', onData);
-            proc.stderr?.resume();
-            resolve();
-          }
-        };
-        proc.stderr?.on('data', onData);
-        proc.once('exit', (code) => reject(new Error(`coffer-server exited (${code}): ${err}`)));
-      });
-    },
-    async stop() {
-      const proc = child;
-      if (proc === undefined || proc.exitCode !== null) return;
-      await new Promise<void>((resolve) => {
-        proc.once('exit', () => resolve());
-        proc.kill('SIGTERM');
-      });
-      child = undefined;
-    },
+  const server = await startCofferServer({ tempPrefix: 'coffer-srv-' });
+  return {
+    url: server.url,
+    fingerprint: server.certificate.fingerprint256,
+    dataDir: server.dataDir,
+    port: server.port,
+    stop: () => server.stop(),
+    start: () => server.start(),
   };
-  await server.start();
-  return server;
 }
