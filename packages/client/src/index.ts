@@ -24,6 +24,7 @@ export {
 } from './blobs/blobs-api.ts';
 export { type ClientOptions, type CofferClient, createClient } from './client.ts';
 export { type ConflictEntry, ConflictsApi } from './records/conflicts-api.ts';
+export * from './records/record-kinds.ts';
 export type { RecordSummary } from './records/record-summaries.ts';
 export { type PutOptions, type RecordEntry, RecordsApi } from './records/records-api.ts';
 export {
