@@ -87,17 +87,51 @@ export class FakeVault implements VaultHandle {
     this.records.set({ status: 'ready', records });
   }
 
-  async uploadFile(name: string, file: Blob, onProgress: (d: number, t: number) => void) {
+  /** Set to make the next transfer wait until its signal aborts (cancel tests). */
+  holdTransfers = false;
+  /** Set to make the next transfer fail with this code. */
+  failTransfers: string | null = null;
+
+  async #transfer(signal: AbortSignal | undefined) {
+    if (this.failTransfers) throw Object.assign(new Error('failed'), { code: this.failTransfers });
+    if (!this.holdTransfers) return;
+    await new Promise<void>((_, reject) => {
+      const stop = () => reject(signal?.reason ?? new DOMException('aborted', 'AbortError'));
+      if (signal?.aborted) stop();
+      signal?.addEventListener('abort', stop, { once: true });
+    });
+  }
+
+  async uploadFile(
+    name: string,
+    file: Blob,
+    onProgress: (d: number, t: number) => void,
+    signal?: AbortSignal,
+  ) {
     this.#call('uploadFile', name, file.size);
     onProgress(Math.floor(file.size / 2), file.size);
+    await this.#transfer(signal);
     onProgress(file.size, file.size);
     this.seed({ name, kind: 'file', size: file.size }, { kind: 'file', size: file.size });
   }
 
-  async downloadFile(recordId: string, onProgress: (d: number, t: number) => void) {
+  async downloadFile(
+    recordId: string,
+    sink: WritableStream<Uint8Array>,
+    onProgress: (d: number, t: number) => void,
+    signal?: AbortSignal,
+  ) {
     this.#call('downloadFile', recordId);
     onProgress(1, 2);
-    return new Blob(['file-bytes']);
+    try {
+      await this.#transfer(signal);
+    } catch (error) {
+      await sink.abort(error);
+      throw error;
+    }
+    const writer = sink.getWriter();
+    await writer.write(new TextEncoder().encode('file-bytes'));
+    await writer.close();
   }
 
   async members() {

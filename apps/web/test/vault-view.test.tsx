@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { VaultView } from '../src/components/vault-view.tsx';
 import { FakeVault } from './fake-vault.ts';
@@ -149,8 +149,11 @@ describe('vault view', () => {
     await expect.element(page.getByRole('heading', { name: 'report.pdf' })).toBeVisible();
     expect(vault.calls.find((c) => c.method === 'uploadFile')?.args).toEqual(['report.pdf', 2048]);
     await expect.element(page.getByText('File, 2.0 KiB')).toBeVisible();
+    // No native save dialog in a test: the Blob download path (file-transfer.test.tsx tests both).
+    vi.stubGlobal('showSaveFilePicker', undefined);
     await userEvent.click(page.getByRole('button', { name: 'Download' }));
     await expect.poll(() => vault.calls.some((c) => c.method === 'downloadFile')).toBe(true);
+    vi.unstubAllGlobals();
   });
 
   test('readers see no write controls', async () => {

@@ -204,22 +204,33 @@ export class SdkVault implements VaultHandle {
     await this.refresh();
   }
 
-  async uploadFile(name: string, file: Blob, onProgress: ByteProgress): Promise<void> {
+  async uploadFile(
+    name: string,
+    file: Blob,
+    onProgress: ByteProgress,
+    signal?: AbortSignal,
+  ): Promise<void> {
     await this.client.blobs.put(this.info.vaultId, name, file.stream(), {
       size: file.size,
       type: file.type || BINARY_TYPE,
       onProgress,
+      ...(signal ? { signal } : {}),
     });
     await this.refresh();
   }
 
-  async downloadFile(recordId: string, onProgress: ByteProgress): Promise<Blob> {
+  async downloadFile(
+    recordId: string,
+    sink: WritableStream<Uint8Array>,
+    onProgress: ByteProgress,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const found = await this.client.blobs.get(this.info.vaultId, this.#entry(recordId).name, {
       onProgress,
     });
     if (!found) fail('record_not_found', 'no such record');
-    // The stream errors on any tampering, so a Blob exists only for authentic content.
-    return new Response(found.stream).blob();
+    // Only authenticated bytes reach the sink; on tampering the stream errors and pipeTo aborts the sink.
+    await found.stream.pipeTo(sink, signal ? { signal } : {});
   }
 
   async members(): Promise<MemberInfo[]> {

@@ -131,10 +131,24 @@ export interface VaultHandle {
   /** Create or replace a record by name (works offline: goes to the outbox). */
   write(name: string, content: InlineContent): Promise<void>;
   remove(recordId: string): Promise<void>;
-  /** Stream a file into an encrypted blob and reference it from a record. */
-  uploadFile(name: string, file: Blob, onProgress: ByteProgress): Promise<void>;
-  /** Stream a blob back; the caller saves it. */
-  downloadFile(recordId: string, onProgress: ByteProgress): Promise<Blob>;
+  /** Stream a file (read with `file.stream()`) into an encrypted blob referenced from a record. */
+  uploadFile(
+    name: string,
+    file: Blob,
+    onProgress: ByteProgress,
+    signal?: AbortSignal,
+  ): Promise<void>;
+  /**
+   * Stream a file's decrypted bytes into `sink` as they pass their check;
+   * resolves once all arrived and the sink closed. On an error or an abort
+   * the sink is aborted (it must discard what it got).
+   */
+  downloadFile(
+    recordId: string,
+    sink: WritableStream<Uint8Array>,
+    onProgress: ByteProgress,
+    signal?: AbortSignal,
+  ): Promise<void>;
   members(): Promise<MemberInfo[]>;
   lookupUser(username: string): Promise<UserKeyInfo>;
   /** Share after the user compared `fingerprint`; a changed key needs `acceptChangedKey`. */

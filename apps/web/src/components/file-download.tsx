@@ -1,41 +1,63 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { VaultHandle } from '../api/types.ts';
 import { formatBytes, percent } from '../ui/format.ts';
 import { describeError } from '../ui/plain-words.ts';
-
-/** Save a blob through a temporary object URL (revoked right after the click). */
-function save(blob: Blob, name: string) {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name.split('/').pop() || 'download';
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
+import { fileNameOf, openSaveTarget, type SaveTarget } from './file-save.ts';
 
 export interface FileDownloadProps {
   vault: VaultHandle;
   recordId: string;
   name: string;
   size: number;
+  /** Where the file goes (tests inject one; default: a picked file or a Blob download). */
+  openTarget?: (name: string) => Promise<SaveTarget | null>;
 }
 
-/** Download and decrypt a file attachment with progress. */
-export function FileDownload({ vault, recordId, name, size }: FileDownloadProps) {
+type Notice = { tone: 'error' | 'info'; text: string };
+
+/**
+ * Download a file attachment: decrypted as it streams into its destination,
+ * with progress and a cancel button. The destination receives only bytes that
+ * passed their check, and an error or a cancel discards what it got.
+ */
+export function FileDownload({
+  vault,
+  recordId,
+  name,
+  size,
+  openTarget = openSaveTarget,
+}: FileDownloadProps) {
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const running = useRef<AbortController | null>(null);
+  // Leaving the record stops its download.
+  useEffect(() => () => running.current?.abort(), []);
 
   async function download() {
-    setError(null);
+    setNotice(null);
+    // First, while the click still counts as the user's gesture: where to save.
+    const target = await openTarget(name);
+    if (!target) return;
+    const controller = new AbortController();
+    running.current = controller;
     setProgress({ done: 0, total: size });
     try {
-      const blob = await vault.downloadFile(recordId, (done, total) =>
-        setProgress({ done, total }),
+      await vault.downloadFile(
+        recordId,
+        target.stream,
+        (done, total) => setProgress({ done, total }),
+        controller.signal,
       );
-      save(blob, name);
+      target.finish();
+      setNotice({ tone: 'info', text: `Saved ${fileNameOf(name)}.` });
     } catch (caught) {
-      setError(describeError(caught));
+      setNotice(
+        controller.signal.aborted
+          ? { tone: 'info', text: 'Download cancelled.' }
+          : { tone: 'error', text: describeError(caught) },
+      );
     } finally {
+      running.current = null;
       setProgress(null);
     }
   }
@@ -43,9 +65,16 @@ export function FileDownload({ vault, recordId, name, size }: FileDownloadProps)
   return (
     <div className="stack">
       <p>File, {formatBytes(size)}</p>
-      <button type="button" onClick={download} disabled={progress !== null}>
-        Download
-      </button>
+      <div className="row">
+        <button type="button" onClick={download} disabled={progress !== null}>
+          Download
+        </button>
+        {progress && (
+          <button type="button" onClick={() => running.current?.abort()}>
+            Cancel download
+          </button>
+        )}
+      </div>
       {progress && (
         <div role="status" aria-live="polite" className="progress-line">
           <span>Downloading {percent(progress.done, progress.total)}%</span>
@@ -56,11 +85,12 @@ export function FileDownload({ vault, recordId, name, size }: FileDownloadProps)
           />
         </div>
       )}
-      {error && (
+      {notice?.tone === 'error' && (
         <p className="error" role="alert">
-          {error}
+          {notice.text}
         </p>
       )}
+      {notice?.tone === 'info' && <p role="status">{notice.text}</p>}
     </div>
   );
 }

@@ -1,9 +1,14 @@
-import { type FormEvent, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { VaultHandle } from '../api/types.ts';
 import { formatBytes, percent } from '../ui/format.ts';
 import { describeError } from '../ui/plain-words.ts';
 
-/** Attach a file: streamed through encryption by the SDK, with progress. */
+type Notice = { tone: 'error' | 'info'; text: string };
+
+/**
+ * Attach a file: read as a stream (never whole into memory), encrypted and
+ * uploaded by the SDK chunk by chunk, with progress and a cancel button.
+ */
 export function FileUpload({
   vault,
   onDone,
@@ -12,20 +17,36 @@ export function FileUpload({
   onDone: (name: string | null) => void;
 }) {
   const input = useRef<HTMLInputElement>(null);
+  const running = useRef<AbortController | null>(null);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  // Leaving the form stops its upload.
+  useEffect(() => () => running.current?.abort(), []);
 
   async function upload(event: FormEvent) {
     event.preventDefault();
     const file = input.current?.files?.[0];
     if (!file) return;
-    setError(null);
+    const controller = new AbortController();
+    running.current = controller;
+    setNotice(null);
     setProgress({ done: 0, total: file.size });
     try {
-      await vault.uploadFile(file.name, file, (done, total) => setProgress({ done, total }));
+      await vault.uploadFile(
+        file.name,
+        file,
+        (done, total) => setProgress({ done, total }),
+        controller.signal,
+      );
+      running.current = null;
       onDone(file.name);
     } catch (caught) {
-      setError(describeError(caught));
+      running.current = null;
+      setNotice(
+        controller.signal.aborted
+          ? { tone: 'info', text: 'Upload cancelled.' }
+          : { tone: 'error', text: describeError(caught) },
+      );
       setProgress(null);
     }
   }
@@ -49,18 +70,25 @@ export function FileUpload({
           />
         </div>
       )}
-      {error && (
+      {notice?.tone === 'error' && (
         <p className="error" role="alert">
-          {error}
+          {notice.text}
         </p>
       )}
+      {notice?.tone === 'info' && <p role="status">{notice.text}</p>}
       <div className="row">
         <button type="submit" className="primary" disabled={progress !== null}>
           Upload
         </button>
-        <button type="button" onClick={() => onDone(null)} disabled={progress !== null}>
-          Cancel
-        </button>
+        {progress ? (
+          <button type="button" onClick={() => running.current?.abort()}>
+            Cancel upload
+          </button>
+        ) : (
+          <button type="button" onClick={() => onDone(null)}>
+            Cancel
+          </button>
+        )}
       </div>
     </form>
   );
