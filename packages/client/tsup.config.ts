@@ -9,6 +9,8 @@ export default defineConfig({
     indexeddb: 'src/store/indexeddb-store.ts',
     node: 'src/node.ts',
     'kdf-worker': 'src/account/kdf-worker.ts',
+    // Node's open pool loads it next to node.js.
+    'open-worker': 'src/sync/open-worker.ts',
   },
   format: ['esm'],
   dts: true,

@@ -9,15 +9,17 @@
  * parsing, wire-schema checks, decryption, distrust checks, SQLite), only the
  * server and the socket are gone: the client's own ceiling.
  *
- * Argument: JSON { url, pinSha256, username, vaultId, file, replay? }.
+ * Argument: JSON { url, pinSha256, username, vaultId, file, replay?, opener? }.
  */
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { createTlsFetch } from '../src/node.ts';
 import { SqliteStore } from '../src/store/sqlite-store.ts';
 import { createSyncCore } from '../src/sync/core.ts';
+import { createNodeOpenPool } from '../src/sync/node-open-pool.ts';
+import { inThreadOpener } from '../src/sync/record-opener.ts';
 import { HttpTransport } from '../src/transport/http-transport.ts';
-import { newClient, PASSPHRASE } from './setup.ts';
+import { newClient, PASSPHRASE, serverCpuSeconds } from './setup.ts';
 
 const kib = (field: string) =>
   Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
@@ -42,9 +44,14 @@ const args = JSON.parse(process.argv[2] ?? '{}') as {
   vaultId: string;
   file: string;
   replay?: boolean;
+  /** Where envelopes are opened: Node's worker pool (the default client) or this thread. */
+  opener?: 'pool' | 'inline';
+  /** The server's data directory (finds its process, for its CPU time during the sync). */
+  dataDir?: string;
 };
+const makeOpener = () => (args.opener === 'inline' ? inThreadOpener : createNodeOpenPool());
 const store = SqliteStore.open(args.file);
-const client = newClient(args, store);
+const client = newClient(args, store, makeOpener());
 await client.accounts.login(args.username, PASSPHRASE);
 const ring = await client.vaults.keyring(args.vaultId);
 
@@ -86,7 +93,12 @@ if (args.replay) {
       return new Response(text, { headers: { 'content-type': 'application/json' } });
     }) as typeof fetch,
   });
-  const core = createSyncCore({ store, transport, keyring: async () => ring });
+  const core = createSyncCore({
+    store,
+    transport,
+    keyring: async () => ring,
+    opener: makeOpener(),
+  });
   sync = () => core.engine.sync(args.vaultId);
   errors = () => core.state.getSnapshot().errors.map((e) => e.code);
 }
@@ -94,7 +106,9 @@ if (args.replay) {
 const rssBeforeKiB = kib('VmRSS');
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
+const server0 = args.dataDir ? serverCpuSeconds(args.dataDir) : 0;
 await sync();
+const serverSeconds = args.dataDir ? serverCpuSeconds(args.dataDir) - server0 : 0;
 const seconds = (performance.now() - t0) / 1000;
 // This process's CPU time: what the client spends, whatever else loads the machine.
 const cpu = process.cpuUsage(cpu0);
@@ -104,7 +118,7 @@ const peakRssKiB = kib('VmHWM');
 const heapUsedMiB = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
 const records = countRecords(args.file, args.vaultId);
 process.stdout.write(
-  `${JSON.stringify({ seconds, cpuSeconds, records, errors: errors(), rssBeforeKiB, peakRssKiB, heapUsedMiB })}\n`,
+  `${JSON.stringify({ seconds, cpuSeconds, serverSeconds, records, errors: errors(), rssBeforeKiB, peakRssKiB, heapUsedMiB })}\n`,
 );
 await client.close();
 await store.close();

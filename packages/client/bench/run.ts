@@ -57,6 +57,7 @@ log(`seeded ${RECORDS} records of 1 KiB in ${seedSeconds.toFixed(1)} s (seal + p
 // Baseline: the server's pull over pinned HTTPS, pages of 1000, nothing else.
 const raw = rawTransport(fx.server, fx.owner.accounts.token!);
 t = performance.now();
+const rawCpu0 = process.cpuUsage();
 let pulled = 0;
 for (let cursor = 0; ; ) {
   const page = await raw.pull(fx.vaultId, cursor, 1000);
@@ -65,14 +66,19 @@ for (let cursor = 0; ; ) {
   if (!page.hasMore) break;
 }
 const baselineSeconds = (performance.now() - t) / 1000;
+const rawCpu = process.cpuUsage(rawCpu0);
 const baseline = pulled / baselineSeconds;
+// What fetching alone costs a client (TLS, HTTP, JSON, wire schema), for the split below.
+const rawClientUs = (rawCpu.user + rawCpu.system) / pulled;
 log(
-  `baseline raw pull: ${pulled} changes in ${baselineSeconds.toFixed(2)} s = ${Math.round(baseline)} changes/s`,
+  `baseline raw pull: ${pulled} changes in ${baselineSeconds.toFixed(2)} s = ${Math.round(baseline)} changes/s; its client CPU ${Math.round(rawClientUs)} us/change (TLS, HTTP, JSON, wire schema)`,
 );
 
 interface SyncFigures {
   seconds: number;
   cpuSeconds: number;
+  /** CPU time of the server process during the sync. */
+  serverSeconds: number;
   records: number;
   errors: string[];
   rssBeforeKiB: number;
@@ -81,7 +87,7 @@ interface SyncFigures {
 }
 
 /** Initial sync in a child process with a fresh replica (`replay`: server answers from memory). */
-function syncInChild(replay: boolean): SyncFigures {
+function syncInChild(replay: boolean, opener: 'pool' | 'inline' = 'pool'): SyncFigures {
   const file = join(mkdtempSync(join(tmpdir(), 'coffer-bench-')), 'replica.sqlite3');
   const child = fileURLToPath(new URL('./initial-sync.ts', import.meta.url));
   const out = execFileSync(
@@ -97,6 +103,8 @@ function syncInChild(replay: boolean): SyncFigures {
         vaultId: fx.vaultId,
         file,
         replay,
+        opener,
+        dataDir: fx.server.dataDir,
       }),
     ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
@@ -104,19 +112,28 @@ function syncInChild(replay: boolean): SyncFigures {
   return JSON.parse(out.trim().split('\n').at(-1)!) as SyncFigures;
 }
 
-// End to end, in a child process with a fresh replica.
-const sync = syncInChild(false);
-const rate = sync.records / sync.seconds;
+// End to end, in a child process with a fresh replica: the Node client (its
+// envelopes opened on the worker pool), then the same with every envelope
+// opened in the main thread, for the same-run comparison.
+const us = (seconds: number, n: number) => Math.round((seconds * 1e6) / n);
 const mib = (k: number) => Math.round(k / 1024);
-log(
-  `initial sync: ${sync.records} records in ${sync.seconds.toFixed(2)} s = ${Math.round(rate)} records/s (target >= 20000: ${rate >= 20_000 ? 'met' : 'MISSED'}), ${(rate / baseline).toFixed(2)}x the raw pull; client CPU ${Math.round((sync.cpuSeconds * 1e6) / sync.records)} us/record; peak RSS ${mib(sync.peakRssKiB)} MiB (${mib(sync.rssBeforeKiB)} MiB after login, before the sync)${sync.errors.length ? `; errors: ${sync.errors.join(',')}` : ''}`,
-);
+const describe = (label: string, f: SyncFigures) => {
+  const rate = f.records / f.seconds;
+  log(
+    `${label}: ${f.records} records in ${f.seconds.toFixed(2)} s = ${Math.round(rate)} records/s, ${(rate / baseline).toFixed(2)}x the raw pull; client CPU ${us(f.cpuSeconds, f.records)} us/record, server CPU ${us(f.serverSeconds, f.records)} us/record; peak RSS ${mib(f.peakRssKiB)} MiB (${mib(f.rssBeforeKiB)} MiB after login, before the sync)${f.errors.length ? `; errors: ${f.errors.join(',')}` : ''}`,
+  );
+  return rate;
+};
+const sync = syncInChild(false);
+const rate = describe('initial sync, end to end (worker pool)', sync);
+log(`  target >= 20000 records/s: ${rate >= 20_000 ? 'met' : 'MISSED'}`);
+const inline = syncInChild(false, 'inline');
+describe('initial sync, end to end (envelopes opened in the main thread)', inline);
 // The client alone: the same answers replayed from memory (no server, no socket).
 const ceiling = syncInChild(true);
-const ceilingRate = ceiling.records / ceiling.seconds;
-log(
-  `client ceiling (server answers replayed from memory): ${Math.round(ceilingRate)} records/s, client CPU ${Math.round((ceiling.cpuSeconds * 1e6) / ceiling.records)} us/record${ceiling.errors.length ? `; errors: ${ceiling.errors.join(',')}` : ''}`,
-);
+const ceilingRate = describe('client ceiling (server answers replayed from memory, pool)', ceiling);
+const ceilingInline = syncInChild(true, 'inline');
+describe('client ceiling (replayed, main thread)', ceilingInline);
 
 // Live latency on a small vault of its own.
 const { vaultId } = await fx.owner.vaults.create();
@@ -165,6 +182,6 @@ await fx.owner.close();
 await fx.server.dispose();
 if (JSON_OUT) {
   process.stdout.write(
-    `${JSON.stringify({ machine, records: RECORDS, seedSeconds, baseline: { changesPerSecond: baseline }, initialSync: { recordsPerSecond: rate, ratioToBaseline: rate / baseline, ...sync }, clientCeiling: { recordsPerSecond: ceilingRate, ...ceiling }, live: { changes: CHANGES, medianMs: median, p90Ms: p90 } }, null, 2)}\n`,
+    `${JSON.stringify({ machine, records: RECORDS, seedSeconds, baseline: { changesPerSecond: baseline, clientCpuUsPerChange: rawClientUs }, initialSync: { recordsPerSecond: rate, ratioToBaseline: rate / baseline, ...sync }, initialSyncInline: { recordsPerSecond: inline.records / inline.seconds, ...inline }, clientCeiling: { recordsPerSecond: ceilingRate, ...ceiling }, clientCeilingInline: { recordsPerSecond: ceilingInline.records / ceilingInline.seconds, ...ceilingInline }, live: { changes: CHANGES, medianMs: median, p90Ms: p90 } }, null, 2)}\n`,
   );
 }

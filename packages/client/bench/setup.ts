@@ -4,6 +4,7 @@
  * sealed 1 KiB records pushed straight through the transport.
  */
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { encodeArmor, toHex } from '@coffer/protocol';
 import type { CofferClient } from '../src/client.ts';
@@ -11,6 +12,7 @@ import { createClient, createTlsFetch } from '../src/node.ts';
 import { recordIdForName, sealRecordData } from '../src/records/record-crypto.ts';
 import { MemoryStore } from '../src/store/memory-store.ts';
 import type { LocalStore } from '../src/store/types.ts';
+import type { RecordOpener } from '../src/sync/record-opener.ts';
 import { HttpTransport } from '../src/transport/http-transport.ts';
 import { startTestServer, type TestServer } from '../test/integration/server.ts';
 
@@ -33,14 +35,36 @@ export interface Fixture {
 
 export type ServerRef = Pick<TestServer, 'url' | 'pinSha256'>;
 
-export function newClient(server: ServerRef, store: LocalStore = new MemoryStore()): CofferClient {
+export function newClient(
+  server: ServerRef,
+  store: LocalStore = new MemoryStore(),
+  opener?: RecordOpener,
+): CofferClient {
   return createClient({
     serverUrl: server.url,
     store,
     clientName: 'client-bench',
     clientVersion: '0.0.0',
     tls: { pinSha256: server.pinSha256 },
+    ...(opener ? { opener } : {}),
   });
+}
+
+/** CPU seconds (user + system) used so far by the processes whose command line or environment names `dataDir`. */
+export function serverCpuSeconds(dataDir: string): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const names = (f: string) => readFileSync(`/proc/${pid}/${f}`, 'latin1').includes(dataDir);
+      if (Number(pid) === process.pid || !(names('cmdline') || names('environ'))) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return ticks / 100; // USER_HZ
 }
 
 /** A raw transport with this client's token (the baseline: no decryption, no store). */

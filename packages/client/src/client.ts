@@ -9,6 +9,7 @@ import { type DeriveKeys, deriveKeysInline } from './account/kdf.ts';
 import type { LocalStore } from './store/types.ts';
 import type { MergeFunction } from './sync/conflict.ts';
 import { createSyncCore, type SyncCore } from './sync/core.ts';
+import type { RecordOpener } from './sync/record-opener.ts';
 import { type ReencryptOptions, type ReencryptResult, reencryptVault } from './sync/reencrypt.ts';
 import { CofferClientError, VersionNotSupportedError } from './transport/errors.ts';
 import { HttpTransport } from './transport/http-transport.ts';
@@ -33,6 +34,8 @@ export interface ClientOptions {
   pushBatch?: number;
   /** Wall clock for record timestamps and retry times (tests). */
   clock?: Clock;
+  /** Where pulled envelopes are opened (Node's `createClient` uses a worker pool). */
+  opener?: RecordOpener;
 }
 
 /** One device's client. */
@@ -92,6 +95,7 @@ export function createClient(options: ClientOptions): CofferClient {
     ...(options.pullPage ? { pullPage: options.pullPage } : {}),
     ...(options.pushBatch ? { pushBatch: options.pushBatch } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.opener ? { opener: options.opener } : {}),
   });
   vaults = new VaultsApi(
     transport,

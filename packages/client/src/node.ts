@@ -7,10 +7,12 @@ import {
   type CofferClient,
   createClient as createCoreClient,
 } from './client.ts';
+import { createNodeOpenPool } from './sync/node-open-pool.ts';
 import { createTlsFetch } from './transport/node-tls.ts';
 
 export { fileSink } from './blobs/file-sink.ts';
 export { SqliteStore } from './store/sqlite-store.ts';
+export { createNodeOpenPool, type NodeOpenPoolOptions } from './sync/node-open-pool.ts';
 export {
   createTlsFetch,
   normalizeFingerprint,
@@ -19,14 +21,16 @@ export {
 } from './transport/node-tls.ts';
 
 /**
- * Like the core `createClient`, but `tls: { pinSha256 | caPem }` pins the server certificate.
+ * Like the core `createClient`, but `tls: { pinSha256 | caPem }` pins the
+ * server certificate, and pulled envelopes are opened on a worker pool.
  *
  * @example
  * const client = createClient({ serverUrl, store: SqliteStore.open(file), clientName: 'coffer-cli', clientVersion, tls: { pinSha256 } });
  */
 export function createClient(options: ClientOptions): CofferClient {
+  const opener = options.opener ?? createNodeOpenPool();
   if (options.tls && !options.fetch) {
-    return createCoreClient({ ...options, fetch: createTlsFetch(options.tls) });
+    return createCoreClient({ ...options, opener, fetch: createTlsFetch(options.tls) });
   }
-  return createCoreClient(options);
+  return createCoreClient({ ...options, opener });
 }

@@ -16,7 +16,7 @@ import type { VaultRow } from './db/types.ts';
 import { testKeyGrant, testSignupBody } from './fixtures.ts';
 import { replayOldEnvelope, rollbackRecord, swapRecords } from './malicious.ts';
 import { type Scenario, ScenarioState } from './scenario.ts';
-import { newId } from './util.ts';
+import { base64url, newId } from './util.ts';
 
 /** Options of {@link MockCoffer}. */
 export interface MockCofferOptions {
@@ -120,6 +120,17 @@ export class MockCoffer {
     });
     const session = this.db.createSession(accountId, 'seeded');
     return { accountId, username, loginSeed, token: session.token, sessionId: session.sessionId };
+  }
+
+  /**
+   * Publish other public keys for an account in the key directory: keys a
+   * test holds the private halves of, or a server swapping a user's keys.
+   */
+  setPublicKeys(accountId: string, keys: { x25519: Uint8Array; ed25519: Uint8Array }): void {
+    const account = this.db.accounts.get(accountId);
+    if (!account) throw new Error(`mock: no account ${accountId}`);
+    account.encryptionPublicKey = base64url(keys.x25519);
+    account.signingPublicKey = base64url(keys.ed25519);
   }
 
   /** Create a vault owned by `ownerId`, with the owner's epoch-1 grant stored. */

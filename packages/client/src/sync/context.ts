@@ -6,6 +6,7 @@ import type { Clock, RandomSource } from '../util/env.ts';
 import type { VaultKeyring } from '../vault/keyring.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import type { MergeFunction } from './conflict.ts';
+import type { RecordOpener } from './record-opener.ts';
 
 /** Everything push and pull need; built once by the client. */
 export interface SyncContext {
@@ -17,6 +18,8 @@ export interface SyncContext {
   backoff: BackoffPolicy;
   /** The vault's keyring; `refresh` re-fetches grants (after a rotation). */
   keyring(vaultId: string, options?: { refresh?: boolean }): Promise<VaultKeyring>;
+  /** Opens pulled envelopes (in this thread, or on Node's worker pool). */
+  opener: RecordOpener;
   /** This account's signing identity, if logged in. */
   author(): Author | undefined;
   /** App merge function over JSON values (default: newest edit wins). */

@@ -17,6 +17,7 @@ import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.ts';
 import type { MergeFunction } from './conflict.ts';
 import type { SyncContext } from './context.ts';
 import { SyncEngine } from './engine.ts';
+import { inThreadOpener, type RecordOpener } from './record-opener.ts';
 
 /** Inputs of {@link createSyncCore}. */
 export interface SyncCoreOptions {
@@ -30,6 +31,8 @@ export interface SyncCoreOptions {
   backoff?: BackoffPolicy;
   pushBatch?: number;
   pullPage?: number;
+  /** Where pulled envelopes are opened (default: this thread). */
+  opener?: RecordOpener;
   /** Called for every error event (also kept in the state snapshot). */
   onError?: (event: { code: string; message: string; vaultId?: string; recordId?: string }) => void;
 }
@@ -56,6 +59,7 @@ export function createSyncCore(options: SyncCoreOptions): SyncCore {
     random: options.random ?? systemRandom,
     backoff: options.backoff ?? DEFAULT_BACKOFF,
     keyring: options.keyring,
+    opener: options.opener ?? inThreadOpener,
     author: options.author ?? (() => undefined),
     merge: options.merge,
     pushBatch: options.pushBatch ?? 200,

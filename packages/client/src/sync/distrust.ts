@@ -19,6 +19,8 @@ export type DistrustCode =
   | 'revision_fork'
   /** A key grant not signed by a member of the vault. */
   | 'grant_untrusted'
+  /** A record envelope not signed by a current member of the vault. */
+  | 'signer_untrusted'
   /** A sequence not above the cursor (the server replays old changes). */
   | 'sequence_rollback';
 

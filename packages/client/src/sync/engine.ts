@@ -193,5 +193,6 @@ export class SyncEngine {
     this.#live.clear();
     for (const t of this.#timers.values()) clearTimeout(t);
     this.#timers.clear();
+    this.#ctx.opener.close?.();
   }
 }

@@ -1,60 +1,81 @@
 /**
  * One pull page, checked before any of it is stored. The page is handled as
- * a batch: one read of the replica rows it touches, every envelope opened
- * under its own (vault, record) context (the AEAD check is the distrust
- * check, so nothing is stored unverified), then the decisions in sequence
- * order. Nothing per record waits on the store.
+ * a batch: every envelope opened under its own (vault, record) context by
+ * the context's opener (possibly on worker threads, started as soon as the
+ * page arrives: the AEAD check is the distrust check, so nothing is stored
+ * unverified), one read of the replica rows it touches, then the decisions
+ * in sequence order. Nothing per record waits on the store.
  */
 import { type Change, KeyNotFoundError } from '@coffer/protocol';
-import { openRecordData } from '../records/record-crypto.ts';
 import type { StoredRecord } from '../store/types.ts';
-import { decodeEnvelopeArmor } from '../util/armor.ts';
-import type { VaultKeyring } from '../vault/keyring.ts';
 import type { SyncContext } from './context.ts';
 import { checkIncomingEdit, checkIncomingRevision } from './distrust.ts';
 import { replicaEditTime } from './edit-time.ts';
+import type { OpenJob, OpenOutcome } from './open-records.ts';
+import { inThreadOpener, openKeysOf } from './record-opener.ts';
 
-interface Candidate {
-  change: Change;
-  envelope: Uint8Array | null;
+/** A page's envelopes opened: index i belongs to `changes[i]`. */
+export interface OpenedPage {
+  /** Decoded envelope bytes (null: a tombstone; undefined: the armor did not decode). */
+  envelopes: Array<Uint8Array | null | undefined>;
+  /** Outcome of each envelope's open (undefined: a tombstone). */
+  outcomes: Array<OpenOutcome | undefined>;
 }
 
-/** An opened envelope keeps only its authenticated edit time (the content is not needed here). */
-type Opened = { updatedAt: number } | { error: unknown } | undefined;
+const retryable = (o: OpenOutcome | undefined) =>
+  o !== undefined && !o.ok && (o.reason === 'key_missing' || o.reason === 'signer_untrusted');
 
-const sameBytes = (a: Uint8Array | null, b: Uint8Array | null): boolean =>
-  a !== null && b !== null && a.length === b.length && a.every((x, i) => x === b[i]);
+async function openSome(
+  ctx: SyncContext,
+  vaultId: string,
+  changes: ReadonlyArray<Change>,
+  into: OpenedPage,
+  which: (i: number) => boolean,
+  refresh: boolean,
+): Promise<void> {
+  const ring = await ctx.keyring(vaultId, refresh ? { refresh: true } : {});
+  const jobs: OpenJob[] = [];
+  const at: number[] = [];
+  changes.forEach((c, i) => {
+    if (c.envelope !== null && which(i)) {
+      jobs.push({ recordId: c.recordId, armor: c.envelope });
+      at.push(i);
+    }
+  });
+  if (jobs.length === 0) return;
+  const { outcomes, envelopes } = await (ctx.opener ?? inThreadOpener).open(openKeysOf(ring), jobs);
+  at.forEach((i, k) => {
+    into.outcomes[i] = outcomes[k];
+    into.envelopes[i] = envelopes[k];
+  });
+}
 
-async function openOne(ring: VaultKeyring, recordId: string, envelope: Uint8Array) {
-  try {
-    return { updatedAt: (await openRecordData(ring, recordId, envelope)).data.updatedAt };
-  } catch (error) {
-    return { error };
+/**
+ * Open every envelope of a page (a tombstone needs nothing). Envelopes that
+ * need a key or a member this device does not know yet are opened once more
+ * with a refreshed keyring (a rotation, a new member).
+ *
+ * @example
+ * const opened = openPage(ctx, vaultId, page.changes); // starts right away
+ * await checkPage(ctx, vaultId, cursor, page.changes, pending, opened);
+ */
+export async function openPage(
+  ctx: SyncContext,
+  vaultId: string,
+  changes: ReadonlyArray<Change>,
+): Promise<OpenedPage> {
+  const page: OpenedPage = {
+    envelopes: changes.map((c) => (c.envelope === null ? null : undefined)),
+    outcomes: changes.map(() => undefined),
+  };
+  await openSome(ctx, vaultId, changes, page, () => true, false);
+  if (page.outcomes.some(retryable)) {
+    await openSome(ctx, vaultId, changes, page, (i) => retryable(page.outcomes[i]), true);
+    if (page.outcomes.some((o) => o && !o.ok && o.reason === 'key_missing')) {
+      throw new KeyNotFoundError('no key of this vault opens a pulled envelope');
+    }
   }
-}
-
-const keyMissing = (o: Opened) =>
-  o !== undefined && 'error' in o && o.error instanceof KeyNotFoundError;
-
-/** Open every envelope that could be stored; a row the replica already holds byte for byte needs nothing. */
-function openCandidates(
-  ring: VaultKeyring,
-  candidates: ReadonlyArray<Candidate>,
-  existing: ReadonlyMap<string, StoredRecord>,
-  only?: ReadonlyArray<Opened>,
-): Promise<Opened[]> {
-  return Promise.all(
-    candidates.map(({ change, envelope }, i) => {
-      // A second round reopens only what failed for want of a key.
-      if (only && !keyMissing(only[i])) return only[i];
-      if (envelope === null) return undefined;
-      const held = existing.get(change.recordId);
-      if (held && held.revision === change.revision && sameBytes(held.envelope, envelope)) {
-        return undefined;
-      }
-      return openOne(ring, change.recordId, envelope);
-    }),
-  );
+  return page;
 }
 
 interface Accepted {
@@ -106,10 +127,12 @@ export async function checkPage(
   cursor: number,
   changes: ReadonlyArray<Change>,
   pending: PendingRows,
+  opening?: Promise<OpenedPage>,
 ): Promise<void> {
-  const candidates: Candidate[] = [];
+  const opened = await (opening ?? openPage(ctx, vaultId, changes));
+  const candidates: number[] = [];
   let last = cursor;
-  for (const change of changes) {
+  for (const [i, change] of changes.entries()) {
     if (change.seq <= last) {
       ctx.report('sequence_rollback', 'server replayed a change at or below the cursor', {
         vaultId,
@@ -118,31 +141,24 @@ export async function checkPage(
       continue;
     }
     last = change.seq;
-    const envelope = change.envelope === null ? null : decodeEnvelopeArmor(change.envelope);
-    candidates.push({ change, envelope });
+    candidates.push(i);
   }
   const existing = await ctx.store.getRecords(
     vaultId,
-    candidates.filter((c) => !pending.get(c.change.recordId)).map((c) => c.change.recordId),
+    candidates.map((i) => changes[i]!.recordId).filter((id) => !pending.get(id)),
   );
-  for (const c of candidates) {
-    const held = pending.get(c.change.recordId);
-    if (held) existing.set(c.change.recordId, held.row);
-  }
-  let ring = await ctx.keyring(vaultId);
-  let opened = await openCandidates(ring, candidates, existing);
-  if (opened.some(keyMissing)) {
-    // A newer epoch than we hold: fetch grants once, then give up on this page.
-    ring = await ctx.keyring(vaultId, { refresh: true });
-    opened = await openCandidates(ring, candidates, existing, opened);
-    const missing = opened.find(keyMissing);
-    if (missing && 'error' in missing) throw missing.error;
-  }
 
   // Decisions in sequence order; a record met twice before it is stored is
   // checked against its earlier change, so pages cannot roll back each other.
-  for (const [i, { change, envelope }] of candidates.entries()) {
+  for (const i of candidates) {
+    const change = changes[i]!;
+    const envelope = opened.envelopes[i];
+    const outcome = opened.outcomes[i];
     const where = { vaultId, recordId: change.recordId };
+    if (envelope === undefined) {
+      ctx.report('envelope_rejected', 'an envelope is not valid armor', where);
+      continue;
+    }
     const prior = pending.get(change.recordId);
     const current = prior?.row ?? existing.get(change.recordId);
     const check = checkIncomingRevision(current, { revision: change.revision, envelope });
@@ -157,14 +173,19 @@ export async function checkPage(
     if (check.unchanged) continue;
     let updatedAt: number | undefined;
     if (envelope !== null) {
-      const result = opened[i];
-      if (!result || 'error' in result) {
-        ctx.report('envelope_rejected', 'an envelope does not open under its record', where);
+      if (!outcome?.ok) {
+        if (outcome?.reason === 'signer_untrusted') {
+          ctx.report('signer_untrusted', 'a record is not signed by a member of the vault', where);
+        } else {
+          ctx.report('envelope_rejected', 'an envelope does not open under its record', where);
+        }
         continue;
       }
-      updatedAt = result.updatedAt;
+      updatedAt = outcome.updatedAt;
       if (current?.envelope) {
-        const before = prior ? prior.updatedAt : await replicaEditTime(ring, current);
+        const before = prior
+          ? prior.updatedAt
+          : await replicaEditTime(await ctx.keyring(vaultId), current);
         const edit = checkIncomingEdit(before, updatedAt);
         if (!edit.ok) {
           ctx.report(

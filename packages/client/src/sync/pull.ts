@@ -6,7 +6,7 @@
  */
 import { ServerProblemError } from '../transport/errors.ts';
 import type { SyncContext } from './context.ts';
-import { checkPage, PendingRows } from './page-check.ts';
+import { checkPage, type OpenedPage, openPage, PendingRows } from './page-check.ts';
 
 /**
  * Pull every change after the cursor. Returns the number of rows stored.
@@ -52,8 +52,14 @@ async function pullFrom(
     pending.clear();
   };
   const options = seen ? { resync: true } : {};
+  // Each page's envelopes start opening the moment it arrives (on Node's
+  // worker pool: beside the checks and the store writes of the page before).
   const fetchPage = (from: number) => {
-    const page = ctx.transport.pull(vaultId, from, ctx.pullPage, options);
+    const page = ctx.transport.pull(vaultId, from, ctx.pullPage, options).then((p) => {
+      const opening: Promise<OpenedPage> = openPage(ctx, vaultId, p.changes);
+      opening.catch(() => {}); // awaited by checkPage
+      return { ...p, opening };
+    });
     page.catch(() => {}); // awaited below, unless an earlier page failed
     return page;
   };
@@ -68,7 +74,7 @@ async function pullFrom(
       }
       // The server prepares the next page while this one is checked and stored.
       if (page.hasMore && page.nextCursor !== cursor) next = fetchPage(page.nextCursor);
-      await checkPage(ctx, vaultId, cursor, page.changes, pending);
+      await checkPage(ctx, vaultId, cursor, page.changes, pending, page.opening);
       if (seen) for (const c of page.changes) seen.add(c.recordId);
       checkedCursor = page.nextCursor;
       const done = !page.hasMore || page.nextCursor === cursor;

@@ -2,6 +2,7 @@ import {
   AccountResponse,
   BlobStatus,
   ChallengeResponse,
+  Change,
   CLIENT_HEADER,
   GrantList,
   LoginResponse,
@@ -19,8 +20,9 @@ import {
   SignupResponse,
   VaultList,
   VaultSummary,
+  WIRE_LIMITS,
 } from '@coffer/protocol';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { InvalidResponseError, NetworkError } from './errors.ts';
 import { problemToError } from './problem.ts';
 import { readServerSentEvents } from './sse.ts';
@@ -50,6 +52,21 @@ interface Call {
 }
 
 const enc = encodeURIComponent;
+
+/**
+ * The protocol's PullResponse with the armor pattern of each envelope left
+ * to the strict armor decoder that every pulled envelope goes through anyway
+ * (`open-records.ts`: a bad one is refused as `envelope_rejected`). The
+ * pattern is the one check that reads every character of the page on the
+ * main thread; length limits and every other field are checked here as before.
+ */
+const PullPage = PullResponse.extend({
+  changes: z.array(
+    Change.extend({
+      envelope: z.string().max(WIRE_LIMITS.maxRecordEnvelopeChars).nullable(),
+    }),
+  ),
+});
 
 /**
  * {@link Transport} over HTTPS with fetch. Every request carries
@@ -209,7 +226,7 @@ export class HttpTransport implements Transport {
   pull(vaultId: string, cursor: number, limit: number, options: { resync?: boolean } = {}) {
     const path = `/v1/vaults/${enc(vaultId)}/changes`;
     const query = options.resync ? { cursor, limit, resync: '1' } : { cursor, limit };
-    return this.#json({ method: 'GET', path, query }, PullResponse);
+    return this.#json({ method: 'GET', path, query }, PullPage);
   }
 
   async *events(vaultId: string, signal: AbortSignal): AsyncIterable<LiveEvent> {

@@ -15,6 +15,12 @@ export interface VaultKeyring {
   current: VaultKey;
   /** Key of name-derived record ids (from the FIRST epoch, stable across rotation). */
   nameKey: Uint8Array;
+  /**
+   * Signing keys of the vault's current members, pinned by this device:
+   * pulled records must be signed by one of them. Unset: not checked (a
+   * keyring of tests or tools without an account).
+   */
+  signers?: ReadonlyArray<{ kid: Uint8Array; ed25519PublicKey: Uint8Array }> | undefined;
 }
 
 /**
@@ -26,6 +32,7 @@ export interface VaultKeyring {
 export async function buildKeyring(
   vaultId: string,
   keys: ReadonlyArray<VaultKey>,
+  signers?: VaultKeyring['signers'],
 ): Promise<VaultKeyring> {
   const sorted = [...keys].sort((a, b) => a.epoch - b.epoch);
   const first = sorted[0];
@@ -42,5 +49,6 @@ export async function buildKeyring(
     keys: sorted,
     current,
     nameKey: await deriveVaultNameKey(first.key),
+    ...(signers ? { signers } : {}),
   };
 }

@@ -111,7 +111,8 @@ export class VaultsApi {
     await this.#transport.putGrants(vault.vaultId, {
       grants: [{ accountId: s.accountId, epoch: 1, grant: encodeArmor(grant) }],
     });
-    this.#rings.set(vault.vaultId, buildKeyring(vault.vaultId, [key]));
+    const self = { kid: s.signingKid, ed25519PublicKey: s.bundle.ed25519.publicKey };
+    this.#rings.set(vault.vaultId, buildKeyring(vault.vaultId, [key], [self]));
     return vault;
   }
 
@@ -145,22 +146,32 @@ export class VaultsApi {
     return ring;
   }
 
-  async #trustedGranters(vaultId: string) {
+  /**
+   * Keys this device trusts for the vault, from the member list and this
+   * device's pins: granters (owners and admins) may sign key grants, signers
+   * (every current member) may sign records.
+   */
+  async #trustedMembers(vaultId: string) {
     const s = this.#session();
-    const out = [{ kid: s.signingKid, ed25519PublicKey: s.bundle.ed25519.publicKey }];
+    const self = { kid: s.signingKid, ed25519PublicKey: s.bundle.ed25519.publicKey };
+    const granters = [self];
+    const signers = [self];
     for (const m of (await this.#transport.listMembers(vaultId)).members) {
-      if (m.accountId === s.accountId || (m.role !== 'owner' && m.role !== 'admin')) continue;
+      if (m.accountId === s.accountId) continue;
       try {
         const keys = await this.userKeys(m.username);
-        out.push({
+        const member = {
           kid: await kidForPublicKey('ed25519', keys.ed25519PublicKey),
           ed25519PublicKey: keys.ed25519PublicKey,
-        });
-      } catch {
+        };
+        signers.push(member);
+        if (m.role === 'owner' || m.role === 'admin') granters.push(member);
+      } catch (error) {
+        if (isTransient(error)) throw error;
         this.#report('grant_untrusted', `keys of member ${m.username} are not trusted`, vaultId);
       }
     }
-    return out;
+    return { granters, signers };
   }
 
   /**
@@ -171,29 +182,32 @@ export class VaultsApi {
    */
   async #grantSource(vaultId: string) {
     const metaKey = `vault-granters:${vaultId}`;
+    const signersKey = `vault-signers:${vaultId}`;
+    const hexKeys = (list: ReadonlyArray<{ kid: Uint8Array; ed25519PublicKey: Uint8Array }>) =>
+      JSON.stringify(list.map((t) => ({ kid: toHex(t.kid), pk: toHex(t.ed25519PublicKey) })));
+    const keysOf = (json: string) =>
+      (JSON.parse(json) as Array<{ kid: string; pk: string }>).map((t) => ({
+        kid: fromHex(t.kid),
+        ed25519PublicKey: fromHex(t.pk),
+      }));
     try {
-      const trusted = await this.#trustedGranters(vaultId);
+      const { granters: trusted, signers } = await this.#trustedMembers(vaultId);
       const grants = (await this.#transport.listGrants(vaultId)).grants.map((g) => ({
         epoch: g.epoch,
         sealed: decodeArmor(g.grant),
       }));
-      const publicGranters = trusted.map((t) => ({
-        kid: toHex(t.kid),
-        pk: toHex(t.ed25519PublicKey),
-      }));
-      await this.#store.setMeta(metaKey, JSON.stringify(publicGranters));
-      return { trusted, grants, online: true };
+      await this.#store.setMeta(metaKey, hexKeys(trusted));
+      await this.#store.setMeta(signersKey, hexKeys(signers));
+      return { trusted, signers, grants, online: true };
     } catch (error) {
       if (!isTransient(error)) throw error;
       const cached = await this.#store.listSealedVaultKeys(vaultId);
       const granters = await this.#store.getMeta(metaKey);
-      if (cached.length === 0 || granters === undefined) throw error;
-      const trusted = (JSON.parse(granters) as Array<{ kid: string; pk: string }>).map((t) => ({
-        kid: fromHex(t.kid),
-        ed25519PublicKey: fromHex(t.pk),
-      }));
+      const signers = await this.#store.getMeta(signersKey);
+      if (cached.length === 0 || granters === undefined || signers === undefined) throw error;
       return {
-        trusted,
+        trusted: keysOf(granters),
+        signers: keysOf(signers),
         grants: cached.map((c) => ({ epoch: c.epoch, sealed: c.sealed })),
         online: false,
       };
@@ -202,7 +216,7 @@ export class VaultsApi {
 
   async #loadKeyring(vaultId: string): Promise<VaultKeyring> {
     const s = this.#session();
-    const { trusted, grants, online } = await this.#grantSource(vaultId);
+    const { trusted, signers, grants, online } = await this.#grantSource(vaultId);
     const keys: VaultKey[] = [];
     for (const g of grants) {
       try {
@@ -224,7 +238,7 @@ export class VaultsApi {
         );
       }
     }
-    return buildKeyring(vaultId, keys);
+    return buildKeyring(vaultId, keys, signers);
   }
 
   /** Grant a user every epoch's key and make them a member. */
@@ -268,11 +282,19 @@ export class VaultsApi {
     const ring = await this.keyring(vaultId, { refresh: true });
     const key = await generateVaultKey(ring.current.epoch + 1);
     const grants = [];
+    const signers = [];
     for (const m of (await this.#transport.listMembers(vaultId)).members) {
       const keys =
         m.accountId === this.#session().accountId
-          ? { x25519PublicKey: this.#session().bundle.x25519.publicKey }
+          ? {
+              x25519PublicKey: this.#session().bundle.x25519.publicKey,
+              ed25519PublicKey: this.#session().bundle.ed25519.publicKey,
+            }
           : await this.userKeys(m.username);
+      signers.push({
+        kid: await kidForPublicKey('ed25519', keys.ed25519PublicKey),
+        ed25519PublicKey: keys.ed25519PublicKey,
+      });
       const recipient = {
         kid: await kidForPublicKey('x25519', keys.x25519PublicKey),
         x25519PublicKey: keys.x25519PublicKey,
@@ -286,7 +308,7 @@ export class VaultsApi {
       grants.push({ accountId: m.accountId, grant: encodeArmor(grant) });
     }
     const { epoch } = await this.#transport.newEpoch(vaultId, { epoch: key.epoch, grants });
-    this.#rings.set(vaultId, buildKeyring(vaultId, [...ring.keys, key]));
+    this.#rings.set(vaultId, buildKeyring(vaultId, [...ring.keys, key], signers));
     return epoch;
   }
 }

@@ -1,0 +1,144 @@
+/**
+ * A {@link RecordOpener} on `worker_threads` for Node: batches of pulled
+ * envelopes are opened on a few worker threads while the main thread
+ * fetches and parses the next page and writes the last one to the store.
+ * If a worker cannot start (for example in a bundle that left the worker
+ * file behind), batches are opened in this thread instead.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { type OpenJob, type OpenKeys, type OpenOutcome, openRecordBatch } from './open-records.ts';
+import type { RecordOpener } from './record-opener.ts';
+
+interface Reply {
+  id: number;
+  outcomes: OpenOutcome[];
+  packed: Uint8Array;
+  offsets: Int32Array;
+}
+
+type Result = { outcomes: OpenOutcome[]; envelopes: Array<Uint8Array | undefined> };
+
+/** Below this many jobs a batch stays in this thread (a message round trip costs more). */
+const MIN_WORKER_BATCH = 64;
+
+function unpack(reply: Reply): Result {
+  const envelopes: Array<Uint8Array | undefined> = [];
+  for (let i = 0; i < reply.outcomes.length; i++) {
+    const start = reply.offsets[i]!;
+    if (start < 0) {
+      envelopes.push(undefined);
+      continue;
+    }
+    let end = reply.offsets[reply.offsets.length - 1]!;
+    for (let j = i + 1; j < reply.outcomes.length; j++) {
+      if (reply.offsets[j]! >= 0) {
+        end = reply.offsets[j]!;
+        break;
+      }
+    }
+    envelopes.push(reply.packed.subarray(start, end));
+  }
+  return { outcomes: reply.outcomes, envelopes };
+}
+
+class PooledWorker {
+  readonly worker: Worker;
+  readonly #waiting = new Map<number, { resolve(r: Result): void; reject(e: unknown): void }>();
+  broken = false;
+
+  constructor(url: URL, execArgv: string[]) {
+    this.worker = new Worker(url, { execArgv });
+    this.worker.unref();
+    this.worker.on('message', (reply: Reply) => {
+      const waiter = this.#waiting.get(reply.id);
+      this.#waiting.delete(reply.id);
+      if (this.#waiting.size === 0) this.worker.unref();
+      waiter?.resolve(unpack(reply));
+    });
+    this.worker.on('error', (error) => this.#fail(error));
+    this.worker.on('exit', () => this.#fail(new Error('open worker exited')));
+  }
+
+  #fail(error: unknown): void {
+    this.broken = true;
+    for (const w of this.#waiting.values()) w.reject(error);
+    this.#waiting.clear();
+  }
+
+  get load(): number {
+    return this.#waiting.size;
+  }
+
+  run(id: number, keys: OpenKeys, jobs: ReadonlyArray<OpenJob>): Promise<Result> {
+    return new Promise((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject });
+      // A batch in flight keeps the process alive; an idle pool does not.
+      this.worker.ref();
+      this.worker.postMessage({ id, keys, jobs });
+    });
+  }
+}
+
+/** Options of {@link createNodeOpenPool}. */
+export interface NodeOpenPoolOptions {
+  /** Worker threads (default: one per core but one, at most 4). */
+  size?: number;
+}
+
+/**
+ * A pool of open workers, started lazily on the first large batch.
+ *
+ * @example
+ * const core = createSyncCore({ ...options, opener: createNodeOpenPool() });
+ */
+export function createNodeOpenPool(options: NodeOpenPoolOptions = {}): RecordOpener {
+  const size = options.size ?? Math.max(1, Math.min(4, availableParallelism() - 1));
+  // Source (tests, benches: .ts run with type stripping) or the built dist file.
+  const source = import.meta.url.endsWith('.ts');
+  const url = new URL(source ? './open-worker.ts' : './open-worker.js', import.meta.url);
+  const execArgv = source ? ['--conditions=@coffer/source'] : [];
+  let workers: PooledWorker[] | undefined;
+  let nextId = 0;
+  let closed = false;
+
+  const start = (): PooledWorker[] => {
+    if (!workers) {
+      try {
+        workers = Array.from({ length: size }, () => new PooledWorker(url, execArgv));
+      } catch {
+        workers = [];
+      }
+    }
+    return workers.filter((w) => !w.broken);
+  };
+
+  return {
+    async open(keys, jobs) {
+      const live = closed || jobs.length < MIN_WORKER_BATCH ? [] : start();
+      if (live.length === 0) return openRecordBatch(keys, jobs);
+      // A batch is split across the workers, each part to the least busy one.
+      const parts = Math.min(live.length, Math.ceil(jobs.length / MIN_WORKER_BATCH));
+      const per = Math.ceil(jobs.length / parts);
+      const byLoad = [...live].sort((a, b) => a.load - b.load);
+      try {
+        const results = await Promise.all(
+          byLoad
+            .slice(0, parts)
+            .map((w, i) => w.run(nextId++, keys, jobs.slice(i * per, (i + 1) * per))),
+        );
+        return {
+          outcomes: results.flatMap((r) => r.outcomes),
+          envelopes: results.flatMap((r) => r.envelopes),
+        };
+      } catch {
+        return openRecordBatch(keys, jobs);
+      }
+    },
+    close() {
+      closed = true;
+      for (const w of workers ?? []) void w.worker.terminate();
+      workers = undefined;
+    },
+  };
+}
