@@ -48,6 +48,22 @@ describe('encrypt/decrypt with a passphrase', () => {
     expect((await stat(`${inPath}.out`)).mode & 0o777).toBe(0o600);
   });
 
+  it('round-trips a multi-MiB file across read blocks and write batches (file, stdin, stdout)', async () => {
+    // Not a multiple of the 1 MiB reads, the 4 MiB write batches or the 16 KiB chunks.
+    const data = randomBytes(9 * (1 << 20) + 12_345);
+    const { cfr, inPath } = await roundTrip('several-mib', data);
+    expect(cfr.length).toBeGreaterThan(data.length);
+    const fromStdin = await coffer(['encrypt', '-p', '-', `${inPath}.stdin.cfr`], {
+      env: PASS,
+      input: data,
+    });
+    expect(fromStdin.code).toBe(0);
+    const toStdout = await coffer(['decrypt', `${inPath}.stdin.cfr`, '-'], { env: PASS });
+    expect(toStdout.code).toBe(0);
+    expect(Buffer.compare(toStdout.stdoutBytes, data)).toBe(0);
+    expect(await leftovers()).toEqual([]);
+  });
+
   it('streams stdin to stdout', async () => {
     const data = randomBytes(100_000);
     const enc = await coffer(['encrypt', '-p', '-', '-'], { env: PASS, input: data });
@@ -100,6 +116,18 @@ describe('decrypt fails closed', () => {
     });
     expectFailure(r, 8, /decryption failed/);
     expect(await readFile(target, 'utf8')).toBe('previous content');
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it('rejects a multi-MiB file tampered past its first MiB: no target, no temp file', async () => {
+    const { cfr: big } = await roundTrip('big-victim', randomBytes(6 << 20));
+    const tampered = Buffer.from(big);
+    tampered[5 * (1 << 20) + 7]! ^= 0x80;
+    await writeFile(join(dir, 'big-tampered.cfr'), tampered);
+    const out = join(dir, 'big-tampered.out');
+    const r = await coffer(['decrypt', join(dir, 'big-tampered.cfr'), out], { env: PASS });
+    expectFailure(r, 8, /decryption failed/);
+    await expect(stat(out)).rejects.toThrow();
     expect(await leftovers()).toEqual([]);
   });
 

@@ -4,17 +4,17 @@
  * account restored from COFFER_SESSION or from account.sealed + passphrase.
  * All sync, account, vault and record logic stays in the SDK.
  */
-import type { AccountSession, CofferClient } from '@coffer/client';
+import type { CofferClient } from '@coffer/client';
 import { createClient, SqliteStore } from '@coffer/client/node';
-import { kidForPublicKey } from '@coffer/protocol';
 import type { CommandContext } from '../cli/command.ts';
-import { readPassphrase } from '../cli/passphrase.ts';
 import { profilePaths } from '../profile/home.ts';
 import type { ServerTrust } from '../profile/servers.ts';
 import { CLI_VERSION } from '../version.ts';
-import { type AccountState, decodeAccountState, loadAccountState } from './account-state.ts';
+import type { AccountState } from './account-state.ts';
 import { requireAccount, type ServerProfile } from './profile.ts';
-import { openSession } from './session-file.ts';
+import { sessionOf, unlockAccount } from './unlock.ts';
+
+export { sessionOf, unlockAccount } from './unlock.ts';
 
 export interface OpenedClient {
   client: CofferClient;
@@ -51,35 +51,20 @@ export function buildClient(profile: ServerProfile): OpenedClient {
   };
 }
 
-/** The unlocked account: from COFFER_SESSION when set, else the passphrase. */
-export async function unlockAccount(
-  ctx: CommandContext,
-  home: string,
-  username: string,
-): Promise<AccountState> {
-  const token = ctx.env.COFFER_SESSION;
-  if (token !== undefined && token !== '') {
-    const state = decodeAccountState(await openSession(home, token));
-    return state;
-  }
-  return loadAccountState(home, username, await readPassphrase(ctx));
-}
-
-export async function sessionOf(state: AccountState): Promise<AccountSession> {
-  return {
-    accountId: state.accountId,
-    username: state.username,
-    sessionId: state.sessionId,
-    bundle: state.bundle,
-    signingKid: await kidForPublicKey('ed25519', state.bundle.ed25519.publicKey),
-    encryptionKid: await kidForPublicKey('x25519', state.bundle.x25519.publicKey),
-  };
-}
-
-/** A client with the account restored (no network needed to restore it). */
+/**
+ * A client with the account restored (no network needed to restore it).
+ * `unlocked`: the profile and account a caller already unlocked (no second
+ * passphrase prompt or key derivation).
+ */
 export async function openAccountClient(
   ctx: CommandContext,
+  unlocked?: { profile: ServerProfile; state: AccountState },
 ): Promise<OpenedClient & { state: AccountState }> {
+  if (unlocked !== undefined) {
+    const opened = buildClient(unlocked.profile);
+    opened.client.accounts.resume(await sessionOf(unlocked.state), unlocked.state.token);
+    return { ...opened, state: unlocked.state };
+  }
   const profile = await requireAccount(ctx);
   const state = await unlockAccount(ctx, profile.home, profile.username);
   const opened = buildClient(profile);

@@ -7,16 +7,17 @@ import { arg, booleanOption, type CommandContext } from '../cli/command.ts';
 import { CliError } from '../cli/exit-codes.ts';
 import { readPassphrase } from '../cli/passphrase.ts';
 import { createProgress } from '../cli/progress.ts';
+import { type ByteSource, openByteSource } from '../crypto/byte-source.ts';
 import { FILE_APP_CONTEXT, peekHeader } from '../crypto/file-envelope.ts';
-import { checkTarget, openSource, pipeToTarget } from '../crypto/file-io.ts';
+import { checkTarget, pipeToTarget } from '../crypto/file-io.ts';
 
-export async function run(ctx: CommandContext): Promise<void> {
-  const input = arg(ctx, 'IN');
-  const output = arg(ctx, 'OUT');
-  const force = booleanOption(ctx, 'force');
-  await checkTarget(output, force);
-  const source = await openSource(input);
-  const { header, stream } = await peekHeader(source.stream);
+async function openOptions(
+  ctx: CommandContext,
+  input: string,
+  source: ByteSource,
+): Promise<{ options: OpenEnvelopeOptions; source: ByteSource }> {
+  const peeked = await peekHeader(source);
+  const { header } = peeked;
   if (header.contentType !== 'blob' || header.mode !== 'wrapped') {
     throw new CliError(
       'crypto',
@@ -31,10 +32,26 @@ export async function run(ctx: CommandContext): Promise<void> {
     const { fileDecryptionKeys } = await import('../account/file-recipients.ts');
     options.x25519Keys = await fileDecryptionKeys(ctx);
   }
-  const progress = createProgress(ctx.out, 'decrypting', source.size);
-  const open = createOpenEnvelopeStream(options);
+  return { options, source: peeked.source };
+}
+
+export async function run(ctx: CommandContext): Promise<void> {
+  const input = arg(ctx, 'IN');
+  const output = arg(ctx, 'OUT');
+  const force = booleanOption(ctx, 'force');
+  await checkTarget(output, force);
+  const opened = await openByteSource(input);
+  let prepared: { options: OpenEnvelopeOptions; source: ByteSource };
   try {
-    const report = await pipeToTarget(stream, open, output, {
+    prepared = await openOptions(ctx, input, opened);
+  } catch (e) {
+    await opened.close();
+    throw e;
+  }
+  const progress = createProgress(ctx.out, 'decrypting', opened.size);
+  const open = createOpenEnvelopeStream(prepared.options);
+  try {
+    const report = await pipeToTarget(prepared.source, open, output, {
       force,
       onProgress: (n) => progress.update(n),
     });

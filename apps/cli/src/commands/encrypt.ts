@@ -4,8 +4,9 @@ import { arg, booleanOption, type CommandContext, listOption } from '../cli/comm
 import { usageError } from '../cli/exit-codes.ts';
 import { readNewPassphrase } from '../cli/passphrase.ts';
 import { createProgress } from '../cli/progress.ts';
+import { openByteSource } from '../crypto/byte-source.ts';
 import { FILE_APP_CONTEXT } from '../crypto/file-envelope.ts';
-import { checkTarget, openSource, pipeToTarget } from '../crypto/file-io.ts';
+import { checkTarget, pipeToTarget } from '../crypto/file-io.ts';
 
 async function recipientsFor(ctx: CommandContext): Promise<Recipient[]> {
   const to = listOption(ctx, 'to');
@@ -34,14 +35,14 @@ export async function run(ctx: CommandContext): Promise<void> {
   const output = arg(ctx, 'OUT');
   await checkTarget(output, booleanOption(ctx, 'force'));
   const recipients = await recipientsFor(ctx);
-  const source = await openSource(input);
+  const source = await openByteSource(input);
   const progress = createProgress(ctx.out, 'encrypting', source.size);
   const seal = createSealEnvelopeStream({
     contentType: 'blob',
     context: FILE_APP_CONTEXT,
     recipients,
   });
-  const report = await pipeToTarget(source.stream, seal, output, {
+  const report = await pipeToTarget(source, seal, output, {
     force: booleanOption(ctx, 'force'),
     onProgress: (n) => progress.update(n),
   });

@@ -1,13 +1,100 @@
-/** `coffer get VAULT KEY [--out PATH]`: the exact bytes that were put. */
+/**
+ * `coffer get VAULT KEY [--out PATH]`: the exact bytes that were put.
+ *
+ * A value already in the replica is answered from it alone (vault ids this
+ * profile has seen, vault keys it verified before): no request, no HTTP or TLS
+ * stack loaded, and it works with the server down. Anything else (a vault or
+ * key not replicated yet, a file, --sync) goes through the server.
+ */
+import type { RecordEntry } from '@coffer/client';
 import { isTransient } from '@coffer/client';
+import type { AccountState } from '../account/account-state.ts';
 import { decodeValue } from '../account/content.ts';
+import { openLocalClient } from '../account/local-client.ts';
+import { requireAccount, type ServerProfile } from '../account/profile.ts';
+import { unlockAccount } from '../account/unlock.ts';
 import { resolveVault } from '../account/vault-names.ts';
-import { withAccountClient } from '../account/with-client.ts';
 import { arg, booleanOption, type CommandContext, stringOption } from '../cli/command.ts';
 import { CliError, usageError } from '../cli/exit-codes.ts';
 import { createProgress } from '../cli/progress.ts';
+import { streamSource } from '../crypto/byte-source.ts';
 import { checkTarget, pipeToTarget } from '../crypto/file-io.ts';
 import { writePrivateFile } from '../profile/home.ts';
+
+type Unlocked = { profile: ServerProfile; state: AccountState };
+
+/**
+ * The value from the replica alone, or undefined when the replica cannot
+ * answer (vault or key unknown here, keys never cached, or a file).
+ */
+async function fromReplica(
+  unlocked: Unlocked,
+  vault: string,
+  key: string,
+): Promise<RecordEntry | undefined> {
+  const opened = await openLocalClient(unlocked.profile, unlocked.state);
+  try {
+    const vaultId = await resolveVault(opened, vault, { sync: false });
+    const found = await opened.client.records.get(vaultId, key);
+    return found?.blob === undefined ? found : undefined;
+  } catch (e) {
+    // Not answerable offline: ask the server. Anything else (a tampered
+    // replica, a bad session) fails here as it would online.
+    if (isTransient(e) || (e instanceof CliError && e.exit === 'notFound')) return undefined;
+    throw e;
+  } finally {
+    await opened.close();
+  }
+}
+
+async function fromServer(
+  ctx: CommandContext,
+  unlocked: Unlocked,
+  vault: string,
+  key: string,
+  out: string | undefined,
+  force: boolean,
+): Promise<{ entry: RecordEntry; bytes: number | undefined }> {
+  const { withAccountClient } = await import('../account/with-client.ts');
+  return withAccountClient(
+    ctx,
+    async (opened) => {
+      const vaultId = await resolveVault(opened, vault, { sync: false });
+      const read = () => opened.client.records.get(vaultId, key);
+      let found = booleanOption(ctx, 'sync') ? undefined : await read();
+      if (found === undefined) {
+        // Not in the replica (or --sync): pull, unless the server is unreachable.
+        try {
+          await opened.client.sync(vaultId);
+        } catch (e) {
+          if (!isTransient(e)) throw e;
+          ctx.out.warn('server unreachable: answering from the local replica');
+        }
+        found = await read();
+      }
+      if (found === undefined)
+        throw new CliError('notFound', 'record_not_found', `no key ${key} in vault ${vault}`);
+      if (found.blob === undefined) return { entry: found, bytes: undefined };
+      // A blob streams to a temp file renamed only once every chunk verified (or to stdout).
+      if (ctx.out.json && out === undefined)
+        throw usageError('this key holds a file: give --out PATH with --json');
+      const total = found.blob.size;
+      const progress = createProgress(ctx.out, 'downloading', total);
+      const blob = await opened.client.blobs.get(vaultId, key, {
+        onProgress: (n) => progress.update(n),
+      });
+      if (blob === undefined)
+        throw new CliError('notFound', 'record_not_found', `no key ${key} in vault ${vault}`);
+      try {
+        await pipeToTarget(streamSource(blob.stream, total), undefined, out ?? '-', { force });
+      } finally {
+        progress.finish();
+      }
+      return { entry: found, bytes: total };
+    },
+    unlocked,
+  );
+}
 
 export async function run(ctx: CommandContext): Promise<void> {
   const vault = arg(ctx, 'VAULT');
@@ -15,40 +102,15 @@ export async function run(ctx: CommandContext): Promise<void> {
   const out = stringOption(ctx, 'out');
   const force = booleanOption(ctx, 'force');
   if (out !== undefined) await checkTarget(out, force);
-  const done = await withAccountClient(ctx, async (opened) => {
-    const vaultId = await resolveVault(opened, vault, { sync: false });
-    const read = () => opened.client.records.get(vaultId, key);
-    let found = booleanOption(ctx, 'sync') ? undefined : await read();
-    if (found === undefined) {
-      // Not in the replica (or --sync): pull, unless the server is unreachable.
-      try {
-        await opened.client.sync(vaultId);
-      } catch (e) {
-        if (!isTransient(e)) throw e;
-        ctx.out.warn('server unreachable: answering from the local replica');
-      }
-      found = await read();
-    }
-    if (found === undefined)
-      throw new CliError('notFound', 'record_not_found', `no key ${key} in vault ${vault}`);
-    if (found.blob === undefined) return { entry: found, bytes: undefined };
-    // A blob streams to a temp file renamed only once every chunk verified (or to stdout).
-    if (ctx.out.json && out === undefined)
-      throw usageError('this key holds a file: give --out PATH with --json');
-    const total = found.blob.size;
-    const progress = createProgress(ctx.out, 'downloading', total);
-    const blob = await opened.client.blobs.get(vaultId, key, {
-      onProgress: (n) => progress.update(n),
-    });
-    if (blob === undefined)
-      throw new CliError('notFound', 'record_not_found', `no key ${key} in vault ${vault}`);
-    try {
-      await pipeToTarget(blob.stream, new TransformStream(), out ?? '-', { force });
-    } finally {
-      progress.finish();
-    }
-    return { entry: found, bytes: total };
-  });
+  const profile = await requireAccount(ctx);
+  const unlocked = {
+    profile,
+    state: await unlockAccount(ctx, profile.home, profile.username),
+  };
+  const local = booleanOption(ctx, 'sync') ? undefined : await fromReplica(unlocked, vault, key);
+  const done = local
+    ? { entry: local, bytes: undefined }
+    : await fromServer(ctx, unlocked, vault, key, out, force);
   const entry = done.entry;
   if (done.bytes !== undefined) {
     if (out !== undefined)

@@ -10,6 +10,7 @@ import {
   parseHeaderPrefix,
   utf8,
 } from '@coffer/protocol';
+import { type ByteSource, prependSource } from './byte-source.ts';
 
 /** `"coffer/v1/file" ‖ 0x00`. */
 export const FILE_APP_CONTEXT: Uint8Array = new Uint8Array([...utf8('coffer/v1/file'), 0]);
@@ -19,59 +20,33 @@ const MAX_HEADER = 16 * 1024;
 
 /**
  * Read just enough of `source` to parse the envelope header, and return the
- * header plus a stream that replays every byte (header included) from the start.
+ * header plus a source that replays every byte (header included) from the start.
  */
 export async function peekHeader(
-  source: ReadableStream<Uint8Array>,
-): Promise<{ header: EnvelopeHeader; stream: ReadableStream<Uint8Array> }> {
-  const reader = source.getReader();
-  const seen: Uint8Array[] = [];
-  let total = 0;
-  let header: EnvelopeHeader | undefined;
-  while (header === undefined) {
-    const { done, value } = await reader.read();
-    if (!done) {
-      seen.push(value);
-      total += value.length;
-    }
-    const buffered = concat(seen, total);
+  source: ByteSource,
+): Promise<{ header: EnvelopeHeader; source: ByteSource }> {
+  let seen: Uint8Array = new Uint8Array(0);
+  for (;;) {
+    const piece = await source.next();
+    // Usually the first piece holds the whole header and is replayed as is (no copy).
+    const buffered = piece === undefined ? seen : seen.length === 0 ? piece : concat(seen, piece);
     try {
-      header = parseHeaderPrefix(buffered.subarray(0, Math.min(total, MAX_HEADER)));
+      const header = parseHeaderPrefix(buffered.subarray(0, Math.min(buffered.length, MAX_HEADER)));
+      return { header, source: prependSource(buffered, source) };
     } catch (e) {
       const waiting = e instanceof EnvelopeFormatError && e.code === 'truncated';
-      if (!waiting || done || total >= MAX_HEADER) {
-        reader.releaseLock();
-        throw e;
-      }
+      if (!waiting || buffered.length >= MAX_HEADER) throw e;
+      if (piece === undefined)
+        throw new EnvelopeFormatError('truncated', 'input ends inside the envelope header');
     }
-    if (done && header === undefined)
-      throw new EnvelopeFormatError('truncated', 'input ends inside the envelope header');
+    // The next read may overwrite `piece`: keep an owned copy of what was seen.
+    seen = buffered === piece && source.reusesBuffers ? piece.slice() : buffered;
   }
-  const prefix = concat(seen, total);
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(prefix);
-    },
-    async pull(controller) {
-      const { done, value } = await reader.read();
-      if (done) controller.close();
-      else controller.enqueue(value);
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  });
-  return { header, stream };
 }
 
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  parts.splice(0, parts.length, out);
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
   return out;
 }

@@ -6,78 +6,15 @@
  * or an interrupted run leaves no partial output in place of the target.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { type FileHandle, open, rename, rm, stat } from 'node:fs/promises';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
 import { CliError } from '../cli/exit-codes.ts';
-
-/** Reads are this large; writes are coalesced to this size (few syscalls, bounded memory). */
-const IO_BLOCK = 1 << 20;
+import { type ByteSink, createByteSink } from './byte-sink.ts';
+import type { ByteSource } from './byte-source.ts';
 
 export interface TransferReport {
   bytesIn: number;
   bytesOut: number;
-}
-
-/** The source as a web stream, and its size when known (for progress). */
-export async function openSource(
-  path: string,
-): Promise<{ stream: ReadableStream<Uint8Array>; size: number | undefined }> {
-  if (path === '-') {
-    return { stream: Readable.toWeb(process.stdin) as ReadableStream<Uint8Array>, size: undefined };
-  }
-  let size: number;
-  try {
-    const s = await stat(path);
-    if (s.isDirectory()) throw new CliError('usage', 'is_directory', `${path} is a directory`);
-    size = s.size;
-  } catch (e) {
-    if (e instanceof CliError) throw e;
-    throw new CliError('notFound', 'file_not_found', `cannot read ${path}: no such file`);
-  }
-  const node = createReadStream(path, { highWaterMark: IO_BLOCK });
-  return { stream: Readable.toWeb(node) as ReadableStream<Uint8Array>, size };
-}
-
-/** A sink that coalesces small pieces into IO_BLOCK writes. */
-function coalescingSink(write: (bytes: Uint8Array) => Promise<void>, onBytes: (n: number) => void) {
-  const buffer = new Uint8Array(IO_BLOCK);
-  let filled = 0;
-  const flush = async () => {
-    if (filled === 0) return;
-    await write(buffer.subarray(0, filled));
-    filled = 0;
-  };
-  return new WritableStream<Uint8Array>({
-    async write(piece) {
-      onBytes(piece.length);
-      if (piece.length >= IO_BLOCK) {
-        await flush();
-        await write(piece);
-        return;
-      }
-      if (filled + piece.length > IO_BLOCK) await flush();
-      buffer.set(piece, filled);
-      filled += piece.length;
-    },
-    close: flush,
-  });
-}
-
-async function writeAll(fh: FileHandle, bytes: Uint8Array): Promise<void> {
-  let off = 0;
-  while (off < bytes.length) {
-    const { bytesWritten } = await fh.write(bytes, off, bytes.length - off);
-    off += bytesWritten;
-  }
-}
-
-function writeStdout(bytes: Uint8Array): Promise<void> {
-  return new Promise((res, rej) => {
-    // Copy: the coalescing buffer is reused as soon as this resolves.
-    process.stdout.write(Buffer.from(bytes), (err) => (err ? rej(err) : res()));
-  });
 }
 
 export interface PipeOptions {
@@ -105,33 +42,91 @@ export async function checkTarget(target: string, force: boolean): Promise<void>
 }
 
 /**
+ * Feed `source` through `transform` (or copy it when there is none) into
+ * `sink`. The transform's output is drained while input is still being fed,
+ * so a failure on either side ends both (no task left waiting).
+ */
+async function drive(
+  source: ByteSource,
+  transform: ReadableWritablePair<Uint8Array, Uint8Array> | undefined,
+  sink: ByteSink,
+  onIn: (n: number) => void,
+): Promise<void> {
+  if (transform === undefined) {
+    for (let piece = await source.next(); piece !== undefined; piece = await source.next()) {
+      onIn(piece.length);
+      // The sink keeps pieces until written: copy them if the source reuses its buffers.
+      await sink.push(source.reusesBuffers ? piece.slice() : piece);
+    }
+    return sink.end();
+  }
+  const writer = transform.writable.getWriter();
+  const reader = transform.readable.getReader();
+  const feed = async () => {
+    try {
+      for (let piece = await source.next(); piece !== undefined; piece = await source.next()) {
+        onIn(piece.length);
+        // Resolves once the transform consumed the piece, so the source may reuse it.
+        await writer.write(piece);
+      }
+      await writer.close();
+    } catch (e) {
+      await writer.abort(e).catch(() => {});
+      throw e;
+    }
+  };
+  const drain = async () => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        const writing = sink.push(value);
+        if (writing) await writing;
+      }
+      await sink.end();
+    } catch (e) {
+      await reader.cancel(e).catch(() => {});
+      throw e;
+    }
+  };
+  await Promise.all([feed(), drain()]);
+}
+
+/**
  * source → transform → target. For a file target the bytes land in a temp
  * file that is fsynced and renamed only on success; on any failure (or SIGINT)
- * the temp file is removed and the error rethrown.
+ * the temp file is removed and the error rethrown. The source is closed.
  */
 export async function pipeToTarget(
-  source: ReadableStream<Uint8Array>,
-  transform: ReadableWritablePair<Uint8Array, Uint8Array>,
+  source: ByteSource,
+  transform: ReadableWritablePair<Uint8Array, Uint8Array> | undefined,
   target: string,
   options: PipeOptions,
 ): Promise<TransferReport> {
-  const report: TransferReport = { bytesIn: 0, bytesOut: 0 };
-  const counted = source.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(piece, controller) {
-        report.bytesIn += piece.length;
-        options.onProgress?.(report.bytesIn);
-        controller.enqueue(piece);
-      },
-    }),
-  );
-  const onBytes = (n: number) => {
-    report.bytesOut += n;
+  let bytesIn = 0;
+  const onIn = (n: number) => {
+    bytesIn += n;
+    options.onProgress?.(bytesIn);
   };
-  if (target === '-') {
-    await counted.pipeThrough(transform).pipeTo(coalescingSink(writeStdout, onBytes));
-    return report;
+  try {
+    if (target === '-') {
+      const sink = createByteSink(undefined);
+      await drive(source, transform, sink, onIn);
+      return { bytesIn, bytesOut: sink.bytes };
+    }
+    return await toFile(source, transform, target, onIn, () => bytesIn);
+  } finally {
+    await source.close();
   }
+}
+
+async function toFile(
+  source: ByteSource,
+  transform: ReadableWritablePair<Uint8Array, Uint8Array> | undefined,
+  target: string,
+  onIn: (n: number) => void,
+  bytesIn: () => number,
+): Promise<TransferReport> {
   const finalPath = resolve(target);
   const tmp = join(
     dirname(finalPath),
@@ -144,11 +139,12 @@ export async function pipeToTarget(
   process.once('SIGINT', cleanupOnSignal);
   process.once('SIGTERM', cleanupOnSignal);
   try {
-    await counted.pipeThrough(transform).pipeTo(coalescingSink((b) => writeAll(fh, b), onBytes));
+    const sink = createByteSink(fh);
+    await drive(source, transform, sink, onIn);
     await fh.sync();
     await fh.close();
     await rename(tmp, finalPath);
-    return report;
+    return { bytesIn: bytesIn(), bytesOut: sink.bytes };
   } catch (e) {
     await fh.close().catch(() => {});
     await rm(tmp, { force: true });

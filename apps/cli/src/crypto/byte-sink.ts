@@ -1,0 +1,102 @@
+/**
+ * Where transformed bytes go: pieces are gathered (not copied) and written
+ * with one `writev` per WRITE_BATCH bytes, one write in flight while the next
+ * batch is gathered, so the disk and the cipher work at the same time.
+ */
+import type { FileHandle } from 'node:fs/promises';
+
+/** Bytes gathered before a write: few syscalls, bounded memory (two batches at most). */
+export const WRITE_BATCH = 4 << 20;
+/** Below IOV_MAX (1024) with room to spare. */
+const MAX_PIECES = 512;
+/**
+ * A file target is flushed to disk in the background every this many bytes,
+ * so the final fsync (before the rename) waits for the tail only instead of
+ * the whole file: the disk writes while the cipher works.
+ */
+const SYNC_EVERY = 64 << 20;
+
+export interface ByteSink {
+  /** Queue a piece the sink may keep (the producer never reuses it). */
+  push(piece: Uint8Array): Promise<void> | undefined;
+  /** Write everything still gathered and wait for every write (and background flush). */
+  end(): Promise<void>;
+  readonly bytes: number;
+}
+
+/** Write all of `pieces` (writev may write less than asked, like write). */
+async function writevAll(fh: FileHandle, pieces: Uint8Array[]): Promise<void> {
+  let rest = pieces;
+  for (;;) {
+    const total = rest.reduce((n, p) => n + p.length, 0);
+    const { bytesWritten } = await fh.writev(rest);
+    if (bytesWritten === total) return;
+    let skip = bytesWritten;
+    const left: Uint8Array[] = [];
+    for (const p of rest) {
+      if (skip >= p.length) skip -= p.length;
+      else {
+        left.push(skip > 0 ? p.subarray(skip) : p);
+        skip = 0;
+      }
+    }
+    rest = left;
+  }
+}
+
+function stdoutWrite(pieces: Uint8Array[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(Buffer.concat(pieces), (err) => (err ? reject(err) : resolve()));
+  });
+}
+
+/** A sink writing to a file handle, or to stdout when `fh` is undefined. */
+export function createByteSink(fh: FileHandle | undefined): ByteSink {
+  let unsynced = 0;
+  let syncing: Promise<void> | undefined;
+  const toFile = async (file: FileHandle, pieces: Uint8Array[]): Promise<void> => {
+    await writevAll(file, pieces);
+    unsynced += pieces.reduce((n, p) => n + p.length, 0);
+    if (unsynced >= SYNC_EVERY && syncing === undefined) {
+      unsynced = 0;
+      syncing = file.datasync().finally(() => {
+        syncing = undefined;
+      });
+      syncing.catch(() => {});
+    }
+  };
+  const write = fh === undefined ? stdoutWrite : (p: Uint8Array[]) => toFile(fh, p);
+  let gathered: Uint8Array[] = [];
+  let gatheredBytes = 0;
+  let inFlight: Promise<void> | undefined;
+  let bytes = 0;
+  const flush = async (): Promise<void> => {
+    // One write in flight: wait for the previous one before starting the next.
+    if (inFlight) await inFlight;
+    if (gathered.length === 0) return;
+    const batch = gathered;
+    gathered = [];
+    gatheredBytes = 0;
+    inFlight = write(batch);
+    // Seen by the next flush or by end(); never unhandled in between.
+    inFlight.catch(() => {});
+  };
+  return {
+    get bytes() {
+      return bytes;
+    },
+    push(piece) {
+      if (piece.length === 0) return undefined;
+      gathered.push(piece);
+      gatheredBytes += piece.length;
+      bytes += piece.length;
+      if (gatheredBytes >= WRITE_BATCH || gathered.length >= MAX_PIECES) return flush();
+      return undefined;
+    },
+    async end() {
+      await flush();
+      await inFlight;
+      await syncing;
+    },
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * `get` on a warm replica answers from the replica alone (no request): it
+ * works with the server down, and falls back to the server for what the
+ * replica does not hold.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectFailure, json } from './helpers/cli.ts';
+import { type Device, newDevice } from './helpers/device.ts';
+import { startTestServer, type TestServer } from './helpers/server.ts';
+
+let server: TestServer;
+let laptop: Device;
+let desktop: Device;
+const PASS = 'dana passphrase for the replica tests';
+
+beforeAll(async () => {
+  server = await startTestServer();
+  laptop = await newDevice(PASS);
+  desktop = await newDevice(PASS);
+  const trust = ['--server', server.url, '--username', 'dana', '--pin', server.fingerprint];
+  await laptop.ok(['signup', ...trust]);
+  await desktop.ok(['login', ...trust]);
+  await laptop.unlock();
+  await desktop.unlock();
+  await laptop.ok(['vault', 'create', 'ops']);
+  await laptop.ok(['put', 'ops', 'db/password', 'hunter2']);
+});
+afterAll(() => server.stop());
+
+describe('get from the local replica', () => {
+  it('a key put on another device is fetched from the server (the replica does not have it)', async () => {
+    // The desktop has never seen the vault: name, keys and record all come from the server.
+    expect((await desktop.ok(['get', 'ops', 'db/password'])).stdout).toBe('hunter2');
+    await laptop.ok(['put', 'ops', 'api/token', 'tok-1']);
+    expect((await desktop.ok(['get', 'ops', 'api/token'])).stdout).toBe('tok-1');
+  });
+
+  it('answers with the server down, without the "unreachable" fallback warning', async () => {
+    await server.stop();
+    try {
+      const r = await laptop.ok(['get', 'ops', 'db/password']);
+      expect(r.stdout).toBe('hunter2');
+      expect(r.stderr).toBe('');
+      expect(json(await laptop.ok(['--json', 'get', 'ops', 'db/password']))).toMatchObject({
+        ok: true,
+        vault: 'ops',
+        key: 'db/password',
+        value: 'hunter2',
+      });
+      // A put while offline is read back from the replica too.
+      await laptop.ok(['put', 'ops', 'offline/new', 'queued']);
+      expect((await laptop.ok(['get', 'ops', 'offline/new'])).stdout).toBe('queued');
+      // --sync asks the server first; it is down, so the replica answers.
+      expect((await laptop.ok(['get', '--sync', 'ops', 'db/password'])).stdout).toBe('hunter2');
+      // What the replica cannot answer is still a clear not-found.
+      expectFailure(await laptop.run(['get', 'ops', 'no/such/key']), 4, /no key no\/such\/key/);
+      expectFailure(await laptop.run(['get', 'nope', 'db/password']), 4, /no vault named nope/);
+    } finally {
+      await server.start();
+    }
+  });
+
+  it('still needs the account: a wrong session fails with the auth exit code', async () => {
+    const r = await laptop.run(['get', 'ops', 'db/password'], {
+      env: { COFFER_SESSION: 'cfs1.AAAA' },
+    });
+    expectFailure(r, 3, /COFFER_SESSION/);
+  });
+});
