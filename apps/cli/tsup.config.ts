@@ -21,7 +21,8 @@ export default defineConfig({
   esbuildOptions(options) {
     options.conditions = ['@coffer/source'];
   },
-  noExternal: [/^@coffer\//],
+  // zod too: one bundled file loads in a third of the time of its ~100 files (cold start).
+  noExternal: [/^@coffer\//, 'zod'],
   external: ['better-sqlite3'],
   banner: { js: '#!/usr/bin/env node' },
 });

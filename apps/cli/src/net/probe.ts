@@ -3,7 +3,6 @@
  * to show the fingerprint, and to check a --pin before storing it. Sends no
  * HTTP request, so nothing is disclosed to an unverified peer.
  */
-import { connect } from 'node:tls';
 import { CliError } from '../cli/exit-codes.ts';
 
 export interface CertificateProbe {
@@ -16,7 +15,9 @@ export interface CertificateProbe {
   validTo: string;
 }
 
-export function probeCertificate(url: URL, ca?: string): Promise<CertificateProbe> {
+export async function probeCertificate(url: URL, ca?: string): Promise<CertificateProbe> {
+  // Loaded here: node:tls costs ~20 ms of start-up that commands on a known server never need.
+  const { connect } = await import('node:tls');
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || 443);
   return new Promise((resolve, reject) => {
