@@ -43,6 +43,28 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       base: { service: 'coffer-server' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    destination ?? pino.destination({ fd: 1, sync: false }),
+    destination ?? bufferedStdout(),
   );
+}
+
+/** How long a log line may wait in the buffer before it is written. */
+const FLUSH_EVERY_MS = 100;
+
+/**
+ * stdout written in blocks of at least 4 KiB (about ten request lines) or
+ * every 100 ms, instead of one write per line: per-request logging was
+ * about a tenth of the server's CPU for small requests. pino flushes the
+ * buffer synchronously when the process exits; a SIGKILL loses at most the
+ * last 100 ms of log lines (never data: logs are not the record of writes).
+ */
+function bufferedStdout(): DestinationStream {
+  const stream = pino.destination({ fd: 1, sync: false, minLength: 4096 });
+  setInterval(() => {
+    try {
+      stream.flush();
+    } catch {
+      // Closed at shutdown; the exit handler writes what is left.
+    }
+  }, FLUSH_EVERY_MS).unref();
+  return stream;
 }

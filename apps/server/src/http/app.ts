@@ -13,6 +13,7 @@ import { recordRoutes } from '../routes/records.ts';
 import { vaultRoutes } from '../routes/vaults.ts';
 import type { AppContext } from './context.ts';
 import { ApiError, errorHandler } from './errors.ts';
+import { OneLineRequestLog } from './request-log.ts';
 import { securityHeaders } from './security-headers.ts';
 import { staticFiles } from './static-files.ts';
 import { versionHook } from './version-hook.ts';
@@ -53,6 +54,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 128, ignoreTrailingSlash: false },
+    // One log line per request instead of Fastify's two.
+    logController: new OneLineRequestLog(),
   }) as unknown as FastifyInstance;
 
   app.decorateRequest('caller', null);

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createUser,
   createVault,
@@ -90,5 +90,39 @@ describe('what the server keeps and logs', () => {
     expect(line).not.toContain('tok-123');
     expect(line).not.toContain('kb-456');
     expect(line).not.toContain('Bearer abc');
+  });
+});
+
+describe('request log lines', () => {
+  it('writes one line per request at info (method, route, status, time) and the start only at debug', async () => {
+    const info = await startTestServer({ logLevel: 'info' });
+    try {
+      const alice = await createUser(info.api());
+      const before = info.logs.length;
+      const res = await alice.api.get('/v1/vaults/00000000000000000000000000000000/changes');
+      expect(res.status).toBe(404);
+      // The line is written after the answer is sent: wait for it, not for a time.
+      const lines = await vi.waitUntil(() => {
+        const found = info.logs
+          .slice(before)
+          .map((l) => JSON.parse(l) as Record<string, Record<string, unknown> | string>);
+        return found.length > 0 ? found : undefined;
+      });
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatchObject({
+        msg: 'request completed',
+        req: { method: 'GET', url: '/v1/vaults/00000000000000000000000000000000/changes' },
+        res: { statusCode: 404 },
+      });
+      expect(typeof lines[0]?.responseTime).toBe('number');
+      expect(JSON.stringify(lines[0])).not.toContain(alice.token);
+    } finally {
+      await info.close();
+    }
+    // The trace-level server of this file logs the start of a request too.
+    const start = t.logs.length;
+    await t.api().get('/healthz');
+    await vi.waitUntil(() => t.logs.slice(start).some((l) => l.includes('request completed')));
+    expect(t.logs.slice(start).some((l) => l.includes('incoming request'))).toBe(true);
   });
 });

@@ -80,7 +80,8 @@ describe('the coffer-server binary', () => {
 
   it('SIGTERM drains an in-flight push: it is answered and durable', async () => {
     const dataDir = tempDir();
-    const server = await spawnServer(['--data-dir', dataDir]);
+    // debug: the 'incoming request' line tells the test the push has started.
+    const server = await spawnServer(['--data-dir', dataDir, '--log-level', 'debug']);
     const alice = await createUser(server.api());
     const vaultId = await createVault(alice);
     const recordId = newHexId();
