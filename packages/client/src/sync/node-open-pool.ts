@@ -46,11 +46,17 @@ class PooledWorker {
   readonly worker: Worker;
   readonly #waiting = new Map<number, { resolve(r: Result): void; reject(e: unknown): void }>();
   broken = false;
+  /** Set once the worker has loaded its modules and said so. */
+  ready = false;
 
   constructor(url: URL, execArgv: string[]) {
     this.worker = new Worker(url, { execArgv });
     this.worker.unref();
-    this.worker.on('message', (reply: Reply) => {
+    this.worker.on('message', (reply: Reply | 'ready') => {
+      if (reply === 'ready') {
+        this.ready = true;
+        return;
+      }
       const waiter = this.#waiting.get(reply.id);
       this.#waiting.delete(reply.id);
       if (this.#waiting.size === 0) this.worker.unref();
@@ -110,7 +116,9 @@ export function createNodeOpenPool(options: NodeOpenPoolOptions = {}): RecordOpe
         workers = [];
       }
     }
-    return workers.filter((w) => !w.broken);
+    // Until a worker has loaded, batches open here: the first page of a large
+    // sync does not wait for threads to start.
+    return workers.filter((w) => w.ready && !w.broken);
   };
 
   return {

@@ -36,3 +36,5 @@ parentPort?.on('message', async (request: OpenRequest) => {
     offsets.buffer,
   ]);
 });
+
+parentPort?.postMessage('ready');
