@@ -1,7 +1,8 @@
 /**
  * Cold start of `coffer get` on a warm replica: a real coffer-server (built),
  * one account with COFFER_SESSION (so no Argon2id per run, as a script would
- * do), the value already in the replica. Each run is a fresh process.
+ * do), the value already in the replica. Each run is a fresh process, timed
+ * by /usr/bin/time (wall and CPU); then the same with the server stopped.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -28,11 +29,37 @@ function startServer(dataDir: string, port: number): Promise<ChildProcess> {
   });
 }
 
+export interface Timed {
+  seconds: number;
+  cpuSeconds: number;
+}
+
+function timedGet(bin: string, env: NodeJS.ProcessEnv): Timed {
+  const r = spawnSync(
+    '/usr/bin/time',
+    ['-f', '%e %U %S', process.execPath, bin, 'get', 'bench', 'db/password'],
+    {
+      env,
+      encoding: 'utf8',
+    },
+  );
+  const [secs, user, sys] = (r.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+  if (
+    r.status !== 0 ||
+    r.stdout !== 'hunter2' ||
+    secs === undefined ||
+    user === undefined ||
+    sys === undefined
+  )
+    throw new Error(`coffer get failed: ${r.stderr}`);
+  return { seconds: secs, cpuSeconds: user + sys };
+}
+
 export async function coldStartGet(
   bin: string,
   dir: string,
   runs: number,
-): Promise<number[] | undefined> {
+): Promise<{ up: Timed[]; down: Timed[] } | undefined> {
   if (!existsSync(SERVER)) return undefined;
   const dataDir = mkdtempSync(join(dir, 'srv-'));
   const port = 20_000 + Math.floor(Math.random() * 20_000);
@@ -56,14 +83,14 @@ export async function coldStartGet(
     run(['vault', 'create', 'bench']);
     run(['put', 'bench', 'db/password', 'hunter2']);
     const session = run(['unlock', '--raw']).trim();
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const start = process.hrtime.bigint();
-      const out = run(['get', 'bench', 'db/password'], { COFFER_SESSION: session });
-      times.push(Number(process.hrtime.bigint() - start) / 1e9);
-      if (out !== 'hunter2') throw new Error('wrong value');
-    }
-    return times;
+    const getEnv = { ...env, COFFER_SESSION: session };
+    const up: Timed[] = [];
+    for (let i = 0; i < runs; i++) up.push(timedGet(bin, getEnv));
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+    const down: Timed[] = [];
+    for (let i = 0; i < runs; i++) down.push(timedGet(bin, getEnv));
+    return { up, down };
   } finally {
     server.kill('SIGTERM');
   }
