@@ -31,6 +31,8 @@ async function seed(server: BenchServer, records: number): Promise<number> {
   await client.records.put(vaultId, '.coffer/vault', { name: 'Bench' });
   const started = performance.now();
   for (let i = 0; i < records; i++) {
+    // Push every 250 writes: a long outbox makes each local write slower (it reads the outbox).
+    if (i % 250 === 249) await client.sync(vaultId);
     await client.records.put(
       vaultId,
       `service-${String(i).padStart(5, '0')}/password`,
@@ -50,6 +52,8 @@ async function logIn(page: Page) {
   await page.getByLabel('Passphrase').fill(PASSPHRASE);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('button', { name: /^Bench/ }).waitFor({ timeout: 600_000 });
+  // Let the login's background sync finish, so the open is timed alone.
+  await page.locator('footer.sync-bar[data-syncing="false"]').waitFor({ timeout: 600_000 });
 }
 
 /** One open of the vault: wall time to the first row, and the renderer's main-thread busy time. */
@@ -109,7 +113,10 @@ async function dropRecordIndexes(page: Page): Promise<number> {
  * it is the same-run baseline); `warm` opens read it back (after a reload
  * and a fresh login, nothing in memory) and open no envelope.
  */
+const step = (what: string) => process.stderr.write(`[bench] ${what}\n`);
+
 export async function measureOpenVault(server: BenchServer, records: number) {
+  step(`seeding ${records} records`);
   const seedMs = await seed(server, records);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -120,14 +127,17 @@ export async function measureOpenVault(server: BenchServer, records: number) {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     await page.goto(server.url);
+    step('login + initial pull');
     const pullStarted = performance.now();
     await logIn(page); // pulls every record into IndexedDB
     const initialSyncMs = performance.now() - pullStarted;
+    step('first open (cold)');
     const coldFirst = await timeOpen(page, cdp);
     const rows = await page.getByRole('option').count();
     await page.getByRole('button', { name: '← Vaults' }).click();
     const sameSession = await timeOpen(page, cdp);
     const reopen = async (dropIndex: boolean) => {
+      step(`reload, ${dropIndex ? 'drop the index, ' : ''}login, open`);
       await page.reload();
       const dropped = dropIndex ? await dropRecordIndexes(page) : 0;
       if (dropIndex && dropped === 0) throw new Error('no sealed record index found to drop');

@@ -26,6 +26,8 @@ const MESSAGES: Record<string, string> = {
   forbidden: 'Your role in this vault does not allow that.',
   envelope_rejected:
     'A record from the server failed its integrity check and was not shown. Your data on this device is unchanged.',
+  record_index_rejected:
+    'The list of record names kept on this device did not pass its integrity check, so it was rebuilt from your records.',
   decryption_failed:
     'A record failed its integrity check and was not shown. Your data on this device is unchanged.',
   sequence_rollback:
