@@ -1,6 +1,6 @@
 import { DecryptionError } from '../errors.ts';
 import type { SyncChunkAead } from './backend.ts';
-import type { BatchResult, ChunkWorkerPool } from './chunk-workers.ts';
+import type { BatchBuffer, BatchResult, ChunkWorkerPool, RunningBatch } from './chunk-workers.ts';
 import { CHUNK_SIZE, SEALED_CHUNK_SIZE } from './constants.ts';
 
 /** A batch's output, in order; `failed` when opening stopped at a chunk that did not verify. */
@@ -11,8 +11,11 @@ interface Done {
 
 interface Entry {
   done?: Done;
-  /** Settles once `done` is set (or rejects if the worker died). */
-  wait?: Promise<void>;
+  /** Present while a worker holds the batch. */
+  running?: RunningBatch;
+  counter: number;
+  count: number;
+  input: BatchBuffer;
 }
 
 /**
@@ -45,31 +48,25 @@ export class ChunkBatches {
   }
 
   /**
-   * Process `count` full chunks held at the start of `input` (a buffer from
-   * `pool.buffer`, handed over: it is transferred or recycled). Returns a
-   * promise when the caller must wait for room.
+   * Process `count` full chunks held at the start of `input` (from
+   * `pool.buffer`, handed over: the pool recycles it). Returns a promise when
+   * the caller must wait for room.
    */
-  submit(counter: number, count: number, input: Uint8Array): void | Promise<void> {
-    const job = {
+  submit(counter: number, count: number, input: BatchBuffer): void | Promise<void> {
+    const entry: Entry = { counter, count, input };
+    const running = this.pool.trySubmit({
       open: this.open,
       key: this.keys.aeadKey,
       nonce: this.keys.baseNonce,
       counter,
       count,
-      input: input.buffer as ArrayBuffer,
-    };
-    const running = this.pool.trySubmit(job);
-    let entry: Entry;
+      input,
+    });
     if (running) {
-      entry = {};
-      entry.wait = running.then((result) => {
-        entry.done = this.#fromWorker(result, count);
-      });
-      // Reported in order by #settle; a later rejection must not surface as unhandled.
-      entry.wait.catch(() => {});
+      entry.running = running;
     } else {
-      entry = { done: this.runHere(counter, count, input) };
-      this.pool.recycle(job.input);
+      entry.done = this.runHere(counter, count, input.bytes);
+      this.pool.recycle(input);
     }
     this.#queue.push(entry);
     this.#emitReady();
@@ -112,8 +109,14 @@ export class ChunkBatches {
 
   /** Emit finished batches at the head of the queue. */
   #emitReady(): void {
+    this.pool.poll();
     for (;;) {
-      const done = this.#queue[0]?.done;
+      const head = this.#queue[0];
+      if (!head) return;
+      const answer = head.running?.answer;
+      if (!head.done && answer && answer !== 'skipped')
+        head.done = this.#fromWorker(answer, head.count);
+      const done = head.done;
       if (!done) return;
       this.#queue.shift();
       for (const piece of done.pieces) this.emit(piece);
@@ -124,9 +127,21 @@ export class ChunkBatches {
     }
   }
 
+  /**
+   * Emit until at most `keep` batches are held. A batch at the head that no
+   * worker has started is taken back and run here rather than waited for.
+   */
   async #settle(keep: number): Promise<void> {
     while (this.#queue.length > keep) {
-      await this.#queue[0]!.wait;
+      const head = this.#queue[0]!;
+      if (!head.done && head.running && !head.running.answer) {
+        if (head.running.takeBack()) {
+          head.done = this.runHere(head.counter, head.count, head.input.bytes);
+        } else {
+          // A worker has it: its answer (or its failure) is on the way.
+          await head.running.answered;
+        }
+      }
       this.#emitReady();
     }
   }

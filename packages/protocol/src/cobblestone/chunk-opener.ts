@@ -4,7 +4,7 @@ import { type ChunkAead, cobblestoneBackend, type SyncChunkAead } from './backen
 import { ChunkBatches } from './chunk-batches.ts';
 import { ChunkPipeline } from './chunk-pipeline.ts';
 import type { Emit } from './chunk-sealer.ts';
-import { chunkWorkerPool } from './chunk-workers.ts';
+import { type BatchBuffer, chunkWorkerPool } from './chunk-workers.ts';
 import { KEY_SIZE, PREFIX_SIZE, SALT_SIZE, SEALED_CHUNK_SIZE, TAG_SIZE } from './constants.ts';
 import { deriveMessageKeys, deriveMessageKeysSync } from './derive.ts';
 
@@ -42,6 +42,7 @@ export function createChunkOpener(
   // node:crypto with worker threads: full chunks go in batches, partly to the workers.
   const pool = sync ? chunkWorkerPool() : undefined;
   let batches: ChunkBatches | undefined;
+  let batchBuffer: BatchBuffer;
   let batch: Uint8Array;
   let filled = 0;
   // A wrong-sized key cannot authenticate anything: fail from the start.
@@ -68,7 +69,8 @@ export function createChunkOpener(
       syncAead = sync!.chunkAead(keys.aeadKey, keys.baseNonce);
       if (pool) {
         batches = new ChunkBatches(true, syncAead, keys, pool, emit);
-        batch = new Uint8Array(pool.buffer(pool.batchChunks * SEALED_CHUNK_SIZE));
+        batchBuffer = pool.buffer(pool.batchChunks * SEALED_CHUNK_SIZE);
+        batch = batchBuffer.bytes;
       }
     }
     if (batches) return consumeBatched(piece.subarray(offset));
@@ -99,8 +101,9 @@ export function createChunkOpener(
       offset += take;
       if (filled < batch.length) return;
       // A full-size sealed chunk can never be the (short) final chunk.
-      const full = batch;
-      batch = new Uint8Array(pool!.buffer(full.length));
+      const full = batchBuffer;
+      batchBuffer = pool!.buffer(batch.length);
+      batch = batchBuffer.bytes;
       filled = 0;
       const first = counter;
       counter += pool!.batchChunks;
@@ -124,7 +127,7 @@ export function createChunkOpener(
       // End of input right after a full chunk: the final chunk is missing.
       if (final.length < TAG_SIZE) throw new DecryptionError();
       emit(syncAead!.open(counter++, final));
-      pool!.recycle(batch.buffer as ArrayBuffer);
+      pool!.recycle(batchBuffer);
     };
     const draining = opened.drain();
     return draining ? draining.then(rest) : rest();

@@ -1,7 +1,7 @@
 import { type ChunkAead, cobblestoneBackend, type SyncChunkAead } from './backend.ts';
 import { ChunkBatches } from './chunk-batches.ts';
 import { ChunkPipeline } from './chunk-pipeline.ts';
-import { chunkWorkerPool } from './chunk-workers.ts';
+import { type BatchBuffer, chunkWorkerPool } from './chunk-workers.ts';
 import { CHUNK_SIZE, PREFIX_SIZE, SALT_SIZE } from './constants.ts';
 import { deriveMessageKeys, deriveMessageKeysSync } from './derive.ts';
 
@@ -42,6 +42,7 @@ export function createChunkSealer(
   // node:crypto with worker threads: full chunks go in batches, partly to the workers.
   const pool = sync ? chunkWorkerPool() : undefined;
   let batches: ChunkBatches;
+  let batchBuffer: BatchBuffer;
   let batch: Uint8Array;
   let filled = 0;
 
@@ -85,8 +86,9 @@ export function createChunkSealer(
       offset += take;
       if (filled < batch.length) return;
       // A full chunk is never the final one: the whole batch can go.
-      const full = batch;
-      batch = new Uint8Array(pool!.buffer(full.length));
+      const full = batchBuffer;
+      batchBuffer = pool!.buffer(batch.length);
+      batch = batchBuffer.bytes;
       filled = 0;
       const first = counter;
       counter += pool!.batchChunks;
@@ -105,7 +107,7 @@ export function createChunkSealer(
       for (const piece of batches.runHere(counter, full, batch).pieces) emit(piece);
       counter += full;
       syncAead.sealTo(counter++, batch.subarray(full * CHUNK_SIZE, filled), emit);
-      pool!.recycle(batch.buffer as ArrayBuffer);
+      pool!.recycle(batchBuffer);
     };
     const draining = batches.drain();
     return draining ? draining.then(rest) : rest();
@@ -138,7 +140,8 @@ export function createChunkSealer(
         syncAead = sync.chunkAead(keys.aeadKey, keys.baseNonce);
         if (pool) {
           batches = new ChunkBatches(false, syncAead, keys, pool, emit);
-          batch = new Uint8Array(pool.buffer(pool.batchChunks * CHUNK_SIZE));
+          batchBuffer = pool.buffer(pool.batchChunks * CHUNK_SIZE);
+          batch = batchBuffer.bytes;
         }
         emitPrefix(keys.commitment);
         return;

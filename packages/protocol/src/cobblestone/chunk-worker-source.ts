@@ -7,17 +7,25 @@
  * CommonJS JavaScript that needs only node:crypto and node:worker_threads.
  *
  * Protocol, one message per batch:
- *   in:  { id, open, key (32), nonce (12), counter, count, input: ArrayBuffer }
- *   out: { id, output: ArrayBuffer, input: ArrayBuffer, verified }
- * `verified` counts the leading chunks that were sealed or authenticated;
+ *   in (on the worker's own port):
+ *        { id, open, key (32), nonce (12), counter, count, input, state }
+ *   out (on `workerData.results`, a MessagePort the calling thread can read
+ *        synchronously, since a stream running on microtasks may not yield
+ *        to the event loop for a long time):
+ *        { id, output: ArrayBuffer, verified } or { id, skipped: true }
+ * `input` and `state` are SharedArrayBuffers. The worker claims the batch by
+ * moving state[0] from 0 to 1; if the calling thread got there first (it
+ * takes over batches that a busy worker has not started), the worker skips
+ * it. `verified` counts the leading chunks that were sealed or authenticated;
  * when opening stops early, the output past them is zeros (the plaintext of
- * the chunk that failed never leaves the worker). Both buffers are transferred.
+ * the chunk that failed never leaves the worker). The output is transferred.
  * Nonce: baseNonce XOR the big-endian chunk counter in its last 8 bytes,
  * exactly as in nonce.ts (the same Wycheproof vectors test both).
  */
 export const CHUNK_WORKER_SOURCE = `
 'use strict';
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
+const results = workerData.results;
 const crypto = require('node:crypto');
 const CHUNK = 16384;
 const TAG = 16;
@@ -26,6 +34,10 @@ const GCM = { authTagLength: TAG };
 const nonce = new Uint8Array(12);
 const view = new DataView(nonce.buffer);
 parentPort.on('message', (job) => {
+  if (Atomics.compareExchange(new Int32Array(job.state), 0, 0, 1) !== 0) {
+    results.postMessage({ id: job.id, skipped: true });
+    return;
+  }
   const key = crypto.createSecretKey(job.key);
   nonce.set(job.nonce);
   const high = view.getUint32(4);
@@ -57,9 +69,6 @@ parentPort.on('message', (job) => {
     }
     verified++;
   }
-  parentPort.postMessage(
-    { id: job.id, output: output.buffer, input: job.input, verified },
-    [output.buffer, job.input],
-  );
+  results.postMessage({ id: job.id, output: output.buffer, verified }, [output.buffer]);
 });
 `;

@@ -1,0 +1,113 @@
+// Node only: ChunkBatches against a scripted pool, so that taking a batch back
+// from a worker, waiting for one, and a worker's partial answer are each
+// exercised deterministically (the real pool's timing decides which happens).
+import { describe, expect, it } from 'vitest';
+import { DecryptionError } from '../errors.ts';
+import { ChunkBatches } from './chunk-batches.ts';
+import type { BatchBuffer, BatchJob, ChunkWorkerPool, RunningBatch } from './chunk-workers.ts';
+import { CHUNK_SIZE, SEALED_CHUNK_SIZE } from './constants.ts';
+import { nodeBackend } from './node-backend.ts';
+
+const keys = { aeadKey: new Uint8Array(32).fill(3), baseNonce: new Uint8Array(12).fill(4) };
+const aead = () => nodeBackend!.sync!.chunkAead(keys.aeadKey, keys.baseNonce);
+const chunks = 6;
+const plaintext = Uint8Array.from({ length: chunks * CHUNK_SIZE }, (_, i) => (i * 31) & 0xff);
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/** What a worker would answer: sealed (or opened) chunks of the job, computed here. */
+function workerAnswer(job: BatchJob, failAt?: number) {
+  const reference = new ChunkBatches(job.open, aead(), keys, scripted('run-here').pool, () => {});
+  const done = reference.runHere(job.counter, job.count, job.input.bytes);
+  const output = new Uint8Array(job.count * (job.open ? CHUNK_SIZE : SEALED_CHUNK_SIZE));
+  output.set(concat(done.pieces));
+  if (failAt === undefined) return { output, verified: job.count };
+  output.fill(0, failAt * CHUNK_SIZE);
+  return { output, verified: failAt };
+}
+
+/** A pool with one batch per chunk whose "worker" behaves as `mode` says. */
+function scripted(mode: 'run-here' | 'take-back' | 'answer-later', failChunk?: number) {
+  let submitted = 0;
+  const pool: ChunkWorkerPool = {
+    batchChunks: 1,
+    depth: 3,
+    poll() {},
+    buffer: (size): BatchBuffer => ({ bytes: new Uint8Array(size), state: new Int32Array(1) }),
+    recycle() {},
+    trySubmit(job) {
+      if (mode === 'run-here') return undefined;
+      submitted++;
+      // Copy: the caller may reuse nothing, but the answer must not depend on that.
+      const copy = { ...job, input: { ...job.input, bytes: job.input.bytes.slice() } };
+      let release: () => void = () => {};
+      const running: RunningBatch = {
+        answer: undefined,
+        answered: new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+        takeBack: () => mode === 'take-back',
+      };
+      if (mode === 'answer-later') {
+        void Promise.resolve().then(() => {
+          const fails = failChunk !== undefined && failChunk === job.counter;
+          running.answer = workerAnswer(copy, fails ? 0 : undefined);
+          release();
+        });
+      }
+      return running;
+    },
+  };
+  return { pool, submitted: () => submitted };
+}
+
+async function run(open: boolean, input: Uint8Array, pool: ChunkWorkerPool) {
+  const out: Uint8Array[] = [];
+  const batches = new ChunkBatches(open, aead(), keys, pool, (bytes) => out.push(bytes.slice()));
+  const size = open ? SEALED_CHUNK_SIZE : CHUNK_SIZE;
+  let error: unknown;
+  try {
+    for (let i = 0; i < chunks; i++) {
+      const buffer = pool.buffer(size);
+      buffer.bytes.set(input.subarray(i * size, (i + 1) * size));
+      await batches.submit(i, 1, buffer);
+    }
+    await batches.drain();
+  } catch (caught) {
+    error = caught;
+  }
+  return { output: concat(out), error };
+}
+
+describe('ChunkBatches', () => {
+  it('gives the same bytes whether batches run here, are taken back or answered by a worker', async () => {
+    const here = await run(false, plaintext, scripted('run-here').pool);
+    const sealed = here.output;
+    expect(sealed.length).toBe(chunks * SEALED_CHUNK_SIZE);
+    for (const mode of ['take-back', 'answer-later'] as const) {
+      const script = scripted(mode);
+      const sealedThere = await run(false, plaintext, script.pool);
+      expect(sealedThere.error).toBeUndefined();
+      expect(sealedThere.output).toEqual(sealed);
+      expect(script.submitted()).toBeGreaterThan(0);
+      const opened = await run(true, sealed, scripted(mode).pool);
+      expect(opened.error).toBeUndefined();
+      expect(opened.output).toEqual(plaintext);
+    }
+  });
+
+  it("emits only the chunks before a worker's failed chunk, then throws", async () => {
+    const sealed = (await run(false, plaintext, scripted('run-here').pool)).output;
+    const opened = await run(true, sealed, scripted('answer-later', 3).pool);
+    expect(opened.error).toBeInstanceOf(DecryptionError);
+    expect(opened.output).toEqual(plaintext.subarray(0, 3 * CHUNK_SIZE));
+  });
+});
