@@ -56,15 +56,18 @@ function idBytes(hex: string): Uint8Array {
 }
 
 /**
- * Open one envelope for its slot. The signer check: under the NEWEST epoch
+ * Open one envelope for its slot (the outcome, never a throw). The signer check: under the NEWEST epoch
  * only current members hold the key, so the AEAD itself proves a member
  * sealed it and the footer must name one of them (and match the record's
  * author). Under an OLDER epoch, removed members hold the key too, so the
  * footer's Ed25519 signature is verified against the named member's pinned
  * key (an Ed25519 verification costs more than the rest of the sync of a
  * record, which is why it is not spent where the AEAD already decides).
+ *
+ * @example
+ * const outcome = await checkRecordEnvelope(openKeysOf(ring), recordId, envelope);
  */
-async function openOne(
+export async function checkRecordEnvelope(
   keys: OpenKeys,
   recordId: string,
   envelope: Uint8Array,
@@ -118,7 +121,9 @@ export async function openRecordBatch(
     // One at a time: node:crypto answers synchronously, so awaiting in a loop
     // costs a microtask per record and keeps memory flat.
     outcomes.push(
-      envelope ? await openOne(keys, job.recordId, envelope) : { ok: false, reason: 'malformed' },
+      envelope
+        ? await checkRecordEnvelope(keys, job.recordId, envelope)
+        : { ok: false, reason: 'malformed' },
     );
   }
   return { outcomes, envelopes };

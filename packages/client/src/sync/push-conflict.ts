@@ -13,7 +13,9 @@ import { type ConflictVersion, resolveConflict } from './conflict.ts';
 import type { SyncContext } from './context.ts';
 import { checkIncomingEdit, checkIncomingRevision } from './distrust.ts';
 import { replicaEditTime } from './edit-time.ts';
+import { checkRecordEnvelope } from './open-records.ts';
 import { rebaseFollowers } from './outbox.ts';
+import { openKeysOf } from './record-opener.ts';
 
 const decoder = new TextDecoder();
 
@@ -119,6 +121,18 @@ export async function handleConflict(
 
   let remote: Awaited<ReturnType<typeof versionOf>>;
   try {
+    const signed = remoteEnvelope
+      ? await checkRecordEnvelope(openKeysOf(ring), entry.recordId, remoteEnvelope)
+      : undefined;
+    if (signed && !signed.ok && signed.reason === 'signer_untrusted') {
+      ctx.report(
+        'signer_untrusted',
+        'the conflicting server version is not signed by a member',
+        where,
+      );
+      await rewrite(ctx, chain, newest.envelope, newest.epoch, base);
+      return;
+    }
     remote = await versionOf(ring, entry.recordId, remoteEnvelope);
   } catch {
     // The server's version is not ours to believe: report it and keep pushing ours.

@@ -82,6 +82,7 @@ function device(me: Person) {
     store,
     transport,
     keyring: (vaultId, o) => vaults.keyring(vaultId, o),
+    author: () => ({ signer: { kid: me.signingKid, seed: me.bundle.ed25519.seed } }),
     clock,
     backoff: BACKOFF,
     onError: (e) => errors.push(e),
@@ -219,5 +220,27 @@ describe('scenario: records signed by someone who is not a member', () => {
     expect(codes(b.errors)).toEqual(['envelope_rejected']);
     expect((await b.core.records.get(vaultId, 'genuine'))?.value).toBe('genuine');
     expect(await b.core.records.get(vaultId, 'forged')).toBeUndefined();
+  });
+
+  it('a push conflict against a version not signed by a member: refused, the local write goes on', async () => {
+    const { bob, vaultId, k1 } = await vaultOfAlice();
+    const mallory = await person('mallory');
+    const ring = await buildKeyring(vaultId, [k1]);
+    const recordId = await recordIdForName(ring, 'doc');
+    const signer = { signer: { kid: mallory.signingKid, seed: mallory.bundle.ed25519.seed } };
+    const forged = await sealRecordData(
+      ring,
+      recordId,
+      data('doc', 'by mallory', mallory, 5000),
+      signer,
+    );
+    coffer.mock.concurrentWrite(vaultId, recordId, encodeArmor(forged), 1);
+    const b = device(bob);
+    await b.core.records.put(vaultId, 'doc', 'by bob');
+    await b.core.engine.idle();
+    expect(codes(b.errors)).toContain('signer_untrusted');
+    expect(b.errors.every((e) => e.code === 'signer_untrusted')).toBe(true);
+    expect((await b.core.records.get(vaultId, 'doc'))?.value).toBe('by bob');
+    expect(await b.core.conflicts.list(vaultId)).toEqual([]);
   });
 });
