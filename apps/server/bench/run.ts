@@ -114,7 +114,18 @@ function table(results: ScenarioResult[]): string {
     ['CPU ms server + client: pull (per 100 rec)', (r) => cpu(r.cpuMs.pull100), ''],
     ['CPU ms server + client: closed-loop push1', (r) => cpu(r.cpuMs.concurrentPush), ''],
     ['CPU ms server + client: open-loop push1', (r) => cpu(r.cpuMs.openLoopPush), ''],
-    ['errors', (r) => String(r.errors), '0'],
+    [
+      'errors',
+      (r) =>
+        `${r.errors}${
+          r.errors > 0
+            ? ` (${Object.entries(r.failures)
+                .map(([k, v]) => `${k}: ${v}`)
+                .join(', ')})`
+            : ''
+        }`,
+      '0',
+    ],
   ];
   const lines = [
     `${'metric'.padEnd(46)} ${results.map((r) => r.engine.slice(0, 34).padEnd(34)).join(' ')} target`,
