@@ -12,7 +12,7 @@ import type {
 
 export type { LocalStore } from './types.ts';
 
-/** 2 added the records' `vaultRevision` index (listRecordRevisions). */
+/** 2 added the `revisions` store (listRecordRevisions). */
 const DB_VERSION = 2;
 const STORES = [
   'records',
@@ -23,6 +23,7 @@ const STORES = [
   'users',
   'vaultKeys',
   'meta',
+  'revisions',
 ] as const;
 type StoreName = (typeof STORES)[number];
 
@@ -35,13 +36,26 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
 
 function upgrade(db: IDBDatabase, tx: IDBTransaction, oldVersion: number): void {
   if (oldVersion < 1) createV1(db);
-  // IndexedDB fills a new index from the rows already stored.
-  if (oldVersion < 2)
-    tx.objectStore('records').createIndex(REVISION_INDEX, ['vaultId', 'revision']);
+  if (oldVersion < 2) {
+    // Each record's revision under the record's key, kept beside `records` by every write:
+    // getAll + getAllKeys list a vault's revisions in two batch reads, no envelope read
+    // (a key cursor over an index costs a round trip per row).
+    const revisions = db.createObjectStore('revisions');
+    const cursor = tx.objectStore('records').openCursor();
+    cursor.onsuccess = () => {
+      const c = cursor.result;
+      if (!c) return;
+      const row = c.value as StoredRecord;
+      revisions.put(row.revision, [row.vaultId, row.recordId]);
+      c.continue();
+    };
+  }
 }
 
-/** Index of records by (vaultId, revision): its key cursor yields revisions without envelopes. */
-const REVISION_INDEX = 'vaultRevision';
+/** The key range of one vault's rows in a store keyed by [vaultId, …]. */
+function vaultRange(vaultId: string): IDBKeyRange {
+  return IDBKeyRange.bound([vaultId], [vaultId, []]);
+}
 
 function createV1(db: IDBDatabase): void {
   const records = db.createObjectStore('records', { keyPath: ['vaultId', 'recordId'] });
@@ -156,24 +170,36 @@ export class IndexedDbStore implements LocalStore {
   }
 
   putRecords(rows: ReadonlyArray<StoredRecord>): Promise<void> {
-    return this.#tx('records', 'readwrite', (tx) => {
+    return this.#tx(['records', 'revisions'], 'readwrite', (tx) => {
       const store = tx.objectStore('records');
-      for (const row of rows) store.put(ownFields(row));
+      const revisions = tx.objectStore('revisions');
+      for (const row of rows) {
+        store.put(ownFields(row));
+        revisions.put(row.revision, [row.vaultId, row.recordId]);
+      }
     });
   }
 
   applyPull(vaultId: string, rows: ReadonlyArray<StoredRecord>, cursor: number): Promise<void> {
-    return this.#tx(['records', 'cursors'], 'readwrite', (tx) => {
+    return this.#tx(['records', 'cursors', 'revisions'], 'readwrite', (tx) => {
       const store = tx.objectStore('records');
-      for (const row of rows) store.put(ownFields(row));
+      const revisions = tx.objectStore('revisions');
+      for (const row of rows) {
+        store.put(ownFields(row));
+        revisions.put(row.revision, [row.vaultId, row.recordId]);
+      }
       tx.objectStore('cursors').put({ vaultId, cursor });
     });
   }
 
   deleteRecords(vaultId: string, recordIds: ReadonlyArray<string>): Promise<void> {
-    return this.#tx('records', 'readwrite', (tx) => {
+    return this.#tx(['records', 'revisions'], 'readwrite', (tx) => {
       const store = tx.objectStore('records');
-      for (const id of recordIds) store.delete([vaultId, id]);
+      const revisions = tx.objectStore('revisions');
+      for (const id of recordIds) {
+        store.delete([vaultId, id]);
+        revisions.delete([vaultId, id]);
+      }
     });
   }
 
@@ -289,28 +315,18 @@ export class IndexedDbStore implements LocalStore {
   }
 
   listRecordRevisions(vaultId: string): Promise<RecordRevision[]> {
-    return this.#tx('records', 'readonly', (tx) => {
-      // A KEY cursor over the (vaultId, revision) index: index key and primary
-      // key only, so no envelope is read or structured-cloned.
-      const range = IDBKeyRange.bound([vaultId, -Infinity], [vaultId, Infinity]);
-      const req = tx.objectStore('records').index(REVISION_INDEX).openKeyCursor(range);
-      const out: RecordRevision[] = [];
-      return new Promise<RecordRevision[]>((resolve, reject) => {
-        req.onerror = () => reject(req.error);
-        req.onsuccess = () => {
-          const cursor = req.result;
-          if (!cursor) {
-            resolve(
-              out.sort((a, b) => (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0)),
-            );
-            return;
-          }
-          const [, revision] = cursor.key as [string, number];
-          const [, recordId] = cursor.primaryKey as [string, string];
-          out.push({ recordId, revision });
-          cursor.continue();
-        };
-      });
+    return this.#tx('revisions', 'readonly', async (tx) => {
+      const store = tx.objectStore('revisions');
+      // Both reads walk the same key range in key order, so they line up index by index.
+      const [keys, revisions] = await Promise.all([
+        request(store.getAllKeys(vaultRange(vaultId))),
+        request(store.getAll(vaultRange(vaultId))),
+      ]);
+      // Keys are [vaultId, recordId]; recordIds sort as the keys do.
+      return (keys as Array<[string, string]>).map(([, recordId], i) => ({
+        recordId,
+        revision: revisions[i] as number,
+      }));
     });
   }
 }
