@@ -18,6 +18,7 @@ import type { SyncContext } from '../sync/context.ts';
 import { CofferClientError, isTransient } from '../transport/errors.ts';
 import { sleep } from '../util/sleep.ts';
 import type { VaultKeyring } from '../vault/keyring.ts';
+import { abortable } from './abortable.ts';
 import { blobEnvelopeSize } from './blob-layout.ts';
 import { sealBlobStream } from './blob-sealer.ts';
 import type { TransferJournal, UploadJournalEntry } from './transfer-journal.ts';
@@ -129,7 +130,7 @@ export async function uploadBlob(
   try {
     for (;;) {
       signal?.throwIfAborted();
-      const { value, done } = await reader.read();
+      const { value, done } = await abortable(reader.read(), signal);
       if (value) buffer.push(value);
       while (buffer.length >= chunkBytes || (done && buffer.length > 0)) {
         const chunk = buffer.take(chunkBytes);
@@ -163,7 +164,10 @@ export async function uploadBlob(
             chain: toHex(chain),
             pending: { end, digest: toHex(digest) },
           });
-          offset = await putChunk(ctx, ring.vaultId, blobId, offset, chunk, options);
+          offset = await abortable(
+            putChunk(ctx, ring.vaultId, blobId, offset, chunk, options),
+            signal,
+          );
           chain = await chained(chain, digest);
           progress(offset);
         }
