@@ -1,11 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { playwright } from '@vitest/browser-playwright';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type Plugin } from 'vitest/config';
 import { chromiumLaunchOptions, sourceConditions } from '../../tooling/vitest-preset.ts';
+
+/**
+ * msw's Service Worker for the tests that run the real SDK against
+ * @coffer/mocks (served from the installed msw, so versions always match;
+ * never part of the app's public files or its build).
+ */
+function mockServiceWorker(): Plugin {
+  const file = createRequire(import.meta.url).resolve('msw/mockServiceWorker.js');
+  return {
+    name: 'coffer-mock-service-worker',
+    configureServer(server) {
+      server.middlewares.use('/mockServiceWorker.js', (_request, response) => {
+        response.setHeader('content-type', 'text/javascript');
+        response.end(readFileSync(file));
+      });
+    },
+  };
+}
 
 // Component tests in real headless Chromium: real layout, focus, <dialog>, clipboard.
 export default defineConfig({
   ...sourceConditions,
   oxc: { jsx: { runtime: 'automatic' } },
+  plugins: [mockServiceWorker()],
   // Pre-bundle React up front: discovering it mid-run makes Vite reload the page.
   optimizeDeps: {
     include: [
