@@ -1,12 +1,13 @@
 /**
- * How `put` stores bytes in a record and `get` gives them back exactly:
- * UTF-8 text as a JSON string (type text/plain), anything else base64
- * (type application/octet-stream). Records hold up to RECORD_LIMIT bytes.
+ * How `put` stores bytes in a record and `get` gives them back exactly: the
+ * SDK's shared encoding (UTF-8 text as text, anything else base64, see
+ * @coffer/client record-kinds), within the CLI's RECORD_LIMIT.
  */
+import { bytesRecord, RECORD_TYPES, recordBytes } from '@coffer/client';
 import { CliError } from '../cli/exit-codes.ts';
 
-export const TEXT_TYPE = 'text/plain; charset=utf-8';
-export const BINARY_TYPE = 'application/octet-stream';
+export const TEXT_TYPE = RECORD_TYPES.text;
+export const BINARY_TYPE = RECORD_TYPES.binary;
 /** Records are at most ~256 KiB sealed; base64 grows binary by 4/3. */
 export const RECORD_LIMIT = 180 * 1024;
 
@@ -24,16 +25,9 @@ export function encodeValue(bytes: Uint8Array): EncodedValue {
       'store large content with --file PATH (streamed as a blob)',
     );
   }
-  const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  try {
-    return { type: TEXT_TYPE, value: text.decode(bytes) };
-  } catch {
-    return { type: BINARY_TYPE, value: Buffer.from(bytes).toString('base64') };
-  }
+  return bytesRecord(bytes);
 }
 
 export function decodeValue(type: string, value: unknown): Uint8Array {
-  if (typeof value !== 'string') return new TextEncoder().encode(JSON.stringify(value));
-  if (type === BINARY_TYPE) return new Uint8Array(Buffer.from(value, 'base64'));
-  return new TextEncoder().encode(value);
+  return recordBytes({ type, value });
 }

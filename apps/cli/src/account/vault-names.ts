@@ -5,11 +5,17 @@
  * Names are resolved against the server's vault list when online, and against
  * the vault ids this profile has seen (store meta, ids only) when offline.
  */
-import { isTransient } from '@coffer/client';
+import {
+  isReservedRecordName,
+  isTransient,
+  isValidVaultName,
+  VAULT_NAME_RECORD,
+  vaultNameOf,
+  vaultNameValue,
+} from '@coffer/client';
 import { CliError } from '../cli/exit-codes.ts';
 import type { OpenedClient } from './open-client.ts';
 
-export const VAULT_NAME_RECORD = '.coffer/vault';
 const KNOWN_IDS = 'cli:vault-ids';
 
 export interface NamedVault {
@@ -20,7 +26,7 @@ export interface NamedVault {
 
 /** Is this a record name the CLI reserves (hidden from `ls`)? */
 export function isReservedName(name: string): boolean {
-  return name.startsWith('.coffer/');
+  return isReservedRecordName(name);
 }
 
 async function rememberIds(opened: OpenedClient, ids: string[]): Promise<void> {
@@ -36,8 +42,8 @@ async function knownIds(opened: OpenedClient): Promise<string[]> {
 }
 
 async function nameOf(opened: OpenedClient, vaultId: string): Promise<string | undefined> {
-  const entry = await opened.client.records.get<{ name?: unknown }>(vaultId, VAULT_NAME_RECORD);
-  return typeof entry?.value?.name === 'string' ? entry.value.name : undefined;
+  const entry = await opened.client.records.get(vaultId, VAULT_NAME_RECORD);
+  return vaultNameOf(entry?.value);
 }
 
 /**
@@ -124,7 +130,7 @@ export async function resolveVault(
 
 /** Create a vault and write its name record (pushed at once). */
 export async function createNamedVault(opened: OpenedClient, name: string): Promise<string> {
-  if (name === '' || name.length > 200 || [...name].some((c) => c.charCodeAt(0) < 0x20)) {
+  if (!isValidVaultName(name)) {
     throw new CliError('usage', 'bad_vault_name', 'a vault name has 1-200 printable characters');
   }
   const existing = await listNamedVaults(opened, { sync: true });
@@ -132,7 +138,7 @@ export async function createNamedVault(opened: OpenedClient, name: string): Prom
     throw new CliError('conflict', 'already_exists', `a vault named ${name} already exists`);
   }
   const vault = await opened.client.vaults.create();
-  await opened.client.records.put(vault.vaultId, VAULT_NAME_RECORD, { name });
+  await opened.client.records.put(vault.vaultId, VAULT_NAME_RECORD, vaultNameValue(name));
   await opened.client.sync(vault.vaultId);
   await rememberIds(opened, [...existing.map((v) => v.vaultId), vault.vaultId]);
   return vault.vaultId;
