@@ -3,11 +3,17 @@
  * decrypted names, the SDK's sync state as is, passphrase change, lock and
  * logout. Keys live only inside the client object; dropping it forgets them.
  */
-import { type AccountSession, type CofferClient, isTransient } from '@coffer/client';
+import {
+  type AccountSession,
+  type CofferClient,
+  isTransient,
+  VAULT_NAME_RECORD,
+  vaultNameOf,
+  vaultNameValue,
+} from '@coffer/client';
 import type { IndexedDbStore } from '@coffer/client/indexeddb';
 import { fingerprint } from '@coffer/protocol';
 import { createSubject } from './observable.ts';
-import { VAULT_NAME_RECORD } from './record-kinds.ts';
 import { SdkVault } from './sdk-vault.ts';
 import type {
   CofferSession,
@@ -56,8 +62,8 @@ export class SdkSession implements CofferSession {
 
   async #nameOf(vaultId: string): Promise<string | undefined> {
     try {
-      const entry = await this.client.records.get<{ name?: unknown }>(vaultId, VAULT_NAME_RECORD);
-      return typeof entry?.value?.name === 'string' ? entry.value.name : undefined;
+      const entry = await this.client.records.get(vaultId, VAULT_NAME_RECORD);
+      return vaultNameOf(entry?.value);
     } catch {
       return undefined;
     }
@@ -90,7 +96,7 @@ export class SdkSession implements CofferSession {
 
   async createVault(name: string): Promise<VaultInfo> {
     const summary = await this.client.vaults.create();
-    await this.client.records.put(summary.vaultId, VAULT_NAME_RECORD, { name });
+    await this.client.records.put(summary.vaultId, VAULT_NAME_RECORD, vaultNameValue(name));
     await this.client.sync(summary.vaultId).catch(() => {});
     const info: VaultInfo = { vaultId: summary.vaultId, name, role: summary.role };
     this.vaults.set([...(this.vaults.getSnapshot() ?? []), info]);
