@@ -216,6 +216,45 @@ describe('blob upload resumed by a new client instance', () => {
     const found = await second.blobs.get(vaultId, 'c.bin');
     expect(await readAll(found!.stream)).toEqual(edited);
   });
+  it('a PUT that may have left is never sealed again from changed bytes', async () => {
+    const { vaultId, ring, token, store } = await setup();
+    const data = bytes(size, 6);
+    const wire: Wire = { puts: [], ranges: [] };
+    const failing = instance(store, ring, token(), wire);
+    const stop = new AbortController();
+    await expect(
+      failing.blobs.put(vaultId, 'f.bin', streamOf(data), {
+        size,
+        chunkBytes,
+        resumeKey: 'f',
+        signal: stop.signal,
+        onProgress: (done) => {
+          if (done >= 2 * chunkBytes) stop.abort(new Error('process killed'));
+        },
+      }),
+    ).rejects.toThrow('process killed');
+    const journal = JSON.parse((await store.getMeta(`blob-upload:${vaultId}:f`))!) as {
+      acked: number;
+      pending: { end: number } | null;
+    };
+    // Killed right after PUT 2 was acknowledged, before the journal caught up with it.
+    expect(journal.acked).toBe(chunkBytes);
+    expect(journal.pending?.end).toBe(2 * chunkBytes);
+    // The server now claims it holds only PUT 1 (lost, or lying), and the file changed inside PUT 2.
+    const server = [...coffer.mock.db.uploads.values()].at(-1)!;
+    server.chunks.pop();
+    server.received = chunkBytes;
+    const sent = wire.puts.length;
+    const second = instance(store, ring, token(), wire);
+    await expect(
+      second.blobs.put(vaultId, 'f.bin', streamOf(bytes(size, 6, chunkBytes + 5)), {
+        size,
+        chunkBytes,
+        resumeKey: 'f',
+      }),
+    ).rejects.toMatchObject({ code: 'blob_source_changed' });
+    expect(wire.puts).toHaveLength(sent);
+  });
 });
 
 describe('blob download resumed by a new client instance', () => {

@@ -156,6 +156,16 @@ export async function uploadBlob(
           progress(offset);
         } else {
           if (offset < received) throw sourceChanged();
+          // The PUT in flight when the last run stopped may have left this device even if
+          // the server says otherwise: its bytes must not be sealed again from other plaintext.
+          const pending = entry.pending;
+          if (
+            pending !== null &&
+            end === pending.end &&
+            !constantTimeEqual(digest, fromHex(pending.digest))
+          ) {
+            throw sourceChanged();
+          }
           signal?.throwIfAborted();
           // Journal first: a restart must know this PUT may have landed.
           await journal.save({
