@@ -113,6 +113,16 @@ describe('records.summaries (sealed record index)', () => {
     expect(names(rows)).toEqual(names(await b.records.list(vaultId)));
   });
 
+  it('a (re)build of a large vault reads it in one bulk call, not row by row', async () => {
+    const { vaultId, b } = await seeded(300);
+    const reads = countEnvelopeReads(b);
+    const rows = await b.records.summaries(vaultId);
+    expect(rows).toHaveLength(301);
+    expect(reads.listRecords).toHaveBeenCalledTimes(1);
+    expect(reads.ids).toEqual([]);
+    expect(names(rows)).toEqual(names(await b.records.list(vaultId)));
+  });
+
   it('a tampered index fails closed: reported, rebuilt from the envelopes, never shown', async () => {
     const { vaultId, b } = await seeded();
     const expected = await b.records.summaries(vaultId);

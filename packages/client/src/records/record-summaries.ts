@@ -6,6 +6,7 @@
  * pending writes, and re-seals the index when it moved.
  */
 import { toHex } from '@coffer/protocol';
+import type { StoredRecord } from '../store/types.ts';
 import type { SyncContext } from '../sync/context.ts';
 import type { VaultKeyring } from '../vault/keyring.ts';
 import { openRecordData } from './record-crypto.ts';
@@ -28,6 +29,8 @@ export interface RecordSummary extends IndexedRecord {
 
 /** Rows read per store call while (re)building: bounds memory on a cold build. */
 const READ_BATCH = 512;
+/** Above this many stale rows (and a quarter of the vault), read the vault in one bulk call. */
+const BULK_MIN = 256;
 /** Envelopes opened at once (WebCrypto work overlaps instead of queueing one by one). */
 const OPEN_PARALLEL = 32;
 
@@ -90,24 +93,32 @@ async function refreshIndex(
   }
   // Rows the replica no longer holds (purged in a resync) drop out too.
   let changed = stale.length > 0 || index.size !== previous.size || !('index' in opened);
-  for (let i = 0; i < stale.length; i += READ_BATCH) {
-    const rows = await ctx.store.getRecords(vaultId, stale.slice(i, i + READ_BATCH));
-    await eachLimited([...rows.values()], OPEN_PARALLEL, async (row) => {
-      if (row.envelope === null) {
-        index.set(row.recordId, { revision: row.revision, record: null });
-        return;
-      }
-      try {
-        const record = await openSummary(ring, row.recordId, row.envelope);
-        index.set(row.recordId, { revision: row.revision, record });
-      } catch {
-        changed = true;
-        ctx.report('envelope_rejected', 'a stored record does not open', {
-          vaultId,
-          recordId: row.recordId,
-        });
-      }
-    });
+  const open = async (row: StoredRecord) => {
+    if (row.envelope === null) {
+      index.set(row.recordId, { revision: row.revision, record: null });
+      return;
+    }
+    try {
+      const record = await openSummary(ring, row.recordId, row.envelope);
+      index.set(row.recordId, { revision: row.revision, record });
+    } catch {
+      changed = true;
+      ctx.report('envelope_rejected', 'a stored record does not open', {
+        vaultId,
+        recordId: row.recordId,
+      });
+    }
+  };
+  if (stale.length > BULK_MIN && stale.length > revisions.length / 4) {
+    // A (re)build: one bulk read of the vault is far cheaper than thousands of point reads.
+    const wanted = new Set(stale);
+    const rows = (await ctx.store.listRecords(vaultId)).filter((r) => wanted.has(r.recordId));
+    await eachLimited(rows, OPEN_PARALLEL, open);
+  } else {
+    for (let i = 0; i < stale.length; i += READ_BATCH) {
+      const rows = await ctx.store.getRecords(vaultId, stale.slice(i, i + READ_BATCH));
+      await eachLimited([...rows.values()], OPEN_PARALLEL, open);
+    }
   }
   return { index, changed };
 }
