@@ -12,7 +12,11 @@ import { createTlsFetch } from './transport/node-tls.ts';
 
 export { fileSink } from './blobs/file-sink.ts';
 export { SqliteStore } from './store/sqlite-store.ts';
-export { createNodeOpenPool, type NodeOpenPoolOptions } from './sync/node-open-pool.ts';
+export {
+  createNodeOpenPool,
+  type NodeOpenPool,
+  type NodeOpenPoolOptions,
+} from './sync/node-open-pool.ts';
 export {
   createTlsFetch,
   normalizeFingerprint,

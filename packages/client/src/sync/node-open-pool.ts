@@ -44,17 +44,24 @@ function unpack(reply: Reply): Result {
 
 class PooledWorker {
   readonly worker: Worker;
+  /** Settles true when the worker has loaded, false when it failed first. */
+  readonly loaded: Promise<boolean>;
+  #loaded: (ok: boolean) => void = () => {};
   readonly #waiting = new Map<number, { resolve(r: Result): void; reject(e: unknown): void }>();
   broken = false;
   /** Set once the worker has loaded its modules and said so. */
   ready = false;
 
   constructor(url: URL, execArgv: string[]) {
+    this.loaded = new Promise((resolve) => {
+      this.#loaded = resolve;
+    });
     this.worker = new Worker(url, { execArgv });
     this.worker.unref();
     this.worker.on('message', (reply: Reply | 'ready') => {
       if (reply === 'ready') {
         this.ready = true;
+        this.#loaded(true);
         return;
       }
       const waiter = this.#waiting.get(reply.id);
@@ -68,6 +75,7 @@ class PooledWorker {
 
   #fail(error: unknown): void {
     this.broken = true;
+    this.#loaded(false);
     for (const w of this.#waiting.values()) w.reject(error);
     this.#waiting.clear();
   }
@@ -90,6 +98,18 @@ class PooledWorker {
 export interface NodeOpenPoolOptions {
   /** Worker threads (default: one per core but one, at most 4). */
   size?: number;
+  /**
+   * The worker module (default: `open-worker.js` beside this module, or the
+   * `.ts` source). A bundle that moves this code elsewhere points it at the
+   * built `@coffer/client/open-worker` file.
+   */
+  workerUrl?: URL;
+}
+
+/** The pool, with a way to wait until its threads are up (tests, benches). */
+export interface NodeOpenPool extends RecordOpener {
+  /** Start the threads now; true once every one has loaded (false: none could). */
+  started(): Promise<boolean>;
 }
 
 /**
@@ -98,11 +118,12 @@ export interface NodeOpenPoolOptions {
  * @example
  * const core = createSyncCore({ ...options, opener: createNodeOpenPool() });
  */
-export function createNodeOpenPool(options: NodeOpenPoolOptions = {}): RecordOpener {
+export function createNodeOpenPool(options: NodeOpenPoolOptions = {}): NodeOpenPool {
   const size = options.size ?? Math.max(1, Math.min(4, availableParallelism() - 1));
   // Source (tests, benches: .ts run with type stripping) or the built dist file.
   const source = import.meta.url.endsWith('.ts');
-  const url = new URL(source ? './open-worker.ts' : './open-worker.js', import.meta.url);
+  const url =
+    options.workerUrl ?? new URL(source ? './open-worker.ts' : './open-worker.js', import.meta.url);
   const execArgv = source ? ['--conditions=@coffer/source'] : [];
   let workers: PooledWorker[] | undefined;
   let nextId = 0;
@@ -142,6 +163,12 @@ export function createNodeOpenPool(options: NodeOpenPoolOptions = {}): RecordOpe
       } catch {
         return openRecordBatch(keys, jobs);
       }
+    },
+    async started() {
+      if (closed) return false;
+      start();
+      const loaded = await Promise.all((workers ?? []).map((w) => w.loaded));
+      return loaded.length > 0 && loaded.every(Boolean);
     },
     close() {
       closed = true;
