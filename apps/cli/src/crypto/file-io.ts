@@ -93,7 +93,9 @@ async function drive(
 }
 
 /**
- * source → transform → target. For a file target the bytes land in a temp
+ * source → transform → target. The transform must emit fresh bytes, never
+ * views of its input (the envelope streams encrypt or decrypt into new
+ * buffers): a file source reuses its read buffers. For a file target the bytes land in a temp
  * file that is fsynced and renamed only on success; on any failure (or SIGINT)
  * the temp file is removed and the error rethrown. The source is closed.
  */
