@@ -8,6 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type OpenJob, type OpenKeys, type OpenOutcome, openRecordBatch } from './open-records.ts';
+import { packedEnvelope } from './packed-armor.ts';
 import type { RecordOpener } from './record-opener.ts';
 
 interface Reply {
@@ -23,23 +24,10 @@ type Result = { outcomes: OpenOutcome[]; envelopes: Array<Uint8Array | undefined
 const MIN_WORKER_BATCH = 64;
 
 function unpack(reply: Reply): Result {
-  const envelopes: Array<Uint8Array | undefined> = [];
-  for (let i = 0; i < reply.outcomes.length; i++) {
-    const start = reply.offsets[i]!;
-    if (start < 0) {
-      envelopes.push(undefined);
-      continue;
-    }
-    let end = reply.offsets[reply.offsets.length - 1]!;
-    for (let j = i + 1; j < reply.outcomes.length; j++) {
-      if (reply.offsets[j]! >= 0) {
-        end = reply.offsets[j]!;
-        break;
-      }
-    }
-    envelopes.push(reply.packed.subarray(start, end));
-  }
-  return { outcomes: reply.outcomes, envelopes };
+  return {
+    outcomes: reply.outcomes,
+    envelopes: reply.outcomes.map((_, i) => packedEnvelope(reply, i)),
+  };
 }
 
 class PooledWorker {

@@ -12,7 +12,7 @@ import {
   parseEnvelopeHeader,
   type SymmetricKey,
 } from '@coffer/protocol';
-import { decodeEnvelopeArmor } from '../util/armor.ts';
+import { decodePackedArmor, type PackedEnvelopes, packedEnvelope } from './packed-armor.ts';
 
 /** An Ed25519 key of a current member (pinned by this device). */
 export interface MemberSigner {
@@ -98,8 +98,8 @@ export async function checkRecordEnvelope(
 }
 
 /**
- * Decode and open a batch; `envelopes[i]` is job i's bytes (undefined when
- * the armor is not canonical).
+ * Decode and open a batch; `envelopes[i]` is job i's bytes (a view into one
+ * buffer for the whole batch; undefined when the armor is not canonical).
  *
  * @example
  * const { outcomes, envelopes } = await openRecordBatch(keys, [{ recordId, armor }]);
@@ -108,16 +108,24 @@ export async function openRecordBatch(
   keys: OpenKeys,
   jobs: ReadonlyArray<OpenJob>,
 ): Promise<{ outcomes: OpenOutcome[]; envelopes: Array<Uint8Array | undefined> }> {
+  const { outcomes, page } = await openPackedBatch(keys, jobs);
+  return { outcomes, envelopes: jobs.map((_, i) => packedEnvelope(page, i)) };
+}
+
+/**
+ * {@link openRecordBatch} with the envelopes left packed (what a worker transfers).
+ *
+ * @example
+ * const { outcomes, page } = await openPackedBatch(keys, jobs);
+ */
+export async function openPackedBatch(
+  keys: OpenKeys,
+  jobs: ReadonlyArray<OpenJob>,
+): Promise<{ outcomes: OpenOutcome[]; page: PackedEnvelopes }> {
+  const page = decodePackedArmor(jobs.map((j) => j.armor));
   const outcomes: OpenOutcome[] = [];
-  const envelopes: Array<Uint8Array | undefined> = [];
-  for (const job of jobs) {
-    let envelope: Uint8Array | undefined;
-    try {
-      envelope = decodeEnvelopeArmor(job.armor);
-    } catch {
-      envelope = undefined;
-    }
-    envelopes.push(envelope);
+  for (const [i, job] of jobs.entries()) {
+    const envelope = packedEnvelope(page, i);
     // One at a time: node:crypto answers synchronously, so awaiting in a loop
     // costs a microtask per record and keeps memory flat.
     outcomes.push(
@@ -126,5 +134,5 @@ export async function openRecordBatch(
         : { ok: false, reason: 'malformed' },
     );
   }
-  return { outcomes, envelopes };
+  return { outcomes, page };
 }

@@ -5,8 +5,7 @@
  * of 1 000 small arrays.
  */
 import { parentPort } from 'node:worker_threads';
-import type { OpenJob, OpenKeys } from './open-records.ts';
-import { openRecordBatch } from './open-records.ts';
+import { type OpenJob, type OpenKeys, openPackedBatch } from './open-records.ts';
 
 /** A batch request from the pool. */
 export interface OpenRequest {
@@ -16,25 +15,11 @@ export interface OpenRequest {
 }
 
 parentPort?.on('message', async (request: OpenRequest) => {
-  const { outcomes, envelopes } = await openRecordBatch(request.keys, request.jobs);
-  let total = 0;
-  for (const e of envelopes) total += e?.length ?? 0;
-  const packed = new Uint8Array(total);
-  // Offsets of each envelope in `packed`; -1: the armor did not decode.
-  const offsets = new Int32Array(envelopes.length + 1);
-  let at = 0;
-  envelopes.forEach((e, i) => {
-    offsets[i] = e ? at : -1;
-    if (e) {
-      packed.set(e, at);
-      at += e.length;
-    }
-  });
-  offsets[envelopes.length] = at;
-  parentPort?.postMessage({ id: request.id, outcomes, packed, offsets }, [
-    packed.buffer,
-    offsets.buffer,
-  ]);
+  const { outcomes, page } = await openPackedBatch(request.keys, request.jobs);
+  parentPort?.postMessage(
+    { id: request.id, outcomes, packed: page.packed, offsets: page.offsets },
+    [page.packed.buffer, page.offsets.buffer] as ArrayBuffer[],
+  );
 });
 
 parentPort?.postMessage('ready');
