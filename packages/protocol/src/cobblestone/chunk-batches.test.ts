@@ -41,7 +41,11 @@ function scripted(mode: 'run-here' | 'take-back' | 'answer-later', failChunk?: n
     batchChunks: 1,
     depth: 3,
     poll() {},
-    buffer: (size): BatchBuffer => ({ bytes: new Uint8Array(size), state: new Int32Array(1) }),
+    buffer: (count, open): BatchBuffer => ({
+      bytes: new Uint8Array(count * (open ? SEALED_CHUNK_SIZE : CHUNK_SIZE)),
+      output: new Uint8Array(count * (open ? CHUNK_SIZE : SEALED_CHUNK_SIZE)),
+      state: new Int32Array(1),
+    }),
     recycle() {},
     trySubmit(job) {
       if (mode === 'run-here') return undefined;
@@ -76,7 +80,7 @@ async function run(open: boolean, input: Uint8Array, pool: ChunkWorkerPool) {
   let error: unknown;
   try {
     for (let i = 0; i < chunks; i++) {
-      const buffer = pool.buffer(size);
+      const buffer = pool.buffer(1, open);
       buffer.bytes.set(input.subarray(i * size, (i + 1) * size));
       await batches.submit(i, 1, buffer);
     }

@@ -114,8 +114,13 @@ export class ChunkBatches {
       const head = this.#queue[0];
       if (!head) return;
       const answer = head.running?.answer;
-      if (!head.done && answer && answer !== 'skipped')
-        head.done = this.#fromWorker(answer, head.count);
+      if (!head.done && answer) {
+        // 'lost': the worker died holding it; its input is intact, so run it here.
+        head.done =
+          typeof answer === 'string'
+            ? this.runHere(head.counter, head.count, head.input.bytes)
+            : this.#fromWorker(answer, head.count);
+      }
       const done = head.done;
       if (!done) return;
       this.#queue.shift();
@@ -138,7 +143,7 @@ export class ChunkBatches {
         if (head.running.takeBack()) {
           head.done = this.runHere(head.counter, head.count, head.input.bytes);
         } else {
-          // A worker has it: its answer (or its failure) is on the way.
+          // A worker has it: its answer is on the way.
           await head.running.answered;
         }
       }

@@ -69,7 +69,7 @@ export function createChunkOpener(
       syncAead = sync!.chunkAead(keys.aeadKey, keys.baseNonce);
       if (pool) {
         batches = new ChunkBatches(true, syncAead, keys, pool, emit);
-        batchBuffer = pool.buffer(pool.batchChunks * SEALED_CHUNK_SIZE);
+        batchBuffer = pool.buffer(pool.batchChunks, true);
         batch = batchBuffer.bytes;
       }
     }
@@ -102,7 +102,7 @@ export function createChunkOpener(
       if (filled < batch.length) return;
       // A full-size sealed chunk can never be the (short) final chunk.
       const full = batchBuffer;
-      batchBuffer = pool!.buffer(batch.length);
+      batchBuffer = pool!.buffer(pool!.batchChunks, true);
       batch = batchBuffer.bytes;
       filled = 0;
       const first = counter;

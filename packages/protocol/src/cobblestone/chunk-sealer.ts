@@ -87,7 +87,7 @@ export function createChunkSealer(
       if (filled < batch.length) return;
       // A full chunk is never the final one: the whole batch can go.
       const full = batchBuffer;
-      batchBuffer = pool!.buffer(batch.length);
+      batchBuffer = pool!.buffer(pool!.batchChunks, false);
       batch = batchBuffer.bytes;
       filled = 0;
       const first = counter;
@@ -140,7 +140,7 @@ export function createChunkSealer(
         syncAead = sync.chunkAead(keys.aeadKey, keys.baseNonce);
         if (pool) {
           batches = new ChunkBatches(false, syncAead, keys, pool, emit);
-          batchBuffer = pool.buffer(pool.batchChunks * CHUNK_SIZE);
+          batchBuffer = pool.buffer(pool.batchChunks, false);
           batch = batchBuffer.bytes;
         }
         emitPrefix(keys.commitment);

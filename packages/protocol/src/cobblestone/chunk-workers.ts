@@ -1,6 +1,7 @@
 import type * as NodeOs from 'node:os';
 import type * as NodeWorkers from 'node:worker_threads';
 import { CHUNK_WORKER_SOURCE } from './chunk-worker-source.ts';
+import { CHUNK_SIZE, SEALED_CHUNK_SIZE } from './constants.ts';
 
 /**
  * A small pool of Node worker threads that seal or open batches of full
@@ -21,6 +22,8 @@ import { CHUNK_WORKER_SOURCE } from './chunk-worker-source.ts';
  */
 export interface BatchBuffer {
   bytes: Uint8Array;
+  /** Where a worker writes the batch's result (sealed or opened chunks). */
+  output: Uint8Array;
   state: Int32Array;
 }
 
@@ -34,7 +37,7 @@ export interface BatchJob {
   input: BatchBuffer;
 }
 
-/** A worker's answer: `verified` leading chunks done; the output past them is zeros. */
+/** A worker's answer: `verified` leading chunks done, their output (a fresh copy). */
 export interface BatchResult {
   output: Uint8Array;
   verified: number;
@@ -47,8 +50,11 @@ export interface RunningBatch {
    * once the worker has answered: its result, or `'skipped'` for a batch
    * taken back. `undefined` while the worker holds it.
    */
-  answer: BatchResult | 'skipped' | undefined;
-  /** Resolves once `answer` is set; rejects if the worker died first. */
+  answer: BatchResult | 'skipped' | 'lost' | undefined;
+  /**
+   * Resolves once `answer` is set. `'lost'`: the worker died; its input is
+   * intact (workers only read it), so the calling thread runs the batch.
+   */
   answered: Promise<void>;
   /** Take the batch back if no worker has started it; true when this thread must run it. */
   takeBack(): boolean;
@@ -59,12 +65,16 @@ export interface ChunkWorkerPool {
   readonly batchChunks: number;
   /** Batches a stream may hold in flight or finished but not yet emitted. */
   readonly depth: number;
-  /** Start `job` on a worker that is online and has room, or return undefined (run it here). */
+  /**
+   * Queue `job` on a worker with room, or return undefined (run it here). A
+   * worker still starting counts: its queue waits, and the calling thread
+   * takes the batch back if it needs it first.
+   */
   trySubmit(job: BatchJob): RunningBatch | undefined;
   /** Take in every answer already sent, without yielding to the event loop. */
   poll(): void;
-  /** A batch input buffer of `size` bytes (recycled when possible), state 0. */
-  buffer(size: number): BatchBuffer;
+  /** Buffers for a batch of `count` chunks to seal or open (recycled when possible), state 0. */
+  buffer(count: number, open: boolean): BatchBuffer;
   /** Give back a buffer that no worker holds. */
   recycle(buffer: BatchBuffer): void;
 }
@@ -99,13 +109,13 @@ function defaultThreads(): number {
 
 type WorkerAnswer =
   | { id: number; skipped: true }
-  | { id: number; skipped?: undefined; output: ArrayBuffer; verified: number };
+  | { id: number; skipped?: undefined; verified: number };
 
 interface Pending {
   running: RunningBatch;
   input: BatchBuffer;
+  count: number;
   resolve: () => void;
-  reject: (error: unknown) => void;
 }
 
 interface Slot {
@@ -118,8 +128,9 @@ interface Slot {
 class WorkerPool implements ChunkWorkerPool {
   readonly batchChunks: number;
   readonly depth: number;
-  readonly online: Promise<number>;
   readonly #workers: typeof NodeWorkers;
+  readonly #threads: number;
+  #online: Promise<number> | undefined;
   readonly #slots: Slot[] = [];
   readonly #free: BatchBuffer[] = [];
   #nextId = 0;
@@ -129,41 +140,55 @@ class WorkerPool implements ChunkWorkerPool {
 
   constructor(workers: typeof NodeWorkers, threads: number, batchChunks: number) {
     this.#workers = workers;
+    this.#threads = threads;
     this.batchChunks = batchChunks;
     this.depth = threads * PER_WORKER + 2;
+  }
+
+  /**
+   * Start the workers (once; the first full batch does it, so a process that
+   * only streams small messages never starts a thread). Resolves to how many
+   * came online.
+   */
+  start(): Promise<number> {
+    if (this.#online) return this.#online;
     const started: Promise<void>[] = [];
-    for (let i = 0; i < threads; i++) {
-      const channel = new workers.MessageChannel();
-      const slot: Slot = {
-        worker: new workers.Worker(CHUNK_WORKER_SOURCE, {
-          eval: true,
-          workerData: { results: channel.port2 },
-          transferList: [channel.port2],
-        }),
-        results: channel.port1,
-        online: false,
-        pending: new Map(),
-      };
-      // Answers arrive through poll() or, when this thread waits, the listener.
-      slot.results.on('message', (message: WorkerAnswer) => this.#answer(slot, message));
-      // An idle pool must not keep the process alive (see #busy); a starting one does.
-      slot.results.unref();
-      started.push(
-        new Promise((resolve) => {
-          slot.worker.once('online', () => {
-            slot.online = true;
-            if (slot.pending.size === 0) this.#busy(slot, false);
-            resolve();
-          });
-          slot.worker.once('exit', () => resolve());
-        }),
-      );
-      const fail = (error: unknown) => this.#drop(slot, error);
-      slot.worker.on('error', fail);
-      slot.worker.on('exit', () => fail(new Error('chunk worker exited')));
-      this.#slots.push(slot);
+    try {
+      for (let i = 0; i < this.#threads; i++) started.push(this.#spawn());
+    } catch {
+      // No threads here after all (e.g. a sandbox): the calling thread does it all.
     }
-    this.online = Promise.all(started).then(() => this.#slots.filter((s) => s.online).length);
+    this.#online = Promise.all(started).then(() => this.#slots.filter((s) => s.online).length);
+    return this.#online;
+  }
+
+  #spawn(): Promise<void> {
+    const channel = new this.#workers.MessageChannel();
+    const slot: Slot = {
+      worker: new this.#workers.Worker(CHUNK_WORKER_SOURCE, {
+        eval: true,
+        workerData: { results: channel.port2 },
+        transferList: [channel.port2],
+      }),
+      results: channel.port1,
+      online: false,
+      pending: new Map(),
+    };
+    // Answers arrive through poll() or, when this thread waits, the listener.
+    slot.results.on('message', (message: WorkerAnswer) => this.#answer(slot, message));
+    // An idle pool must not keep the process alive (see #busy); a starting one does.
+    slot.results.unref();
+    slot.worker.on('error', () => this.#drop(slot));
+    slot.worker.on('exit', () => this.#drop(slot));
+    this.#slots.push(slot);
+    return new Promise((resolve) => {
+      slot.worker.once('online', () => {
+        slot.online = true;
+        if (slot.pending.size === 0) this.#busy(slot, false);
+        resolve();
+      });
+      slot.worker.once('exit', () => resolve());
+    });
   }
 
   #busy(slot: Slot, busy: boolean): void {
@@ -181,29 +206,38 @@ class WorkerPool implements ChunkWorkerPool {
     if (!pending) return;
     slot.pending.delete(message.id);
     if (slot.pending.size === 0) this.#busy(slot, false);
-    // The worker is done with the input either way: it can serve another batch.
+    // Copied out of shared memory: what a stream emits is its reader's to keep.
+    if (!message.skipped) {
+      const { output } = pending.input;
+      const bytes = (output.length / pending.count) * message.verified;
+      pending.running.answer = { output: output.slice(0, bytes), verified: message.verified };
+    } else {
+      pending.running.answer = 'skipped';
+    }
+    // The worker is done with the buffers either way: they can serve another batch.
     this.recycle(pending.input);
-    pending.running.answer = message.skipped
-      ? 'skipped'
-      : { output: new Uint8Array(message.output), verified: message.verified };
     pending.resolve();
   }
 
-  /** A worker that fails takes its batches with it; the rest of the pool carries on. */
-  #drop(slot: Slot, error: unknown): void {
+  /** A worker that fails leaves its batches to the calling thread; the pool carries on without it. */
+  #drop(slot: Slot): void {
     const index = this.#slots.indexOf(slot);
     if (index >= 0) this.#slots.splice(index, 1);
     slot.online = false;
-    for (const pending of slot.pending.values()) pending.reject(error);
+    for (const pending of slot.pending.values()) {
+      pending.running.answer = 'lost';
+      pending.resolve();
+    }
     slot.pending.clear();
     slot.results.close();
   }
 
   trySubmit(job: BatchJob): RunningBatch | undefined {
+    if (!this.#online) void this.start();
     let best: Slot | undefined;
     for (const slot of this.#slots) {
       const load = slot.pending.size;
-      if (slot.online && load < PER_WORKER && (!best || load < best.pending.size)) best = slot;
+      if (load < PER_WORKER && (!best || load < best.pending.size)) best = slot;
     }
     if (!best) return undefined;
     const slot = best;
@@ -211,12 +245,10 @@ class WorkerPool implements ChunkWorkerPool {
     this.submitted++;
     if (slot.pending.size === 0) this.#busy(slot, true);
     const { input, ...rest } = job;
-    let settle: Pick<Pending, 'resolve' | 'reject'> | undefined;
-    const answered = new Promise<void>((resolve, reject) => {
-      settle = { resolve, reject };
+    let resolve: () => void = () => {};
+    const answered = new Promise<void>((done) => {
+      resolve = done;
     });
-    // Reported by whoever waits for it; a failure after a take-back must not go unhandled.
-    answered.catch(() => {});
     const running: RunningBatch = {
       answer: undefined,
       answered,
@@ -226,8 +258,14 @@ class WorkerPool implements ChunkWorkerPool {
         return taken;
       },
     };
-    slot.pending.set(id, { running, input, ...settle! });
-    slot.worker.postMessage({ id, ...rest, input: input.bytes.buffer, state: input.state.buffer });
+    slot.pending.set(id, { running, input, count: job.count, resolve });
+    slot.worker.postMessage({
+      id,
+      ...rest,
+      input: input.bytes.buffer,
+      output: input.output.buffer,
+      state: input.state.buffer,
+    });
     return running;
   }
 
@@ -242,7 +280,8 @@ class WorkerPool implements ChunkWorkerPool {
     }
   }
 
-  buffer(size: number): BatchBuffer {
+  buffer(count: number, open: boolean): BatchBuffer {
+    const size = count * (open ? SEALED_CHUNK_SIZE : CHUNK_SIZE);
     const index = this.#free.findIndex((buffer) => buffer.bytes.length === size);
     const found = index < 0 ? undefined : this.#free.splice(index, 1)[0];
     if (found) {
@@ -251,6 +290,9 @@ class WorkerPool implements ChunkWorkerPool {
     }
     return {
       bytes: new Uint8Array(new SharedArrayBuffer(size)),
+      output: new Uint8Array(
+        new SharedArrayBuffer(count * (open ? CHUNK_SIZE : SEALED_CHUNK_SIZE)),
+      ),
       state: new Int32Array(new SharedArrayBuffer(4)),
     };
   }
@@ -261,7 +303,7 @@ class WorkerPool implements ChunkWorkerPool {
 
   terminate(): void {
     for (const slot of [...this.#slots]) {
-      this.#drop(slot, new Error('chunk worker pool closed'));
+      this.#drop(slot);
       void slot.worker.terminate();
     }
   }
@@ -307,7 +349,7 @@ export function configureChunkWorkers(next: ChunkWorkerSettings | undefined): vo
 /** Tests and benchmarks only: start the pool and wait until its workers are online; resolves to how many are. */
 export async function chunkWorkersOnline(): Promise<number> {
   chunkWorkerPool();
-  return pool ? pool.online : 0;
+  return pool ? pool.start() : 0;
 }
 
 /** Tests only: how many batches the current pool has handed to its workers. */
