@@ -177,12 +177,14 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     return spent;
   };
   // Open the connections (TLS handshakes) before anything is measured.
+  // A connection idle past the server's keep-alive timeout (while bodies
+  // are built) may be closed as it is reused: such a warm-up request just fails.
   const warmUp = () =>
     Promise.all(
       Array.from({ length: CLIENTS }, async () => {
         const res = await request(`${server.url}/healthz`, { dispatcher: server.dispatcher });
         await res.body.dump();
-      }),
+      }).map((p) => p.catch(() => undefined)),
     );
   const attempt = (task: () => Promise<boolean>) => () =>
     task().catch((error: unknown) =>
@@ -225,7 +227,13 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       vaults.map(async (vaultId) => {
         let cursor = 0;
         for (;;) {
-          const page = await rawPull(user.api, vaultId, cursor);
+          const page = await rawPull(user.api, vaultId, cursor).catch((error: unknown) => {
+            failed(
+              `pull: ${String((error as { code?: string }).code ?? (error as Error).message)}`,
+            );
+            // Once, on a fresh connection: a failed page is retried, not skipped.
+            return rawPull(user.api, vaultId, cursor);
+          });
           pulled += page.changes;
           cursor = page.nextCursor;
           if (!page.hasMore) break;
@@ -276,6 +284,11 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       errors: hello.errors + push.errors + concurrent.errors + open.errors,
       failures: Object.fromEntries(failures),
     };
+  } catch (error) {
+    if (server.child.exitCode !== null) {
+      process.stderr.write(`server exited (${server.child.exitCode}): ${server.stderr()}\n`);
+    }
+    throw error;
   } finally {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });

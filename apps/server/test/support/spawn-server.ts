@@ -41,8 +41,10 @@ export interface SpawnedServer {
 export async function spawnServer(
   args: string[],
   env: Record<string, string> = {},
+  // Benchmarks compare another build of the server with COFFER_BENCH_BINARY.
+  binary: string = process.env.COFFER_BENCH_BINARY ?? BINARY,
 ): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [BINARY, '--port', '0', ...args], {
+  const child = spawn(process.execPath, [binary, '--port', '0', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
