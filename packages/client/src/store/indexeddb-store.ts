@@ -37,16 +37,16 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
 function upgrade(db: IDBDatabase, tx: IDBTransaction, oldVersion: number): void {
   if (oldVersion < 1) createV1(db);
   if (oldVersion < 2) {
-    // Each record's revision under the record's key, kept beside `records` by every write:
-    // getAll + getAllKeys list a vault's revisions in two batch reads, no envelope read
-    // (a key cursor over an index costs a round trip per row).
+    // [recordId, revision] under the record's key, kept beside `records` by every write:
+    // one getAll lists a vault's revisions without reading an envelope (a key cursor
+    // over an index costs a round trip per row).
     const revisions = db.createObjectStore('revisions');
     const cursor = tx.objectStore('records').openCursor();
     cursor.onsuccess = () => {
       const c = cursor.result;
       if (!c) return;
       const row = c.value as StoredRecord;
-      revisions.put(row.revision, [row.vaultId, row.recordId]);
+      revisions.put([row.recordId, row.revision], [row.vaultId, row.recordId]);
       c.continue();
     };
   }
@@ -175,7 +175,7 @@ export class IndexedDbStore implements LocalStore {
       const revisions = tx.objectStore('revisions');
       for (const row of rows) {
         store.put(ownFields(row));
-        revisions.put(row.revision, [row.vaultId, row.recordId]);
+        revisions.put([row.recordId, row.revision], [row.vaultId, row.recordId]);
       }
     });
   }
@@ -186,7 +186,7 @@ export class IndexedDbStore implements LocalStore {
       const revisions = tx.objectStore('revisions');
       for (const row of rows) {
         store.put(ownFields(row));
-        revisions.put(row.revision, [row.vaultId, row.recordId]);
+        revisions.put([row.recordId, row.revision], [row.vaultId, row.recordId]);
       }
       tx.objectStore('cursors').put({ vaultId, cursor });
     });
@@ -314,19 +314,11 @@ export class IndexedDbStore implements LocalStore {
     this.#db.close();
   }
 
-  listRecordRevisions(vaultId: string): Promise<RecordRevision[]> {
-    return this.#tx('revisions', 'readonly', async (tx) => {
-      const store = tx.objectStore('revisions');
-      // Both reads walk the same key range in key order, so they line up index by index.
-      const [keys, revisions] = await Promise.all([
-        request(store.getAllKeys(vaultRange(vaultId))),
-        request(store.getAll(vaultRange(vaultId))),
-      ]);
-      // Keys are [vaultId, recordId]; recordIds sort as the keys do.
-      return (keys as Array<[string, string]>).map(([, recordId], i) => ({
-        recordId,
-        revision: revisions[i] as number,
-      }));
-    });
+  async listRecordRevisions(vaultId: string): Promise<RecordRevision[]> {
+    // One batch read of small [recordId, revision] values, in key (= recordId) order.
+    const rows = (await this.#tx('revisions', 'readonly', (tx) =>
+      request(tx.objectStore('revisions').getAll(vaultRange(vaultId))),
+    )) as Array<[string, number]>;
+    return rows.map(([recordId, revision]) => ({ recordId, revision }));
   }
 }
