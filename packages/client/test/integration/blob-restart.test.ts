@@ -83,7 +83,7 @@ describe('blob transfers across a killed process', () => {
   it('an upload continues from what the server acknowledged', async () => {
     const size = 6 * MiB + 321;
     const { owner, vaultId, data, file, job } = await setup('restart-up', size);
-    await runUntilStalled({ ...job, mode: 'upload', file, stallAfter: 2 * MiB });
+    await runUntilStalled({ ...job, mode: 'upload', file, stallAfter: MiB });
 
     // A new process over the same replica: only the rest goes up.
     const fetchPinned = pinned();

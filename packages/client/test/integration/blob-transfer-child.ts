@@ -1,8 +1,10 @@
 /**
  * A separate process for blob-restart.test.ts: logs in over a SQLite replica
- * and uploads (or downloads) one blob with a resume key, and STALLS after
- * `stallAfter` bytes (the source stops delivering, or the sink stops taking),
- * printing `stalled` so the test can SIGKILL it at a known point.
+ * and uploads (or downloads) one blob with a resume key. It prints `stalled`
+ * once the server acknowledged `stallAfter` bytes of the upload (whose source
+ * never closes, so it cannot finish), or once the
+ * download's sink took `stallAfter` bytes (and stops taking more), so the test
+ * can SIGKILL it at a known point.
  * Run with: node --conditions=@coffer/source blob-transfer-child.ts '<json>'
  */
 import { createReadStream } from 'node:fs';
@@ -25,6 +27,8 @@ interface Job {
 
 const job = JSON.parse(process.argv[2] ?? '{}') as Job;
 const never = new Promise<never>(() => {});
+// A stalled stream is no pending I/O: keep the process alive until it is killed.
+setInterval(() => {}, 60_000);
 const stalled = () => {
   process.stdout.write('stalled\n');
   return never;
@@ -43,13 +47,11 @@ if (job.mode === 'upload') {
   const file = Readable.toWeb(
     createReadStream(job.file),
   ).getReader() as ReadableStreamDefaultReader<Uint8Array>;
-  let delivered = 0;
   const source = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      if (delivered >= job.stallAfter) return stalled();
       const { value, done } = await file.read();
-      if (done) return controller.close();
-      delivered += value.length;
+      // Never closed: the upload cannot complete before the kill.
+      if (done) return never;
       controller.enqueue(value);
     },
   });
@@ -57,6 +59,9 @@ if (job.mode === 'upload') {
     size: job.size,
     chunkBytes: 256 * 1024,
     resumeKey: job.file,
+    onProgress: (done) => {
+      if (done >= job.stallAfter) void stalled();
+    },
   });
 } else {
   await client.sync(job.vaultId);
