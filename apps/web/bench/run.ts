@@ -33,9 +33,12 @@ try {
       `bundle gzip: first load ${(size.firstLoadGzip / 1024).toFixed(1)} KiB, all ${(size.totalGzip / 1024).toFixed(1)} KiB`,
     );
     const med = (xs: ReadonlyArray<number>) => [...xs].sort((x, y) => x - y)[xs.length >> 1] ?? 0;
-    const line = (label: string, runs: ReadonlyArray<{ wallMs: number; mainThreadMs: number }>) =>
+    const line = (
+      label: string,
+      runs: ReadonlyArray<{ wallMs: number; mainThreadMs: number; listMs: number }>,
+    ) =>
       console.log(
-        `${label}: ${runs.map((r) => ms(r.wallMs)).join(', ')} wall; main thread ${runs.map((r) => ms(r.mainThreadMs)).join(', ')}`,
+        `${label}: ${runs.map((r) => ms(r.wallMs)).join(', ')} wall; main thread ${runs.map((r) => ms(r.mainThreadMs)).join(', ')}; SDK listing ${runs.map((r) => ms(r.listMs)).join(', ')}`,
       );
     console.log(`seed ${records} records (Node SDK, seal + push): ${ms(open.seedMs)}`);
     console.log(`browser login + initial pull into IndexedDB: ${ms(open.initialSyncMs)}`);
