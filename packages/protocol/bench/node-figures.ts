@@ -4,6 +4,12 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  chunkWorkerStats,
+  chunkWorkersOnline,
+  configureChunkWorkers,
+  spareCoreThreads,
+} from '../src/cobblestone/chunk-workers.ts';
 import { cobblestoneOpen, cobblestoneSeal } from '../src/cobblestone/whole-message.ts';
 import { openEnvelope, recordAppContext, sealEnvelope } from '../src/envelope/index.ts';
 import { ARGON2ID_FLOOR, argon2id } from '../src/primitives/argon2id.ts';
@@ -25,6 +31,25 @@ function aesGcmCeiling(total: number): () => Promise<void> {
   };
 }
 
+/**
+ * node:crypto AES-256-GCM the way Cobblestone needs it: one cipher per 16 KiB
+ * chunk (each chunk has its own nonce), on one thread. The most a
+ * single-threaded implementation could reach.
+ */
+function perChunkCeiling(total: number): () => Promise<void> {
+  const key = randomBytes(32);
+  const iv = randomBytes(12);
+  const buffer = randomBytes(16 * 1024);
+  return async () => {
+    for (let done = 0; done < total; done += buffer.length) {
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      cipher.update(buffer);
+      cipher.final();
+      cipher.getAuthTag();
+    }
+  };
+}
+
 export interface RssFigures {
   bytes: number;
   ms: number;
@@ -32,6 +57,8 @@ export interface RssFigures {
   maxRssMB: number;
   /** process.resourceUsage().maxRSS, which on Linux may include the parent's peak at fork. */
   rusageMaxRssMB: number;
+  /** Batches handed to worker threads, and how many the calling thread took back. */
+  workerBatches: { submitted: number; takenBack: number };
 }
 
 /** Peak RSS of streaming `total` bytes, over several fresh children. */
@@ -49,14 +76,15 @@ export interface RssSummary extends RssFigures {
  * an application would (Node's own TypeScript stripping alone adds ~35 MB of
  * RSS); `baselineMB` is the same child streaming nothing.
  */
-export async function streamRss(total: number, runs = 3): Promise<RssSummary> {
+export async function streamRss(total: number, runs = 3, threads?: number): Promise<RssSummary> {
   const dir = mkdtempSync(join(tmpdir(), 'coffer-bench-'));
   const script = join(dir, 'stream-rss.mjs');
   writeFileSync(script, await bundle('./stream-rss.ts', 'node'));
   try {
+    const extra = threads === undefined ? [] : [String(threads)];
     const run = (bytes: number) =>
       JSON.parse(
-        execFileSync(process.execPath, [script, String(bytes)], { encoding: 'utf8' }),
+        execFileSync(process.execPath, [script, String(bytes), ...extra], { encoding: 'utf8' }),
       ) as RssFigures;
     const baselineMB = run(0).maxRssMB;
     const results = Array.from({ length: runs }, () => run(total));
@@ -172,6 +200,19 @@ export interface StreamRate {
 export interface NodeFigures {
   ceilingMBps: number;
   ceilingCpuMBps: number;
+  /** node:crypto with one cipher per 16 KiB chunk, one thread. */
+  perChunkCeilingMBps: number;
+  /** The streams again with the worker pool on (off by default), beside the same ceilings. */
+  workers: {
+    /** Threads the streams ran on: worker threads + the calling thread. */
+    threads: number;
+    /** Batches handed to workers during the measured runs, and taken back. */
+    batches: { submitted: number; takenBack: number };
+    ceilingMBps: number;
+    perChunkCeilingMBps: number;
+    seal: StreamRate;
+    open: StreamRate;
+  };
   stream: {
     seal: StreamRate;
     open: StreamRate;
@@ -179,6 +220,8 @@ export interface NodeFigures {
     openEnvelope: StreamRate;
   };
   rss: RssSummary;
+  /** The same with the worker pool on. */
+  rssWorkers: RssSummary;
   argon2idFloorMs: number;
   records: RecordFigures[];
 }
@@ -190,6 +233,7 @@ export async function nodeFigures(runs: number): Promise<NodeFigures> {
     runs,
     {
       ceiling: aesGcmCeiling(total),
+      perChunkCeiling: perChunkCeiling(total),
       seal: streams.seal,
       open: streams.open,
       sealEnvelope: streams.sealEnvelope,
@@ -210,9 +254,49 @@ export async function nodeFigures(runs: number): Promise<NodeFigures> {
       cpuRatio: round2(cpuMBps / ceilingCpuMBps),
     };
   };
+  // The worker pool, started first as a long-running application would have it.
+  configureChunkWorkers({ threads: spareCoreThreads() });
+  const workers = await chunkWorkersOnline();
+  const before = chunkWorkerStats();
+  const w = await interleavedTimings(
+    runs,
+    {
+      ceiling: aesGcmCeiling(total),
+      perChunkCeiling: perChunkCeiling(total),
+      seal: streams.seal,
+      open: streams.open,
+    },
+    cpuNowMs,
+  );
+  const after = chunkWorkerStats();
+  configureChunkWorkers(undefined);
+  const wCeiling = mbPerSecond(total, w.ceiling.wallMs);
+  const wCeilingCpu = mbPerSecond(total, w.ceiling.cpuMs!);
+  const wRate = (name: 'seal' | 'open'): StreamRate => {
+    const MBps = mbPerSecond(total, w[name].wallMs);
+    const cpuMBps = mbPerSecond(total, w[name].cpuMs!);
+    return {
+      MBps,
+      ratio: round2(MBps / wCeiling),
+      cpuMBps,
+      cpuRatio: round2(cpuMBps / wCeilingCpu),
+    };
+  };
   return {
     ceilingMBps,
     ceilingCpuMBps,
+    perChunkCeilingMBps: mbPerSecond(total, t.perChunkCeiling.wallMs),
+    workers: {
+      threads: workers + 1,
+      batches: {
+        submitted: after.submitted - before.submitted,
+        takenBack: after.takenBack - before.takenBack,
+      },
+      ceilingMBps: wCeiling,
+      perChunkCeilingMBps: mbPerSecond(total, w.perChunkCeiling.wallMs),
+      seal: wRate('seal'),
+      open: wRate('open'),
+    },
     stream: {
       seal: rate('seal'),
       open: rate('open'),
@@ -220,6 +304,7 @@ export async function nodeFigures(runs: number): Promise<NodeFigures> {
       openEnvelope: rate('openEnvelope'),
     },
     rss: await streamRss(1024 * MiB),
+    rssWorkers: await streamRss(1024 * MiB, 3, spareCoreThreads()),
     argon2idFloorMs: await argon2idFloorMs(3),
     records: await recordFigures(runs + 2),
   };
