@@ -57,12 +57,17 @@ function rangedEnvelope(
           reader = undefined;
           // Errors of the body stream itself (reset, terminated) are not typed.
           const transient = isTransient(error) || !(error instanceof CofferClientError);
-          if (!transient || attempt >= (options.maxAttempts ?? 8)) throw error;
+          if (!transient || attempt >= (options.maxAttempts ?? 8)) {
+            // A failed transfer is no longer running (done = total drops it from the state).
+            ctx.state.setTransfer({ id: blobId, direction: 'download', done: total, total });
+            throw error;
+          }
           await sleep(backoffDelay(attempt, ctx.backoff, ctx.random));
         }
       }
     },
     async cancel() {
+      ctx.state.setTransfer({ id: blobId, direction: 'download', done: total, total });
       await reader?.cancel().catch(() => {});
     },
   });
