@@ -334,3 +334,44 @@ describe('blob download resumed by a new client instance', () => {
     expect(kept).toEqual(data.subarray(0, kept.length));
   });
 });
+
+describe('transfer state', () => {
+  it('a download that fails midway is no longer listed as running', async () => {
+    const { vaultId, ring, token, store } = await setup();
+    const wire: Wire = { puts: [], ranges: [] };
+    await instance(store, ring, token(), wire).blobs.put(
+      vaultId,
+      'g.bin',
+      streamOf(bytes(size, 8)),
+      {
+        size,
+      },
+    );
+    // Every connection breaks after 20 000 bytes.
+    const breaking = instance(store, ring, token(), wire, (url, _init, response) => {
+      if (!url.includes('/content')) return response;
+      const reader = response.body!.getReader();
+      let passed = 0;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const { value, done } = await reader.read();
+          if (done) return controller.close();
+          if (passed + value.length > 20_000) {
+            controller.enqueue(value.subarray(0, 20_000 - passed));
+            await reader.cancel();
+            return controller.error(new TypeError('terminated'));
+          }
+          passed += value.length;
+          controller.enqueue(value);
+        },
+      });
+      return new Response(body, { status: response.status, headers: response.headers });
+    });
+    const seen: number[] = [];
+    breaking.state.subscribe(() => seen.push(breaking.state.getSnapshot().transfers.length));
+    const found = await breaking.blobs.get(vaultId, 'g.bin', { maxAttempts: 1 });
+    await expect(readAll(found!.stream)).rejects.toThrow('terminated');
+    expect(seen).toContain(1);
+    expect(breaking.state.getSnapshot().transfers).toEqual([]);
+  });
+});
