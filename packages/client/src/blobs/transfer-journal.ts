@@ -42,6 +42,8 @@ export type DownloadJournalEntry = z.infer<typeof DownloadJournalEntry>;
 
 /** One journal slot in the meta table. */
 export interface TransferJournal<T> {
+  /** False for the journal that keeps nothing (no key): work done only for it can be skipped. */
+  readonly persistent: boolean;
   load(): Promise<T | undefined>;
   save(entry: T): Promise<void>;
   clear(): Promise<void>;
@@ -62,10 +64,16 @@ export function transferJournal<T>(
   schema: z.ZodType<T>,
 ): TransferJournal<T> {
   if (key === undefined) {
-    return { load: async () => undefined, save: async () => {}, clear: async () => {} };
+    return {
+      persistent: false,
+      load: async () => undefined,
+      save: async () => {},
+      clear: async () => {},
+    };
   }
   const slot = `blob-${direction}:${vaultId}:${key}`;
   return {
+    persistent: true,
     async load() {
       const raw = await store.getMeta(slot);
       if (raw === undefined) return undefined;
