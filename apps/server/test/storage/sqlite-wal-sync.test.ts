@@ -111,7 +111,7 @@ describe('SQLite WAL fsync off the event loop', () => {
     unsubscribe();
   });
 
-  it('lets commits made during one fsync share the next', async () => {
+  it('commits the pushes that arrive during an fsync together, after it, with one fsync', async () => {
     const { vaultId, ownerId } = await createVault(store);
     const before = store.walSyncStats?.syncs ?? 0;
     fsync.held = true;
@@ -122,20 +122,25 @@ describe('SQLite WAL fsync off the event loop', () => {
       });
     const first = one();
     await fsync.called(1);
+    const groupsBefore = store.groupCommitStats.groups;
     const second = one();
     const third = one();
     const later = settledFlag(Promise.all([second, third]));
     await turn();
     await turn();
-    // Both committed while the first fsync runs; none of them is acknowledged.
-    expect(committedRows()).toBe(3);
-    expect(fsync.calls).toHaveLength(1);
+    // They wait (queued, not committed) while the first fsync runs...
+    expect(committedRows()).toBe(1);
+    expect(store.groupCommitStats.groups).toBe(groupsBefore);
     fsync.calls[0]?.(null);
     await first;
+    // ...then go in one group, covered by one fsync.
     await fsync.called(2);
+    expect(committedRows()).toBe(3);
+    expect(store.groupCommitStats.groups).toBe(groupsBefore + 1);
     expect(later.done).toBe(false);
     fsync.calls[1]?.(null);
-    await Promise.all([second, third]);
+    const results = await Promise.all([second, third]);
+    expect(results.map(([o]) => o?.status)).toEqual(['applied', 'applied']);
     expect(fsync.calls).toHaveLength(2);
     expect((store.walSyncStats?.syncs ?? 0) - before).toBe(2);
   });

@@ -38,9 +38,17 @@ export class GroupCommit {
   readonly #isolated: (run: Job['run']) => unknown;
   readonly #group: { immediate: (jobs: Job[], settled: Settled[]) => void };
 
-  constructor(db: Database, mapError: (error: unknown) => unknown) {
+  /** While this returns a promise (an fsync is running), the next group waits for it. */
+  readonly #gate: (() => Promise<void> | undefined) | undefined;
+
+  constructor(
+    db: Database,
+    mapError: (error: unknown) => unknown,
+    gate?: () => Promise<void> | undefined,
+  ) {
     this.#db = db;
     this.#mapError = mapError;
+    this.#gate = gate;
     this.#isolated = db.transaction((run: Job['run']) => run(db));
     this.#group = db.transaction((jobs: Job[], settled: Settled[]) => {
       for (const job of jobs) {
@@ -70,9 +78,16 @@ export class GroupCommit {
         this.#scheduled = true;
         // setImmediate runs after the poll phase: every request whose body
         // arrived in this turn has queued its write by then.
-        setImmediate(() => this.flush());
+        setImmediate(() => this.#flushWhenOpen());
       }
     });
+  }
+
+  /** Flush now, or once the running fsync ends (the queue keeps filling meanwhile). */
+  #flushWhenOpen(): void {
+    const wait = this.#gate?.();
+    if (wait === undefined) this.flush();
+    else void wait.then(() => this.#flushWhenOpen());
   }
 
   /** Run everything queued now, in one transaction (also called on close). */

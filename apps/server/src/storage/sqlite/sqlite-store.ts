@@ -156,7 +156,7 @@ export class SqliteStore implements Store {
     this.#db = db;
     this.#file = file;
     this.notifier = notifier;
-    this.#pushes = new GroupCommit(db, mapError);
+    this.#pushes = new GroupCommit(db, mapError, () => walSync?.whenIdle());
     this.#walSync = walSync;
     const total = db.prepare('SELECT total_changes()').pluck();
     this.#totalChanges = () => total.get() as number;

@@ -45,6 +45,7 @@ export class WalSync {
   /** Every commit up to this number is durable. */
   #durable = 0;
   #inFlight = false;
+  #idleWaiters: Array<() => void> = [];
   #waiters: Waiter[] = [];
   #failed: Error | null = null;
   readonly stats: WalSyncStats = { syncs: 0 };
@@ -93,6 +94,7 @@ export class WalSync {
     this.#sync(this.#fd, (error) => {
       this.#inFlight = false;
       this.stats.syncs += 1;
+      for (const wake of this.#idleWaiters.splice(0)) wake();
       if (error) {
         const code = (error as NodeJS.ErrnoException).code ?? error.message;
         this.#failed = new Error(`WAL fsync failed (${code}); the store refuses further work`);
@@ -110,6 +112,17 @@ export class WalSync {
       this.#waiters = still;
       if (still.length > 0) this.#start();
     });
+  }
+
+  /**
+   * While an fsync runs: a promise that settles when it ends (whatever its
+   * outcome); otherwise undefined. Group commit waits on it so that pushes
+   * arriving during one fsync are committed together afterwards (one
+   * commit and one fsync for all of them) instead of one commit each.
+   */
+  whenIdle(): Promise<void> | undefined {
+    if (!this.#inFlight) return undefined;
+    return new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
   }
 
   /** True when every commit noted so far is on disk (and no fsync failed). */
