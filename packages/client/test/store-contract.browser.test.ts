@@ -87,3 +87,23 @@ describe('IndexedDbStore upgrade', () => {
     await store.close();
   });
 });
+
+describe('IndexedDbStore schema changes', () => {
+  it('an open store gives way to a newer schema opened elsewhere (no blocked upgrade)', async () => {
+    const name = unique();
+    const store = await IndexedDbStore.open(name);
+    const newer = indexedDB.open(name, 99);
+    let blocked = false;
+    newer.onblocked = () => {
+      blocked = true;
+    };
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      newer.onsuccess = () => resolve(newer.result);
+      newer.onerror = () => reject(newer.error);
+    });
+    expect(db.version).toBe(99);
+    expect(blocked).toBe(false);
+    db.close();
+    await store.close();
+  });
+});

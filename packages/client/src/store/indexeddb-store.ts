@@ -96,7 +96,11 @@ export class IndexedDbStore implements LocalStore {
     req.onupgradeneeded = (event) => {
       if (req.transaction) upgrade(req.result, req.transaction, event.oldVersion);
     };
-    return new IndexedDbStore(await request(req));
+    const db = await request(req);
+    // A newer schema opened in another tab must not wait for this one forever:
+    // let it upgrade (this connection's later calls fail instead of blocking it).
+    db.onversionchange = () => db.close();
+    return new IndexedDbStore(db);
   }
 
   /** Run `fn` in one transaction and resolve when it commits. */
