@@ -19,7 +19,7 @@ import { createSyncCore } from '../src/sync/core.ts';
 import { createNodeOpenPool } from '../src/sync/node-open-pool.ts';
 import { inThreadOpener } from '../src/sync/record-opener.ts';
 import { HttpTransport } from '../src/transport/http-transport.ts';
-import { newClient, PASSPHRASE, serverCpuSeconds } from './setup.ts';
+import { loginPatiently, newClient, serverCpuSeconds } from './setup.ts';
 
 const kib = (field: string) =>
   Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
@@ -52,7 +52,7 @@ const args = JSON.parse(process.argv[2] ?? '{}') as {
 const makeOpener = () => (args.opener === 'inline' ? inThreadOpener : createNodeOpenPool());
 const store = SqliteStore.open(args.file);
 const client = newClient(args, store, makeOpener());
-await client.accounts.login(args.username, PASSPHRASE);
+await loginPatiently(client, args.username);
 const ring = await client.vaults.keyring(args.vaultId);
 
 /** The pull answers of the whole vault as JSON texts, by request cursor. */
@@ -80,6 +80,7 @@ async function recordPullAnswers(): Promise<Map<string, string>> {
 }
 
 let sync: () => Promise<void> = () => client.sync(args.vaultId);
+let closeReplay = () => {};
 let errors = () => client.state.getSnapshot().errors.map((e) => e.code);
 if (args.replay) {
   const answers = await recordPullAnswers();
@@ -100,6 +101,7 @@ if (args.replay) {
     opener: makeOpener(),
   });
   sync = () => core.engine.sync(args.vaultId);
+  closeReplay = () => core.engine.close();
   errors = () => core.state.getSnapshot().errors.map((e) => e.code);
 }
 
@@ -120,5 +122,14 @@ const records = countRecords(args.file, args.vaultId);
 process.stdout.write(
   `${JSON.stringify({ seconds, cpuSeconds, serverSeconds, records, errors: errors(), rssBeforeKiB, peakRssKiB, heapUsedMiB })}\n`,
 );
+closeReplay();
 await client.close();
 await store.close();
+// Diagnostic: nothing should keep the process alive now; say what does, then go.
+setTimeout(() => {
+  const handles = (process as unknown as { _getActiveHandles(): object[] })._getActiveHandles();
+  process.stderr.write(
+    `initial-sync: still alive after close: ${handles.map((h) => h.constructor.name).join(', ')}\n`,
+  );
+  process.exit(0);
+}, 5000).unref();

@@ -20,7 +20,7 @@ import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '../src/store/sqlite-store.ts';
-import { buildServer, newClient, PASSPHRASE, rawTransport, seed } from './setup.ts';
+import { buildServer, loginPatiently, newClient, PASSPHRASE, rawTransport, seed } from './setup.ts';
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -87,7 +87,25 @@ interface SyncFigures {
 }
 
 /** Initial sync in a child process with a fresh replica (`replay`: server answers from memory). */
-function syncInChild(replay: boolean, opener: 'pool' | 'inline' = 'pool'): SyncFigures {
+let readers = 0;
+/**
+ * A reader of the vault with an account of its own: every child logs in, and
+ * the server limits logins per user (ten, then one every six seconds).
+ */
+async function newReader(): Promise<string> {
+  const username = `${fx.username}-r${++readers}`;
+  const c = newClient(fx.server);
+  await c.accounts.signup(username, PASSPHRASE);
+  await c.close();
+  await fx.owner.vaults.share(fx.vaultId, username, 'reader');
+  return username;
+}
+
+function syncInChild(
+  username: string,
+  replay: boolean,
+  opener: 'pool' | 'inline' = 'pool',
+): SyncFigures {
   const file = join(mkdtempSync(join(tmpdir(), 'coffer-bench-')), 'replica.sqlite3');
   const child = fileURLToPath(new URL('./initial-sync.ts', import.meta.url));
   const out = execFileSync(
@@ -99,7 +117,7 @@ function syncInChild(replay: boolean, opener: 'pool' | 'inline' = 'pool'): SyncF
       JSON.stringify({
         url: fx.server.url,
         pinSha256: fx.server.pinSha256,
-        username: fx.username,
+        username,
         vaultId: fx.vaultId,
         file,
         replay,
@@ -124,22 +142,27 @@ const describe = (label: string, f: SyncFigures) => {
   );
   return rate;
 };
-const sync = syncInChild(false);
+const sync = syncInChild(await newReader(), false);
 const rate = describe('initial sync, end to end (worker pool)', sync);
 log(`  target >= 20000 records/s: ${rate >= 20_000 ? 'met' : 'MISSED'}`);
-const inline = syncInChild(false, 'inline');
+const inline = syncInChild(await newReader(), false, 'inline');
 describe('initial sync, end to end (envelopes opened in the main thread)', inline);
 // The client alone: the same answers replayed from memory (no server, no socket).
-const ceiling = syncInChild(true);
+const ceiling = syncInChild(await newReader(), true);
 const ceilingRate = describe('client ceiling (server answers replayed from memory, pool)', ceiling);
-const ceilingInline = syncInChild(true, 'inline');
+const ceilingInline = syncInChild(await newReader(), true, 'inline');
 describe('client ceiling (replayed, main thread)', ceilingInline);
 
 // Live latency on a small vault of its own.
 const { vaultId } = await fx.owner.vaults.create();
 const bStore = SqliteStore.open(join(mkdtempSync(join(tmpdir(), 'coffer-bench-')), 'b.sqlite3'));
+// A second user the vault is shared with (a login of its own: the owner's
+// account has used up its login rate by now).
 const b = newClient(fx.server, bStore);
-await b.accounts.login(fx.username, PASSPHRASE);
+const bUser = `${fx.username}-b`;
+await b.accounts.signup(bUser, PASSPHRASE);
+await loginPatiently(b, bUser);
+await fx.owner.vaults.share(vaultId, bUser, 'writer');
 await b.vaults.keyring(vaultId);
 b.live(vaultId);
 await new Promise<void>((resolve) => {

@@ -124,3 +124,17 @@ export async function seed(count: number, bytes: number): Promise<Fixture> {
   }
   return { server, username, vaultId, owner };
 }
+
+/** Log in, waiting out the server's login rate limit (the bench logs in several times a minute). */
+export async function loginPatiently(client: CofferClient, username: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await client.accounts.login(username, PASSPHRASE);
+      return;
+    } catch (error) {
+      const { code, retryAfterMs } = error as { code?: string; retryAfterMs?: number };
+      if (code !== 'rate_limited' || attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, retryAfterMs ?? 1000));
+    }
+  }
+}
