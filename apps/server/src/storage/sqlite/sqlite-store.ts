@@ -35,8 +35,8 @@ export interface SqliteStoreOptions {
   syncWal?: SyncFile;
 }
 
-/** Cache 64 MiB of pages: indexes of random ids are touched all over on every push. */
-const CACHE_KIB = 64 * 1024;
+/** Cache 16 MiB of pages per connection: indexes of random ids are touched all over on every push, and 64 MiB pushed RSS past the 300 MB budget. */
+const CACHE_KIB = 16 * 1024;
 /** Checkpoint every ~64 MiB of WAL instead of 4 MiB: fewer, larger copies (each one fsyncs twice). */
 const WAL_AUTOCHECKPOINT_PAGES = 16_384;
 
