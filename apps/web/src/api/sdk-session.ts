@@ -69,6 +69,20 @@ export class SdkSession implements CofferSession {
     }
   }
 
+  /**
+   * Bring each vault's sealed record index up to date in the background, one
+   * vault at a time, right after the login's pull: the first open of a vault
+   * on this device then lists from the index instead of opening every
+   * envelope while the person waits (an open during this run joins it).
+   */
+  async #warmRecordIndexes(vaultIds: ReadonlyArray<string>): Promise<void> {
+    for (const vaultId of vaultIds) {
+      if (this.#closed) return;
+      // Failures surface as the SDK's error events; the open retries anyway.
+      await this.client.records.summaries(vaultId).catch(() => {});
+    }
+  }
+
   /** List vaults (online: from the server, pulling each once; offline: those replicated here). */
   async refreshVaults(): Promise<void> {
     let summaries: Array<{ vaultId: string; role: Role }>;
@@ -79,6 +93,7 @@ export class SdkSession implements CofferSession {
       }));
       await this.store.setMeta(KNOWN_IDS, JSON.stringify(summaries));
       await Promise.all(summaries.map((v) => this.client.sync(v.vaultId).catch(() => {})));
+      void this.#warmRecordIndexes(summaries.map((v) => v.vaultId));
     } catch (error) {
       if (!isTransient(error)) throw error;
       const raw = await this.store.getMeta(KNOWN_IDS);
