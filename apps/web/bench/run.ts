@@ -42,6 +42,10 @@ try {
       );
     console.log(`seed ${records} records (Node SDK, seal + push): ${ms(open.seedMs)}`);
     console.log(`browser login + initial pull into IndexedDB: ${ms(open.initialSyncMs)}`);
+    console.log(
+      `then the record index built in the background (not waited for by the person): ${ms(open.indexBuiltMs)}`,
+    );
+    line('open vault, list shown, FIRST open on this device after that login', [open.firstOpen]);
     line(
       'open vault, list shown, COLD (no index: every envelope opened = old path, baseline)',
       open.cold,
