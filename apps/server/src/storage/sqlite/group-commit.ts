@@ -29,7 +29,6 @@ export interface GroupCommitStats {
 }
 
 export class GroupCommit {
-  readonly #db: Database;
   readonly #mapError: (error: unknown) => unknown;
   #queue: Job[] = [];
   #scheduled = false;
@@ -46,7 +45,6 @@ export class GroupCommit {
     mapError: (error: unknown) => unknown,
     gate?: () => Promise<void> | undefined,
   ) {
-    this.#db = db;
     this.#mapError = mapError;
     this.#gate = gate;
     this.#isolated = db.transaction((run: Job['run']) => run(db));
