@@ -23,15 +23,17 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** What a worker would answer: sealed (or opened) chunks of the job, computed here. */
+/** What a worker would answer: sealed (or opened) chunks of the job, computed here, in the worker's layout. */
 function workerAnswer(job: BatchJob, failAt?: number) {
   const reference = new ChunkBatches(job.open, aead(), keys, scripted('run-here').pool, () => {});
   const done = reference.runHere(job.counter, job.count, job.input.bytes);
-  const output = new Uint8Array(job.count * (job.open ? CHUNK_SIZE : SEALED_CHUNK_SIZE));
-  output.set(concat(done.pieces));
-  if (failAt === undefined) return { output, verified: job.count };
-  output.fill(0, failAt * CHUNK_SIZE);
-  return { output, verified: failAt };
+  const verified = failAt ?? job.count;
+  const own = (bytes: Uint8Array) => new Uint8Array(bytes).buffer;
+  if (job.open) return { pieces: done.pieces.slice(0, verified).map(own), verified };
+  // Sealed: ciphertext, tag, ciphertext, tag... becomes every ciphertext, then all tags.
+  const bodies = done.pieces.filter((_, i) => i % 2 === 0).map(own);
+  const tags = concat(done.pieces.filter((_, i) => i % 2 === 1));
+  return { pieces: [...bodies, own(tags)], verified };
 }
 
 /** A pool with one batch per chunk whose "worker" behaves as `mode` says. */
@@ -43,7 +45,6 @@ function scripted(mode: 'run-here' | 'take-back' | 'answer-later', failChunk?: n
     poll() {},
     buffer: (count, open): BatchBuffer => ({
       bytes: new Uint8Array(count * (open ? SEALED_CHUNK_SIZE : CHUNK_SIZE)),
-      output: new Uint8Array(count * (open ? CHUNK_SIZE : SEALED_CHUNK_SIZE)),
       state: new Int32Array(1),
     }),
     recycle() {},

@@ -1,7 +1,7 @@
 import { DecryptionError } from '../errors.ts';
 import type { SyncChunkAead } from './backend.ts';
 import type { BatchBuffer, BatchResult, ChunkWorkerPool, RunningBatch } from './chunk-workers.ts';
-import { CHUNK_SIZE, SEALED_CHUNK_SIZE } from './constants.ts';
+import { CHUNK_SIZE, SEALED_CHUNK_SIZE, TAG_SIZE } from './constants.ts';
 
 /** A batch's output, in order; `failed` when opening stopped at a chunk that did not verify. */
 interface Done {
@@ -101,10 +101,21 @@ export class ChunkBatches {
     return { pieces, failed: false };
   }
 
+  /** A worker's buffers as output pieces: sealed chunks as ciphertext then tag, as on this thread. */
   #fromWorker(result: BatchResult, count: number): Done {
-    if (result.verified === count) return { pieces: [result.output], failed: false };
-    const verified = result.output.subarray(0, result.verified * CHUNK_SIZE);
-    return { pieces: verified.length > 0 ? [verified] : [], failed: true };
+    const failed = result.verified !== count;
+    if (this.open) {
+      return { pieces: result.pieces.map((buffer) => new Uint8Array(buffer)), failed };
+    }
+    const tags = new Uint8Array(result.pieces[count]!);
+    const pieces: Uint8Array[] = [];
+    for (let i = 0; i < count; i++) {
+      pieces.push(
+        new Uint8Array(result.pieces[i]!),
+        tags.subarray(i * TAG_SIZE, (i + 1) * TAG_SIZE),
+      );
+    }
+    return { pieces, failed };
   }
 
   /** Emit finished batches at the head of the queue. */
