@@ -11,6 +11,8 @@ export default defineConfig({
     'kdf-worker': 'src/account/kdf-worker.ts',
     // Node's open pool loads it next to node.js.
     'open-worker': 'src/sync/open-worker.ts',
+    // The SQLite store's background checkpointer loads it next to its chunk.
+    'sqlite-checkpoint-worker': 'src/store/sqlite-checkpoint-worker.ts',
   },
   format: ['esm'],
   dts: true,

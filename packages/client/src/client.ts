@@ -13,6 +13,7 @@ import type { RecordOpener } from './sync/record-opener.ts';
 import { type ReencryptOptions, type ReencryptResult, reencryptVault } from './sync/reencrypt.ts';
 import { CofferClientError, VersionNotSupportedError } from './transport/errors.ts';
 import { HttpTransport } from './transport/http-transport.ts';
+import type { TextRequest } from './transport/text-request.ts';
 import type { Clock } from './util/env.ts';
 import { VaultsApi } from './vault/vaults-api.ts';
 
@@ -23,6 +24,11 @@ export interface ClientOptions {
   clientName: string;
   clientVersion: string;
   fetch?: typeof fetch;
+  /**
+   * Node: a text request over the same pinned connections as `fetch`, for
+   * pull pages (`createClient` from `@coffer/client/node` sets it with `tls`).
+   */
+  request?: TextRequest;
   /** Node only: use `createClient` from `@coffer/client/node`, which turns this into a pinned fetch. */
   tls?: { caPem?: string; pinSha256?: string };
   /** Key derivation (default inline; browsers pass a worker-backed one). */
@@ -76,6 +82,7 @@ export function createClient(options: ClientOptions): CofferClient {
     clientName: options.clientName,
     clientVersion: options.clientVersion,
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.fetch && options.request ? { request: options.request } : {}),
   });
   let session: AccountSession | undefined;
   const requireSession = () => {

@@ -8,7 +8,7 @@ import {
   createClient as createCoreClient,
 } from './client.ts';
 import { createNodeOpenPool } from './sync/node-open-pool.ts';
-import { createTlsFetch } from './transport/node-tls.ts';
+import { createTlsHttp } from './transport/node-tls.ts';
 
 export { fileSink } from './blobs/file-sink.ts';
 export { SqliteStore } from './store/sqlite-store.ts';
@@ -19,7 +19,9 @@ export {
 } from './sync/node-open-pool.ts';
 export {
   createTlsFetch,
+  createTlsHttp,
   normalizeFingerprint,
+  type TlsHttp,
   type TlsOptions,
   TlsPinMismatchError,
 } from './transport/node-tls.ts';
@@ -34,7 +36,9 @@ export {
 export function createClient(options: ClientOptions): CofferClient {
   const opener = options.opener ?? createNodeOpenPool();
   if (options.tls && !options.fetch) {
-    return createCoreClient({ ...options, opener, fetch: createTlsFetch(options.tls) });
+    // Pull pages go through `request`, over the fetch's own pinned dispatcher.
+    const { fetch, request } = createTlsHttp(options.tls);
+    return createCoreClient({ ...options, opener, fetch, request });
   }
   return createCoreClient({ ...options, opener });
 }

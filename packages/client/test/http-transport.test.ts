@@ -10,7 +10,7 @@ import {
   VersionNotSupportedError,
 } from '../src/transport/errors.ts';
 import { HttpTransport } from '../src/transport/http-transport.ts';
-import { createTlsFetch, normalizeFingerprint } from '../src/transport/node-tls.ts';
+import { createTlsFetch, createTlsHttp, normalizeFingerprint } from '../src/transport/node-tls.ts';
 import { checkServerUrl } from '../src/transport/url.ts';
 import { makeSelfSigned, type SelfSigned, startHttps } from './tls-fixture.ts';
 
@@ -28,6 +28,22 @@ const meta = {
     maxBlobBytes: 1_000_000_000,
     accountQuotaBytes: 10_000_000_000,
   },
+};
+
+const page = {
+  changes: [
+    {
+      seq: 5,
+      recordId: 'ab'.repeat(16),
+      revision: 2,
+      epoch: 1,
+      envelope: 'cfr1.AAAA',
+      deleted: false,
+      authorId: 'cd'.repeat(16),
+    },
+  ],
+  nextCursor: 5,
+  hasMore: false,
 };
 
 let tls: SelfSigned;
@@ -64,6 +80,16 @@ beforeAll(async () => {
       });
     }
     if (req.url === '/v1/account') return send(503, 'text/plain', 'down');
+    if (req.url?.startsWith('/v1/vaults/aa/changes?')) return send(200, 'application/json', page);
+    if (req.url?.startsWith('/v1/vaults/bb/changes?')) {
+      return send(410, 'application/problem+json', {
+        type: 'urn:coffer:problem:resync_required',
+        title: 'Resync required',
+        status: 410,
+        code: 'resync_required',
+      });
+    }
+    if (req.url?.startsWith('/v1/vaults/cc/changes?')) return send(200, 'application/json', '{"x');
     send(404, 'text/plain', 'no');
   }));
 });
@@ -130,6 +156,42 @@ describe('HttpTransport over HTTPS', () => {
 
   it('rejects an answer that does not match the wire schema', async () => {
     await expect(transport().listVaults()).rejects.toThrow(InvalidResponseError);
+  });
+});
+
+describe('pull pages through the text request (Node)', () => {
+  const pulling = (pin = tls.sha256) => {
+    const { fetch, request } = createTlsHttp({ pinSha256: pin });
+    const t = new HttpTransport({
+      serverUrl: url,
+      clientName: 'test-app',
+      clientVersion: '1.2.3',
+      fetch,
+      request,
+    });
+    t.setToken('secret-token');
+    return t;
+  };
+
+  it('sends the same headers and parses the page with the wire schema', async () => {
+    expect(await pulling().pull('aa', 0, 1000, { resync: true })).toEqual(page);
+    expect(lastHeaders['coffer-protocol']).toBe(String(PROTOCOL_VERSION));
+    expect(lastHeaders['coffer-client']).toBe('test-app/1.2.3');
+    expect(lastHeaders.authorization).toBe('Bearer secret-token');
+  });
+
+  it('keeps the typed errors: problems, bad JSON, the pin', async () => {
+    await expect(pulling().pull('bb', 0, 10)).rejects.toMatchObject({
+      code: 'resync_required',
+      status: 410,
+    });
+    await expect(pulling().pull('cc', 0, 10)).rejects.toThrow(InvalidResponseError);
+    await expect(pulling().pull('dd', 0, 10)).rejects.toThrow(ServerProblemError);
+    const error = await pulling('ab'.repeat(32))
+      .pull('aa', 0, 10)
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(String(error.cause?.code ?? error.cause?.cause?.code)).toBe('tls_pin_mismatch');
   });
 });
 

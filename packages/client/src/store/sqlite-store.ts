@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { SqliteCheckpointer, WRITER_AUTOCHECKPOINT } from './sqlite-checkpointer.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.ts';
 import type {
   ConflictCopy,
@@ -22,6 +23,9 @@ const bytes = (value: unknown): Uint8Array => {
 const maybeBytes = (value: unknown): Uint8Array | null => (value == null ? null : bytes(value));
 
 type Row = Record<string, unknown>;
+
+/** A write of at least this many rows starts the background checkpointer. */
+const CHECKPOINTER_ROWS = 500;
 
 const toRecord = (r: Row): StoredRecord => ({
   vaultId: r.vault_id as string,
@@ -68,6 +72,8 @@ export class SqliteStore implements LocalStore {
   readonly #setCursor: Database.Statement;
   /** Prepared once per SQL text: preparing costs more than running a point query. */
   readonly #statements = new Map<string, Database.Statement>();
+  /** Background WAL checkpoints (files only; started by the first large write). */
+  readonly #checkpointer: SqliteCheckpointer | undefined;
 
   private constructor(db: Database.Database) {
     this.#db = db;
@@ -81,7 +87,7 @@ export class SqliteStore implements LocalStore {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('cache_size = -16384');
-    db.pragma('wal_autocheckpoint = 4096');
+    db.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT}`);
     db.pragma('journal_size_limit = 67108864');
     const version = db.pragma('user_version', { simple: true }) as number;
     for (let v = version; v < SQLITE_MIGRATIONS.length; v++) {
@@ -98,6 +104,28 @@ export class SqliteStore implements LocalStore {
     this.#setCursor = db.prepare(
       'INSERT INTO cursors (vault_id, cursor) VALUES (?, ?) ON CONFLICT (vault_id) DO UPDATE SET cursor = excluded.cursor',
     );
+    this.#checkpointer =
+      db.memory || db.name === '' || db.pragma('journal_mode', { simple: true }) !== 'wal'
+        ? undefined
+        : new SqliteCheckpointer({
+            filename: db.name,
+            setAutoCheckpoint: (pages) => {
+              if (db.open) db.pragma(`wal_autocheckpoint = ${pages}`);
+            },
+          });
+  }
+
+  /** After a bulk write: hand the WAL's checkpoint to the background thread. */
+  #committed(rows: number): void {
+    if (rows >= CHECKPOINTER_ROWS || this.#checkpointer?.active) this.#checkpointer?.committed();
+  }
+
+  /**
+   * Settles after the background thread's next completed checkpoint (false:
+   * no background thread, e.g. no large write yet or an in-memory database).
+   */
+  backgroundCheckpoint(): Promise<boolean> {
+    return this.#checkpointer?.next() ?? Promise.resolve(false);
   }
 
   #stmt(sql: string): Database.Statement {
@@ -158,6 +186,7 @@ export class SqliteStore implements LocalStore {
 
   async putRecords(rows: ReadonlyArray<StoredRecord>): Promise<void> {
     this.#db.transaction(() => this.#put(rows))();
+    this.#committed(rows.length);
   }
 
   async applyPull(
@@ -169,6 +198,7 @@ export class SqliteStore implements LocalStore {
       this.#put(rows);
       this.#setCursor.run(vaultId, cursor);
     })();
+    this.#committed(rows.length);
   }
 
   async deleteRecords(vaultId: string, recordIds: ReadonlyArray<string>): Promise<void> {
@@ -343,6 +373,7 @@ export class SqliteStore implements LocalStore {
   }
 
   async close(): Promise<void> {
+    await this.#checkpointer?.close();
     if (this.#db.open) this.#db.close();
   }
 
