@@ -2,8 +2,9 @@
 import { execFileSync } from 'node:child_process';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import {
   chunkWorkerStats,
   chunkWorkersOnline,
@@ -47,6 +48,59 @@ function perChunkCeiling(total: number): () => Promise<void> {
       cipher.final();
       cipher.getAuthTag();
     }
+  };
+}
+
+// One thread of the all-cores ceiling: on each message, that many 16 KiB chunks
+// the way perChunkCeiling seals them; answers when done.
+const PER_CHUNK_THREAD = `
+const { parentPort } = require('node:worker_threads');
+const crypto = require('node:crypto');
+const key = crypto.randomBytes(32);
+const iv = crypto.randomBytes(12);
+const buffer = crypto.randomBytes(16 * 1024);
+parentPort.on('message', (chunks) => {
+  for (let i = 0; i < chunks; i++) {
+    const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
+    cipher.update(buffer);
+    cipher.final();
+    cipher.getAuthTag();
+  }
+  parentPort.postMessage(chunks);
+});`;
+
+/**
+ * The per-chunk ceiling on every core at once: one worker thread per core,
+ * each sealing its share of `total`. What any node:crypto implementation of
+ * Cobblestone could reach on this machine with perfect parallelism and no
+ * stream around it; if this is below a target, no design can meet it here.
+ */
+async function allCoresPerChunkCeiling(
+  total: number,
+): Promise<{ threads: number; run: () => Promise<void>; close: () => Promise<void> }> {
+  const threads = availableParallelism();
+  const workers = Array.from(
+    { length: threads },
+    () => new Worker(PER_CHUNK_THREAD, { eval: true }),
+  );
+  await Promise.all(workers.map((w) => new Promise((resolve) => w.once('online', resolve))));
+  const share = Math.ceil(total / (16 * 1024) / threads);
+  return {
+    threads,
+    run: async () => {
+      await Promise.all(
+        workers.map(
+          (w) =>
+            new Promise((resolve) => {
+              w.once('message', resolve);
+              w.postMessage(share);
+            }),
+        ),
+      );
+    },
+    close: async () => {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
   };
 }
 
@@ -210,6 +264,8 @@ export interface NodeFigures {
     batches: { submitted: number; takenBack: number };
     ceilingMBps: number;
     perChunkCeilingMBps: number;
+    /** The per-chunk ceiling on every core at once (one worker thread per core, no stream). */
+    allCores: { threads: number; perChunkCeilingMBps: number };
     seal: StreamRate;
     open: StreamRate;
   };
@@ -257,18 +313,21 @@ export async function nodeFigures(runs: number): Promise<NodeFigures> {
   // The worker pool, started first as a long-running application would have it.
   configureChunkWorkers({ threads: spareCoreThreads() });
   const workers = await chunkWorkersOnline();
+  const allCores = await allCoresPerChunkCeiling(total);
   const before = chunkWorkerStats();
   const w = await interleavedTimings(
     runs,
     {
       ceiling: aesGcmCeiling(total),
       perChunkCeiling: perChunkCeiling(total),
+      allCoresPerChunkCeiling: allCores.run,
       seal: streams.seal,
       open: streams.open,
     },
     cpuNowMs,
   );
   const after = chunkWorkerStats();
+  await allCores.close();
   configureChunkWorkers(undefined);
   const wCeiling = mbPerSecond(total, w.ceiling.wallMs);
   const wCeilingCpu = mbPerSecond(total, w.ceiling.cpuMs!);
@@ -294,6 +353,10 @@ export async function nodeFigures(runs: number): Promise<NodeFigures> {
       },
       ceilingMBps: wCeiling,
       perChunkCeilingMBps: mbPerSecond(total, w.perChunkCeiling.wallMs),
+      allCores: {
+        threads: allCores.threads,
+        perChunkCeilingMBps: mbPerSecond(total, w.allCoresPerChunkCeiling.wallMs),
+      },
       seal: wRate('seal'),
       open: wRate('open'),
     },
