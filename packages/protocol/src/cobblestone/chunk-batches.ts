@@ -162,3 +162,61 @@ export class ChunkBatches {
     }
   }
 }
+
+/**
+ * Copies a message's input pieces into the pool's batch buffers and submits
+ * each full batch to {@link ChunkBatches}, for the sealer (plaintext, 16 KiB
+ * chunks) and the opener (ciphertext, sealed chunks) alike. Only full batches
+ * leave: a full chunk is never the final one, so a full batch can always go.
+ * What is left at the end ({@link pending}) is the caller's to finish.
+ */
+export class BatchFiller {
+  readonly #batches: ChunkBatches;
+  readonly #pool: ChunkWorkerPool;
+  readonly #open: boolean;
+  #buffer: BatchBuffer;
+  #filled = 0;
+  /** Counter of the first chunk not yet submitted. */
+  counter = 0;
+
+  constructor(batches: ChunkBatches, pool: ChunkWorkerPool, open: boolean) {
+    this.#batches = batches;
+    this.#pool = pool;
+    this.#open = open;
+    this.#buffer = pool.buffer(pool.batchChunks, open);
+  }
+
+  /** Take `piece`; resolves once every full batch it completed is submitted and there is room. */
+  push(piece: Uint8Array): void | Promise<void> {
+    // Every batch buffer of one filler has the same size.
+    const size = this.#buffer.bytes.length;
+    let offset = 0;
+    while (offset < piece.length) {
+      const take = Math.min(size - this.#filled, piece.length - offset);
+      this.#buffer.bytes.set(piece.subarray(offset, offset + take), this.#filled);
+      this.#filled += take;
+      offset += take;
+      if (this.#filled < size) return;
+      const full = this.#buffer;
+      this.#buffer = this.#pool.buffer(this.#pool.batchChunks, this.#open);
+      this.#filled = 0;
+      const first = this.counter;
+      this.counter += this.#pool.batchChunks;
+      const room = this.#batches.submit(first, this.#pool.batchChunks, full);
+      if (room) {
+        const rest = piece.subarray(offset);
+        return room.then(() => this.push(rest));
+      }
+    }
+  }
+
+  /** The input bytes taken since the last full batch (valid until {@link release}). */
+  get pending(): Uint8Array {
+    return this.#buffer.bytes.subarray(0, this.#filled);
+  }
+
+  /** Hand the last buffer back to the pool. */
+  release(): void {
+    this.#pool.recycle(this.#buffer);
+  }
+}

@@ -1,10 +1,10 @@
 import { constantTimeEqual } from '../bytes.ts';
 import { DecryptionError } from '../errors.ts';
 import { type ChunkAead, cobblestoneBackend, type SyncChunkAead } from './backend.ts';
-import { ChunkBatches } from './chunk-batches.ts';
+import { BatchFiller, ChunkBatches } from './chunk-batches.ts';
 import { ChunkPipeline } from './chunk-pipeline.ts';
 import type { Emit } from './chunk-sealer.ts';
-import { type BatchBuffer, chunkWorkerPool } from './chunk-workers.ts';
+import { chunkWorkerPool } from './chunk-workers.ts';
 import { KEY_SIZE, PREFIX_SIZE, SALT_SIZE, SEALED_CHUNK_SIZE, TAG_SIZE } from './constants.ts';
 import { deriveMessageKeys, deriveMessageKeysSync } from './derive.ts';
 
@@ -42,9 +42,7 @@ export function createChunkOpener(
   // node:crypto with worker threads: full chunks go in batches, partly to the workers.
   const pool = sync ? chunkWorkerPool() : undefined;
   let batches: ChunkBatches | undefined;
-  let batchBuffer: BatchBuffer;
-  let batch: Uint8Array;
-  let filled = 0;
+  let filler: BatchFiller | undefined;
   // A wrong-sized key cannot authenticate anything: fail from the start.
   let failed = inputKey.length !== KEY_SIZE;
 
@@ -69,11 +67,10 @@ export function createChunkOpener(
       syncAead = sync!.chunkAead(keys.aeadKey, keys.baseNonce);
       if (pool) {
         batches = new ChunkBatches(true, syncAead, keys, pool, emit);
-        batchBuffer = pool.buffer(pool.batchChunks, true);
-        batch = batchBuffer.bytes;
+        filler = new BatchFiller(batches, pool, true);
       }
     }
-    if (batches) return consumeBatched(piece.subarray(offset));
+    if (filler) return filler.push(piece.subarray(offset));
     if (staged > 0) {
       const take = Math.min(SEALED_CHUNK_SIZE - staged, piece.length - offset);
       staging.set(piece.subarray(offset, offset + take), staged);
@@ -91,43 +88,19 @@ export function createChunkOpener(
     staged = piece.length - offset;
   }
 
-  /** Copy into the batch buffer; every full batch goes to a worker or is opened here. */
-  function consumeBatched(piece: Uint8Array): void | Promise<void> {
-    let offset = 0;
-    while (offset < piece.length) {
-      const take = Math.min(batch.length - filled, piece.length - offset);
-      batch.set(piece.subarray(offset, offset + take), filled);
-      filled += take;
-      offset += take;
-      if (filled < batch.length) return;
-      // A full-size sealed chunk can never be the (short) final chunk.
-      const full = batchBuffer;
-      batchBuffer = pool!.buffer(pool!.batchChunks, true);
-      batch = batchBuffer.bytes;
-      filled = 0;
-      const first = counter;
-      counter += pool!.batchChunks;
-      const room = batches!.submit(first, pool!.batchChunks, full);
-      if (room) {
-        const rest = piece.subarray(offset);
-        return room.then(() => consumeBatched(rest));
-      }
-    }
-  }
-
   /** Emit what is in flight, then open what is left (and the final chunk) here. */
-  function finishBatched(opened: ChunkBatches): void | Promise<void> {
+  function finishBatched(opened: ChunkBatches, left: BatchFiller): void | Promise<void> {
     const rest = (): void => {
-      const full = Math.floor(filled / SEALED_CHUNK_SIZE);
-      const done = opened.runHere(counter, full, batch);
+      const bytes = left.pending;
+      const full = Math.floor(bytes.length / SEALED_CHUNK_SIZE);
+      const done = opened.runHere(left.counter, full, bytes);
       for (const piece of done.pieces) emit(piece);
       if (done.failed) throw new DecryptionError();
-      counter += full;
-      const final = batch.subarray(full * SEALED_CHUNK_SIZE, filled);
+      const final = bytes.subarray(full * SEALED_CHUNK_SIZE);
       // End of input right after a full chunk: the final chunk is missing.
       if (final.length < TAG_SIZE) throw new DecryptionError();
-      emit(syncAead!.open(counter++, final));
-      pool!.recycle(batchBuffer);
+      emit(syncAead!.open(left.counter + full, final));
+      left.release();
     };
     const draining = opened.drain();
     return draining ? draining.then(rest) : rest();
@@ -174,7 +147,7 @@ export function createChunkOpener(
 
   function finish(): void | Promise<void> {
     // End of input inside the header, or right after a full chunk: truncated.
-    if (batches) return finishBatched(batches);
+    if (batches && filler) return finishBatched(batches, filler);
     if (sync) {
       if (!syncAead || staged < TAG_SIZE) throw new DecryptionError();
       emit(syncAead.open(counter++, staging.subarray(0, staged)));

@@ -1,7 +1,7 @@
 import { type ChunkAead, cobblestoneBackend, type SyncChunkAead } from './backend.ts';
-import { ChunkBatches } from './chunk-batches.ts';
+import { BatchFiller, ChunkBatches } from './chunk-batches.ts';
 import { ChunkPipeline } from './chunk-pipeline.ts';
-import { type BatchBuffer, chunkWorkerPool } from './chunk-workers.ts';
+import { chunkWorkerPool } from './chunk-workers.ts';
 import { CHUNK_SIZE, PREFIX_SIZE, SALT_SIZE } from './constants.ts';
 import { deriveMessageKeys, deriveMessageKeysSync } from './derive.ts';
 
@@ -42,9 +42,7 @@ export function createChunkSealer(
   // node:crypto with worker threads: full chunks go in batches, partly to the workers.
   const pool = sync ? chunkWorkerPool() : undefined;
   let batches: ChunkBatches;
-  let batchBuffer: BatchBuffer;
-  let batch: Uint8Array;
-  let filled = 0;
+  let filler: BatchFiller;
 
   function emitPrefix(commitment: Uint8Array): void {
     const prefix = new Uint8Array(PREFIX_SIZE);
@@ -76,38 +74,15 @@ export function createChunkSealer(
     staged = piece.length - offset;
   }
 
-  /** Copy into the batch buffer; every full batch goes to a worker or is sealed here. */
-  function pushBatched(piece: Uint8Array): void | Promise<void> {
-    let offset = 0;
-    while (offset < piece.length) {
-      const take = Math.min(batch.length - filled, piece.length - offset);
-      batch.set(piece.subarray(offset, offset + take), filled);
-      filled += take;
-      offset += take;
-      if (filled < batch.length) return;
-      // A full chunk is never the final one: the whole batch can go.
-      const full = batchBuffer;
-      batchBuffer = pool!.buffer(pool!.batchChunks, false);
-      batch = batchBuffer.bytes;
-      filled = 0;
-      const first = counter;
-      counter += pool!.batchChunks;
-      const room = batches.submit(first, pool!.batchChunks, full);
-      if (room) {
-        const rest = piece.subarray(offset);
-        return room.then(() => pushBatched(rest));
-      }
-    }
-  }
-
   /** Emit what is in flight, then seal what is left (and the final chunk) here. */
   function finishBatched(): void | Promise<void> {
     const rest = (): void => {
-      const full = Math.floor(filled / CHUNK_SIZE);
-      for (const piece of batches.runHere(counter, full, batch).pieces) emit(piece);
-      counter += full;
-      syncAead.sealTo(counter++, batch.subarray(full * CHUNK_SIZE, filled), emit);
-      pool!.recycle(batchBuffer);
+      const left = filler.pending;
+      const full = Math.floor(left.length / CHUNK_SIZE);
+      const first = filler.counter;
+      for (const piece of batches.runHere(first, full, left).pieces) emit(piece);
+      syncAead.sealTo(first + full, left.subarray(full * CHUNK_SIZE), emit);
+      filler.release();
     };
     const draining = batches.drain();
     return draining ? draining.then(rest) : rest();
@@ -140,8 +115,7 @@ export function createChunkSealer(
         syncAead = sync.chunkAead(keys.aeadKey, keys.baseNonce);
         if (pool) {
           batches = new ChunkBatches(false, syncAead, keys, pool, emit);
-          batchBuffer = pool.buffer(pool.batchChunks, false);
-          batch = batchBuffer.bytes;
+          filler = new BatchFiller(batches, pool, false);
         }
         emitPrefix(keys.commitment);
         return;
@@ -153,7 +127,7 @@ export function createChunkSealer(
         emitPrefix(keys.commitment);
       })();
     },
-    push: (piece) => (pool ? pushBatched(piece) : sync ? pushSync(piece) : pushAsync(piece)),
+    push: (piece) => (pool ? filler.push(piece) : sync ? pushSync(piece) : pushAsync(piece)),
     finish() {
       if (pool) return finishBatched();
       const final = staging.subarray(0, staged);
