@@ -10,7 +10,8 @@ import type { AppContext } from '../http/context.ts';
 import { checkEnvelope } from '../http/envelopes.ts';
 import { ApiError, parseInput, vaultNotFound } from '../http/errors.ts';
 import { encodePullPage } from '../http/pull-body.ts';
-import { type MutationResult, PullQuery, PushRequest, type PushResponse } from '../protocol.ts';
+import { PushRequestOnTheEdge } from '../http/push-request.ts';
+import { type MutationResult, PullQuery, type PushResponse } from '../protocol.ts';
 import type { Mutation, MutationOutcome } from '../storage/contract.ts';
 
 type VaultParams = { Params: { vaultId: string } };
@@ -57,7 +58,7 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
       const caller = callerOf(request);
       const { vaultId } = request.params;
       await requireRole(ctx, vaultId, caller.accountId, 'writer');
-      const body = parseInput(PushRequest, request.body);
+      const body = parseInput(PushRequestOnTheEdge, request.body);
       const vault = await ctx.store.getVault(vaultId);
       if (!vault) throw vaultNotFound();
       const seen = new Set<string>();

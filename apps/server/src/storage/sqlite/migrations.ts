@@ -4,6 +4,7 @@
  * INTEGER (64-bit). Never edit a released migration: add a new one.
  */
 import type { Database } from 'better-sqlite3';
+import { ID_KEY_SQL_FUNCTION, idKey } from './id-key.ts';
 
 const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
   {
@@ -109,13 +110,68 @@ CREATE TABLE blob_chunks (
     version: 2,
     sql: 'CREATE INDEX records_tombstones ON records (updated_at) WHERE envelope IS NULL;',
   },
+  {
+    // Narrow lookup keys (id-key.ts): records and applied mutations become
+    // rowid tables appended in sequence order, found by id through an index
+    // of 48-bit integer keys instead of a B-tree keyed by (vault_id, id).
+    // Uniqueness of (vault_id, record_id) and (vault_id, mutation_id) is kept
+    // by the push itself, which looks both up inside its write transaction.
+    version: 3,
+    sql: `
+CREATE TABLE records_v3 (
+  vault_id BLOB NOT NULL REFERENCES vaults ON DELETE CASCADE,
+  record_key INTEGER NOT NULL,
+  record_id BLOB NOT NULL,
+  revision INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  envelope BLOB,
+  epoch INTEGER NOT NULL,
+  author_id BLOB NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+INSERT INTO records_v3 (vault_id, record_key, record_id, revision, seq, envelope, epoch, author_id, updated_at)
+  SELECT vault_id, ${ID_KEY_SQL_FUNCTION}(record_id), record_id, revision, seq, envelope, epoch, author_id, updated_at
+  FROM records ORDER BY vault_id, seq;
+DROP TABLE records;
+ALTER TABLE records_v3 RENAME TO records;
+CREATE UNIQUE INDEX records_seq ON records (vault_id, seq);
+CREATE INDEX records_key ON records (record_key);
+CREATE INDEX records_tombstones ON records (updated_at) WHERE envelope IS NULL;
+CREATE TABLE applied_mutations_v3 (
+  vault_id BLOB NOT NULL REFERENCES vaults ON DELETE CASCADE,
+  mutation_key INTEGER NOT NULL,
+  mutation_id BLOB NOT NULL,
+  record_id BLOB NOT NULL,
+  revision INTEGER NOT NULL,
+  seq INTEGER NOT NULL
+) STRICT;
+INSERT INTO applied_mutations_v3 (vault_id, mutation_key, mutation_id, record_id, revision, seq)
+  SELECT vault_id, ${ID_KEY_SQL_FUNCTION}(mutation_id), mutation_id, record_id, revision, seq
+  FROM applied_mutations ORDER BY vault_id, seq;
+DROP TABLE applied_mutations;
+ALTER TABLE applied_mutations_v3 RENAME TO applied_mutations;
+CREATE INDEX applied_mutations_key ON applied_mutations (mutation_key);
+CREATE INDEX applied_mutations_vault ON applied_mutations (vault_id);
+`,
+  },
 ];
 
 /** The newest schema version this code knows. */
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 
-/** Bring the schema up to date; refuse a database written by newer code. */
-export function migrateSqlite(db: Database): void {
+/**
+ * Bring the schema up to date; refuse a database written by newer code.
+ * `upTo` (tests only) stops at an older version, to build the databases that
+ * older servers left behind.
+ *
+ * @example
+ * migrateSqlite(new Database(file));
+ */
+export function migrateSqlite(db: Database, upTo: number = SQLITE_SCHEMA_VERSION): void {
+  db.function(ID_KEY_SQL_FUNCTION, { deterministic: true }, (id: unknown) => {
+    if (!(id instanceof Uint8Array)) throw new TypeError('an id is a BLOB');
+    return idKey(id);
+  });
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT',
   );
@@ -130,7 +186,7 @@ export function migrateSqlite(db: Database): void {
       );
     }
     for (const m of MIGRATIONS) {
-      if (m.version <= current) continue;
+      if (m.version <= current || m.version > upTo) continue;
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(
         m.version,

@@ -24,6 +24,7 @@ import {
   checkMutations,
   conflictOutcome,
 } from '../push-rules.ts';
+import { idKey } from './id-key.ts';
 import { sql } from './statements.ts';
 
 interface RecordDbRow {
@@ -36,14 +37,37 @@ interface RecordDbRow {
   updated_at: number;
 }
 
+/** A record's state without its envelope (a push needs the envelope only to report a conflict). */
+interface RecordHead {
+  rowid: number;
+  revision: number;
+  seq: number;
+  epoch: number;
+  deleted: 0 | 1;
+}
+
+function readHead(db: Database, vault: Buffer, record: Buffer): RecordHead | undefined {
+  return sql(
+    db,
+    `SELECT rowid, revision, seq, epoch, envelope IS NULL AS deleted
+     FROM records INDEXED BY records_key WHERE record_key = ? AND vault_id = ? AND record_id = ?`,
+  ).get(idKey(record), vault, record) as RecordHead | undefined;
+}
+
 function readRecord(db: Database, vault: Buffer, record: Buffer): CurrentRecord | null {
   const r = sql(
     db,
-    'SELECT revision, seq, envelope, epoch FROM records WHERE vault_id = ? AND record_id = ?',
-  ).get(vault, record) as Omit<RecordDbRow, 'record_id' | 'author_id' | 'updated_at'> | undefined;
+    `SELECT revision, seq, envelope, epoch FROM records
+     INDEXED BY records_key WHERE record_key = ? AND vault_id = ? AND record_id = ?`,
+  ).get(idKey(record), vault, record) as
+    | Omit<RecordDbRow, 'record_id' | 'author_id' | 'updated_at'>
+    | undefined;
   if (r === undefined) return null;
   return { revision: r.revision, seq: r.seq, envelope: toBytesOrNull(r.envelope), epoch: r.epoch };
 }
+
+/** Stands for a live envelope not read from the row (only its presence matters). */
+const LIVE = new Uint8Array(0);
 
 /** Thrown inside the transaction to roll an atomic batch back. */
 class AtomicAbort extends Error {
@@ -84,10 +108,14 @@ export function pushMutations(
     for (const [i, m] of mutations.entries()) {
       const mutation = idBytes(m.mutationId);
       const record = idBytes(m.recordId);
+      const mutationKey = idKey(mutation);
       const prior = sql(
         db,
-        'SELECT record_id, revision, seq FROM applied_mutations WHERE vault_id = ? AND mutation_id = ?',
-      ).get(vault, mutation) as { record_id: Buffer; revision: number; seq: number } | undefined;
+        `SELECT record_id, revision, seq FROM applied_mutations INDEXED BY applied_mutations_key
+         WHERE mutation_key = ? AND vault_id = ? AND mutation_id = ?`,
+      ).get(mutationKey, vault, mutation) as
+        | { record_id: Buffer; revision: number; seq: number }
+        | undefined;
       if (prior !== undefined) {
         outcomes.push({
           status: 'applied',
@@ -98,36 +126,46 @@ export function pushMutations(
         });
         continue;
       }
-      const current = readRecord(db, vault, record);
+      const head0 = readHead(db, vault, record);
+      // baseMatches only needs to know whether the stored row is a tombstone.
+      const current: CurrentRecord | null =
+        head0 === undefined
+          ? null
+          : {
+              revision: head0.revision,
+              seq: head0.seq,
+              epoch: head0.epoch,
+              envelope: head0.deleted === 1 ? null : LIVE,
+            };
       if (!baseMatches(m, current)) {
-        outcomes.push(conflictOutcome(m, current));
+        outcomes.push(
+          conflictOutcome(m, head0 === undefined ? null : readRecord(db, vault, record)),
+        );
         conflicted = true;
         continue;
       }
       head += 1;
       const revision = (current?.revision ?? 0) + 1;
+      const envelope = m.envelope === null ? null : toBuffer(m.envelope);
+      if (head0 === undefined) {
+        sql(
+          db,
+          `INSERT INTO records (vault_id, record_key, record_id, revision, seq, envelope, epoch,
+             author_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(vault, idKey(record), record, revision, head, envelope, m.epoch, author, options.now);
+      } else {
+        // By rowid: the (vault_id, record_id) key was just looked up.
+        sql(
+          db,
+          `UPDATE records SET revision = ?, seq = ?, envelope = ?, epoch = ?, author_id = ?,
+             updated_at = ? WHERE rowid = ?`,
+        ).run(revision, head, envelope, m.epoch, author, options.now, head0.rowid);
+      }
       sql(
         db,
-        `INSERT INTO records (vault_id, record_id, revision, seq, envelope, epoch, author_id, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (vault_id, record_id) DO UPDATE SET revision = excluded.revision,
-           seq = excluded.seq, envelope = excluded.envelope, epoch = excluded.epoch,
-           author_id = excluded.author_id, updated_at = excluded.updated_at`,
-      ).run(
-        vault,
-        record,
-        revision,
-        head,
-        m.envelope === null ? null : toBuffer(m.envelope),
-        m.epoch,
-        author,
-        options.now,
-      );
-      sql(
-        db,
-        `INSERT INTO applied_mutations (vault_id, mutation_id, record_id, revision, seq)
-         VALUES (?, ?, ?, ?, ?)`,
-      ).run(vault, mutation, record, revision, head);
+        `INSERT INTO applied_mutations (vault_id, mutation_key, mutation_id, record_id, revision, seq)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      ).run(vault, mutationKey, mutation, record, revision, head);
       outcomes.push({
         status: 'applied',
         mutationId: m.mutationId,
