@@ -124,6 +124,9 @@ export class SqliteCheckpointer {
     this.#settle(false);
     if (!worker) return;
     if (wasReady) this.#target.setAutoCheckpoint(WRITER_AUTOCHECKPOINT);
+    // Closing is awaited: the worker must keep the process alive until its
+    // connection is closed.
+    worker.ref();
     worker.postMessage('close');
     await this.#exited;
   }

@@ -7,13 +7,13 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { type PackedOutcomes, packJobs, unpackOutcomes } from './open-batch-wire.ts';
 import { type OpenJob, type OpenKeys, type OpenOutcome, openRecordBatch } from './open-records.ts';
 import { packedEnvelope } from './packed-armor.ts';
 import type { RecordOpener } from './record-opener.ts';
 
-interface Reply {
+interface Reply extends PackedOutcomes {
   id: number;
-  outcomes: OpenOutcome[];
   packed: Uint8Array;
   offsets: Int32Array;
 }
@@ -24,10 +24,8 @@ type Result = { outcomes: OpenOutcome[]; envelopes: Array<Uint8Array | undefined
 const MIN_WORKER_BATCH = 64;
 
 function unpack(reply: Reply): Result {
-  return {
-    outcomes: reply.outcomes,
-    envelopes: reply.outcomes.map((_, i) => packedEnvelope(reply, i)),
-  };
+  const outcomes = unpackOutcomes(reply);
+  return { outcomes, envelopes: outcomes.map((_, i) => packedEnvelope(reply, i)) };
 }
 
 class PooledWorker {
@@ -77,7 +75,8 @@ class PooledWorker {
       this.#waiting.set(id, { resolve, reject });
       // A batch in flight keeps the process alive; an idle pool does not.
       this.worker.ref();
-      this.worker.postMessage({ id, keys, jobs });
+      const packed = packJobs(jobs);
+      this.worker.postMessage({ id, keys, ...packed }, [packed.ends.buffer as ArrayBuffer]);
     });
   }
 }
