@@ -50,8 +50,14 @@ function stdoutWrite(pieces: Uint8Array[]): Promise<void> {
   });
 }
 
-/** A sink writing to a file handle, or to stdout when `fh` is undefined. */
-export function createByteSink(fh: FileHandle | undefined): ByteSink {
+/**
+ * A sink writing to a file handle, or to stdout when `fh` is undefined.
+ * `afterWrite` runs once a batch is written and its pieces are dropped.
+ */
+export function createByteSink(
+  fh: FileHandle | undefined,
+  afterWrite: (bytes: number) => void = () => {},
+): ByteSink {
   let unsynced = 0;
   let syncing: Promise<void> | undefined;
   const toFile = async (file: FileHandle, pieces: Uint8Array[]): Promise<void> => {
@@ -75,9 +81,13 @@ export function createByteSink(fh: FileHandle | undefined): ByteSink {
     if (inFlight) await inFlight;
     if (gathered.length === 0) return;
     const batch = gathered;
+    const batchBytes = gatheredBytes;
     gathered = [];
     gatheredBytes = 0;
-    inFlight = write(batch);
+    inFlight = write(batch).then(() => {
+      // A macrotask later: no frame of the write holds the batch any more.
+      setImmediate(afterWrite, batchBytes);
+    });
     // Seen by the next flush or by end(); never unhandled in between.
     inFlight.catch(() => {});
   };

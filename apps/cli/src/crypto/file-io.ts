@@ -11,6 +11,11 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { CliError } from '../cli/exit-codes.ts';
 import { type ByteSink, createByteSink } from './byte-sink.ts';
 import type { ByteSource } from './byte-source.ts';
+import { probeMemory } from './memory-probe.ts';
+import { createYoungGc } from './young-gc.ts';
+
+/** Output bytes written between two young-generation collections (see young-gc.ts). */
+const GC_EVERY = 8 << 20;
 
 export interface TransferReport {
   bytesIn: number;
@@ -55,8 +60,8 @@ async function drive(
   if (transform === undefined) {
     for (let piece = await source.next(); piece !== undefined; piece = await source.next()) {
       onIn(piece.length);
-      // The sink keeps pieces until written: copy them if the source reuses its buffers.
-      await sink.push(source.reusesBuffers ? piece.slice() : piece);
+      // The sink copies the piece before this settles, so the source may reuse it.
+      await sink.push(piece);
     }
     return sink.end();
   }
@@ -64,10 +69,13 @@ async function drive(
   const reader = transform.readable.getReader();
   const feed = async () => {
     try {
+      probeMemory('feed start');
+      let probed = 0;
       for (let piece = await source.next(); piece !== undefined; piece = await source.next()) {
         onIn(piece.length);
         // Resolves once the transform consumed the piece, so the source may reuse it.
         await writer.write(piece);
+        if (++probed % 128 === 1) probeMemory(`${probed} MiB-pieces in`);
       }
       await writer.close();
     } catch (e) {
@@ -112,7 +120,7 @@ export async function pipeToTarget(
   };
   try {
     if (target === '-') {
-      const sink = createByteSink(undefined);
+      const sink = createByteSink(undefined, createYoungGc(GC_EVERY));
       await drive(source, transform, sink, onIn);
       return { bytesIn, bytesOut: sink.bytes };
     }
@@ -141,9 +149,11 @@ async function toFile(
   process.once('SIGINT', cleanupOnSignal);
   process.once('SIGTERM', cleanupOnSignal);
   try {
-    const sink = createByteSink(fh);
+    const sink = createByteSink(fh, createYoungGc(GC_EVERY));
     await drive(source, transform, sink, onIn);
+    probeMemory('written');
     await fh.sync();
+    probeMemory('synced');
     await fh.close();
     await rename(tmp, finalPath);
     return { bytesIn: bytesIn(), bytesOut: sink.bytes };
