@@ -13,11 +13,18 @@
  *     live-connected client has it in its replica (median of M; target < 200 ms).
  *
  * Usage: pnpm --filter @coffer/client bench [-- --records 100000 --changes 50 --json]
+ *
+ * `--before DIR`: also run the end-to-end syncs with the client of another
+ * version (DIR holds that version's `src`, `bench` and `test`, inside this
+ * package so its imports resolve, e.g. extracted with
+ * `git archive REV packages/client/src packages/client/bench packages/client/test
+ * | tar -x -C packages/client/.bench-before --strip-components=2`), against the
+ * same server and vault, interleaved with this version's: a same-run before/after.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '../src/store/sqlite-store.ts';
 import { buildServer, loginPatiently, newClient, PASSPHRASE, rawTransport, seed } from './setup.ts';
@@ -30,6 +37,7 @@ const option = (name: string, fallback: number) => {
 const RECORDS = option('records', 100_000);
 const CHANGES = option('changes', 50);
 const JSON_OUT = argv.includes('--json');
+const BEFORE = argv.includes('--before') ? argv[argv.indexOf('--before') + 1] : undefined;
 // Optional V8 heap cap of the syncing child, to tell lazy GC from retained memory.
 const CHILD_HEAP_MB = option('child-heap-mb', 0);
 const log = (line: string) => {
@@ -105,9 +113,12 @@ function syncInChild(
   username: string,
   replay: boolean,
   opener: 'pool' | 'inline' = 'pool',
+  tree?: string,
 ): SyncFigures {
   const file = join(mkdtempSync(join(tmpdir(), 'coffer-bench-')), 'replica.sqlite3');
-  const child = fileURLToPath(new URL('./initial-sync.ts', import.meta.url));
+  const child = tree
+    ? resolve(tree, 'bench/initial-sync.ts')
+    : fileURLToPath(new URL('./initial-sync.ts', import.meta.url));
   const out = execFileSync(
     process.execPath,
     [
@@ -145,8 +156,14 @@ const describe = (label: string, f: SyncFigures) => {
 const sync = syncInChild(await newReader(), false);
 const rate = describe('initial sync, end to end (worker pool)', sync);
 log(`  target >= 20000 records/s: ${rate >= 20_000 ? 'met' : 'MISSED'}`);
+const before = BEFORE ? { pool: syncInChild(await newReader(), false, 'pool', BEFORE) } : undefined;
+if (before) describe(`  BEFORE (${BEFORE}), same run: end to end (worker pool)`, before.pool);
 const inline = syncInChild(await newReader(), false, 'inline');
 describe('initial sync, end to end (envelopes opened in the main thread)', inline);
+const beforeInline = BEFORE ? syncInChild(await newReader(), false, 'inline', BEFORE) : undefined;
+if (beforeInline) {
+  describe(`  BEFORE (${BEFORE}), same run: end to end (main thread)`, beforeInline);
+}
 // The client alone: the same answers replayed from memory (no server, no socket).
 const ceiling = syncInChild(await newReader(), true);
 const ceilingRate = describe('client ceiling (server answers replayed from memory, pool)', ceiling);
@@ -205,6 +222,6 @@ await fx.owner.close();
 await fx.server.dispose();
 if (JSON_OUT) {
   process.stdout.write(
-    `${JSON.stringify({ machine, records: RECORDS, seedSeconds, baseline: { changesPerSecond: baseline, clientCpuUsPerChange: rawClientUs }, initialSync: { recordsPerSecond: rate, ratioToBaseline: rate / baseline, ...sync }, initialSyncInline: { recordsPerSecond: inline.records / inline.seconds, ...inline }, clientCeiling: { recordsPerSecond: ceilingRate, ...ceiling }, clientCeilingInline: { recordsPerSecond: ceilingInline.records / ceilingInline.seconds, ...ceilingInline }, live: { changes: CHANGES, medianMs: median, p90Ms: p90 } }, null, 2)}\n`,
+    `${JSON.stringify({ machine, records: RECORDS, seedSeconds, baseline: { changesPerSecond: baseline, clientCpuUsPerChange: rawClientUs }, initialSync: { recordsPerSecond: rate, ratioToBaseline: rate / baseline, ...sync }, initialSyncInline: { recordsPerSecond: inline.records / inline.seconds, ...inline }, clientCeiling: { recordsPerSecond: ceilingRate, ...ceiling }, clientCeilingInline: { recordsPerSecond: ceilingInline.records / ceilingInline.seconds, ...ceilingInline }, ...(before && beforeInline ? { before: { tree: BEFORE, pool: { recordsPerSecond: before.pool.records / before.pool.seconds, ...before.pool }, inline: { recordsPerSecond: beforeInline.records / beforeInline.seconds, ...beforeInline } } } : {}), live: { changes: CHANGES, medianMs: median, p90Ms: p90 } }, null, 2)}\n`,
   );
 }

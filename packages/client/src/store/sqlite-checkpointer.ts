@@ -64,7 +64,11 @@ export class SqliteCheckpointer {
     );
     let worker: Worker;
     try {
-      worker = new Worker(url, { workerData: { filename: this.#target.filename } });
+      worker = new Worker(url, {
+        workerData: { filename: this.#target.filename },
+        // It allocates next to nothing in JavaScript: a small heap keeps its RSS small.
+        resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
+      });
     } catch {
       this.#state = 'failed';
       return;
