@@ -14,7 +14,7 @@ const MAX_PIECES = 512;
  * so the final fsync (before the rename) waits for the tail only instead of
  * the whole file: the disk writes while the cipher works.
  */
-const SYNC_EVERY = 64 << 20;
+const SYNC_EVERY = 16 << 20;
 
 export interface ByteSink {
   /** Queue a piece the sink may keep (the producer never reuses it). */
