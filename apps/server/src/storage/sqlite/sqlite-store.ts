@@ -14,7 +14,6 @@ import { StorageError } from '../errors.ts';
 import { LocalNotifier } from '../notifier.ts';
 import * as accounts from './accounts.ts';
 import * as blobs from './blobs.ts';
-import { Checkpointer, type CheckpointerStats } from './checkpointer.ts';
 import { GroupCommit, type GroupCommitStats } from './group-commit.ts';
 import { migrateSqlite } from './migrations.ts';
 import * as records from './records.ts';
@@ -38,13 +37,8 @@ export interface SqliteStoreOptions {
 
 /** Cache 16 MiB of pages per connection: indexes of random ids are touched all over on every push, and 64 MiB pushed RSS past the 300 MB budget. */
 const CACHE_KIB = 16 * 1024;
-/**
- * Checkpoints run on a worker thread every CHECKPOINT_INTERVAL_MS
- * (checkpointer.ts); the main connection checkpoints itself only past
- * ~256 MiB of WAL, should the worker fall behind or fail.
- */
-const WAL_AUTOCHECKPOINT_PAGES = 65_536;
-const CHECKPOINT_INTERVAL_MS = 250;
+/** Checkpoint every ~64 MiB of WAL instead of 4 MiB: fewer, larger copies (each one fsyncs twice). */
+const WAL_AUTOCHECKPOINT_PAGES = 16_384;
 
 /**
  * Under `full`: the connection commits with `synchronous=NORMAL` and a
@@ -150,13 +144,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     notifiers.set(file, shared);
   }
   shared.users += 1;
-  return new SqliteStore(
-    db,
-    file,
-    shared.notifier,
-    walSync,
-    new Checkpointer(file, CHECKPOINT_INTERVAL_MS),
-  );
+  return new SqliteStore(db, file, shared.notifier, walSync);
 }
 
 export class SqliteStore implements Store {
@@ -168,20 +156,12 @@ export class SqliteStore implements Store {
   readonly #pushes: GroupCommit;
   /** Null under `durability: 'normal'` (or when SQLite fsyncs itself). */
   readonly #walSync: WalSync | null;
-  readonly #checkpointer: Checkpointer;
   readonly #totalChanges: () => number;
   #seenChanges = 0;
   #closed = false;
 
-  constructor(
-    db: Database,
-    file: string,
-    notifier: LocalNotifier,
-    walSync: WalSync | null,
-    checkpointer: Checkpointer,
-  ) {
+  constructor(db: Database, file: string, notifier: LocalNotifier, walSync: WalSync | null) {
     this.#db = db;
-    this.#checkpointer = checkpointer;
     this.#file = file;
     this.notifier = notifier;
     this.#pushes = new GroupCommit(db, mapError, () => walSync?.whenIdle());
@@ -194,11 +174,6 @@ export class SqliteStore implements Store {
   /** Group-commit counters (metrics, tests). */
   get groupCommitStats(): Readonly<GroupCommitStats> {
     return this.#pushes.stats;
-  }
-
-  /** Checkpoints done by the worker thread. */
-  get checkpointerStats(): Readonly<CheckpointerStats> {
-    return this.#checkpointer.stats;
   }
 
   /** WAL fsync counters; null when SQLite syncs (or nothing does). */
@@ -324,8 +299,6 @@ export class SqliteStore implements Store {
     this.#closed = true;
     // Writes already accepted are committed (and acknowledged) before closing.
     this.#pushes.drain();
-    // The last connection to close checkpoints everything and removes the WAL.
-    await this.#checkpointer.stop();
     if (this.#walSync !== null) {
       // Everything committed is on disk before the file is closed (an
       // fsync failure was already reported to the callers it concerned).
