@@ -11,11 +11,14 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { CliError } from '../cli/exit-codes.ts';
 import { type ByteSink, createByteSink } from './byte-sink.ts';
 import type { ByteSource } from './byte-source.ts';
+import { openDirectFileTarget } from './direct-file-sink.ts';
 import { probeMemory } from './memory-probe.ts';
 import { createYoungGc } from './young-gc.ts';
 
 /** Output bytes written between two young-generation collections (see young-gc.ts). */
 const GC_EVERY = 8 << 20;
+/** Inputs at least this large are written around the page cache (see direct-file-sink.ts). */
+const DIRECT_MIN = 8 << 20;
 
 export interface TransferReport {
   bytesIn: number;
@@ -130,6 +133,31 @@ export async function pipeToTarget(
   }
 }
 
+/** The temp file, written through the page cache or around it (large inputs). */
+async function openTarget(
+  tmp: string,
+  expectedBytes: number | undefined,
+): Promise<{ sink: ByteSink; sync(): Promise<void>; close(): Promise<void> }> {
+  const collect = createYoungGc(GC_EVERY);
+  // COFFER_DIRECT_IO=0: always through the page cache (for a file system that misbehaves with O_DIRECT).
+  const directAllowed = process.env.COFFER_DIRECT_IO !== '0';
+  if (directAllowed && expectedBytes !== undefined && expectedBytes >= DIRECT_MIN) {
+    const direct = await openDirectFileTarget(tmp, collect);
+    if (direct !== undefined) return direct;
+  }
+  const fh = await open(tmp, 'wx', 0o600);
+  let closed = false;
+  return {
+    sink: createByteSink(fh, collect),
+    sync: () => fh.sync(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await fh.close();
+    },
+  };
+}
+
 async function toFile(
   source: ByteSource,
   transform: ReadableWritablePair<Uint8Array, Uint8Array> | undefined,
@@ -142,23 +170,22 @@ async function toFile(
     dirname(finalPath),
     `.${basename(finalPath)}.${randomBytes(6).toString('hex')}.coffer-tmp`,
   );
-  const fh = await open(tmp, 'wx', 0o600);
+  const file = await openTarget(tmp, source.size);
   const cleanupOnSignal = () => {
     void rm(tmp, { force: true }).finally(() => process.exit(130));
   };
   process.once('SIGINT', cleanupOnSignal);
   process.once('SIGTERM', cleanupOnSignal);
   try {
-    const sink = createByteSink(fh, createYoungGc(GC_EVERY));
-    await drive(source, transform, sink, onIn);
+    await drive(source, transform, file.sink, onIn);
     probeMemory('written');
-    await fh.sync();
+    await file.sync();
     probeMemory('synced');
-    await fh.close();
+    await file.close();
     await rename(tmp, finalPath);
-    return { bytesIn: bytesIn(), bytesOut: sink.bytes };
+    return { bytesIn: bytesIn(), bytesOut: file.sink.bytes };
   } catch (e) {
-    await fh.close().catch(() => {});
+    await file.close().catch(() => {});
     await rm(tmp, { force: true });
     throw e;
   } finally {
