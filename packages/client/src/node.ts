@@ -11,7 +11,7 @@ import { createNodeOpenPool } from './sync/node-open-pool.ts';
 import { createTlsHttp } from './transport/node-tls.ts';
 
 export { fileSink } from './blobs/file-sink.ts';
-export { SqliteStore } from './store/sqlite-store.ts';
+export { SqliteStore, type SqliteStoreOptions } from './store/sqlite-store.ts';
 export {
   createNodeOpenPool,
   type NodeOpenPool,

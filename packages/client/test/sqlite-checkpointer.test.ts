@@ -19,7 +19,7 @@ const rows = (n: number, from = 0): StoredRecord[] =>
 describe('SQLite background checkpoints', () => {
   it('moves a large pull from the WAL into the database file off the writing thread', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'coffer-ckpt-')), 'r.sqlite3');
-    const store = SqliteStore.open(file);
+    const store = SqliteStore.open(file, { checkpointBytes: 200 * 1024 });
     // Small writes start no thread.
     await store.applyPull('v', rows(10), 10);
     expect(await store.backgroundCheckpoint()).toBe(false);
@@ -29,12 +29,15 @@ describe('SQLite background checkpoints', () => {
     // only the background checkpoint puts these pages into the database file.
     expect(await store.backgroundCheckpoint()).toBe(true);
     expect(statSync(file).size - before).toBeGreaterThan(800 * 1024);
-    await store.applyPull('v', rows(5, 810), 815);
-    expect(await store.backgroundCheckpoint()).toBe(true);
+    // Later writes ask for a checkpoint once `checkpointBytes` have accumulated.
+    await store.applyPull('v', rows(100, 810), 910);
+    const next = store.backgroundCheckpoint();
+    await store.applyPull('v', rows(100, 910), 1010);
+    expect(await next).toBe(true);
     await store.close();
     const again = SqliteStore.open(file);
-    expect((await again.listRecordIds('v')).length).toBe(815);
-    expect(await again.getCursor('v')).toBe(815);
+    expect((await again.listRecordIds('v')).length).toBe(1010);
+    expect(await again.getCursor('v')).toBe(1010);
     await again.close();
   });
 

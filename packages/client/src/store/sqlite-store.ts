@@ -27,6 +27,22 @@ type Row = Record<string, unknown>;
 /** A write of at least this many rows starts the background checkpointer. */
 const CHECKPOINTER_ROWS = 500;
 
+/** Options of {@link SqliteStore.open}. */
+export interface SqliteStoreOptions {
+  /**
+   * Bytes of records written between two background checkpoints (default
+   * 16 MiB). Each checkpoint ends in fsyncs, which also slow the writer's own
+   * writes on some file systems: a few large ones beat one per transaction.
+   */
+  checkpointBytes?: number;
+}
+
+const envelopeBytes = (rows: ReadonlyArray<StoredRecord>) => {
+  let n = 0;
+  for (const r of rows) n += (r.envelope?.length ?? 0) + 64;
+  return n;
+};
+
 const toRecord = (r: Row): StoredRecord => ({
   vaultId: r.vault_id as string,
   recordId: r.record_id as string,
@@ -75,8 +91,13 @@ export class SqliteStore implements LocalStore {
   /** Background WAL checkpoints (files only; started by the first large write). */
   readonly #checkpointer: SqliteCheckpointer | undefined;
 
-  private constructor(db: Database.Database) {
+  readonly #checkpointBytes: number;
+  /** Bytes written since the last background checkpoint was asked for. */
+  #sinceCheckpoint = 0;
+
+  private constructor(db: Database.Database, options: SqliteStoreOptions) {
     this.#db = db;
+    this.#checkpointBytes = options.checkpointBytes ?? 16 * 2 ** 20;
     // Replica rows are ~1-2 KiB envelopes: 8 KiB pages hold several per page
     // (takes effect on a new file only). A bigger cache keeps the record index
     // of a large vault in memory, and fewer, larger checkpoints spend less
@@ -116,8 +137,17 @@ export class SqliteStore implements LocalStore {
   }
 
   /** After a bulk write: hand the WAL's checkpoint to the background thread. */
-  #committed(rows: number): void {
-    if (rows >= CHECKPOINTER_ROWS || this.#checkpointer?.active) this.#checkpointer?.committed();
+  #committed(rows: ReadonlyArray<StoredRecord>): void {
+    const checkpointer = this.#checkpointer;
+    if (!checkpointer) return;
+    this.#sinceCheckpoint += envelopeBytes(rows);
+    // The first large write starts the thread (its first checkpoint follows);
+    // after that, one checkpoint per `checkpointBytes` written.
+    const start = !checkpointer.active && rows.length >= CHECKPOINTER_ROWS;
+    if (start || (checkpointer.active && this.#sinceCheckpoint >= this.#checkpointBytes)) {
+      this.#sinceCheckpoint = 0;
+      checkpointer.committed();
+    }
   }
 
   /**
@@ -138,8 +168,8 @@ export class SqliteStore implements LocalStore {
   }
 
   /** Open (creating and migrating) a replica file; `':memory:'` for a throwaway one. */
-  static open(filename: string): SqliteStore {
-    return new SqliteStore(new Database(filename));
+  static open(filename: string, options: SqliteStoreOptions = {}): SqliteStore {
+    return new SqliteStore(new Database(filename), options);
   }
 
   async getRecord(vaultId: string, recordId: string): Promise<StoredRecord | undefined> {
@@ -186,7 +216,7 @@ export class SqliteStore implements LocalStore {
 
   async putRecords(rows: ReadonlyArray<StoredRecord>): Promise<void> {
     this.#db.transaction(() => this.#put(rows))();
-    this.#committed(rows.length);
+    this.#committed(rows);
   }
 
   async applyPull(
@@ -198,7 +228,7 @@ export class SqliteStore implements LocalStore {
       this.#put(rows);
       this.#setCursor.run(vaultId, cursor);
     })();
-    this.#committed(rows.length);
+    this.#committed(rows);
   }
 
   async deleteRecords(vaultId: string, recordIds: ReadonlyArray<string>): Promise<void> {
