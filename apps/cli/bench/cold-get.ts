@@ -55,11 +55,16 @@ function timedGet(bin: string, env: NodeJS.ProcessEnv): Timed {
   return { seconds: secs, cpuSeconds: user + sys };
 }
 
+/**
+ * `bins[0]` sets the profile up; every binary then runs `get` `runs` times,
+ * interleaved (bins[0], bins[1], bins[0], ...) so load changes hit them alike.
+ */
 export async function coldStartGet(
-  bin: string,
+  bins: string[],
   dir: string,
   runs: number,
-): Promise<{ up: Timed[]; down: Timed[] } | undefined> {
+): Promise<{ up: Timed[][]; down: Timed[][] } | undefined> {
+  const bin = bins[0]!;
   if (!existsSync(SERVER)) return undefined;
   const dataDir = mkdtempSync(join(dir, 'srv-'));
   const port = 20_000 + Math.floor(Math.random() * 20_000);
@@ -84,12 +89,19 @@ export async function coldStartGet(
     run(['put', 'bench', 'db/password', 'hunter2']);
     const session = run(['unlock', '--raw']).trim();
     const getEnv = { ...env, COFFER_SESSION: session };
-    const up: Timed[] = [];
-    for (let i = 0; i < runs; i++) up.push(timedGet(bin, getEnv));
+    const interleaved = () => {
+      const each: Timed[][] = bins.map(() => []);
+      for (let i = 0; i < runs; i++) {
+        bins.forEach((b, j) => {
+          each[j]!.push(timedGet(b, getEnv));
+        });
+      }
+      return each;
+    };
+    const up = interleaved();
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
-    const down: Timed[] = [];
-    for (let i = 0; i < runs; i++) down.push(timedGet(bin, getEnv));
+    const down = interleaved();
     return { up, down };
   } finally {
     server.kill('SIGTERM');

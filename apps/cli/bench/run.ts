@@ -7,6 +7,10 @@
  *
  *   pnpm turbo build --filter=coffer-cli... --filter=coffer-server
  *   node apps/cli/bench/run.ts [--size-mib 1024] [--runs 10] [--dir /tmp]
+ *     [--before OTHER/dist/coffer.js] [--file-runs 1]
+ *
+ * --before runs another build of coffer (say, the previous commit's) in the
+ * same run, interleaved with this one, for a before/after under the same load.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -23,11 +27,23 @@ const { values } = parseArgs({
     'size-mib': { type: 'string', default: '1024' },
     runs: { type: 'string', default: '10' },
     dir: { type: 'string', default: tmpdir() },
+    before: { type: 'string' },
+    'file-runs': { type: 'string', default: '1' },
   },
 });
 const SIZE = Number(values['size-mib']) * 1024 * 1024;
 const RUNS = Number(values.runs);
 const BIN = fileURLToPath(new URL('../dist/coffer.js', import.meta.url));
+const BEFORE = values.before;
+const FILE_RUNS = Number(values['file-runs']);
+/** [label, bin]: this build, and the --before build when given. */
+const BUILDS: [string, string][] = BEFORE
+  ? [
+      ['before', BEFORE],
+      ['after', BIN],
+    ]
+  : [['', BIN]];
+const tag = (label: string, name: string) => (label ? `${label}: ${name}` : name);
 const dir = mkdtempSync(join(values.dir, 'coffer-bench-'));
 const MB = 1e6;
 
@@ -97,16 +113,24 @@ try {
   const cpSync = timed('sh', ['-c', `cp '${plain}' '${dir}/cp.out' && sync '${dir}/cp.out'`]);
   rmSync(join(dir, 'cp.out'));
   const streams = await streamBaseline(SIZE);
-  const enc = timed(
-    process.execPath,
-    [BIN, 'encrypt', '--passphrase', plain, join(dir, 'c.cfr')],
-    env,
-  );
-  const dec = timed(
-    process.execPath,
-    [BIN, 'decrypt', join(dir, 'c.cfr'), join(dir, 'p.out')],
-    env,
-  );
+  // Interleaved: before encrypt, after encrypt, before decrypt, ... (same load for both).
+  const enc: Measured[][] = BUILDS.map(() => []);
+  const dec: Measured[][] = BUILDS.map(() => []);
+  for (let r = 0; r < FILE_RUNS; r++) {
+    BUILDS.forEach(([, bin], i) => {
+      enc[i]!.push(
+        timed(process.execPath, [bin, 'encrypt', '--passphrase', plain, join(dir, 'c.cfr')], env),
+      );
+      dec[i]!.push(
+        timed(process.execPath, [bin, 'decrypt', join(dir, 'c.cfr'), join(dir, 'p.out')], env),
+      );
+      rmSync(join(dir, 'c.cfr'));
+      rmSync(join(dir, 'p.out'));
+    });
+  }
+  /** The run with the median wall time. */
+  const mid = (xs: Measured[]) =>
+    [...xs].sort((a, b) => a.seconds - b.seconds)[Math.floor(xs.length / 2)]!;
   row('baseline: cat > /dev/null', cat);
   row('baseline: cp (same directory)', cp);
   row('baseline: cp + sync (what coffer guarantees)', cpSync);
@@ -118,44 +142,52 @@ try {
     seconds: streams.openSeconds,
     cpuSeconds: streams.openCpuSeconds,
   });
-  row('coffer encrypt --passphrase', enc);
-  row('coffer decrypt', dec);
+  BUILDS.forEach(([label], i) => {
+    row(tag(label, 'coffer encrypt --passphrase'), mid(enc[i]!));
+    row(tag(label, 'coffer decrypt'), mid(dec[i]!));
+  });
   console.log(
-    '  (coffer figures include process start and one Argon2id derivation, 64 MiB t=3,\n' +
-      '   whose 64 MiB count in the peak RSS; output is written to a temp file, fsynced, renamed)',
+    `  (median of ${FILE_RUNS} by wall time; coffer figures include process start and one Argon2id derivation,\n` +
+      '   64 MiB t=3, whose 64 MiB count in the peak RSS; output goes to a temp file, fsynced, renamed)',
   );
+  const e = mid(enc.at(-1)!);
+  const d = mid(dec.at(-1)!);
   console.log(
-    `  ratios to the in-memory streams (wall): encrypt ${(streams.sealSeconds / enc.seconds).toFixed(2)}, decrypt ${(streams.openSeconds / dec.seconds).toFixed(2)}; to cp + sync: encrypt ${(cpSync.seconds / enc.seconds).toFixed(2)}, decrypt ${(cpSync.seconds / dec.seconds).toFixed(2)}`,
+    `  ratios to the in-memory streams (wall): encrypt ${(streams.sealSeconds / e.seconds).toFixed(2)}, decrypt ${(streams.openSeconds / d.seconds).toFixed(2)}; to cp + sync: encrypt ${(cpSync.seconds / e.seconds).toFixed(2)}, decrypt ${(cpSync.seconds / d.seconds).toFixed(2)}`,
   );
   console.log('  target: >= 500 MB/s, peak RSS < 150 MB\n');
-  rmSync(join(dir, 'c.cfr'));
-  rmSync(join(dir, 'p.out'));
 
-  const version: Measured[] = [];
+  const version: Measured[][] = BUILDS.map(() => []);
   const nodeBare: Measured[] = [];
   for (let i = 0; i < RUNS; i++) {
     nodeBare.push(timed(process.execPath, ['-e', '']));
-    version.push(timed(process.execPath, [BIN, '--version']));
+    BUILDS.forEach(([, bin], j) => {
+      version[j]!.push(timed(process.execPath, [bin, '--version']));
+    });
   }
   const ms = (xs: Timed[], pick: (m: Timed) => number) =>
     `${(median(xs.map(pick)) * 1000).toFixed(0).padStart(4)} ms`;
+  const line = (name: string, xs: Timed[]) =>
+    console.log(
+      `  ${name.padEnd(52)}${ms(xs, (m) => m.seconds)}  cpu ${ms(xs, (m) => m.cpuSeconds)}`,
+    );
   console.log(`cold start, median of ${RUNS} (wall and CPU; /usr/bin/time resolution 10 ms):`);
-  console.log(
-    `  baseline: node -e ''                    ${ms(nodeBare, (m) => m.seconds)}  cpu ${ms(nodeBare, (m) => m.cpuSeconds)}`,
+  line("baseline: node -e ''", nodeBare);
+  BUILDS.forEach(([label], j) => {
+    line(tag(label, 'coffer --version'), version[j]!);
+  });
+  const get = await coldStartGet(
+    BUILDS.map(([, bin]) => bin),
+    dir,
+    RUNS,
   );
-  console.log(
-    `  coffer --version                        ${ms(version, (m) => m.seconds)}  cpu ${ms(version, (m) => m.cpuSeconds)}`,
-  );
-  const get = await coldStartGet(BIN, dir, RUNS);
   if (get === undefined) {
     console.log('  coffer get: skipped (coffer-server not built)');
   } else {
-    const line = (name: string, xs: Timed[]) =>
-      console.log(
-        `  ${name.padEnd(40)}${ms(xs, (m) => m.seconds)}  cpu ${ms(xs, (m) => m.cpuSeconds)}`,
-      );
-    line('coffer get (warm replica, COFFER_SESSION)', get.up);
-    line('coffer get, same, server stopped', get.down);
+    BUILDS.forEach(([label], j) => {
+      line(tag(label, 'coffer get (warm replica, COFFER_SESSION)'), get.up[j]!);
+      line(tag(label, 'coffer get, same, server stopped'), get.down[j]!);
+    });
   }
   console.log('  target: < 150 ms');
 } finally {
