@@ -27,6 +27,13 @@ const BUFFERS = 3;
 /** O_DIRECT alignment of offsets and lengths (the logical block size; 4096 covers 512 and 4096). */
 const ALIGN = 4096;
 const WASM_PAGE = 64 * 1024;
+/**
+ * Direct writes skip the page cache but may still sit in the disk's (or the
+ * VM host's) volatile cache, which the final fsync must flush: measured here,
+ * 0.2-0.7 s for 512 MiB written at once. A background fdatasync every this
+ * many bytes flushes it while the cipher works, so the final one waits for the tail.
+ */
+const SYNC_EVERY = 32 << 20;
 
 export interface DirectFileTarget {
   sink: ByteSink;
@@ -95,6 +102,22 @@ export async function openDirectFileTarget(
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   let returned: (() => void) | undefined;
+  let unsynced = 0;
+  let syncing: Promise<void> | undefined;
+  const written = (length: number): void => {
+    unsynced += length;
+    if (unsynced < SYNC_EVERY || syncing !== undefined) return;
+    unsynced = 0;
+    syncing = fh.datasync().then(
+      () => {
+        syncing = undefined;
+      },
+      (error: unknown) => {
+        syncing = undefined;
+        failure ??= { error };
+      },
+    );
+  };
 
   const submit = (buffer: Buffer, length: number): void => {
     const at = position;
@@ -108,6 +131,7 @@ export async function openDirectFileTarget(
     const settled = writing.then(
       () => {
         free.push(buffer);
+        written(length);
       },
       (error: unknown) => {
         failure ??= { error };
@@ -168,6 +192,7 @@ export async function openDirectFileTarget(
         current = undefined;
         filled = 0;
         while (inFlight.size > 0) await Promise.all(inFlight);
+        await syncing;
         if (failure) throw failure.error;
       },
     },
@@ -175,7 +200,7 @@ export async function openDirectFileTarget(
     async close() {
       if (closed) return;
       closed = true;
-      await Promise.allSettled(inFlight);
+      await Promise.allSettled([...inFlight, syncing]);
       await Promise.allSettled([fh.close(), plain.close()]);
     },
   };
