@@ -384,6 +384,56 @@ export function recordContract(ctx: ContractContext): void {
       expect(changesOf(single)).toHaveLength(1);
     });
 
+    it('pages past a hundred rows: every change once, in order, with limits and maxBytes', async () => {
+      // Long enough to cross the SQLite store's internal read chunks (64 rows).
+      const { vaultId, ownerId } = await createVault(ctx.store);
+      const ids = Array.from({ length: 150 }, () => newId());
+      await ctx.store.pushMutations(
+        vaultId,
+        ownerId,
+        ids.map((recordId, i) =>
+          mutation({ recordId, envelope: i % 7 === 3 ? null : new Uint8Array(10 + (i % 5)) }),
+        ),
+        { atomic: false, now: T0 },
+      );
+      const walk = async (limit: number, maxBytes?: number) => {
+        const seqs: number[] = [];
+        const sizes: number[] = [];
+        let cursor = 0;
+        for (;;) {
+          const page = await ctx.store.pullChanges(
+            vaultId,
+            cursor,
+            limit,
+            maxBytes === undefined ? {} : { maxBytes },
+          );
+          if (page.resyncRequired) throw new Error('unexpected resync');
+          expect(page.changes.length).toBeGreaterThan(0);
+          sizes.push(page.changes.length);
+          seqs.push(...page.changes.map((c) => c.seq));
+          expect(page.nextCursor).toBe(seqs.at(-1));
+          cursor = page.nextCursor;
+          if (!page.hasMore) break;
+        }
+        expect(seqs).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
+        return sizes;
+      };
+      expect(await walk(64)).toEqual([64, 64, 22]);
+      expect(await walk(65)).toEqual([65, 65, 20]);
+      expect(await walk(150)).toEqual([150]);
+      expect(await walk(1000)).toEqual([150]);
+      // Envelopes of 10-14 bytes, tombstones count 0: 1000 bytes end a page after ~80 rows.
+      const cut = await walk(1000, 1000);
+      expect(cut.length).toBeGreaterThan(1);
+      expect(Math.max(...cut)).toBeGreaterThan(64);
+      const all = changesOf(await ctx.store.pullChanges(vaultId, 0, 1000));
+      expect(all.map((c) => c.recordId)).toEqual(ids);
+      expect(all.filter((c) => c.envelope === null).map((c) => c.seq)).toEqual(
+        ids.flatMap((_, i) => (i % 7 === 3 ? [i + 1] : [])),
+      );
+      expect(all[0]?.envelope).toEqual(new Uint8Array(10));
+    });
+
     it('purges tombstones behind a horizon and sends older cursors to a full resync', async () => {
       const { vaultId, ownerId } = await createVault(ctx.store);
       const kept = newId();

@@ -16,7 +16,7 @@ import {
   type TombstonePurgeSummary,
 } from '../contract.ts';
 import { notFound, StorageError } from '../errors.ts';
-import { assertCount, idBytes, idHex, toBuffer, toBytesOrNull } from '../ids.ts';
+import { assertCount, idBytes, idHex, toBuffer, toBytes, toBytesOrNull } from '../ids.ts';
 import {
   abortOutcomes,
   baseMatches,
@@ -195,15 +195,30 @@ export function pushMutations(
   }
 }
 
-interface PullRow {
-  seq: number;
-  record_id: string;
-  revision: number;
-  envelope: Buffer | null;
-  epoch: number;
-  author_id: string;
-  updated_at: number;
-}
+/** A pull row as an array (`.raw()`): no object with named keys per row. */
+type PullRow = [
+  seq: number,
+  recordId: string,
+  revision: number,
+  envelope: Buffer | null,
+  epoch: number,
+  authorId: string,
+  updatedAt: number,
+];
+
+/**
+ * Rows per `.all()` of a pull page. Whole chunks instead of `.iterate()`
+ * save a native round trip and an iterator result per row (about a fifth of
+ * the store's CPU per pulled record); the chunk bounds how far past
+ * `maxBytes` a page of large envelopes can read (64 x the ~256 KiB
+ * envelope limit, ~16 MiB, read then dropped).
+ */
+const PULL_CHUNK_ROWS = 64;
+
+// Ids come out as hex from SQLite itself: no Buffer per id on this hot path.
+const PULL_SQL = `SELECT seq, lower(hex(record_id)), revision, envelope, epoch,
+   lower(hex(author_id)), updated_at
+ FROM records WHERE vault_id = ? AND seq > ? ORDER BY seq LIMIT ?`;
 
 export function pullChanges(
   db: Database,
@@ -230,32 +245,34 @@ export function pullChanges(
       if (cursor > 0 && cursor < v.purge_horizon && !options.resync) {
         return { resyncRequired: true, reason: 'purged', ...horizon };
       }
-      // Ids come out as hex from SQLite itself: no Buffer per id on this hot path.
-      const rows = sql(
-        db,
-        `SELECT seq, lower(hex(record_id)) AS record_id, revision, envelope, epoch,
-           lower(hex(author_id)) AS author_id, updated_at
-         FROM records WHERE vault_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
-      ).iterate(vault, cursor, limit + 1) as IterableIterator<PullRow>;
+      const page = sql(db, PULL_SQL).raw(true);
       const changes: Change[] = [];
       let bytes = 0;
       let hasMore = false;
-      for (const r of rows) {
-        const size = r.envelope?.length ?? 0;
-        if (changes.length === limit || (changes.length > 0 && bytes + size > maxBytes)) {
-          hasMore = true;
-          break;
+      let after = cursor;
+      chunks: for (;;) {
+        const want = Math.min(PULL_CHUNK_ROWS, limit + 1 - changes.length);
+        const rows = page.all(vault, after, want) as PullRow[];
+        for (const r of rows) {
+          const envelope = r[3];
+          const size = envelope === null ? 0 : envelope.length;
+          if (changes.length === limit || (changes.length > 0 && bytes + size > maxBytes)) {
+            hasMore = true;
+            break chunks;
+          }
+          bytes += size;
+          changes.push({
+            seq: r[0],
+            recordId: r[1],
+            revision: r[2],
+            envelope: envelope === null ? null : toBytes(envelope),
+            epoch: r[4],
+            authorId: r[5],
+            updatedAt: r[6],
+          });
+          after = r[0];
         }
-        bytes += size;
-        changes.push({
-          seq: r.seq,
-          recordId: r.record_id,
-          revision: r.revision,
-          envelope: toBytesOrNull(r.envelope),
-          epoch: r.epoch,
-          authorId: r.author_id,
-          updatedAt: r.updated_at,
-        });
+        if (rows.length < want) break;
       }
       return { resyncRequired: false, changes, nextCursor: changes.at(-1)?.seq ?? cursor, hasMore };
     })
