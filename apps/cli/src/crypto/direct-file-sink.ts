@@ -1,6 +1,6 @@
 /**
  * A file sink that writes around the page cache (O_DIRECT) where the file
- * system allows it. A buffered write of 1 GiB costs this machine 1.2-2 CPU
+ * system allows it; opt-in (COFFER_DIRECT_IO=1, see file-io.ts). A buffered write of 1 GiB costs this machine 1.2-2 CPU
  * seconds of kernel memcpy into the page cache plus the writeback before the
  * final fsync, on a libuv thread competing with the cipher for the 2 cores;
  * a direct write hands the device the process's own pages (0.1-0.2 CPU s).

@@ -17,7 +17,7 @@ import { createYoungGc } from './young-gc.ts';
 
 /** Output bytes written between two young-generation collections (see young-gc.ts). */
 const GC_EVERY = 8 << 20;
-/** Inputs at least this large are written around the page cache (see direct-file-sink.ts). */
+/** With COFFER_DIRECT_IO=1, inputs at least this large are written around the page cache (see direct-file-sink.ts). */
 const DIRECT_MIN = 8 << 20;
 
 export interface TransferReport {
@@ -139,9 +139,11 @@ async function openTarget(
   expectedBytes: number | undefined,
 ): Promise<{ sink: ByteSink; sync(): Promise<void>; close(): Promise<void> }> {
   const collect = createYoungGc(GC_EVERY);
-  // COFFER_DIRECT_IO=0: always through the page cache (for a file system that misbehaves with O_DIRECT).
-  const directAllowed = process.env.COFFER_DIRECT_IO !== '0';
-  if (directAllowed && expectedBytes !== undefined && expectedBytes >= DIRECT_MIN) {
+  // Opt-in (COFFER_DIRECT_IO=1): it costs a copy on the main thread to save the
+  // kernel's copy on a libuv thread, a win on a busy machine, about even on an
+  // idle one with a spare core, and unknown on network file systems.
+  const directWanted = process.env.COFFER_DIRECT_IO === '1';
+  if (directWanted && expectedBytes !== undefined && expectedBytes >= DIRECT_MIN) {
     const direct = await openDirectFileTarget(tmp, collect);
     if (direct !== undefined) return direct;
   }
