@@ -56,3 +56,24 @@ describe('encodePullPage', () => {
     expect(encodePullPage([c], 1, false).toString('utf8')).toBe(reference([c], 1, false));
   });
 });
+
+describe('encodePullPage buffer sizing', () => {
+  it('stays exact when a change needs more room than its estimate (long ids, big numbers)', () => {
+    const long = 'f'.repeat(400);
+    const changes = [1, 2, 3].map((seq) => ({
+      ...change(Number.MAX_SAFE_INTEGER - seq, seq === 2 ? null : 5),
+      recordId: long,
+      authorId: long,
+    }));
+    const body = encodePullPage(changes, Number.MAX_SAFE_INTEGER, true);
+    expect(body.toString('utf8')).toBe(reference(changes, Number.MAX_SAFE_INTEGER, true));
+  });
+
+  it('encodes a full page of tombstones and envelopes of every size up to 1 KiB', () => {
+    const changes = Array.from({ length: 1000 }, (_, i) =>
+      change(i + 1, i % 9 === 0 ? null : i + 1),
+    );
+    const body = encodePullPage(changes, 1000, false);
+    expect(body.toString('utf8')).toBe(reference(changes, 1000, false));
+  });
+});
