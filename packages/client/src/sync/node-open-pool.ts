@@ -75,8 +75,7 @@ class PooledWorker {
       this.#waiting.set(id, { resolve, reject });
       // A batch in flight keeps the process alive; an idle pool does not.
       this.worker.ref();
-      const packed = packJobs(jobs);
-      this.worker.postMessage({ id, keys, ...packed }, [packed.ends.buffer as ArrayBuffer]);
+      this.worker.postMessage({ id, keys, ...packJobs(jobs) });
     });
   }
 }

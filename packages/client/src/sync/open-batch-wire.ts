@@ -1,18 +1,17 @@
 /**
- * How a batch travels between the Node open pool and its workers: the
- * page's record ids and armors as two long strings with end offsets, and the
- * outcomes as two typed arrays. Structured clone then copies two strings and
- * moves three buffers, instead of serialising 1 000 small objects each way
- * (which cost the main thread several microseconds per record).
+ * How a batch travels between the Node open pool and its workers: record ids
+ * and armors as two arrays of strings (no object per job to serialise), and
+ * the outcomes as two typed arrays that are moved, not copied. The armors
+ * stay separate small strings on purpose: joined into one string per page
+ * (large objects, which only a full GC collects) the bench's 100 000-record
+ * sync peaked at 594 MiB RSS instead of 413 in the same run.
  */
 import type { OpenJob, OpenOutcome } from './open-records.ts';
 
 /** A batch as sent to a worker. */
 export interface PackedJobs {
-  ids: string;
-  armors: string;
-  /** End of job i's id in `ids` and of its armor in `armors` (2 per job). */
-  ends: Int32Array;
+  ids: string[];
+  armors: string[];
 }
 
 /** Outcomes as sent back. */
@@ -32,46 +31,20 @@ const REASONS = ['key_missing', 'rejected', 'signer_untrusted', 'malformed'] as 
  * Pack jobs for a worker.
  *
  * @example
- * worker.postMessage(packJobs(jobs), [packed.ends.buffer]);
+ * worker.postMessage({ id, keys, ...packJobs(jobs) });
  */
 export function packJobs(jobs: ReadonlyArray<OpenJob>): PackedJobs {
-  const ends = new Int32Array(jobs.length * 2);
-  let id = 0;
-  let armor = 0;
-  jobs.forEach((job, i) => {
-    id += job.recordId.length;
-    armor += job.armor.length;
-    ends[2 * i] = id;
-    ends[2 * i + 1] = armor;
-  });
-  return {
-    ids: jobs.map((j) => j.recordId).join(''),
-    armors: jobs.map((j) => j.armor).join(''),
-    ends,
-  };
+  return { ids: jobs.map((j) => j.recordId), armors: jobs.map((j) => j.armor) };
 }
 
 /**
- * The jobs of a packed batch (the worker's side).
+ * The jobs of a packed batch (the worker's side; a missing armor reads as empty, which never opens).
  *
  * @example
  * const jobs = unpackJobs(request);
  */
 export function unpackJobs(packed: PackedJobs): OpenJob[] {
-  const jobs: OpenJob[] = [];
-  let id = 0;
-  let armor = 0;
-  for (let i = 0; i < packed.ends.length; i += 2) {
-    const idEnd = packed.ends[i]!;
-    const armorEnd = packed.ends[i + 1]!;
-    jobs.push({
-      recordId: packed.ids.slice(id, idEnd),
-      armor: packed.armors.slice(armor, armorEnd),
-    });
-    id = idEnd;
-    armor = armorEnd;
-  }
-  return jobs;
+  return packed.ids.map((recordId, i) => ({ recordId, armor: packed.armors[i] ?? '' }));
 }
 
 /**
