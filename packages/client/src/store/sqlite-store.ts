@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteCheckpointer, WRITER_AUTOCHECKPOINT } from './sqlite-checkpointer.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.ts';
@@ -129,7 +130,8 @@ export class SqliteStore implements LocalStore {
       db.memory || db.name === '' || db.pragma('journal_mode', { simple: true }) !== 'wal'
         ? undefined
         : new SqliteCheckpointer({
-            filename: db.name,
+            // Absolute: a later chdir must not point the checkpointer elsewhere.
+            filename: resolve(db.name),
             setAutoCheckpoint: (pages) => {
               if (db.open) db.pragma(`wal_autocheckpoint = ${pages}`);
             },
