@@ -109,6 +109,37 @@ describe('sync engine against a fake server', () => {
     ]);
   });
 
+  it('an offline edit restored over a deletion reaches a replica that saw a newer version before it', async () => {
+    // Found by the model test: c's offline edit predates b's version, which a
+    // deleted. Re-pushed as it was, c's edit carried an earlier edit time than
+    // b's replica held, so b refused it as a replay and kept showing its own
+    // version while a and c showed c's: the replicas never converged.
+    const { vaultId, clients, clock } = await setup(3);
+    const [a, b, c] = clients as [
+      NonNullable<(typeof clients)[0]>,
+      NonNullable<(typeof clients)[1]>,
+      NonNullable<(typeof clients)[2]>,
+    ];
+    c.transport.online = false;
+    clock.advance(1_000);
+    await c.records.put(vaultId, 'doc', 'offline from c');
+    clock.advance(1_000);
+    await b.records.put(vaultId, 'doc', 'newer from b');
+    await b.engine.idle();
+    clock.advance(1_000);
+    await a.engine.sync(vaultId);
+    await a.records.delete(vaultId, 'doc');
+    await a.engine.idle();
+    c.transport.online = true;
+    clock.advance(1_000);
+    await c.engine.sync(vaultId);
+    for (const x of [a, b, c]) await x.engine.sync(vaultId);
+    for (const x of [a, b, c]) {
+      expect(await values(x, vaultId)).toEqual({ doc: 'offline from c' });
+      expect(x.errors).toEqual([]);
+    }
+  });
+
   it('uses the application merge function instead', async () => {
     const { vaultId, clients, clock } = await setup(2, (local, remote) => ({
       value: [...(remote.value as string[]), ...(local.value as string[])].sort(),

@@ -77,18 +77,26 @@ describe('sync model (fast-check)', () => {
         for (const [n, v] of Object.entries(final)) {
           expect(written.has(v as string), `value of ${n} was written by someone`).toBe(true);
         }
-        for (const [n, l] of last) {
-          if (l.kind === 'put') expect(final[n]).toBe(l.value);
-        }
         // Every value that is gone from the final state was either superseded
         // or kept as a conflict copy; copies hold only written values.
         const copies = (
           await Promise.all(clients.map((c) => c.conflicts.list<string>(vaultId)))
         ).flat();
         for (const copy of copies) if (!copy.deleted) expect(written.has(copy.value!)).toBe(true);
+        // The last put of a name wins. The one exception: an edit restored over
+        // a deletion is a new edit stamped when its conflict is resolved, so a
+        // later put that raced that resolution may lose to it; it is then kept
+        // as a conflict copy, never lost.
+        for (const [n, l] of last) {
+          if (l.kind !== 'put' || final[n] === l.value) continue;
+          expect(
+            copies.some((copy) => copy.value === l.value),
+            `last put of ${n} is the final value or a conflict copy`,
+          ).toBe(true);
+        }
         for (const c of clients) c.engine.close();
       }),
-      { numRuns: 40 },
+      { numRuns: 200 },
     );
   });
 });

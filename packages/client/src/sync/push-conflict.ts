@@ -175,7 +175,22 @@ export async function handleConflict(
   );
   if (resolution.kind === 'keep-local') {
     if (resolution.keepCopyOf) await keepCopy(ctx, entry, remoteEnvelope, base, 'remote_lost');
-    await rewrite(ctx, chain, newest.envelope, newest.epoch, base);
+    if (remote.version.deleted && local.data) {
+      // Restoring an edit over a deletion is a new edit. Re-pushing the old
+      // envelope as is would let a replica that saw a later version before the
+      // deletion (the tombstone carries no time to compare with) refuse it as
+      // a replay, since it carries an earlier edit time: replicas would diverge.
+      const now = ctx.clock.now();
+      const data: RecordData = {
+        ...local.data,
+        updatedAt: Math.max(now, local.data.updatedAt + 1),
+        authorKid: ctx.author()?.signer.kid ?? local.data.authorKid,
+      };
+      const envelope = await sealRecordData(ring, entry.recordId, data, ctx.author());
+      await rewrite(ctx, chain, envelope, ring.current.epoch, base);
+    } else {
+      await rewrite(ctx, chain, newest.envelope, newest.epoch, base);
+    }
   } else if (resolution.kind === 'take-remote') {
     if (resolution.keepCopyOf) await keepCopy(ctx, entry, newest.envelope, null, 'local_lost');
     await ctx.store.removeOutbox(chain.map((e) => e.mutationId));
