@@ -8,29 +8,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
+import { createOwnedVault, randomId } from '../test/support/store-owner.ts';
 
-const id = (): string => randomBytes(16).toString('hex');
 const dataDir = mkdtempSync(join(tmpdir(), 'coffer-micro-'));
 const store = await openSqliteStore({ dataDir });
-const ownerId = id();
-const vaultId = id();
-await store.createAccount({
-  accountId: ownerId,
-  username: 'micro',
-  loginPublicKey: randomBytes(32),
-  kdfSalt: randomBytes(16),
-  kdfParams: { memoryKiB: 65536, iterations: 3, parallelism: 1 },
-  keyBundle: randomBytes(64),
-  x25519PublicKey: randomBytes(32),
-  ed25519PublicKey: randomBytes(32),
-  createdAt: Date.now(),
-});
-await store.createVault({ vaultId, ownerId, createdAt: Date.now(), grants: [] });
+const { ownerId, vaultId } = await createOwnedVault(store, 'micro');
 const envelope = new Uint8Array(randomBytes(1024));
 const batch = (n: number) =>
   Array.from({ length: n }, () => ({
-    mutationId: id(),
-    recordId: id(),
+    mutationId: randomId(),
+    recordId: randomId(),
     baseRevision: null,
     envelope,
     epoch: 1,

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.ts';
+import { createOwnedVault, randomId } from '../support/store-owner.ts';
 
 const dataDir = process.argv[2];
 if (dataDir === undefined) throw new Error('usage: sqlite-crash-writer.ts DATA_DIR');
@@ -14,30 +15,16 @@ if (dataDir === undefined) throw new Error('usage: sqlite-crash-writer.ts DATA_D
 process.stdin.on('end', () => process.exit(2));
 process.stdin.resume();
 
-const id = (): string => randomBytes(16).toString('hex');
 const store = await openSqliteStore({ dataDir });
-const ownerId = id();
-const vaultId = id();
-await store.createAccount({
-  accountId: ownerId,
-  username: 'crash-writer',
-  loginPublicKey: randomBytes(32),
-  kdfSalt: randomBytes(16),
-  kdfParams: { memoryKiB: 65536, iterations: 3, parallelism: 1 },
-  keyBundle: randomBytes(64),
-  x25519PublicKey: randomBytes(32),
-  ed25519PublicKey: randomBytes(32),
-  createdAt: Date.now(),
-});
-await store.createVault({ vaultId, ownerId, createdAt: Date.now(), grants: [] });
+const { ownerId, vaultId } = await createOwnedVault(store, 'crash-writer');
 process.stdout.write(`${JSON.stringify({ vaultId, ownerId })}\n`);
 
 // Four pushes per round, issued together: the store commits them as one
 // group (one fsync), and each is acknowledged only after that commit.
 const push = async (): Promise<void> => {
   const batch = [0, 1].map(() => ({
-    mutationId: id(),
-    recordId: id(),
+    mutationId: randomId(),
+    recordId: randomId(),
     baseRevision: null,
     envelope: new Uint8Array(randomBytes(200)),
     epoch: 1,
