@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTlsFetch } from '../../src/node.ts';
+import { expectLastPutsKept, type LastOp } from '../model-oracle.ts';
 import { device, type TestDevice, username, values } from './clients.ts';
 import { startTestServer, type TestServer } from './server.ts';
 
@@ -75,7 +76,7 @@ describe('sync model over HTTPS (fast-check)', () => {
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 20 }), async (ops) => {
         const { vaultId } = await devices[0]!.client.vaults.create();
         let unique = 0;
-        const last = new Map<string, { kind: 'put'; value: string } | { kind: 'delete' }>();
+        const last = new Map<string, LastOp>();
         const written = new Set<string>();
         for (const o of ops) {
           clock.t += 1_000;
@@ -112,17 +113,7 @@ describe('sync model over HTTPS (fast-check)', () => {
           await Promise.all(devices.map((d) => d.client.conflicts.list<string>(vaultId)))
         ).flat();
         for (const copy of copies) if (!copy.deleted) expect(written.has(copy.value!)).toBe(true);
-        // The last put of a name wins, except that an edit restored over a
-        // deletion is a new edit stamped when its conflict is resolved (see the
-        // client README, Conflicts): a later put that raced that resolution may
-        // lose to it, and is then kept as a conflict copy, never lost.
-        for (const [n, l] of last) {
-          if (l.kind !== 'put' || final[n] === l.value) continue;
-          expect(
-            copies.some((copy) => copy.value === l.value),
-            `last put of ${n} is the final value or a conflict copy`,
-          ).toBe(true);
-        }
+        expectLastPutsKept(last, final, copies);
       }),
       { numRuns: 8 },
     );
