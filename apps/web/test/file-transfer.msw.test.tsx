@@ -11,6 +11,7 @@ import { SdkVault } from '../src/api/sdk-vault.ts';
 import { FileDownload } from '../src/components/file-download.tsx';
 import type { SaveTarget } from '../src/components/file-save.ts';
 import { FileUpload } from '../src/components/file-upload.tsx';
+import { recordingTarget } from './recording-target.ts';
 import { cleanup, render } from './render.tsx';
 
 const BASE = 'https://coffer.test';
@@ -47,31 +48,6 @@ function bytes(size: number, seed: number): Uint8Array {
   const out = new Uint8Array(size);
   for (let i = 0; i < size; i++) out[i] = (i * seed + (i >> 8)) & 0xff;
   return out;
-}
-
-/** A download destination that keeps what it got and how it ended. */
-function recordingTarget() {
-  const got: Uint8Array[] = [];
-  const state = { closed: false, aborted: false, finished: false };
-  const target: SaveTarget = {
-    kind: 'blob',
-    stream: new WritableStream<Uint8Array>({
-      write(piece) {
-        got.push(piece.slice());
-      },
-      close() {
-        state.closed = true;
-      },
-      abort() {
-        state.aborted = true;
-      },
-    }),
-    finish() {
-      state.finished = true;
-    },
-  };
-  const data = () => new Uint8Array(got.flatMap((p) => [...p]));
-  return { target, state, data };
 }
 
 async function upload(name: string, data: Uint8Array, onDone = (_: string | null) => {}) {

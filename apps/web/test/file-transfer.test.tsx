@@ -8,32 +8,11 @@ import { FileDownload } from '../src/components/file-download.tsx';
 import { blobSaveTarget, openSaveTarget, type SaveTarget } from '../src/components/file-save.ts';
 import { FileUpload } from '../src/components/file-upload.tsx';
 import { FakeVault } from './fake-vault.ts';
+import { recordingTarget } from './recording-target.ts';
 import { cleanup, render } from './render.tsx';
 
 afterEach(cleanup);
 afterEach(() => vi.restoreAllMocks());
-
-/** A target that records what reached it and whether it was aborted. */
-function recordingTarget() {
-  const got: Uint8Array[] = [];
-  const state = { closed: false, aborted: false, finished: false };
-  const target: SaveTarget = {
-    kind: 'blob',
-    stream: new WritableStream<Uint8Array>({
-      write: (piece) => void got.push(piece),
-      close() {
-        state.closed = true;
-      },
-      abort() {
-        state.aborted = true;
-      },
-    }),
-    finish() {
-      state.finished = true;
-    },
-  };
-  return { target, got, state };
-}
 
 async function pickFile(vault: FakeVault, onDone = (_: string | null) => {}) {
   render(<FileUpload vault={vault} onDone={onDone} />);
