@@ -15,7 +15,14 @@ import { cobblestoneOpen, cobblestoneSeal } from '../src/cobblestone/whole-messa
 import { openEnvelope, recordAppContext, sealEnvelope } from '../src/envelope/index.ts';
 import { ARGON2ID_FLOOR, argon2id } from '../src/primitives/argon2id.ts';
 import { bundle } from './bundle.ts';
-import { interleavedTimings, MiB, mbPerSecond, medianMs, streamWorkload } from './streams.ts';
+import {
+  interleavedTimings,
+  MiB,
+  mbPerSecond,
+  medianMs,
+  streamWorkload,
+  type Timing,
+} from './streams.ts';
 
 /**
  * node:crypto AES-256-GCM, one cipher per `bufferSize` bytes, on one thread.
@@ -271,6 +278,20 @@ export interface NodeFigures {
   records: RecordFigures[];
 }
 
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** A stream's `timing` over `total` bytes, and as ratios to the ceiling measured in the same rounds. */
+function streamRate(total: number, timing: Timing, ceiling: Timing): StreamRate {
+  const MBps = mbPerSecond(total, timing.wallMs);
+  const cpuMBps = mbPerSecond(total, timing.cpuMs!);
+  return {
+    MBps,
+    ratio: round2(MBps / mbPerSecond(total, ceiling.wallMs)),
+    cpuMBps,
+    cpuRatio: round2(cpuMBps / mbPerSecond(total, ceiling.cpuMs!)),
+  };
+}
+
 export async function nodeFigures(runs: number): Promise<NodeFigures> {
   const total = 64 * MiB;
   const streams = await streamWorkload(total);
@@ -288,17 +309,7 @@ export async function nodeFigures(runs: number): Promise<NodeFigures> {
   );
   const ceilingMBps = mbPerSecond(total, t.ceiling.wallMs);
   const ceilingCpuMBps = mbPerSecond(total, t.ceiling.cpuMs!);
-  const round2 = (x: number) => Math.round(x * 100) / 100;
-  const rate = (name: keyof typeof t): StreamRate => {
-    const MBps = mbPerSecond(total, t[name].wallMs);
-    const cpuMBps = mbPerSecond(total, t[name].cpuMs!);
-    return {
-      MBps,
-      ratio: round2(MBps / ceilingMBps),
-      cpuMBps,
-      cpuRatio: round2(cpuMBps / ceilingCpuMBps),
-    };
-  };
+  const rate = (name: keyof typeof t) => streamRate(total, t[name], t.ceiling);
   // The worker pool, started first as a long-running application would have it.
   configureChunkWorkers({ threads: spareCoreThreads() });
   const workers = await chunkWorkersOnline();
@@ -318,18 +329,7 @@ export async function nodeFigures(runs: number): Promise<NodeFigures> {
   const after = chunkWorkerStats();
   await allCores.close();
   configureChunkWorkers(undefined);
-  const wCeiling = mbPerSecond(total, w.ceiling.wallMs);
-  const wCeilingCpu = mbPerSecond(total, w.ceiling.cpuMs!);
-  const wRate = (name: 'seal' | 'open'): StreamRate => {
-    const MBps = mbPerSecond(total, w[name].wallMs);
-    const cpuMBps = mbPerSecond(total, w[name].cpuMs!);
-    return {
-      MBps,
-      ratio: round2(MBps / wCeiling),
-      cpuMBps,
-      cpuRatio: round2(cpuMBps / wCeilingCpu),
-    };
-  };
+  const wRate = (name: 'seal' | 'open') => streamRate(total, w[name], w.ceiling);
   return {
     ceilingMBps,
     ceilingCpuMBps,
@@ -340,7 +340,7 @@ export async function nodeFigures(runs: number): Promise<NodeFigures> {
         submitted: after.submitted - before.submitted,
         takenBack: after.takenBack - before.takenBack,
       },
-      ceilingMBps: wCeiling,
+      ceilingMBps: mbPerSecond(total, w.ceiling.wallMs),
       perChunkCeilingMBps: mbPerSecond(total, w.perChunkCeiling.wallMs),
       allCores: {
         threads: allCores.threads,
