@@ -113,6 +113,20 @@ function expectContiguous(puts: Wire['puts'], total: number) {
   expect(at).toBe(total);
 }
 
+/**
+ * Transfer options that "kill the process" (abort with 'process killed') once
+ * progress reaches `bytes`.
+ */
+function killedAt(bytes: number) {
+  const stop = new AbortController();
+  return {
+    signal: stop.signal,
+    onProgress: (done: number) => {
+      if (done >= bytes) stop.abort(new Error('process killed'));
+    },
+  };
+}
+
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
@@ -126,16 +140,12 @@ describe('blob upload resumed by a new client instance', () => {
     const { vaultId, ring, token, store } = await setup();
     const data = bytes(size, 1);
     const wire: Wire = { puts: [], ranges: [] };
-    const stop = new AbortController();
     const first = instance(store, ring, token(), wire);
     const killed = first.blobs.put(vaultId, 'a.bin', streamOf(data), {
       size,
       chunkBytes,
       resumeKey: 'a',
-      signal: stop.signal,
-      onProgress: (done) => {
-        if (done >= 2 * chunkBytes) stop.abort(new Error('process killed'));
-      },
+      ...killedAt(2 * chunkBytes),
     });
     await expect(killed).rejects.toThrow('process killed');
     expect(wire.puts).toHaveLength(2);
@@ -188,17 +198,13 @@ describe('blob upload resumed by a new client instance', () => {
     const data = bytes(size, 3);
     const edited = bytes(size, 3, 5);
     const wire: Wire = { puts: [], ranges: [] };
-    const stop = new AbortController();
     const first = instance(store, ring, token(), wire);
     await expect(
       first.blobs.put(vaultId, 'c.bin', streamOf(data), {
         size,
         chunkBytes,
         resumeKey: 'c',
-        signal: stop.signal,
-        onProgress: (done) => {
-          if (done >= chunkBytes) stop.abort(new Error('process killed'));
-        },
+        ...killedAt(chunkBytes),
       }),
     ).rejects.toThrow('process killed');
     const sent = wire.puts.length;
@@ -221,16 +227,12 @@ describe('blob upload resumed by a new client instance', () => {
     const data = bytes(size, 6);
     const wire: Wire = { puts: [], ranges: [] };
     const failing = instance(store, ring, token(), wire);
-    const stop = new AbortController();
     await expect(
       failing.blobs.put(vaultId, 'f.bin', streamOf(data), {
         size,
         chunkBytes,
         resumeKey: 'f',
-        signal: stop.signal,
-        onProgress: (done) => {
-          if (done >= 2 * chunkBytes) stop.abort(new Error('process killed'));
-        },
+        ...killedAt(2 * chunkBytes),
       }),
     ).rejects.toThrow('process killed');
     const journal = JSON.parse((await store.getMeta(`blob-upload:${vaultId}:f`))!) as {
@@ -266,17 +268,13 @@ describe('blob download resumed by a new client instance', () => {
       size,
     });
     const sink = memorySink();
-    const stop = new AbortController();
     const first = instance(store, ring, token(), wire);
     const windowBytes = 48 * KiB;
     await expect(
       first.blobs.download(vaultId, 'd.bin', sink, {
         resumeKey: 'd',
         windowBytes,
-        signal: stop.signal,
-        onProgress: (done) => {
-          if (done > 3 * windowBytes) stop.abort(new Error('process killed'));
-        },
+        ...killedAt(3 * windowBytes + 1),
       }),
     ).rejects.toThrow('process killed');
     const kept = sink.data().length;
