@@ -13,6 +13,7 @@ import { recordRoutes } from '../routes/records.ts';
 import { vaultRoutes } from '../routes/vaults.ts';
 import type { AppContext } from './context.ts';
 import { ApiError, errorHandler } from './errors.ts';
+import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.ts';
 import { OneLineRequestLog } from './request-log.ts';
 import { securityHeaders } from './security-headers.ts';
 import { staticFiles } from './static-files.ts';
@@ -54,6 +55,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 128, ignoreTrailingSlash: false },
+    // Router and HTTP parser failures are problem documents too (framework-errors.ts).
+    frameworkErrors: frameworkErrorHandler(options.https !== null),
+    clientErrorHandler: clientErrorHandler(options.logger),
     // One log line per request instead of Fastify's two.
     logController: new OneLineRequestLog(),
   }) as unknown as FastifyInstance;

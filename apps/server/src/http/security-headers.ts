@@ -20,14 +20,23 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'self'",
 ].join('; ');
 
+/** Set the headers every answer carries; `path` decides whether it is an API answer. */
+export function setSecurityHeaders(reply: FastifyReply, tls: boolean, path: string): void {
+  reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('referrer-policy', 'no-referrer');
+  reply.header('x-frame-options', 'DENY');
+  reply.header('cross-origin-opener-policy', 'same-origin');
+  if (tls) reply.header('strict-transport-security', 'max-age=31536000');
+  if (path.startsWith('/v1/')) reply.header('cache-control', 'no-store');
+}
+
+/**
+ * onRequest hook: the security headers. The matched route decides what an
+ * API answer is, not the raw URL, which may spell `/v1/` percent-encoded.
+ */
 export function securityHeaders(tls: boolean) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('cross-origin-opener-policy', 'same-origin');
-    if (tls) reply.header('strict-transport-security', 'max-age=31536000');
-    if (request.url.startsWith('/v1/')) reply.header('cache-control', 'no-store');
+    setSecurityHeaders(reply, tls, request.routeOptions.url ?? request.url);
   };
 }

@@ -25,8 +25,11 @@ function headerValue(request: FastifyRequest, name: string): string | undefined 
  * (both optional on `GET /v1/meta`, which clients call to find out).
  */
 export async function versionHook(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
-  if (!request.url.startsWith('/v1/')) return;
-  const isMeta = request.url === '/v1/meta' || request.url.startsWith('/v1/meta?');
+  // The matched route, not the raw URL: the router decodes `/%761/vaults` to
+  // `/v1/vaults`, and such a request must not skip the check.
+  const path = request.routeOptions.url ?? request.url;
+  if (!path.startsWith('/v1/')) return;
+  const isMeta = path === '/v1/meta' || path.startsWith('/v1/meta?');
   const protocol = headerValue(request, PROTOCOL_HEADER);
   if (protocol === undefined) {
     if (isMeta) return;

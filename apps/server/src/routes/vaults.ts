@@ -58,7 +58,8 @@ export function vaultRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.post('/v1/vaults', auth, async (request, reply) => {
     const caller = callerOf(request);
-    parseInput(CreateVaultRequest, request.body ?? {});
+    // No body is an empty request; a body of `null` is a wrong type like any other.
+    parseInput(CreateVaultRequest, request.body === undefined ? {} : request.body);
     const vaultId = newId();
     await ctx.store.createVault({
       vaultId,
