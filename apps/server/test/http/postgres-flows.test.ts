@@ -7,6 +7,7 @@ import {
   login,
   newHexId,
   recordEnvelope,
+  signedChallenge,
 } from '../support/accounts.ts';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
 import { openEvents, seqAtLeast } from '../support/sse.ts';
@@ -84,5 +85,36 @@ describe('key flows on PostgreSQL', () => {
     });
     expect((await alice.api.post(`${base}/complete`)).body.complete).toBe(true);
     expect((await t.api().get('/readyz', { noProtocolHeaders: true })).status).toBe(200);
+  });
+});
+
+describe('free text on PostgreSQL', () => {
+  it('refuses a device name with control characters (PostgreSQL text cannot hold NUL) instead of failing', async () => {
+    const alice = await createUser(t.api(), 'alice');
+    const before = (await alice.api.get('/v1/sessions')).body;
+    for (const deviceName of [
+      'laptop\u0000',
+      'term\u001b]0;owned\u0007',
+      'line\nbreak',
+      'c1\u0085',
+    ]) {
+      const proof = await signedChallenge(t.api(), alice.username, alice.loginSeed, 'login');
+      const res = await t
+        .api()
+        .post('/v1/auth/login', { username: alice.username, deviceName, ...proof });
+      expect(res.status, JSON.stringify(deviceName)).toBe(400);
+      expect(res.body.code).toBe('validation_failed');
+      expect(res.body.issues).toEqual([expect.objectContaining({ path: 'deviceName' })]);
+    }
+    expect((await alice.api.get('/v1/sessions')).body).toEqual(before);
+    const proof = await signedChallenge(t.api(), alice.username, alice.loginSeed, 'login');
+    const ok = await t
+      .api()
+      .post('/v1/auth/login', {
+        username: alice.username,
+        deviceName: 'Ålice’s 📱 phone',
+        ...proof,
+      });
+    expect(ok.status).toBe(200);
   });
 });

@@ -75,7 +75,14 @@ export const LoginRequest = z
     username: Username,
     challengeId: HexId,
     signature: Signature64,
-    deviceName: z.string().min(1).max(WIRE_LIMITS.maxDeviceNameChars).optional(),
+    // Shown in session lists (terminals included) and stored as text, which
+    // PostgreSQL cannot hold with a NUL: no control characters.
+    deviceName: z
+      .string()
+      .min(1)
+      .max(WIRE_LIMITS.maxDeviceNameChars)
+      .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')
+      .optional(),
   })
   .meta({ id: 'LoginRequest' });
 export type LoginRequest = z.infer<typeof LoginRequest>;
