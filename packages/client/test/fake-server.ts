@@ -135,6 +135,12 @@ export class FakeServer {
 export class FakeTransport implements Partial<Transport> {
   readonly origin = 'https://fake.test';
   online = true;
+  /**
+   * Push answers to lose after the server applied them (a connection that
+   * drops while the response is on its way): the client must retry with the
+   * same mutation ids and get the original outcomes.
+   */
+  loseResponses = 0;
   readonly #server: FakeServer;
   constructor(server: FakeServer) {
     this.#server = server;
@@ -149,8 +155,13 @@ export class FakeTransport implements Partial<Transport> {
   async push(vaultId: string, body: PushRequest): Promise<PushResponse> {
     await Promise.resolve();
     this.#check();
+    const answer = this.#server.push(vaultId, body);
+    if (this.loseResponses > 0) {
+      this.loseResponses--;
+      throw new NetworkError('push response lost (fake)');
+    }
     // Round-trip through JSON like the wire does.
-    return JSON.parse(JSON.stringify(this.#server.push(vaultId, body)));
+    return JSON.parse(JSON.stringify(answer));
   }
 
   async pull(

@@ -28,24 +28,34 @@ export async function setup(n: number, merge?: MergeFunction<unknown>) {
   const clock = new ManualClock();
   const clients: TestClient[] = [];
   for (let i = 0; i < n; i++) {
-    const transport = server.connect();
-    const store = new MemoryStore();
-    const errors: Array<{ code: string }> = [];
-    const core = createSyncCore({
-      store,
-      transport: transport as unknown as Transport,
-      keyring: async () => ring,
-      clock,
-      random: () => 0.5,
-      backoff: { baseMs: 10, maxMs: 100 },
-      pullPage: 3,
-      pushBatch: 2,
-      onError: (e) => errors.push(e),
-      ...(merge ? { merge } : {}),
-    });
-    clients.push({ ...core, transport, store, errors });
+    clients.push(openClient({ ring, clock, merge }, new MemoryStore(), server.connect()));
   }
   return { server, vaultId, ring, clock, clients };
+}
+
+/**
+ * A sync core over an existing store and transport: a new client, or the same
+ * device started again (a restart keeps only what the store holds).
+ */
+export function openClient(
+  shared: { ring: VaultKeyring; clock: ManualClock; merge?: MergeFunction<unknown> | undefined },
+  store: MemoryStore,
+  transport: FakeTransport,
+): TestClient {
+  const errors: Array<{ code: string }> = [];
+  const core = createSyncCore({
+    store,
+    transport: transport as unknown as Transport,
+    keyring: async () => shared.ring,
+    clock: shared.clock,
+    random: () => 0.5,
+    backoff: { baseMs: 10, maxMs: 100 },
+    pullPage: 3,
+    pushBatch: 2,
+    onError: (e) => errors.push(e),
+    ...(shared.merge ? { merge: shared.merge } : {}),
+  });
+  return { ...core, transport, store, errors };
 }
 
 /** Resolve once the state satisfies `predicate` (event-driven, no polling). */

@@ -43,6 +43,21 @@ describe('checkIncomingRevision', () => {
       code: 'revision_fork',
     });
   });
+  it('lets a record held as deleted start over (the server purged its tombstone)', () => {
+    const tombstone: StoredRecord = { ...seen, envelope: null };
+    const again = { ok: true, unchanged: false };
+    expect(
+      checkIncomingRevision(tombstone, { revision: 1, envelope: new Uint8Array([7]) }),
+    ).toEqual(again);
+    expect(
+      checkIncomingRevision(tombstone, { revision: 5, envelope: new Uint8Array([7]) }),
+    ).toEqual(again);
+    expect(checkIncomingRevision(tombstone, { revision: 2, envelope: null })).toEqual(again);
+    expect(checkIncomingRevision(tombstone, { revision: 5, envelope: null })).toEqual({
+      ok: true,
+      unchanged: true,
+    });
+  });
 });
 
 describe('checkIncomingEdit', () => {

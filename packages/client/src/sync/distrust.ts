@@ -10,7 +10,8 @@ export type DistrustCode =
   /** The envelope does not open under this record's context (swapped, forged or corrupt). */
   | 'envelope_rejected'
   /**
-   * A revision lower than one this replica already saw for the record, or a
+   * A revision lower than one this replica already saw for the record (a
+   * record it holds as deleted excepted: see checkIncomingRevision), or a
    * higher revision whose authenticated content is older than the replica's
    * (a genuine old envelope replayed at a new revision).
    */
@@ -46,6 +47,16 @@ export function checkIncomingRevision(
   incoming: Pick<StoredRecord, 'revision' | 'envelope'>,
 ): RevisionCheck {
   if (!existing) return { ok: true, unchanged: false };
+  if (existing.envelope === null) {
+    // A tombstone does not bind the next revision: once the server purged it,
+    // a record created again under the same id starts over at revision 1
+    // (a replica that pulled the tombstone before the purge never resyncs),
+    // so refusing a lower or equal revision here diverged forever. Nothing is
+    // lost by accepting it: a replay over a deletion was never detectable
+    // (the tombstone carries no edit time to compare with).
+    const unchanged = incoming.envelope === null && incoming.revision === existing.revision;
+    return { ok: true, unchanged };
+  }
   if (incoming.revision < existing.revision) return { ok: false, code: 'revision_rollback' };
   if (incoming.revision === existing.revision) {
     return sameBytes(existing.envelope, incoming.envelope)

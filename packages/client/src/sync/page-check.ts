@@ -115,6 +115,8 @@ export class PendingRows {
 /**
  * Check a page of changes against the rows still pending and the replica,
  * and add the accepted ones to `pending`. Refused changes become error events.
+ * In a full resync (`options.resync`) revisions are not compared with the
+ * replica's (see below), only edit times.
  *
  * @example
  * const pending = new PendingRows();
@@ -128,6 +130,7 @@ export async function checkPage(
   changes: ReadonlyArray<Change>,
   pending: PendingRows,
   opening?: Promise<OpenedPage>,
+  options: { resync?: boolean } = {},
 ): Promise<void> {
   const opened = await (opening ?? openPage(ctx, vaultId, changes));
   const candidates: number[] = [];
@@ -161,7 +164,13 @@ export async function checkPage(
     }
     const prior = pending.get(change.recordId);
     const current = prior?.row ?? existing.get(change.recordId);
-    const check = checkIncomingRevision(current, { revision: change.revision, envelope });
+    let check = checkIncomingRevision(current, { revision: change.revision, envelope });
+    // A full resync runs because the server purged deletions this replica
+    // never pulled: a record deleted, purged and created again starts over
+    // at revision 1, below the revision held here, so revisions do not
+    // compare. The listing decides (as it does for rows it no longer has);
+    // an envelope still must not predate the replica's (the edit check below).
+    if (!check.ok && options.resync && !prior) check = { ok: true, unchanged: false };
     if (!check.ok) {
       ctx.report(
         check.code,

@@ -8,7 +8,6 @@ import { encodeArmor, type Mutation, type MutationResult } from '@coffer/protoco
 import type { OutboxEntry } from '../store/types.ts';
 import { isTransient, NetworkError } from '../transport/errors.ts';
 import type { SyncContext } from './context.ts';
-import { checkIncomingRevision } from './distrust.ts';
 import { nextDueAt, rebaseFollowers, rescheduleAfterFailure, selectPushBatch } from './outbox.ts';
 import { handleConflict } from './push-conflict.ts';
 
@@ -59,12 +58,17 @@ async function onApplied(
     seq: result.seq,
     envelope: entry.envelope,
   };
-  const check = checkIncomingRevision(
-    await ctx.store.getRecord(entry.vaultId, entry.recordId),
-    row,
-  );
-  if (check.ok) await ctx.store.putRecords([row]);
-  else ctx.report(check.code, 'server acknowledged a revision below one already seen', entry);
+  // The envelope is this device's own; what can be stale is the answer. A
+  // retried mutation id returns its ORIGINAL outcome, which a pull (or a
+  // conflict) may have passed since: storing it then would roll the replica
+  // back, or bring back a record deleted and purged meanwhile. A sequence
+  // above both the cursor and the row held is the newest news of the record,
+  // whatever its revision (a record the server purged starts over at 1).
+  const held = await ctx.store.getRecord(entry.vaultId, entry.recordId);
+  const stale =
+    result.seq <= (await ctx.store.getCursor(entry.vaultId)) ||
+    (held !== undefined && result.seq <= held.seq);
+  if (!stale) await ctx.store.putRecords([row]);
   await ctx.store.removeOutbox([entry.mutationId]);
   for (const follower of rebaseFollowers(queued, entry, result.revision)) {
     await ctx.store.updateOutbox(follower);
