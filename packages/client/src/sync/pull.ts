@@ -74,7 +74,7 @@ async function pullFrom(
       }
       // The server prepares the next page while this one is checked and stored.
       if (page.hasMore && page.nextCursor !== cursor) next = fetchPage(page.nextCursor);
-      await checkPage(ctx, vaultId, cursor, page.changes, pending, page.opening);
+      await checkPage(ctx, vaultId, cursor, page.changes, pending, page.opening, options);
       if (seen) for (const c of page.changes) seen.add(c.recordId);
       checkedCursor = page.nextCursor;
       const done = !page.hasMore || page.nextCursor === cursor;
