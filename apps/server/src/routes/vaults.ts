@@ -221,13 +221,24 @@ export function vaultRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (request, reply) => {
       const caller = callerOf(request);
       const { vaultId } = request.params;
-      await requireRole(ctx, vaultId, caller.accountId, 'admin');
+      const myRole = await requireRole(ctx, vaultId, caller.accountId, 'admin');
       const body = parseInput(PutGrantsRequest, request.body);
       const vault = await currentVault(vaultId);
-      const members = new Set((await ctx.store.listMembers(vaultId)).map((m) => m.accountId));
+      const members = new Map(
+        (await ctx.store.listMembers(vaultId)).map((m) => [m.accountId, m.role] as const),
+      );
       const grants = body.grants.map((g, i) => {
-        if (!members.has(g.accountId))
+        const theirRole = members.get(g.accountId);
+        if (!theirRole)
           throw new ApiError('validation_failed', `grants.${i}: not a member of this vault`);
+        // A stored grant replaces the one before: an admin writing the owner's
+        // (or another admin's) would take away the key they read the vault with.
+        if (g.accountId !== caller.accountId && !outranks(myRole, theirRole)) {
+          throw new ApiError(
+            'forbidden',
+            `grants.${i}: a ${myRole} cannot write the key grants of a ${theirRole}`,
+          );
+        }
         if (g.epoch > vault.currentEpoch)
           throw new ApiError('validation_failed', `grants.${i}: epoch ${g.epoch} does not exist`);
         return {

@@ -108,13 +108,11 @@ describe('free text on PostgreSQL', () => {
     }
     expect((await alice.api.get('/v1/sessions')).body).toEqual(before);
     const proof = await signedChallenge(t.api(), alice.username, alice.loginSeed, 'login');
-    const ok = await t
-      .api()
-      .post('/v1/auth/login', {
-        username: alice.username,
-        deviceName: 'Ålice’s 📱 phone',
-        ...proof,
-      });
+    const ok = await t.api().post('/v1/auth/login', {
+      username: alice.username,
+      deviceName: 'Ålice’s 📱 phone',
+      ...proof,
+    });
     expect(ok.status).toBe(200);
   });
 });
