@@ -2,9 +2,12 @@
 """Runs every Coffer golden vector and every public vector the SPEC names
 through the independent Python reader in coffer_conformance/.
 
-Usage: python3 packages/protocol/conformance/python/run.py [-v] [--quick]
+Usage: python3 packages/protocol/conformance/python/run.py [-v] [--quick] [--cli]
 Prints "N passed, M failed" and exits non-zero on any failure.
 --quick skips the two 4 MiB Cobblestone cases in the streaming pass only.
+--cli also runs black-box interop with the TypeScript CLI (apps/cli/dist/coffer.js,
+      built beforehand, `node` 24 on PATH): `coffer encrypt -p` output opened here,
+      envelopes sealed here opened by `coffer decrypt`.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from pathlib import Path
 
 sys.dont_write_bytecode = True
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+# vector_coverage.py points this at a deliberately altered copy of the reader.
+sys.path.insert(0, os.environ.get("COFFER_CONFORMANCE_IMPL", str(HERE)))
 
 try:
     from cryptography.hazmat.primitives.kdf.argon2 import Argon2id  # noqa: F401
@@ -44,6 +48,8 @@ if not WYCHEPROOF.exists():
 
 VERBOSE = "-v" in sys.argv
 QUICK = "--quick" in sys.argv
+CLI = "--cli" in sys.argv
+GOLDEN_ONLY = "--golden-only" in sys.argv
 results: list[tuple[str, str, bool, str]] = []  # (group, name, ok, detail)
 
 
@@ -436,13 +442,150 @@ def derive_record_id_props():
     return "no known answer in SPEC (self-consistency only)"
 
 
+# ---------------------------------------------------------------- TypeScript CLI, black box
+def cli_interop(size: int):
+    import subprocess
+    import tempfile
+
+    cli = REPO / "apps/cli/dist/coffer.js"
+    pw = "Caf\u00e9 interop"  # NFC here; the reader below is handed the NFD form
+
+    def run():
+        with tempfile.TemporaryDirectory() as tmp:
+            t = Path(tmp)
+            env = dict(os.environ, COFFER_HOME=str(t / "home"), COFFER_PASSPHRASE=pw)
+            data = os.urandom(size)
+            (t / "in.bin").write_bytes(data)
+
+            def coffer(*args):
+                return subprocess.run(["node", str(cli), *args], env=env, capture_output=True, text=True)
+
+            r = coffer("encrypt", "-p", str(t / "in.bin"), str(t / "ts.cfr"))
+            assert r.returncode == 0, f"coffer encrypt failed: {r.stderr}"
+            ts_env = (t / "ts.cfr").read_bytes()
+            creds = Credentials(passphrase=unicodedata.normalize("NFD", pw))
+            opened = open_envelope(ts_env, record.file_context(), creds, expect_content_type="blob")
+            assert opened.plaintext == data, "TS-sealed file opened to other bytes"
+            h = opened.header
+            assert (h.mode, h.signed, len(h.stanzas), h.stanzas[0].type) == (1, False, 1, 3)
+
+            py_env = seal_envelope(data, record.file_context(), "blob",
+                                   recipients=[Recipient(passphrase=(pw, (65536, 3, 1)))])
+            (t / "py.cfr").write_bytes(py_env)
+            r = coffer("decrypt", str(t / "py.cfr"), str(t / "py.out"))
+            assert r.returncode == 0, f"coffer decrypt of a Python envelope failed: {r.stderr}"
+            assert (t / "py.out").read_bytes() == data, "coffer decrypt gave other bytes"
+
+            bad = bytearray(py_env)
+            bad[-1] ^= 1
+            (t / "bad.cfr").write_bytes(bytes(bad))
+            r = coffer("decrypt", str(t / "bad.cfr"), str(t / "bad.out"))
+            assert r.returncode != 0 and not (t / "bad.out").exists(), "tampered envelope decrypted"
+        return f"{size} bytes both ways"
+
+    return run
+
+
+# ---------------------------------------------------------------- rules the vectors leave to the SPEC text
+GOLDEN_CASES = json.loads(GOLDEN.read_text())
+
+
+def _golden(name: str) -> dict:
+    return next(c for c in GOLDEN_CASES if c["name"] == name)
+
+
+def header_bit_flips():
+    """SPEC 4: changing any header byte makes opening fail (here: every bit of a DIRECT header)."""
+    c = _golden("direct record, empty plaintext")
+    env = armor.decode(c["envelope"])
+    n = 0
+    for bit in range(30 * 8):
+        bad = bytearray(env)
+        bad[bit // 8] ^= 1 << (bit % 8)
+        try:
+            open_envelope(bytes(bad), H(c["context"]), golden_creds(c))
+        except CofferError:
+            n += 1
+            continue
+        raise AssertionError(f"header bit {bit} flipped and the envelope still opened")
+    return f"{n} flips rejected"
+
+
+def stanza_bounds_before_count():
+    """SPEC 7.1 steps 5 then 6: PASSPHRASE bounds are checked before 'PASSPHRASE not alone'."""
+    fixed = H("434652" "01" "0001" "01" "00" "02" "00000000") + bytes(16) + b"\x02"
+    pas = b"\x03\x00\x16" + bytes(16) + (65536).to_bytes(4, "big") + b"\x02\x01" + b"\x00\x68" + bytes(104)
+    sym = b"\x01\x00\x10" + bytes(16) + b"\x00\x68" + bytes(104)
+    env = fixed + pas + sym + bytes(72)
+    return expect_error(lambda: parse(env), EnvelopeFormatError, "kdf_params_out_of_range")
+
+
+def caller_checks_before_key():
+    """SPEC 7 steps 2 then 3: not_signed and unexpected_content_type come before the key lookup."""
+    c = _golden("direct record, empty plaintext")
+    env = armor.decode(c["envelope"])
+    nothing = Credentials(require_signature=True)
+    expect_error(lambda: open_envelope(env, b"", nothing), EnvelopeFormatError, "not_signed")
+    expect_error(lambda: open_envelope(env, b"", nothing, expect_content_type="blob"), EnvelopeFormatError,
+                 "unexpected_content_type")
+
+
+def signed_without_policy():
+    """SPEC 7, last paragraph: footer not checked, signed: true, no verified signer."""
+    c = _golden("direct vault-head, SIGNED, epoch 0xffffffff")
+    env = bytearray(armor.decode(c["envelope"]))
+    env[-1] ^= 1  # a broken signature is not looked at without a policy
+    creds = golden_creds(c)
+    creds.trusted_signers, creds.require_signature = None, False
+    o = open_envelope(bytes(env), H(c["context"]), creds)
+    assert o.signed and o.verified_signer is None and o.plaintext == H(c["plaintext"])
+
+
+def low_order_enc():
+    """SPEC 14.3: a low-order enc fails like any other authentication failure."""
+    c = _golden("wrapped key-grant, two X25519 stanzas, SIGNED, opened by the second recipient")
+    env = bytearray(armor.decode(c["envelope"]))
+    h = parse(bytes(env))
+    off = 30
+    for st in h.stanzas:
+        if st.type == 2 and st.args in golden_creds(c).x25519:
+            env[off + 3 + 16 + 2:off + 3 + 16 + 2 + 32] = bytes(32)
+        off += 3 + len(st.args) + 2 + len(st.body)
+    return expect_error(lambda: open_envelope(bytes(env), H(c["context"]), golden_creds(c)), DecryptionError)
+
+
+def passphrase_nfc():
+    """SPEC 5: a text passphrase is NFC-normalised before Argon2id (composed and decomposed forms agree)."""
+    pw = "Cafe\u0301 au lait"  # decomposed
+    env = seal_envelope(b"x", b"", "blob", recipients=[Recipient(passphrase=(pw, (65536, 3, 1)))])
+    o = open_envelope(env, b"", Credentials(passphrase=unicodedata.normalize("NFC", pw)))
+    assert o.plaintext == b"x"
+
+
+def armor_standard_alphabet():
+    env = b"\xfb\xef\xbe" * 3  # encodes as twelve '-' characters
+    a = armor.encode(env)
+    assert a == "cfr1." + "-" * 12
+    for bad in ("cfr1.+" + "-" * 11, "cfr1." + "-" * 11 + "/"):
+        expect_error(lambda: armor.decode(bad), EnvelopeFormatError, "bad_armor")
+
+
+def record_tag_order():
+    fields = [(2, b"note"), (1, b"name"), (3, bytes(8)), (4, bytes(8)), (5, bytes(16)), (6, b"")]
+    enc = b"\x01" + b"".join(bytes([t]) + len(v).to_bytes(4, "big") + v for t, v in fields)
+    return expect_error(lambda: record.decode(enc), EnvelopeFormatError, "bad_record")
+
+
 def main() -> int:
-    golden = json.loads(GOLDEN.read_text())
+    golden = GOLDEN_CASES
     for i, c in enumerate(golden):
         check("golden", f"#{i} {c['name']}", golden_case(c))
     for i, c in enumerate(golden):
         if c["result"] == "valid":
             check("golden-reseal", f"#{i} {c['name']}", golden_reseal(c))
+
+    if GOLDEN_ONLY:
+        return summary()
 
     cob = json.loads((WYCHEPROOF / "c2sp_chunked_encryption_aes_256_gcm_test.json").read_text())
     for g in cob["testGroups"]:
@@ -467,8 +610,20 @@ def main() -> int:
     check("record", "record decoding rules", record_decoding_rules)
     check("record", "derived record ids", derive_record_id_props)
     check("armor", "armor rules", armor_rules)
+    check("spec-text", "every header bit flip of a DIRECT envelope is rejected", header_bit_flips)
+    check("spec-text", "PASSPHRASE bounds checked before 'not alone'", stanza_bounds_before_count)
+    check("spec-text", "caller expectations checked before the key lookup", caller_checks_before_key)
+    check("spec-text", "SIGNED envelope without a signature policy", signed_without_policy)
+    check("spec-text", "low-order enc in an X25519 stanza", low_order_enc)
+    check("spec-text", "record tags out of order", record_tag_order)
+    check("spec-text", "PASSPHRASE stanza: NFC and NFD passphrases agree", passphrase_nfc)
+    check("spec-text", "armor refuses the standard base64 alphabet", armor_standard_alphabet)
     check("primitives", "HPKE RFC 9180 A.1.1", hpke_rfc9180_a11)
     check("primitives", "Argon2id reference value", argon2_reference)
+
+    if CLI:
+        for size in (0, 16384, 40000):
+            check("cli-interop", f"coffer encrypt/decrypt, {size} bytes", cli_interop(size))
 
     xv = json.loads((WYCHEPROOF / "x25519_test.json").read_text())
     for g in xv["testGroups"]:
@@ -480,6 +635,10 @@ def main() -> int:
         for t in g["tests"]:
             check("wycheproof-ed25519", f"tc{t['tcId']} {t['comment']}", ed25519_case(pk, t))
 
+    return summary()
+
+
+def summary() -> int:
     groups: dict[str, list[int]] = {}
     for g, _, ok, _ in results:
         groups.setdefault(g, [0, 0])[0 if ok else 1] += 1
