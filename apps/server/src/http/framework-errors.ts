@@ -21,8 +21,8 @@ import { CONTENT_SECURITY_POLICY, setSecurityHeaders } from './security-headers.
  * Fastify({ frameworkErrors: frameworkErrorHandler(true) })
  */
 export function frameworkErrorHandler(tls: boolean) {
-  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
-    setSecurityHeaders(reply, tls, request.url);
+  return (error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void => {
+    setSecurityHeaders(reply, tls, true);
     const problem =
       error.code === 'FST_ERR_MAX_PARAM_LENGTH'
         ? new ApiError('not_found', 'no such resource')

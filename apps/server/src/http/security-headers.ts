@@ -5,6 +5,7 @@
  * Argon2id WebAssembly of its key derivation; it allows no JavaScript eval.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isApiRequest } from './version-hook.ts';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -20,23 +21,20 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'self'",
 ].join('; ');
 
-/** Set the headers every answer carries; `path` decides whether it is an API answer. */
-export function setSecurityHeaders(reply: FastifyReply, tls: boolean, path: string): void {
+/** Set the headers every answer carries (`api`: no caching either). */
+export function setSecurityHeaders(reply: FastifyReply, tls: boolean, api: boolean): void {
   reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
   reply.header('x-content-type-options', 'nosniff');
   reply.header('referrer-policy', 'no-referrer');
   reply.header('x-frame-options', 'DENY');
   reply.header('cross-origin-opener-policy', 'same-origin');
   if (tls) reply.header('strict-transport-security', 'max-age=31536000');
-  if (path.startsWith('/v1/')) reply.header('cache-control', 'no-store');
+  if (api) reply.header('cache-control', 'no-store');
 }
 
-/**
- * onRequest hook: the security headers. The matched route decides what an
- * API answer is, not the raw URL, which may spell `/v1/` percent-encoded.
- */
+/** onRequest hook: the security headers. */
 export function securityHeaders(tls: boolean) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    setSecurityHeaders(reply, tls, request.routeOptions.url ?? request.url);
+    setSecurityHeaders(reply, tls, isApiRequest(request));
   };
 }

@@ -15,6 +15,15 @@ import { ApiError } from './errors.ts';
 
 const RANGE = { min: MIN_PROTOCOL_VERSION, max: PROTOCOL_VERSION };
 
+/**
+ * An API request by its raw URL or by the route it matched: the router
+ * decodes `/%761/vaults` to `/v1/vaults`, and such a request must not skip
+ * the version check or the API headers.
+ */
+export function isApiRequest(request: FastifyRequest): boolean {
+  return request.url.startsWith('/v1/') || (request.routeOptions.url ?? '').startsWith('/v1/');
+}
+
 function headerValue(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -25,11 +34,9 @@ function headerValue(request: FastifyRequest, name: string): string | undefined 
  * (both optional on `GET /v1/meta`, which clients call to find out).
  */
 export async function versionHook(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
-  // The matched route, not the raw URL: the router decodes `/%761/vaults` to
-  // `/v1/vaults`, and such a request must not skip the check.
-  const path = request.routeOptions.url ?? request.url;
-  if (!path.startsWith('/v1/')) return;
-  const isMeta = path === '/v1/meta' || path.startsWith('/v1/meta?');
+  if (!isApiRequest(request)) return;
+  const route = request.routeOptions.url;
+  const isMeta = route === '/v1/meta';
   const protocol = headerValue(request, PROTOCOL_HEADER);
   if (protocol === undefined) {
     if (isMeta) return;
