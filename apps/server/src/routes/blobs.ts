@@ -120,7 +120,14 @@ export function blobRoutes(app: FastifyInstance, ctx: AppContext): void {
     const role = await requireRole(ctx, vaultId, caller.accountId, 'writer');
     const id = HexId.safeParse(request.params.blobId);
     const blob = id.success ? await ctx.store.getBlob(id.data) : null;
-    if (!blob || blob.vaultId !== vaultId) throw blobNotFound();
+    if (!blob || blob.vaultId !== vaultId) {
+      // An unfinished upload exists only for its uploader, who may abandon it:
+      // otherwise a client that crashed and started over holds its quota forever.
+      const upload = await myUpload(vaultId, request.params.blobId, caller.accountId);
+      if (upload.completed) throw blobNotFound();
+      await ctx.store.deleteBlob(upload.uploadId);
+      return reply.code(204).send();
+    }
     // Writers delete their own blobs; owners and admins any blob of the vault.
     if (blob.accountId !== caller.accountId && role === 'writer') {
       throw new ApiError(

@@ -111,6 +111,30 @@ describe('blobs', () => {
   });
 });
 
+describe('abandoned uploads', () => {
+  it('the uploader deletes an unfinished upload and gets its quota back; nobody else can', async () => {
+    const alice = await createUser(t.api());
+    const admin = await createUser(t.api());
+    const vaultId = await createVault(alice);
+    await alice.api.post(`/v1/vaults/${vaultId}/members`, {
+      accountId: admin.accountId,
+      role: 'admin',
+      grants: [{ epoch: 1, grant: await keyGrant(vaultId, 1) }],
+    });
+    const quota = 3 * 1024 * 1024;
+    const { body } = await alice.api.post(`/v1/vaults/${vaultId}/blobs`, { size: quota });
+    const base = `/v1/vaults/${vaultId}/blobs/${body.blobId}`;
+    await chunk(alice.api, `${base}/chunks?offset=0`, randomBytes(1024));
+    expect((await alice.api.post(`/v1/vaults/${vaultId}/blobs`, { size: 1 })).status).toBe(507);
+    // Unfinished uploads are the uploader's: the admin sees none to delete.
+    expect((await admin.api.delete(base)).status).toBe(404);
+    expect((await alice.api.delete(base)).status).toBe(204);
+    expect((await alice.api.get(base)).status).toBe(404);
+    expect((await alice.api.delete(base)).status).toBe(404);
+    expect((await alice.api.post(`/v1/vaults/${vaultId}/blobs`, { size: quota })).status).toBe(201);
+  });
+});
+
 async function fetchBytes(api: import('../support/api.ts').Api, path: string, range?: string) {
   const { request } = await import('undici');
   const res = await request(`${api.baseUrl}${path}`, {
