@@ -51,8 +51,11 @@ class Fixture:
         self.url = f"http://127.0.0.1:{port}"
         env = dict(os.environ, COFFER_HOME=str(self.dir / "alice"), COFFER_PASSPHRASE=PASSPHRASE)
         cli = str(self.repo / "apps/cli/dist/coffer.js")
+        self.file_data = os.urandom(2 * 1024 * 1024 + 5)
+        (self.dir / "big.bin").write_bytes(self.file_data)
         for args in (["signup", "--server", self.url, "--username", "alice"], ["vault", "create", "projects"],
-                     ["put", "projects", RECORD_NAME, "milk, eggs"], ["sync"]):
+                     ["put", "projects", RECORD_NAME, "milk, eggs"],
+                     ["put", "projects", "big.bin", "--file", str(self.dir / "big.bin")], ["sync"]):
             r = subprocess.run(["node", cli, *args], env=env, capture_output=True, text=True)
             if r.returncode != 0:
                 raise RuntimeError(f"coffer {args[0]} failed: {r.stderr}")
@@ -137,6 +140,23 @@ def checks(fx: Fixture):
         assert RECORD_NAME in names, names
         return f"opened {len(names)} records, ids derived from the first epoch's key"
 
+    def blob():
+        vkeys = state["vkeys"]
+        creds = envelope.Credentials(keyring={(k[0], k[1]): k[2] for k in vkeys.values()})
+        for vid, rid, env in db.execute("select vault_id, record_id, envelope from records where envelope is not null"):
+            r = record.open_record(env, vid, rid, creds)
+            if r.name != "big.bin":
+                continue
+            assert r.blob is not None, "a --file value has no blob field"
+            blob_id, size = r.blob
+            data = b"".join(row[0] for row in db.execute(
+                "select data from blob_chunks where blob_id = ? order by offset", (blob_id,)))
+            h = envelope.parse(data)
+            o = envelope.open_envelope(data, record.blob_context(vid, blob_id), creds, expect_content_type="blob")
+            assert o.plaintext == fx.file_data and size == len(fx.file_data)
+            return f"blob envelope {'DIRECT' if h.mode == 0 else 'WRAPPED'}, signed={h.signed}, {len(data)} bytes"
+        raise AssertionError("no record big.bin")
+
     yield "account keys (14.4) from the server's salt and parameters", account_keys
     yield "key bundle header and kid (14.8)", bundle_kid
     yield "SPEC GAP 14.1/14.8: key-bundle accountId", bundle_account_id
@@ -144,3 +164,4 @@ def checks(fx: Fixture):
     yield "key grant opened by the 14.9 rules (derived kids, signature, epoch)", key_grant
     yield "SPEC GAP 14.7/10.4: epoch of a vault's first key", first_epoch
     yield "record envelopes (10.3) and derived record ids (10.4)", records
+    yield "blob record (10.1 blob field) and its blob envelope (9, 11)", blob
