@@ -21,14 +21,18 @@ export class ManualClock {
   }
 }
 
-export async function setup(n: number, merge?: MergeFunction<unknown>) {
+export async function setup(
+  n: number,
+  merge?: MergeFunction<unknown>,
+  makeStore: () => MemoryStore = () => new MemoryStore(),
+) {
   const server = new FakeServer();
   const vaultId = toHex(crypto.getRandomValues(new Uint8Array(16)));
   const ring: VaultKeyring = await buildKeyring(vaultId, [await generateVaultKey(1)]);
   const clock = new ManualClock();
   const clients: TestClient[] = [];
   for (let i = 0; i < n; i++) {
-    clients.push(openClient({ ring, clock, merge }, new MemoryStore(), server.connect()));
+    clients.push(openClient({ ring, clock, merge }, makeStore(), server.connect()));
   }
   return { server, vaultId, ring, clock, clients };
 }
@@ -76,4 +80,37 @@ export function waitForState(
     const unsubscribe = client.state.subscribe(() => void check());
     void check();
   });
+}
+
+/**
+ * A memory store whose record and outbox calls each take a turn of the event
+ * loop first, as IndexedDB's and SQLite's round trips do: concurrent syncs
+ * and writes then interleave between store calls, not only between requests.
+ */
+export class YieldingStore extends MemoryStore {
+  static #turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  override async getRecord(vaultId: string, recordId: string) {
+    await YieldingStore.#turn();
+    return super.getRecord(vaultId, recordId);
+  }
+  override async putRecords(rows: Parameters<MemoryStore['putRecords']>[0]) {
+    await YieldingStore.#turn();
+    return super.putRecords(rows);
+  }
+  override async listOutbox(options?: Parameters<MemoryStore['listOutbox']>[0]) {
+    await YieldingStore.#turn();
+    return super.listOutbox(options);
+  }
+  override async updateOutbox(entry: Parameters<MemoryStore['updateOutbox']>[0]) {
+    await YieldingStore.#turn();
+    return super.updateOutbox(entry);
+  }
+  override async enqueue(entry: Parameters<MemoryStore['enqueue']>[0]) {
+    await YieldingStore.#turn();
+    return super.enqueue(entry);
+  }
+  override async removeOutbox(ids: Parameters<MemoryStore['removeOutbox']>[0]) {
+    await YieldingStore.#turn();
+    return super.removeOutbox(ids);
+  }
 }

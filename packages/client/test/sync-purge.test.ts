@@ -123,4 +123,27 @@ describe('tombstone purges and stale push answers', () => {
       expect(x.errors).toEqual([]);
     }
   });
+
+  it('a device that never pulled drops its own acknowledged write once it was deleted and purged', async () => {
+    // Shrunk (fault model, yielding stores): put b@2, go offline before the
+    // pull, b deleted elsewhere, purge. From cursor 0 the server skips its
+    // horizon check, so the device kept its row of b for good.
+    const { vaultId, server, clock, a, b, c } = await three();
+    a.transport.online = false;
+    await a.records.put(vaultId, 'doc', 'from a');
+    await a.engine.idle();
+    a.transport.online = true;
+    clock.advance(1_000);
+    await pushVault(a.ctx, vaultId); // acknowledged, never pulled: cursor 0
+    expect(await a.store.getCursor(vaultId)).toBe(0);
+    await b.engine.sync(vaultId);
+    await b.records.delete(vaultId, 'doc');
+    await b.engine.idle();
+    server.purgeTombstones(vaultId);
+    await settle([a, b, c], vaultId);
+    for (const x of [a, b, c]) {
+      expect(await values(x, vaultId)).toEqual({});
+      expect(x.errors).toEqual([]);
+    }
+  });
 });

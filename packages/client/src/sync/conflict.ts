@@ -20,7 +20,9 @@ export type MergeResult<T> = { value: T } | { delete: true };
 /**
  * An application-supplied merge. Called with the local (unpushed) and the
  * remote (server) version; its result is written on top of the remote one and
- * no conflict copy is kept.
+ * no conflict copy is kept. It runs while the vault's outbox is locked (see
+ * outbox-lock.ts), so it must not itself write records of that vault and
+ * wait for them (the write would wait for the merge): return the result.
  */
 export type MergeFunction<T> = (
   local: ConflictVersion<T>,

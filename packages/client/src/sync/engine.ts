@@ -11,6 +11,7 @@ import { sleep } from '../util/sleep.ts';
 import { backoffDelay } from './backoff.ts';
 import type { SyncContext } from './context.ts';
 import { coalesceTarget } from './outbox.ts';
+import { withOutboxLock } from './outbox-lock.ts';
 import { pullVault } from './pull.ts';
 import { pushVault } from './push.ts';
 
@@ -40,6 +41,13 @@ export class SyncEngine {
     envelope: Uint8Array | null,
     epoch: number,
   ): Promise<void> {
+    const { store } = this.#ctx;
+    await withOutboxLock(store, vaultId, () => this.#queue(vaultId, recordId, envelope, epoch));
+    await this.#ctx.refreshCounts();
+    void this.sync(vaultId).catch(() => {});
+  }
+
+  async #queue(vaultId: string, recordId: string, envelope: Uint8Array | null, epoch: number) {
     const { store, clock } = this.#ctx;
     const queued = await store.listOutbox({ vaultId });
     const target = coalesceTarget(queued, vaultId, recordId);
@@ -66,8 +74,6 @@ export class SyncEngine {
         nextAttemptAt: 0,
       });
     }
-    await this.#ctx.refreshCounts();
-    void this.sync(vaultId).catch(() => {});
   }
 
   /** The newest local version of a record: the last queued write, else the replica's row. */

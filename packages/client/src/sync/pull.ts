@@ -15,8 +15,16 @@ import { checkPage, type OpenedPage, openPage, PendingRows } from './page-check.
  * await pullVault(ctx, vaultId);
  */
 export async function pullVault(ctx: SyncContext, vaultId: string): Promise<number> {
+  const cursor = await ctx.store.getCursor(vaultId);
+  // A replica that never pulled can still hold rows: its own acknowledged
+  // writes. The server lists a vault from 0 without its horizon check, so a
+  // row purged there since (deleted by another device) would stay here for
+  // good: from 0, the pull is a full resync.
+  if (cursor === 0 && (await ctx.store.listRecordIds(vaultId)).length > 0) {
+    return fullResync(ctx, vaultId);
+  }
   try {
-    return await pullFrom(ctx, vaultId, await ctx.store.getCursor(vaultId), undefined);
+    return await pullFrom(ctx, vaultId, cursor, undefined);
   } catch (error) {
     if (error instanceof ServerProblemError && error.code === 'resync_required') {
       return fullResync(ctx, vaultId);

@@ -9,6 +9,7 @@ import type { OutboxEntry } from '../store/types.ts';
 import { isTransient, NetworkError } from '../transport/errors.ts';
 import type { SyncContext } from './context.ts';
 import { nextDueAt, rebaseFollowers, rescheduleAfterFailure, selectPushBatch } from './outbox.ts';
+import { withOutboxLock } from './outbox-lock.ts';
 import { handleConflict } from './push-conflict.ts';
 
 function toWire(entry: OutboxEntry): Mutation {
@@ -83,46 +84,66 @@ async function onApplied(
  */
 export async function pushVault(ctx: SyncContext, vaultId: string): Promise<PushOutcome> {
   let applied = 0;
+  const locked = <T>(fn: () => Promise<T>) => withOutboxLock(ctx.store, vaultId, fn);
   for (;;) {
-    const queued = await ctx.store.listOutbox({ vaultId });
     const now = ctx.clock.now();
-    const batch = selectPushBatch(queued, now, ctx.pushBatch);
-    if (batch.length === 0) return { applied, retryAt: nextDueAt(queued, now) };
-    // Mark the batch as sent BEFORE sending: a write made while the answer is
-    // pending (or after a crash) must not coalesce into a mutation id the
-    // server may already have applied with the old envelope.
-    for (const entry of batch) {
-      if (entry.attempts === 0) await ctx.store.updateOutbox({ ...entry, attempts: 1 });
-    }
+    const next = await locked(async () => {
+      const queued = await ctx.store.listOutbox({ vaultId });
+      const batch = selectPushBatch(queued, now, ctx.pushBatch);
+      // Mark the batch as sent BEFORE sending: a write made while the answer is
+      // pending (or after a crash) must not coalesce into a mutation id the
+      // server may already have applied with the old envelope.
+      for (const entry of batch) {
+        if (entry.attempts === 0) await ctx.store.updateOutbox({ ...entry, attempts: 1 });
+      }
+      return { batch, retryAt: nextDueAt(queued, now) };
+    });
+    const { batch } = next;
+    if (batch.length === 0) return { applied, retryAt: next.retryAt };
     let results: MutationResult[];
     try {
       results = (await ctx.transport.push(vaultId, { atomic: false, mutations: batch.map(toWire) }))
         .results;
     } catch (error) {
-      await onFailure(ctx, batch, error);
+      const queued = await locked(async () => {
+        await onFailure(ctx, batch, error);
+        return ctx.store.listOutbox({ vaultId });
+      });
       await ctx.refreshCounts();
-      return { applied, retryAt: nextDueAt(await ctx.store.listOutbox({ vaultId }), now) };
+      return { applied, retryAt: nextDueAt(queued, now) };
     }
     ctx.state.update({ connection: 'online' });
-    // Writes queued while the push was in flight are followers too.
-    const current = await ctx.store.listOutbox({ vaultId });
-    const byId = new Map(results.map((r) => [r.mutationId, r]));
-    for (const entry of batch) {
-      const result = byId.get(entry.mutationId);
-      // A batch holds one entry per record, so `current` still lists each
-      // entry's followers correctly while earlier entries are handled.
-      if (result?.status === 'applied') {
-        await onApplied(ctx, entry, result, current);
-        applied++;
-      } else if (result?.status === 'conflict') {
-        await handleConflict(ctx, entry, result.current, current);
-      } else {
-        // Missing or aborted: nothing was written; try again later.
-        await ctx.store.updateOutbox(
-          rescheduleAfterFailure(entry, ctx.clock.now(), ctx.backoff, ctx.random),
-        );
-      }
-    }
+    applied += await locked(() => onResults(ctx, vaultId, batch, results));
     await ctx.refreshCounts();
   }
+}
+
+/** Apply a push's answers to its batch; returns how many were applied. */
+async function onResults(
+  ctx: SyncContext,
+  vaultId: string,
+  batch: ReadonlyArray<OutboxEntry>,
+  results: ReadonlyArray<MutationResult>,
+): Promise<number> {
+  let applied = 0;
+  // Writes queued while the push was in flight are followers too.
+  const current = await ctx.store.listOutbox({ vaultId });
+  const byId = new Map(results.map((r) => [r.mutationId, r]));
+  for (const entry of batch) {
+    const result = byId.get(entry.mutationId);
+    // A batch holds one entry per record, so `current` still lists each
+    // entry's followers correctly while earlier entries are handled.
+    if (result?.status === 'applied') {
+      await onApplied(ctx, entry, result, current);
+      applied++;
+    } else if (result?.status === 'conflict') {
+      await handleConflict(ctx, entry, result.current, current);
+    } else {
+      // Missing or aborted: nothing was written; try again later.
+      await ctx.store.updateOutbox(
+        rescheduleAfterFailure(entry, ctx.clock.now(), ctx.backoff, ctx.random),
+      );
+    }
+  }
+  return applied;
 }
