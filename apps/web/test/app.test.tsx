@@ -21,11 +21,11 @@ describe('app', () => {
   test('log in, create a vault, open it, go back; the status bar is always there', async () => {
     const gateway = new FakeGateway();
     await logIn(gateway);
-    await expect.element(page.getByRole('status', { name: 'Sync status' })).toBeVisible();
+    await expect.element(page.getByRole('group', { name: 'Sync status' })).toBeVisible();
     await userEvent.fill(page.getByLabelText('New vault name'), 'Ops');
     await userEvent.click(page.getByRole('button', { name: 'Create vault' }));
     await expect.element(page.getByRole('heading', { name: 'Ops' })).toHaveFocus();
-    await expect.element(page.getByRole('status', { name: 'Sync status' })).toBeVisible();
+    await expect.element(page.getByRole('group', { name: 'Sync status' })).toBeVisible();
     await userEvent.click(page.getByRole('button', { name: '← Vaults' }));
     await expect.element(page.getByRole('button', { name: /Ops/ })).toBeVisible();
     expect(gateway.session.opened.get('v-Ops')?.closed).toBe(true);
@@ -51,6 +51,27 @@ describe('app', () => {
     expect(session.loggedOut).toBe(false);
   });
 
+  test('the lock button and the idle timer say which locked the app; someone else can log in', async () => {
+    const gateway = new FakeGateway();
+    await logIn(gateway);
+    await userEvent.click(page.getByRole('button', { name: 'Lock' }));
+    await expect.element(page.getByText('Coffer is locked.', { exact: false })).toBeVisible();
+    await expect.element(page.getByText(/idle/)).not.toBeInTheDocument();
+    await userEvent.click(page.getByRole('button', { name: 'Log in as someone else' }));
+    await expect.element(page.getByRole('heading', { name: 'Log in to Coffer' })).toBeVisible();
+    await expect.element(page.getByLabelText('Username')).toHaveValue('');
+  });
+
+  test('a vault shared from elsewhere appears when the window regains focus', async () => {
+    const gateway = new FakeGateway();
+    await logIn(gateway);
+    const session = gateway.session;
+    await expect.poll(() => session.refreshes).toBe(1);
+    session.serverVaults = [{ vaultId: 'v-shared', name: 'Shared with me', role: 'reader' }];
+    window.dispatchEvent(new Event('focus'));
+    await expect.element(page.getByRole('button', { name: /Shared with me/ })).toBeVisible();
+  });
+
   test('log out ends the session', async () => {
     const gateway = new FakeGateway();
     await logIn(gateway);
@@ -66,6 +87,7 @@ describe('app', () => {
     // A "minute" of 300 ms: the app locks once no input arrives for that long.
     await logIn(gateway, 300);
     await expect.element(page.getByRole('heading', { name: 'Unlock Coffer' })).toBeVisible();
+    await expect.element(page.getByText(/locked itself after you were idle/)).toBeVisible();
     expect(gateway.session.locked).toBe(true);
   });
 
@@ -83,7 +105,7 @@ describe('app', () => {
     await userEvent.click(page.getByRole('button', { name: 'Change passphrase' }));
     await expect
       .element(page.getByRole('alert'))
-      .toHaveTextContent('Wrong username or passphrase.');
+      .toHaveTextContent('The current passphrase is wrong.');
     await userEvent.fill(page.getByLabelText('Current passphrase'), 'correct horse battery');
     await userEvent.click(page.getByRole('button', { name: 'Change passphrase' }));
     await expect

@@ -57,6 +57,18 @@ describe('auth screen', () => {
     await expect.element(page.getByRole('button', { name: 'Log in' })).toBeEnabled();
   });
 
+  test('a 401 from the login (what the server answers a wrong passphrase) is a wrong passphrase, not an ended session', async () => {
+    const gateway = new FakeGateway();
+    gateway.failWith = 'unauthorized';
+    mount(gateway);
+    await userEvent.fill(page.getByLabelText('Username'), 'alice');
+    await userEvent.fill(page.getByLabelText('Passphrase'), 'wrong one here');
+    await userEvent.click(page.getByRole('button', { name: 'Log in' }));
+    await expect
+      .element(page.getByRole('alert'))
+      .toHaveTextContent('Wrong username or passphrase.');
+  });
+
   test('the server being unreachable is explained', async () => {
     const gateway = new FakeGateway();
     gateway.failWith = 'network';

@@ -28,7 +28,16 @@ export class FakeSession implements CofferSession {
   loggedOut = false;
   passphraseChanges: Array<[string, string]> = [];
 
+  refreshes = 0;
+  /** What the next refresh finds on the "server" (unset: nothing new). */
+  serverVaults: VaultInfo[] | undefined;
+
   constructor(readonly username = 'alice') {}
+
+  async refreshVaults() {
+    this.refreshes++;
+    if (this.serverVaults) this.vaults.set(this.serverVaults);
+  }
 
   async createVault(name: string) {
     const info: VaultInfo = { vaultId: `v-${name}`, name, role: 'owner' };

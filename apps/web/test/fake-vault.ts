@@ -142,7 +142,8 @@ export class FakeVault implements VaultHandle {
   async lookupUser(username: string) {
     this.#call('lookupUser', username);
     const user = this.users.get(username);
-    if (!user) throw Object.assign(new Error('no user'), { code: 'user_not_found' });
+    // What the real server answers for an unknown username.
+    if (!user) throw Object.assign(new Error('no user'), { code: 'not_found' });
     return user;
   }
 

@@ -50,6 +50,7 @@ describe('share dialog', () => {
     await userEvent.click(page.getByLabelText('The fingerprints match'));
     await userEvent.click(page.getByRole('button', { name: 'Share as reader' }));
     await expect.element(page.getByText('bob can now open this vault as reader.')).toBeVisible();
+    await expect.element(page.getByLabelText('Username to share with')).toHaveFocus();
     expect(vault.calls.find((c) => c.method === 'share')?.args).toEqual([
       'bob',
       'reader',

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { createSubject } from '../src/api/observable.ts';
 import type { SyncView } from '../src/api/types.ts';
@@ -7,7 +7,10 @@ import { plainWords } from '../src/ui/plain-words.ts';
 import { IDLE_SYNC } from './fake-session.ts';
 import { cleanup, render } from './render.tsx';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.restoreAllMocks();
+});
 
 function mount(view: Partial<SyncView>, onShowConflicts?: () => void) {
   const sync = createSubject<SyncView>({ ...IDLE_SYNC, ...view });
@@ -15,7 +18,7 @@ function mount(view: Partial<SyncView>, onShowConflicts?: () => void) {
   return sync;
 }
 
-const status = () => page.getByRole('status', { name: 'Sync status' });
+const status = () => page.getByRole('group', { name: 'Sync status' });
 
 describe('sync status bar', () => {
   test('before the first answer it says it is connecting and has not synced', async () => {
@@ -31,16 +34,47 @@ describe('sync status bar', () => {
     await expect.element(status()).toMatchTextContent('Last synced just now');
   });
 
-  test('syncing wins over online', async () => {
-    mount({ connection: 'online', syncing: true });
+  test('syncing with changes waiting says syncing', async () => {
+    mount({ connection: 'online', syncing: true, pending: 2 });
     await expect.element(status()).toMatchTextContent('Syncing…');
   });
 
+  test('a pull with nothing waiting is "checking for changes", never "Syncing…" beside "saved"', async () => {
+    mount({ connection: 'online', syncing: true, pending: 0 });
+    await expect.element(status()).toMatchTextContent('Checking for changes…');
+    await expect.element(status()).toMatchTextContent('All changes saved to the server');
+    await expect.element(status()).not.toMatchTextContent('Syncing');
+  });
+
+  test('offline while the browser has a network says the server cannot be reached', async () => {
+    vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(true);
+    mount({ connection: 'offline', pending: 1 });
+    await expect.element(status()).toMatchTextContent('Cannot reach the server');
+    vi.restoreAllMocks();
+  });
+
+  test('screen readers hear connection, outbox and conflicts, not each pull or clock tick', async () => {
+    const sync = mount({ connection: 'online', lastSyncAt: Date.now() });
+    const live = page.getByRole('status', { name: 'Sync announcements' });
+    await expect.element(live).toHaveTextContent('Online. All changes saved to the server.');
+    const announced = () => live.element().textContent;
+    const before = announced();
+    sync.set({ ...sync.getSnapshot(), syncing: true, lastSyncAt: Date.now() - 120_000 });
+    await expect.element(status()).toMatchTextContent('Checking for changes…');
+    expect(announced()).toBe(before);
+    sync.set({ ...sync.getSnapshot(), syncing: false, pending: 1, conflicts: 1 });
+    await expect
+      .element(live)
+      .toHaveTextContent('Online. 1 change waiting to sync. 1 conflict to resolve.');
+  });
+
   test('offline with pending changes says they wait', async () => {
+    vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false);
     mount({ connection: 'offline', pending: 3, lastSyncAt: Date.now() - 5 * 60_000 });
     await expect.element(status()).toMatchTextContent('Offline');
     await expect.element(status()).toMatchTextContent('3 changes waiting to sync');
     await expect.element(status()).toMatchTextContent('Last synced 5 min ago');
+    vi.restoreAllMocks();
   });
 
   test('one pending change is singular', async () => {
@@ -52,7 +86,7 @@ describe('sync status bar', () => {
     const sync = mount({ connection: 'online' });
     await expect.element(status()).toMatchTextContent('Online');
     sync.set({ ...sync.getSnapshot(), connection: 'offline', pending: 2 });
-    await expect.element(status()).toMatchTextContent('Offline');
+    await expect.element(status()).toMatchTextContent('Cannot reach the server');
     await expect.element(status()).toMatchTextContent('2 changes waiting to sync');
   });
 

@@ -27,7 +27,7 @@ describe('vault view', () => {
     await expect.element(page.getByText('Opening vault…')).toBeVisible();
     vault.seed({ name: 'db/password' }, { kind: 'secret', text: 'hunter2' });
     await expect.element(page.getByRole('option', { name: /db\/password/ })).toBeVisible();
-    await expect.element(page.getByText('1 records')).toBeVisible();
+    await expect.element(page.getByText('1 record', { exact: true })).toBeVisible();
   });
 
   test('search filters by name', async () => {
@@ -85,8 +85,12 @@ describe('vault view', () => {
     await userEvent.fill(page.getByLabelText('Value'), '{"a": ');
     await expect.element(page.getByText(/Not valid JSON/)).toBeVisible();
     await expect.element(page.getByLabelText('Value')).toHaveAttribute('aria-invalid', 'true');
+    await userEvent.click(page.getByLabelText('Name'));
     await userEvent.click(page.getByRole('button', { name: 'Save' }));
     expect(vault.calls.some((c) => c.method === 'write')).toBe(false);
+    // Said once, beside the field it is about, and the field gets focus.
+    await expect.element(page.getByLabelText('Value')).toHaveFocus();
+    expect(document.body.textContent?.match(/Not valid JSON/g)).toHaveLength(1);
     await userEvent.fill(page.getByLabelText('Value'), '{"a": 1}');
     await userEvent.click(page.getByRole('button', { name: 'Save' }));
     await expect.element(page.getByText(/"a": 1/)).toBeVisible();
@@ -130,6 +134,31 @@ describe('vault view', () => {
     expect(vault.calls.some((c) => c.method === 'remove')).toBe(false);
     await userEvent.click(page.getByRole('button', { name: 'Really delete' }));
     await expect.element(page.getByRole('option', { name: /old/ })).not.toBeInTheDocument();
+  });
+
+  test('a re-list of the vault does not re-decrypt the shown record or drop a pending delete', async () => {
+    const vault = new FakeVault();
+    vault.seed({ name: 'shown' }, { kind: 'text', text: 'value' });
+    mount(vault);
+    await userEvent.click(page.getByRole('option', { name: /shown/ }));
+    await expect.element(page.getByText('value', { exact: true })).toBeVisible();
+    await userEvent.click(page.getByRole('button', { name: 'Delete' }));
+    const reads = () => vault.calls.filter((c) => c.method === 'read').length;
+    const before = reads();
+    // A sync elsewhere in the vault: the list is rebuilt with new summary objects.
+    vault.seed({ name: 'other' }, { kind: 'text', text: 'x' });
+    const relisted = vault.records.getSnapshot().records.map((r) => ({ ...r }));
+    vault.records.set({ status: 'ready', records: relisted });
+    await expect.element(page.getByText('2 records')).toBeVisible();
+    await expect.element(page.getByRole('button', { name: 'Really delete' })).toBeVisible();
+    expect(reads()).toBe(before);
+    // A new version of the shown record is read again.
+    const current = vault.records.getSnapshot().records;
+    vault.records.set({
+      status: 'ready',
+      records: current.map((r) => (r.name === 'shown' ? { ...r, updatedAt: r.updatedAt + 1 } : r)),
+    });
+    await expect.poll(reads).toBe(before + 1);
   });
 
   test('a record that failed its integrity check is an error, and is never decrypted', async () => {

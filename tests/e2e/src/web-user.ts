@@ -58,5 +58,5 @@ export function recordValue(page: Page) {
 }
 
 export function syncStatus(page: Page) {
-  return page.getByRole('status', { name: 'Sync status' });
+  return page.getByRole('group', { name: 'Sync status' });
 }

@@ -14,6 +14,7 @@ import {
 import type { IndexedDbStore } from '@coffer/client/indexeddb';
 import { fingerprint } from '@coffer/protocol';
 import { createSubject } from './observable.ts';
+import { type ReachableSync, reachableSync } from './reachable-sync.ts';
 import { SdkVault } from './sdk-vault.ts';
 import type {
   CofferSession,
@@ -29,11 +30,15 @@ const KNOWN_IDS = 'web:vault-ids';
 
 export class SdkSession implements CofferSession {
   readonly vaults = createSubject<ReadonlyArray<VaultInfo> | null>(null);
-  readonly sync: CofferSession['sync'];
+  readonly sync: ReachableSync;
   readonly username: string;
   /** Open vaults stay open (and their decrypted list stays warm) until lock or logout. */
   readonly #open = new Map<string, Promise<SdkVault>>();
   #closed = false;
+  /** Vaults already pulled and index-warmed by this session (a refresh only does new ones). */
+  readonly #seen = new Set<string>();
+  #refreshing: Promise<void> | undefined;
+  #refreshedAt = 0;
 
   private constructor(
     readonly client: CofferClient,
@@ -43,10 +48,9 @@ export class SdkSession implements CofferSession {
   ) {
     this.username = account.username;
     // The SDK's SyncSnapshot has exactly the SyncView shape.
-    this.sync = client.state as {
-      subscribe: (l: () => void) => () => void;
-      getSnapshot: () => SyncView;
-    };
+    this.sync = reachableSync(
+      client.state as { subscribe: (l: () => void) => () => void; getSnapshot: () => SyncView },
+    );
   }
 
   static async start(client: CofferClient, store: IndexedDbStore, account: AccountSession) {
@@ -56,7 +60,8 @@ export class SdkSession implements CofferSession {
       ed25519PublicKey: account.bundle.ed25519.publicKey,
     });
     const session = new SdkSession(client, store, account, own);
-    await session.refreshVaults();
+    await session.#listVaults();
+    session.#refreshedAt = Date.now();
     return session;
   }
 
@@ -83,19 +88,38 @@ export class SdkSession implements CofferSession {
     }
   }
 
-  /** List vaults (online: from the server, pulling each once; offline: those replicated here). */
-  async refreshVaults(): Promise<void> {
+  /**
+   * List vaults again (a vault shared with this account, or created on
+   * another device, appears without a reload). Calls while one runs join it;
+   * a call within a few seconds of the last one is skipped.
+   */
+  refreshVaults(): Promise<void> {
+    if (this.#refreshing) return this.#refreshing;
+    if (Date.now() - this.#refreshedAt < 5_000) return Promise.resolve();
+    this.#refreshing = this.#listVaults().finally(() => {
+      this.#refreshing = undefined;
+      this.#refreshedAt = Date.now();
+    });
+    return this.#refreshing;
+  }
+
+  /** List vaults (online: from the server, pulling each new one once; offline: those replicated here). */
+  async #listVaults(): Promise<void> {
     let summaries: Array<{ vaultId: string; role: Role }>;
     try {
       summaries = (await this.client.vaults.list()).map((v) => ({
         vaultId: v.vaultId,
         role: v.role,
       }));
+      this.sync.setReachable('online');
       await this.store.setMeta(KNOWN_IDS, JSON.stringify(summaries));
-      await Promise.all(summaries.map((v) => this.client.sync(v.vaultId).catch(() => {})));
-      void this.#warmRecordIndexes(summaries.map((v) => v.vaultId));
+      const fresh = summaries.map((v) => v.vaultId).filter((id) => !this.#seen.has(id));
+      for (const id of fresh) this.#seen.add(id);
+      await Promise.all(fresh.map((id) => this.client.sync(id).catch(() => {})));
+      void this.#warmRecordIndexes(fresh);
     } catch (error) {
       if (!isTransient(error)) throw error;
+      this.sync.setReachable('offline');
       const raw = await this.store.getMeta(KNOWN_IDS);
       summaries = raw ? (JSON.parse(raw) as typeof summaries) : [];
     }
@@ -113,6 +137,7 @@ export class SdkSession implements CofferSession {
     const summary = await this.client.vaults.create();
     await this.client.records.put(summary.vaultId, VAULT_NAME_RECORD, vaultNameValue(name));
     await this.client.sync(summary.vaultId).catch(() => {});
+    this.#seen.add(summary.vaultId);
     const info: VaultInfo = { vaultId: summary.vaultId, name, role: summary.role };
     this.vaults.set([...(this.vaults.getSnapshot() ?? []), info]);
     const raw = await this.store.getMeta(KNOWN_IDS);

@@ -170,6 +170,8 @@ export interface CofferSession {
   readonly fingerprint: string;
   readonly sync: Observable<SyncView>;
   readonly vaults: Observable<ReadonlyArray<VaultInfo> | null>;
+  /** Ask the server for the vault list again (vaults shared since, or made on another device). */
+  refreshVaults(): Promise<void>;
   createVault(name: string): Promise<VaultInfo>;
   openVault(vaultId: string): Promise<VaultHandle>;
   changePassphrase(current: string, next: string, onProgress: ProgressListener): Promise<void>;

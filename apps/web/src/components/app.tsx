@@ -23,7 +23,8 @@ export interface AppProps {
 
 export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
   const [session, setSession] = useState<CofferSession | null>(null);
-  const [locked, setLocked] = useState<string | undefined>(undefined);
+  /** Who was locked out and why (the unlock screen says which). */
+  const [locked, setLocked] = useState<{ username: string; idle: boolean } | undefined>(undefined);
   const [screen, setScreen] = useState<Screen>({ kind: 'vaults' });
   const [showConflicts, setShowConflicts] = useState(false);
   const [idleMinutes, setIdleMinutes] = useState(loadIdleMinutes);
@@ -38,13 +39,15 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
   }, []);
 
   const end = useCallback(
-    async (how: 'lock' | 'logout') => {
+    async (how: 'lock' | 'idle-lock' | 'logout') => {
       if (!session) return;
       closeVault();
       setSession(null);
-      setLocked(how === 'lock' ? session.username : undefined);
+      setLocked(
+        how === 'logout' ? undefined : { username: session.username, idle: how === 'idle-lock' },
+      );
       try {
-        await (how === 'lock' ? session.lock() : session.logout());
+        await (how === 'logout' ? session.logout() : session.lock());
       } catch (caught) {
         setError(describeError(caught));
       }
@@ -52,7 +55,7 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
     [session, closeVault],
   );
 
-  useIdleLock(session ? idleMinutes : 0, () => void end('lock'), idleMinuteMs);
+  useIdleLock(session ? idleMinutes : 0, () => void end('idle-lock'), idleMinuteMs);
 
   useEffect(() => {
     if (session) document.title = 'Coffer';
@@ -71,9 +74,15 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
   if (!session) {
     return (
       <AuthScreen
-        key={locked ?? 'new'}
+        key={locked?.username ?? 'new'}
         gateway={gateway}
-        {...(locked ? { lockedUsername: locked } : {})}
+        {...(locked
+          ? {
+              lockedUsername: locked.username,
+              lockedWhenIdle: locked.idle,
+              onSwitchUser: () => setLocked(undefined),
+            }
+          : {})}
         onSession={(s) => {
           setSession(s);
           setLocked(undefined);

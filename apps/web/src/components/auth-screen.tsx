@@ -10,6 +10,10 @@ export interface AuthScreenProps {
   onSession: (session: CofferSession) => void;
   /** After a lock, the username is known and only the passphrase is asked. */
   lockedUsername?: string;
+  /** The lock came from the idle timer, not from the Lock button. */
+  lockedWhenIdle?: boolean;
+  /** Leave the unlock screen for a plain login (someone else on this browser). */
+  onSwitchUser?: () => void;
 }
 
 /**
@@ -17,7 +21,13 @@ export interface AuthScreenProps {
  * inside the gateway; this screen only shows its progress, so the page
  * stays responsive while it runs.
  */
-export function AuthScreen({ gateway, onSession, lockedUsername }: AuthScreenProps) {
+export function AuthScreen({
+  gateway,
+  onSession,
+  lockedUsername,
+  lockedWhenIdle = false,
+  onSwitchUser,
+}: AuthScreenProps) {
   const [mode, setMode] = useState<'login' | 'signup'>('login');
   const [username, setUsername] = useState(lockedUsername ?? '');
   const [passphrase, setPassphrase] = useState('');
@@ -47,7 +57,7 @@ export function AuthScreen({ gateway, onSession, lockedUsername }: AuthScreenPro
       setConfirm('');
       onSession(session);
     } catch (caught) {
-      setError(describeError(caught));
+      setError(describeError(caught, 'login'));
       setProgress(null);
     }
   }
@@ -61,7 +71,13 @@ export function AuthScreen({ gateway, onSession, lockedUsername }: AuthScreenPro
   return (
     <main className="auth">
       <h1>{title}</h1>
-      {lockedUsername && <p>The session locked after being idle. Enter your passphrase.</p>}
+      {lockedUsername && (
+        <p>
+          {lockedWhenIdle
+            ? `Coffer locked itself after you were idle. Enter the passphrase of ${lockedUsername} to unlock.`
+            : `Coffer is locked. Enter the passphrase of ${lockedUsername} to unlock.`}
+        </p>
+      )}
       <form onSubmit={submit} className="stack" aria-busy={busy}>
         <label>
           Username
@@ -115,6 +131,13 @@ export function AuthScreen({ gateway, onSession, lockedUsername }: AuthScreenPro
           {mode === 'login' ? (lockedUsername ? 'Unlock' : 'Log in') : 'Create account'}
         </button>
       </form>
+      {lockedUsername && onSwitchUser && (
+        <p>
+          <button type="button" className="link" disabled={busy} onClick={onSwitchUser}>
+            Log in as someone else
+          </button>
+        </p>
+      )}
       {!lockedUsername && (
         <p>
           {mode === 'login' ? 'No account yet? ' : 'Already have an account? '}

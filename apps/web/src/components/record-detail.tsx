@@ -27,20 +27,25 @@ export function RecordDetail({ vault, record, canWrite, onEdit, onDeleted }: Rec
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
 
+  // Keyed on the record's identity and version, not the summary object: every
+  // re-list (any sync, any write elsewhere in the vault) makes new summary
+  // objects, and re-reading on each of those flashed "Decrypting…" and
+  // dropped a pending "Really delete".
+  const { recordId, updatedAt, integrityError } = record;
   useEffect(() => {
     let live = true;
     setContent(null);
     setError(null);
     setConfirming(false);
-    if (record.integrityError) return;
-    vault.read(record.recordId).then(
+    if (integrityError) return;
+    vault.read(recordId).then(
       (c) => live && setContent(c),
       (e: unknown) => live && setError(describeError(e)),
     );
     return () => {
       live = false;
     };
-  }, [vault, record]);
+  }, [vault, recordId, updatedAt, integrityError]);
 
   async function remove() {
     try {

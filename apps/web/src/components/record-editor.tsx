@@ -28,7 +28,8 @@ export function RecordEditor({ vault, initial, onDone }: RecordEditorProps) {
   async function save(event: FormEvent) {
     event.preventDefault();
     if (jsonError) {
-      setError(jsonError);
+      // The field already shows (and is described by) the JSON error: send the person there.
+      document.getElementById(valueId)?.focus();
       return;
     }
     setBusy(true);

@@ -37,7 +37,7 @@ export function SettingsScreen({
       setAgain('');
       setMessage({ ok: true, text: 'Passphrase changed. Use the new one from now on.' });
     } catch (caught) {
-      setMessage({ ok: false, text: describeError(caught) });
+      setMessage({ ok: false, text: describeError(caught, 'passphrase-change') });
     } finally {
       setProgress(null);
     }

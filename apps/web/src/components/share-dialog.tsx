@@ -1,4 +1,4 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import type { MemberInfo, Role, UserKeyInfo, VaultHandle } from '../api/types.ts';
 import { describeError } from '../ui/plain-words.ts';
 import { MembersList } from './members-list.tsx';
@@ -24,6 +24,7 @@ export function ShareDialog({ vault, self, onClose }: ShareDialogProps) {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const usernameField = useRef<HTMLInputElement>(null);
   const canManage = vault.info.role === 'owner' || vault.info.role === 'admin';
 
   const loadMembers = useCallback(() => {
@@ -41,7 +42,7 @@ export function ShareDialog({ vault, self, onClose }: ShareDialogProps) {
     try {
       setFound(await vault.lookupUser(username.trim()));
     } catch (caught) {
-      setError(describeError(caught));
+      setError(describeError(caught, 'user-lookup'));
     } finally {
       setBusy(false);
     }
@@ -57,6 +58,8 @@ export function ShareDialog({ vault, self, onClose }: ShareDialogProps) {
       setFound(null);
       setUsername('');
       loadMembers();
+      // The Share button just went away with the fingerprint check: focus must not fall to <body>.
+      usernameField.current?.focus();
     } catch (caught) {
       setError(describeError(caught));
     } finally {
@@ -71,6 +74,7 @@ export function ShareDialog({ vault, self, onClose }: ShareDialogProps) {
           <label>
             Username to share with
             <input
+              ref={usernameField}
               name="share-username"
               required
               autoCapitalize="none"

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import type { CofferSession, VaultInfo } from '../api/types.ts';
 import { describeError } from '../ui/plain-words.ts';
 import { useObservable } from '../ui/use-observable.ts';
@@ -8,12 +8,38 @@ export interface VaultListProps {
   onOpen: (vault: VaultInfo) => void;
 }
 
-/** The user's vaults, and a form to create one. */
+/** How often the list asks the server again while it is on screen. */
+export const VAULT_LIST_REFRESH_MS = 30_000;
+
+/**
+ * The user's vaults, and a form to create one. The server has no event for
+ * "a vault was shared with you", so the list asks again when it is shown,
+ * when the window regains focus or the network, and every half minute while
+ * visible.
+ */
 export function VaultList({ session, onOpen }: VaultListProps) {
   const vaults = useObservable(session.vaults);
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const refresh = () => {
+      if (document.visibilityState !== 'visible') return;
+      session.refreshVaults().catch((caught: unknown) => setError(describeError(caught)));
+    };
+    refresh();
+    const timer = setInterval(refresh, VAULT_LIST_REFRESH_MS);
+    addEventListener('focus', refresh);
+    addEventListener('online', refresh);
+    document.addEventListener('visibilitychange', refresh);
+    return () => {
+      clearInterval(timer);
+      removeEventListener('focus', refresh);
+      removeEventListener('online', refresh);
+      document.removeEventListener('visibilitychange', refresh);
+    };
+  }, [session]);
 
   async function create(event: FormEvent) {
     event.preventDefault();

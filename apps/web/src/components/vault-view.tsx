@@ -25,6 +25,10 @@ export interface VaultViewProps {
   onBack: () => void;
 }
 
+function recordCount(n: number): string {
+  return n === 1 ? '1 record' : `${n} records`;
+}
+
 /** A vault: searchable record list on one side, the selected record or an editor on the other. */
 export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack }: VaultViewProps) {
   const list = useObservable(vault.records);
@@ -98,8 +102,8 @@ export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack 
             <>
               <p className="muted" aria-live="polite">
                 {filtered.length === list.records.length
-                  ? `${list.records.length} records`
-                  : `${filtered.length} of ${list.records.length} records`}
+                  ? recordCount(list.records.length)
+                  : `${filtered.length} of ${recordCount(list.records.length)}`}
               </p>
               <RecordList
                 records={filtered}

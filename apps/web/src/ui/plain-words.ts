@@ -40,13 +40,49 @@ const MESSAGES: Record<string, string> = {
   payload_too_large: 'That is too large for the server to accept.',
   kdf_params_out_of_range: 'The server asked for unsafe key derivation settings; login refused.',
   invalid_json: 'That is not valid JSON.',
+  not_found: 'The server does not know that (it may have been removed).',
+  validation_failed: 'The server refused that input as invalid.',
+  bad_request: 'The server refused that request as invalid.',
+  internal: 'The server had an internal error. Try again in a moment.',
+  unavailable: 'The server is busy or down for maintenance. Try again in a moment.',
 };
 
-/** The sentence for an error code. */
-export function plainWords(code: string): string {
+/** Where an error happened, when that changes what a code means to the person. */
+export type ErrorContext = 'login' | 'passphrase-change' | 'user-lookup';
+
+/**
+ * The same code means different things on different screens: a 401 while
+ * logging in is a wrong passphrase, not an ended session; a bundle that does
+ * not open during a passphrase change means the current passphrase is wrong.
+ */
+const WRONG_LOGIN = 'Wrong username or passphrase.';
+const WRONG_CURRENT = 'The current passphrase is wrong.';
+const IN_CONTEXT: Record<ErrorContext, Record<string, string>> = {
+  login: {
+    unauthorized: WRONG_LOGIN,
+    not_found: WRONG_LOGIN,
+    user_not_found: WRONG_LOGIN,
+    key_not_found: WRONG_LOGIN,
+    decryption_failed: WRONG_LOGIN,
+  },
+  'passphrase-change': {
+    unauthorized: WRONG_CURRENT,
+    invalid_credentials: WRONG_CURRENT,
+    login_failed: WRONG_CURRENT,
+    key_not_found: WRONG_CURRENT,
+    decryption_failed: WRONG_CURRENT,
+  },
+  'user-lookup': {
+    not_found: 'There is no user with that name.',
+  },
+};
+
+/** The sentence for an error code (read in `context` when given). */
+export function plainWords(code: string, context?: ErrorContext): string {
   return (
-    // The code is stable and carries no secret: it lets a person report what happened.
+    (context ? IN_CONTEXT[context][code] : undefined) ??
     MESSAGES[code] ??
+    // The code is stable and carries no secret: it lets a person report what happened.
     `Something went wrong (${code}). Try again; if it keeps happening, reload the page.`
   );
 }
@@ -61,7 +97,7 @@ export function errorCode(error: unknown): string {
   return 'unknown';
 }
 
-/** The sentence for anything thrown. */
-export function describeError(error: unknown): string {
-  return plainWords(errorCode(error));
+/** The sentence for anything thrown (read in `context` when given). */
+export function describeError(error: unknown, context?: ErrorContext): string {
+  return plainWords(errorCode(error), context);
 }
