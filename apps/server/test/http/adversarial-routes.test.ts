@@ -34,6 +34,9 @@ beforeAll(async () => {
   });
   w = await buildWorld(t);
   const doc = JSON.parse((await t.api().get('/openapi.json')).text) as {
+    components: {
+      schemas: Record<string, { properties?: Record<string, { type?: string }> }>;
+    };
     paths: Record<
       string,
       Record<
@@ -41,7 +44,7 @@ beforeAll(async () => {
         {
           security?: unknown[];
           parameters?: Array<{ name: string; in: string }>;
-          requestBody?: { content: Record<string, unknown> };
+          requestBody?: { content: Record<string, { schema?: { $ref?: string } }> };
         }
       >
     >;
@@ -54,6 +57,10 @@ beforeAll(async () => {
       params: (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name),
       query: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
       body: Object.keys(op.requestBody?.content ?? {})[0],
+      bodyProperties: propertiesOf(
+        doc.components.schemas,
+        Object.values(op.requestBody?.content ?? {})[0]?.schema?.$ref,
+      ),
     })),
   );
 });
@@ -61,13 +68,25 @@ afterAll(async () => {
   await t?.close();
 });
 
+function propertiesOf(
+  schemas: Record<string, { properties?: Record<string, { type?: string }> }>,
+  ref: string | undefined,
+): Record<string, string | undefined> {
+  const schema = ref === undefined ? undefined : schemas[ref.split('/').pop() ?? ''];
+  return Object.fromEntries(
+    Object.entries(schema?.properties ?? {}).map(([name, p]) => [name, p.type]),
+  );
+}
+
 /** What is wrong with an answer to a bad request, or null. */
-function judge(answer: RawAnswer, expected: ProblemCode): string | null {
+function judge(answer: RawAnswer, expected: ProblemCode, issue?: string): string | null {
   const type = String(answer.headers['content-type'] ?? '');
   let code = '(none)';
+  let issues: Array<{ path: string }> = [];
   try {
     const problem = Problem.parse(JSON.parse(answer.text));
     code = problem.code;
+    issues = problem.issues ?? [];
     if (problem.status !== answer.status)
       return `status ${answer.status}, document ${problem.status}`;
   } catch {
@@ -77,6 +96,8 @@ function judge(answer: RawAnswer, expected: ProblemCode): string | null {
   if (answer.status !== PROBLEM_CODES[expected] || code !== expected)
     return `${answer.status} ${code}, expected ${PROBLEM_CODES[expected]} ${expected}`;
   if (/\bat .+:\d+:\d+|node_modules|SQLITE|stack/i.test(answer.text)) return 'leaks internals';
+  if (issue !== undefined && !issues.some((i) => i.path.split('.')[0] === issue))
+    return `no issue at ${issue}: ${JSON.stringify(issues)}`;
   return null;
 }
 
@@ -94,6 +115,8 @@ describe('every route of the OpenAPI document', () => {
   it('is covered, the web app and docs aside', () => {
     expect(routes).toHaveLength(EXPECTED_ROUTES);
     expect(routes.filter((r) => r.secured)).toHaveLength(26);
+    const push = routes.find((r) => r.path.endsWith('/push'));
+    expect(push?.bodyProperties).toEqual({ mutations: 'array', atomic: 'boolean' });
   });
 
   it('answers every bad request with the stable problem code and changes nothing', async () => {
@@ -106,7 +129,7 @@ describe('every route of the OpenAPI document', () => {
       for (const request of requests) {
         count++;
         const answer = await sendRaw(t.dispatcher, t.url, request);
-        const problem = judge(answer, request.expect);
+        const problem = judge(answer, request.expect, request.issue);
         if (problem) failures.push(`${route.method} ${route.path} [${request.name}]: ${problem}`);
         if (echoes(answer))
           failures.push(`${route.method} ${route.path} [${request.name}]: echoes input`);

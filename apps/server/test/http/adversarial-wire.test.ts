@@ -142,6 +142,20 @@ describe('bodies cut off mid-upload', () => {
   });
 });
 
+describe('bodies without a Content-Length', () => {
+  it('counts a chunked body against the limit as it arrives', async () => {
+    const before = await snapshot(w);
+    const over = 256 * 1024 + 1;
+    const res = await rawExchange(t, [
+      `POST /v1/vaults HTTP/1.1\r\n${head(w.alice.owner.token, 'content-type: application/json\r\ntransfer-encoding: chunked\r\n')}\r\n`,
+      `${over.toString(16)}\r\n${' '.repeat(over - 2)}{}\r\n0\r\n\r\n`,
+    ]);
+    expect(res.status).toBe(413);
+    expect(Problem.parse(res.json).code).toBe('payload_too_large');
+    expect(await snapshot(w)).toBe(before);
+  });
+});
+
 describe('blob ranges', () => {
   it('answers malformed and unsatisfiable ranges with 416 and the size, and serves good ones', async () => {
     const content = `/v1/vaults/${w.alice.vaultId}/blobs/${w.alice.blobId}/content`;

@@ -19,7 +19,19 @@ export interface Route {
   query: string[];
   /** Media type of the request body, if the route takes one. */
   body: string | undefined;
+  /** JSON Schema types of the body's top-level properties (from the OpenAPI components). */
+  bodyProperties: Record<string, string | undefined>;
 }
+
+/** A value of the wrong JSON type for a property declared as `type`. */
+const WRONG_TYPE: Record<string, unknown> = {
+  string: 12345,
+  integer: '1',
+  number: '1',
+  boolean: 'true',
+  array: { 0: 'x' },
+  object: ['x'],
+};
 
 export interface BadRequest {
   name: string;
@@ -29,6 +41,8 @@ export interface BadRequest {
   headers: Record<string, string | string[] | null>;
   body?: string | Buffer;
   expect: ProblemCode;
+  /** For `validation_failed`: a path the problem's issues must name. */
+  issue?: string;
 }
 
 /** Body limits the server enforces per route (app.ts, vaults.ts, records.ts, the chunk limit). */
@@ -117,6 +131,7 @@ export function badRequests(route: Route, w: World, chunkLimit: number): BadRequ
       headers?: Record<string, string | string[] | null>;
       body?: string | Buffer;
       type?: string;
+      issue?: string;
     } = {},
   ): void => {
     const token = typeof change.as === 'string' ? change.as : (change.as ?? w.alice.owner).token;
@@ -132,6 +147,7 @@ export function badRequests(route: Route, w: World, chunkLimit: number): BadRequ
       headers,
       ...(body === undefined ? {} : { body }),
       expect,
+      ...(change.issue === undefined ? {} : { issue: change.issue }),
     });
   };
 
@@ -231,6 +247,13 @@ export function badRequests(route: Route, w: World, chunkLimit: number): BadRequ
       ['lone surrogate', '{"username":"\\ud800abc"}', 'validation_failed'],
     ] as const) {
       add(name, code, { body: raw });
+    }
+    for (const [property, type] of Object.entries(route.bodyProperties)) {
+      const wrong = WRONG_TYPE[type ?? ''] ?? null;
+      add(`${property}: wrong type`, 'validation_failed', {
+        body: JSON.stringify({ [property]: wrong }),
+        issue: property,
+      });
     }
     add('form body', 'unsupported_media_type', {
       body: 'role=owner',
