@@ -7,6 +7,7 @@
 import { encodeArmor, type Mutation, type MutationResult } from '@coffer/protocol';
 import type { OutboxEntry } from '../store/types.ts';
 import { isTransient, NetworkError } from '../transport/errors.ts';
+import { storeAcknowledged } from './acknowledged.ts';
 import type { SyncContext } from './context.ts';
 import { nextDueAt, rebaseFollowers, rescheduleAfterFailure, selectPushBatch } from './outbox.ts';
 import { withOutboxLock } from './outbox-lock.ts';
@@ -59,17 +60,7 @@ async function onApplied(
     seq: result.seq,
     envelope: entry.envelope,
   };
-  // The envelope is this device's own; what can be stale is the answer. A
-  // retried mutation id returns its ORIGINAL outcome, which a pull (or a
-  // conflict) may have passed since: storing it then would roll the replica
-  // back, or bring back a record deleted and purged meanwhile. A sequence
-  // above both the cursor and the row held is the newest news of the record,
-  // whatever its revision (a record the server purged starts over at 1).
-  const held = await ctx.store.getRecord(entry.vaultId, entry.recordId);
-  const stale =
-    result.seq <= (await ctx.store.getCursor(entry.vaultId)) ||
-    (held !== undefined && result.seq <= held.seq);
-  if (!stale) await ctx.store.putRecords([row]);
+  await storeAcknowledged(ctx.store, entry.vaultId, [row]);
   await ctx.store.removeOutbox([entry.mutationId]);
   for (const follower of rebaseFollowers(queued, entry, result.revision)) {
     await ctx.store.updateOutbox(follower);

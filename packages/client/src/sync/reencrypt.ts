@@ -8,6 +8,7 @@
 import { encodeArmor, type Mutation } from '@coffer/protocol';
 import { openRecordData, sealRecordData } from '../records/record-crypto.ts';
 import { randomHexId } from '../util/env.ts';
+import { storeAcknowledged } from './acknowledged.ts';
 import type { SyncContext } from './context.ts';
 import type { SyncEngine } from './engine.ts';
 
@@ -61,12 +62,13 @@ export async function reencryptVault(
   const rows = (await ctx.store.listRecords(vaultId)).filter(
     (r) => r.envelope !== null && r.recordId > after,
   );
-  const pending = new Set((await ctx.store.listOutbox({ vaultId })).map((e) => e.recordId));
   const result: ReencryptResult = { epoch, reencrypted: 0, skipped: 0, complete: false };
   const size = options.batch ?? 100;
   for (let i = 0; i < rows.length; i += size) {
     if (options.signal?.aborted) return result;
     const batch = rows.slice(i, i + size);
+    // Per batch: writes made while the run goes on count too.
+    const pending = new Set((await ctx.store.listOutbox({ vaultId })).map((e) => e.recordId));
     const mutations: Mutation[] = [];
     const sealed = new Map<string, Uint8Array>();
     for (const row of batch) {
@@ -106,7 +108,8 @@ export async function reencryptVault(
           });
         } else result.skipped++;
       }
-      await ctx.store.putRecords(applied);
+      // Not above what a sync running meanwhile stored (a newer edit pulled).
+      await storeAcknowledged(ctx.store, vaultId, applied);
       result.reencrypted += applied.length;
     }
     const last = batch[batch.length - 1]!;
