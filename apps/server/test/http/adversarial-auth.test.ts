@@ -30,6 +30,9 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** Envelopes sent by the tests: none may reach a log line. */
+const sent: string[] = [];
+
 /** Expect a problem with `code`; return nothing so cases read as a list. */
 async function refused(res: Promise<{ status: number; body: { code?: string } }>, code: string) {
   const answer = await res;
@@ -146,6 +149,7 @@ describe('envelopes', () => {
     const recordId = newHexId();
     const good = await recordEnvelope(vaultId, recordId);
     const grant = await keyGrant(vaultId, 1);
+    sent.push(good, grant);
     const forgeries = (envelope: string) => [
       envelope.slice(0, 30),
       // 4k+1 base64url characters spell no byte string.
@@ -176,6 +180,7 @@ describe('envelopes', () => {
       await refused(owner.api.put(`/v1/vaults/${vaultId}/grants`, { grants }), 'validation_failed');
     }
     const bundle = await keyBundle('newcomer');
+    sent.push(bundle);
     // A key bundle's epoch is the client's business (nothing rotates it on the server).
     for (const envelope of [...forgeries(bundle).slice(0, -1), good]) {
       const body = {
@@ -226,5 +231,16 @@ describe('key grants', () => {
     expect(writerGrants).toEqual([
       expect.objectContaining({ epoch: 1, grantedBy: admin.accountId }),
     ]);
+  });
+});
+
+describe('the log stream', () => {
+  it('holds no token, no envelope and no error line after all of the above', () => {
+    const logs = t.logs.join('\n');
+    expect(sent.length).toBeGreaterThan(0);
+    for (const secret of [...w.allTokens, ...sent.map((e) => e.slice(5, 60))])
+      expect(logs).not.toContain(secret);
+    const errors = t.logs.filter((line) => (JSON.parse(line) as { level: number }).level >= 50);
+    expect(errors).toEqual([]);
   });
 });

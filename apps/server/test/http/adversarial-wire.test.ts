@@ -191,3 +191,12 @@ describe('blob ranges', () => {
     expect(last.headers['content-range']).toBe('bytes 15-15/16');
   });
 });
+
+describe('the log stream', () => {
+  it('holds no token and no error line after all of the above', () => {
+    const logs = t.logs.join('\n');
+    for (const token of w.allTokens) expect(logs).not.toContain(token);
+    const errors = t.logs.filter((line) => (JSON.parse(line) as { level: number }).level >= 50);
+    expect(errors).toEqual([]);
+  });
+});
