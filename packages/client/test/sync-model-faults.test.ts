@@ -22,7 +22,8 @@ export type FaultOp =
   | { kind: 'purge' }
   | { kind: 'lose'; client: number }
   | { kind: 'restart'; client: number }
-  | { kind: 'live'; client: number; on: boolean };
+  | { kind: 'live'; client: number; on: boolean }
+  | { kind: 'resolve'; client: number; restore: boolean };
 
 const client = fc.integer({ min: 0, max: 2 });
 const name = fc.constantFrom('a', 'b', 'c');
@@ -36,6 +37,7 @@ export const faultOp: fc.Arbitrary<FaultOp> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: k('lose'), client }) },
   { weight: 1, arbitrary: fc.record({ kind: k('restart'), client }) },
   { weight: 1, arbitrary: fc.record({ kind: k('live'), client, on: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: k('resolve'), client, restore: fc.boolean() }) },
 );
 
 /** Values are `<counter>:<n>`; the counter grows with time. */
@@ -84,6 +86,12 @@ export async function runFaultModel(
         c.transport.online = o.online;
       } else if (o.kind === 'sync') {
         await c.engine.sync(vaultId);
+      } else if (o.kind === 'resolve') {
+        // The oldest conflict copy: restoring an edit is a new put of its value.
+        const copy = (await c.conflicts.list<string>(vaultId))[0];
+        const restore = o.restore && copy !== undefined && !copy.deleted;
+        if (copy) await c.conflicts.resolve(copy.conflictId, restore ? 'restore' : 'discard');
+        if (restore) last.set(copy.name!, { kind: 'put', value: copy.value! });
       } else if (o.kind === 'lose') {
         c.transport.loseResponses = 1;
       } else if (o.kind === 'live') {

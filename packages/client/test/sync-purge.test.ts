@@ -146,4 +146,70 @@ describe('tombstone purges and stale push answers', () => {
       expect(x.errors).toEqual([]);
     }
   });
+
+  it('a push conflict with a record re-created after a purge, below the revision held here, is no rollback', async () => {
+    const { vaultId, server, clock, a, b, c } = await three();
+    for (const v of ['one', 'two', 'three']) {
+      clock.advance(1_000);
+      await a.records.put(vaultId, 'doc', v);
+      await a.engine.idle();
+    }
+    await b.engine.sync(vaultId); // b holds revision 3
+    b.transport.online = false;
+    clock.advance(1_000);
+    await b.records.put(vaultId, 'doc', 'offline from b');
+    await b.engine.idle();
+    await a.records.delete(vaultId, 'doc');
+    await a.engine.idle();
+    server.purgeTombstones(vaultId);
+    clock.advance(1_000);
+    await a.records.put(vaultId, 'doc', 'second life'); // revision 1 again
+    await a.engine.idle();
+    b.transport.online = true;
+    clock.advance(1_000);
+    await settle([a, b, c], vaultId);
+    for (const x of [a, b, c]) {
+      expect(await values(x, vaultId)).toEqual({ doc: 'second life' });
+      expect(x.errors).toEqual([]);
+    }
+    // b's offline edit lost to the later one and is kept as a copy.
+    expect((await b.conflicts.list(vaultId)).map((k) => k.value)).toEqual(['offline from b']);
+  });
+});
+
+describe('a server replaying an old envelope below the revision held is still refused', () => {
+  async function history() {
+    const t = await three();
+    const { vaultId, server, clock, a, b } = t;
+    let first: string | null = null;
+    for (const v of ['one', 'two', 'three']) {
+      clock.advance(1_000);
+      await a.records.put(vaultId, 'doc', v);
+      await a.engine.idle();
+      first ??= [...server.vault(vaultId).rows.values()][0]!.envelope;
+    }
+    await b.engine.sync(vaultId); // b holds revision 3
+    const recordId = (await b.store.listRecordIds(vaultId))[0]!;
+    return { ...t, first: first!, recordId };
+  }
+
+  it('in a push conflict (newer sequence, lower revision, older edit time)', async () => {
+    const { vaultId, server, clock, b, first, recordId } = await history();
+    server.tamper(vaultId, recordId, { revision: 1, envelope: first });
+    clock.advance(1_000);
+    await b.records.put(vaultId, 'doc', 'from b');
+    await b.engine.idle();
+    expect(b.errors.map((e) => e.code)).toEqual(['revision_rollback']);
+    expect((await b.records.get(vaultId, 'doc'))?.value).toBe('from b');
+    expect(await b.conflicts.list(vaultId)).toEqual([]);
+  });
+
+  it('in a full resync', async () => {
+    const { vaultId, server, b, first, recordId } = await history();
+    server.tamper(vaultId, recordId, { revision: 1, envelope: first });
+    server.purgeTombstones(vaultId); // raises the horizon above b's cursor
+    await b.engine.sync(vaultId);
+    expect(b.errors.map((e) => e.code)).toEqual(['revision_rollback']);
+    expect((await b.records.get(vaultId, 'doc'))?.value).toBe('three');
+  });
 });

@@ -148,7 +148,11 @@ export async function handleConflict(
       envelope: remoteEnvelope,
     };
     const held = await ctx.store.getRecord(entry.vaultId, entry.recordId);
-    const check = checkIncomingRevision(held, row);
+    let check = checkIncomingRevision(held, row);
+    // Newer news than the row held, at a lower revision: the server purged
+    // the record's deletion and it started over (a full resync would take it
+    // too). Only the edit time can refuse it then (a replayed old envelope).
+    if (!check.ok && held && current.seq > held.seq) check = { ok: true, unchanged: false };
     // A higher revision must not carry an older edit (a superseded envelope replayed).
     const edit =
       check.ok && !check.unchanged && remote.data
