@@ -72,6 +72,45 @@ describe('app', () => {
     await expect.element(page.getByRole('button', { name: /Shared with me/ })).toBeVisible();
   });
 
+  test('the account screen lists sessions and ends another device’s session', async () => {
+    const gateway = new FakeGateway();
+    await logIn(gateway);
+    await userEvent.click(page.getByRole('button', { name: 'Account' }));
+    await expect.element(page.getByText('Web browser (Linux) (this device)')).toBeVisible();
+    const end = page.getByRole('button', {
+      name: /^End the session of coffer-cli, last seen 3 min ago/,
+    });
+    await userEvent.click(end);
+    await expect.element(page.getByText(/Ended the session of “coffer-cli”/)).toBeVisible();
+    await expect.element(end).not.toBeInTheDocument();
+    await expect.element(page.getByRole('heading', { name: 'Devices logged in' })).toHaveFocus();
+  });
+
+  test('a session ended by the server drops the keys and asks for the passphrase again', async () => {
+    const gateway = new FakeGateway();
+    await logIn(gateway);
+    const session = gateway.session;
+    const sync = session.sync.getSnapshot();
+    session.sync.set({ ...sync, errors: [{ code: 'unauthorized', message: '', at: Date.now() }] });
+    await expect.element(page.getByRole('heading', { name: 'Unlock Coffer' })).toBeVisible();
+    await expect.element(page.getByText(/Your session on this device ended/)).toBeVisible();
+    expect(session.locked).toBe(true);
+  });
+
+  test('a session revoked elsewhere is noticed on the next refresh, even inside a vault', async () => {
+    const gateway = new FakeGateway();
+    await logIn(gateway);
+    await userEvent.fill(page.getByLabelText('New vault name'), 'Ops');
+    await userEvent.click(page.getByRole('button', { name: 'Create vault' }));
+    await expect.element(page.getByRole('heading', { name: 'Ops' })).toHaveFocus();
+    const session = gateway.session;
+    session.refreshVaults = () =>
+      Promise.reject(Object.assign(new Error('x'), { code: 'unauthorized' }));
+    window.dispatchEvent(new Event('focus'));
+    await expect.element(page.getByText(/Your session on this device ended/)).toBeVisible();
+    expect(session.locked).toBe(true);
+  });
+
   test('log out ends the session', async () => {
     const gateway = new FakeGateway();
     await logIn(gateway);

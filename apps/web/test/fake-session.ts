@@ -4,6 +4,7 @@ import type {
   CofferGateway,
   CofferSession,
   ProgressListener,
+  SessionView,
   SyncView,
   VaultInfo,
 } from '../src/api/types.ts';
@@ -58,6 +59,31 @@ export class FakeSession implements CofferSession {
       throw Object.assign(new Error('bad'), { code: 'invalid_credentials' });
     }
     this.passphraseChanges.push([current, next]);
+  }
+
+  sessionList: SessionView[] = [
+    {
+      sessionId: 's-here',
+      label: 'Web browser (Linux)',
+      createdAt: 0,
+      lastSeenAt: Date.now(),
+      current: true,
+    },
+    {
+      sessionId: 's-phone',
+      label: 'coffer-cli',
+      createdAt: 0,
+      lastSeenAt: Date.now() - 3 * 60_000,
+      current: false,
+    },
+  ];
+
+  async sessions() {
+    return this.sessionList.map((s) => ({ ...s }));
+  }
+
+  async revokeSession(sessionId: string) {
+    this.sessionList = this.sessionList.filter((s) => s.sessionId !== sessionId);
   }
 
   async lock() {

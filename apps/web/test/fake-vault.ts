@@ -161,6 +161,13 @@ export class FakeVault implements VaultHandle {
     ];
   }
 
+  async changeRole(accountId: string, role: Exclude<Role, 'owner'>) {
+    this.#call('changeRole', accountId, role);
+    this.membersList = this.membersList.map((m) =>
+      m.accountId === accountId ? { ...m, role } : m,
+    );
+  }
+
   removeMember(accountId: string, onProgress: (p: { step: string; fraction?: number }) => void) {
     this.#call('removeMember', accountId);
     onProgress({ step: 'Rotating the vault key', fraction: 0.5 });

@@ -46,7 +46,10 @@ describe('share dialog', () => {
     await expect.element(page.getByText('11111 22222 33333')).toBeVisible();
     const share = page.getByRole('button', { name: /^Share as/ });
     await expect.element(share).toBeDisabled();
-    await userEvent.selectOptions(page.getByRole('combobox', { name: /^Role/ }), 'reader');
+    await userEvent.selectOptions(
+      page.getByRole('combobox', { name: 'Role', exact: true }),
+      'reader',
+    );
     await userEvent.click(page.getByLabelText('The fingerprints match'));
     await userEvent.click(page.getByRole('button', { name: 'Share as reader' }));
     await expect.element(page.getByText('bob can now open this vault as reader.')).toBeVisible();
@@ -89,6 +92,28 @@ describe('share dialog', () => {
     vault.finishRotation?.();
     await expect.element(page.getByText('carol')).not.toBeInTheDocument();
     await expect.element(page.getByRole('progressbar')).not.toBeInTheDocument();
+  });
+
+  test('a manager changes a member role; owners and self have none to change', async () => {
+    const { vault } = mount();
+    const carol = page.getByRole('combobox', { name: 'Role of carol' });
+    await expect.element(carol).toHaveValue('reader');
+    await expect
+      .element(page.getByRole('combobox', { name: 'Role of alice' }))
+      .not.toBeInTheDocument();
+    await userEvent.selectOptions(carol, 'writer');
+    await expect.element(page.getByText('carol is now writer.')).toBeVisible();
+    expect(vault.calls.find((c) => c.method === 'changeRole')?.args).toEqual(['c', 'writer']);
+    await expect.element(carol).toHaveValue('writer');
+  });
+
+  test('a refused role change is explained and the shown role stays the real one', async () => {
+    const { vault } = mount();
+    vault.failNext.set('changeRole', Object.assign(new Error('x'), { code: 'forbidden' }));
+    const carol = page.getByRole('combobox', { name: 'Role of carol' });
+    await userEvent.selectOptions(carol, 'admin');
+    await expect.element(page.getByRole('alert')).toMatchTextContent('does not allow');
+    await expect.element(carol).toHaveValue('reader');
   });
 
   test('Escape closes it', async () => {

@@ -30,6 +30,12 @@ describe('vault view', () => {
     await expect.element(page.getByText('1 record', { exact: true })).toBeVisible();
   });
 
+  test('an empty vault says so, instead of "No records match"', async () => {
+    mount();
+    await expect.element(page.getByText(/^No records yet/)).toBeVisible();
+    await expect.element(page.getByText('No records match.')).not.toBeInTheDocument();
+  });
+
   test('search filters by name', async () => {
     const vault = new FakeVault();
     vault.seed({ name: 'alpha' }, { kind: 'text', text: 'a' });

@@ -60,7 +60,7 @@ describe('two people share a vault', () => {
     await alice.page.getByRole('button', { name: 'Look up' }).click();
     const shown = alice.page.locator('.fingerprint-check output.fingerprint');
     await expect.poll(() => shown.textContent()).toBe(bobFingerprint);
-    await alice.page.getByRole('combobox', { name: /^Role/ }).selectOption('writer');
+    await alice.page.getByRole('combobox', { name: 'Role', exact: true }).selectOption('writer');
     await alice.page.getByLabel('The fingerprints match').check();
     await shot(alice, 'share-dialog');
     await alice.page.getByRole('button', { name: 'Share as writer' }).click();

@@ -34,6 +34,17 @@ async function openClient(serverUrl: string, username: string, onProgress: Progr
   return { client, store };
 }
 
+/**
+ * How this browser appears in the account's session list: enough to tell a
+ * laptop from a phone when ending a lost device's session. The platform
+ * string is the browser's own (no control characters: the server refuses those).
+ */
+export function deviceName(): string {
+  const nav = navigator as Navigator & { userAgentData?: { platform?: string } };
+  const platform = (nav.userAgentData?.platform || nav.platform || '').replace(/[^\w .()-]/g, '');
+  return platform ? `Web browser (${platform.slice(0, 40)})` : 'Web browser';
+}
+
 async function start(
   serverUrl: string,
   username: string,
@@ -46,7 +57,7 @@ async function start(
   try {
     await client.handshake();
     if (before) await before(client);
-    const account = await client.accounts.login(username, passphrase, 'web');
+    const account = await client.accounts.login(username, passphrase, deviceName());
     onProgress({ step: 'Opening your vaults…' });
     return await SdkSession.start(client, store, account);
   } catch (error) {

@@ -20,6 +20,7 @@ import type {
   CofferSession,
   ProgressListener,
   Role,
+  SessionView,
   SyncView,
   VaultHandle,
   VaultInfo,
@@ -168,6 +169,21 @@ export class SdkSession implements CofferSession {
     onProgress({ step: 'Deriving keys from both passphrases (Argon2id)…' });
     await this.client.accounts.changePassphrase(current, next);
     onProgress({ step: 'Done', fraction: 1 });
+  }
+
+  async sessions(): Promise<SessionView[]> {
+    const { sessions } = await this.client.accounts.listSessions();
+    return sessions.map((x) => ({
+      sessionId: x.sessionId,
+      label: x.label,
+      createdAt: Date.parse(x.createdAt),
+      lastSeenAt: Date.parse(x.lastSeenAt),
+      current: x.current,
+    }));
+  }
+
+  revokeSession(sessionId: string): Promise<void> {
+    return this.client.accounts.revokeSession(sessionId);
   }
 
   async #shutdown() {

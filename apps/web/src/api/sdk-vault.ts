@@ -265,6 +265,10 @@ export class SdkVault implements VaultHandle {
     await this.client.vaults.share(this.info.vaultId, username, role, { acceptChangedKey: accept });
   }
 
+  changeRole(accountId: string, role: Exclude<Role, 'owner'>): Promise<void> {
+    return this.client.vaults.changeRole(this.info.vaultId, accountId, role);
+  }
+
   async removeMember(accountId: string, onProgress: ProgressListener): Promise<void> {
     onProgress({ step: 'Removing the member and rotating the vault key…' });
     await this.client.vaults.removeMember(this.info.vaultId, accountId);

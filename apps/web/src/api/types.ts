@@ -158,10 +158,23 @@ export interface VaultHandle {
     fingerprint: string,
     acceptChangedKey: boolean,
   ): Promise<void>;
+  /** Give a member another role (no key change: every role can read). */
+  changeRole(accountId: string, role: Exclude<Role, 'owner'>): Promise<void>;
   /** Remove a member and rotate to a new key epoch. */
   removeMember(accountId: string, onProgress: ProgressListener): Promise<void>;
   resolveConflict(conflictId: string, choice: ConflictChoice): Promise<void>;
   close(): void;
+}
+
+/** One logged-in device of this account, as the server lists it. */
+export interface SessionView {
+  sessionId: string;
+  /** The device name given at login. */
+  label: string;
+  createdAt: number;
+  lastSeenAt: number;
+  /** This browser's own session. */
+  current: boolean;
 }
 
 export interface CofferSession {
@@ -175,6 +188,10 @@ export interface CofferSession {
   createVault(name: string): Promise<VaultInfo>;
   openVault(vaultId: string): Promise<VaultHandle>;
   changePassphrase(current: string, next: string, onProgress: ProgressListener): Promise<void>;
+  /** This account's sessions on every device. */
+  sessions(): Promise<SessionView[]>;
+  /** End another device's session (it has to log in again). */
+  revokeSession(sessionId: string): Promise<void>;
   /** Drop every key from memory; the encrypted replica stays for the next unlock. */
   lock(): Promise<void>;
   /** End the session on the server and forget the local replica's session. */

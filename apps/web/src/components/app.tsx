@@ -3,7 +3,8 @@ import type { CofferGateway, CofferSession, VaultHandle, VaultInfo } from '../ap
 import { loadIdleMinutes, saveIdleMinutes } from '../ui/idle-settings.ts';
 import { describeError } from '../ui/plain-words.ts';
 import { useIdleLock } from '../ui/use-idle-lock.ts';
-import { AuthScreen } from './auth-screen.tsx';
+import { SESSION_ENDED_CODES, useSessionRefresh } from '../ui/use-session-refresh.ts';
+import { AuthScreen, type LockReason } from './auth-screen.tsx';
 import { SettingsScreen } from './settings-screen.tsx';
 import { SyncStatusBar } from './sync-status-bar.tsx';
 import { VaultList } from './vault-list.tsx';
@@ -24,7 +25,9 @@ export interface AppProps {
 export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
   const [session, setSession] = useState<CofferSession | null>(null);
   /** Who was locked out and why (the unlock screen says which). */
-  const [locked, setLocked] = useState<{ username: string; idle: boolean } | undefined>(undefined);
+  const [locked, setLocked] = useState<{ username: string; reason: LockReason } | undefined>(
+    undefined,
+  );
   const [screen, setScreen] = useState<Screen>({ kind: 'vaults' });
   const [showConflicts, setShowConflicts] = useState(false);
   const [idleMinutes, setIdleMinutes] = useState(loadIdleMinutes);
@@ -39,13 +42,11 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
   }, []);
 
   const end = useCallback(
-    async (how: 'lock' | 'idle-lock' | 'logout') => {
+    async (how: LockReason | 'logout') => {
       if (!session) return;
       closeVault();
       setSession(null);
-      setLocked(
-        how === 'logout' ? undefined : { username: session.username, idle: how === 'idle-lock' },
-      );
+      setLocked(how === 'logout' ? undefined : { username: session.username, reason: how });
       try {
         await (how === 'logout' ? session.logout() : session.lock());
       } catch (caught) {
@@ -55,7 +56,25 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
     [session, closeVault],
   );
 
-  useIdleLock(session ? idleMinutes : 0, () => void end('idle-lock'), idleMinuteMs);
+  useIdleLock(session ? idleMinutes : 0, () => void end('idle'), idleMinuteMs);
+
+  useSessionRefresh(session, () => void end('ended'));
+
+  // A session ended by the server (revoked from another device, expired):
+  // every request now fails, so drop the keys and ask for the passphrase
+  // again instead of leaving a screen whose every action errors.
+  useEffect(() => {
+    if (!session) return;
+    const startedAt = Date.now();
+    const check = () => {
+      const ended = session.sync
+        .getSnapshot()
+        .errors.some((e) => e.at >= startedAt && SESSION_ENDED_CODES.includes(e.code));
+      if (ended) void end('ended');
+    };
+    check();
+    return session.sync.subscribe(check);
+  }, [session, end]);
 
   useEffect(() => {
     if (session) document.title = 'Coffer';
@@ -79,7 +98,7 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
         {...(locked
           ? {
               lockedUsername: locked.username,
-              lockedWhenIdle: locked.idle,
+              lockReason: locked.reason,
               onSwitchUser: () => setLocked(undefined),
             }
           : {})}
@@ -104,7 +123,7 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
           <button type="button" onClick={() => setScreen({ kind: 'settings' })}>
             Account
           </button>
-          <button type="button" onClick={() => void end('lock')}>
+          <button type="button" onClick={() => void end('manual')}>
             Lock
           </button>
           <button type="button" onClick={() => void end('logout')}>
@@ -118,7 +137,9 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
             {error}
           </p>
         )}
-        {screen.kind === 'vaults' && <VaultList session={session} onOpen={open} />}
+        {screen.kind === 'vaults' && (
+          <VaultList session={session} onOpen={open} onSessionEnded={() => void end('ended')} />
+        )}
         {screen.kind === 'vault' && (
           <VaultView
             key={screen.handle.info.vaultId}

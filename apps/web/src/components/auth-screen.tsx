@@ -5,13 +5,22 @@ import { ProgressLine } from './progress-line.tsx';
 
 const MIN_PASSPHRASE = 10;
 
+export type LockReason = 'manual' | 'idle' | 'ended';
+
+const LOCK_WORDS: Record<LockReason, string> = {
+  manual: 'Coffer is locked.',
+  idle: 'Coffer locked itself after you were idle.',
+  ended:
+    'Your session on this device ended (it was ended from another device, or it expired). Changes not yet sent stay on this device.',
+};
+
 export interface AuthScreenProps {
   gateway: CofferGateway;
   onSession: (session: CofferSession) => void;
   /** After a lock, the username is known and only the passphrase is asked. */
   lockedUsername?: string;
-  /** The lock came from the idle timer, not from the Lock button. */
-  lockedWhenIdle?: boolean;
+  /** Why the session locked: the Lock button, the idle timer, or the server ended it. */
+  lockReason?: LockReason;
   /** Leave the unlock screen for a plain login (someone else on this browser). */
   onSwitchUser?: () => void;
 }
@@ -25,7 +34,7 @@ export function AuthScreen({
   gateway,
   onSession,
   lockedUsername,
-  lockedWhenIdle = false,
+  lockReason = 'manual',
   onSwitchUser,
 }: AuthScreenProps) {
   const [mode, setMode] = useState<'login' | 'signup'>('login');
@@ -73,9 +82,7 @@ export function AuthScreen({
       <h1>{title}</h1>
       {lockedUsername && (
         <p>
-          {lockedWhenIdle
-            ? `Coffer locked itself after you were idle. Enter the passphrase of ${lockedUsername} to unlock.`
-            : `Coffer is locked. Enter the passphrase of ${lockedUsername} to unlock.`}
+          {LOCK_WORDS[lockReason]} Enter the passphrase of {lockedUsername} to unlock.
         </p>
       )}
       <form onSubmit={submit} className="stack" aria-busy={busy}>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { MemberInfo, StepProgress, VaultHandle } from '../api/types.ts';
+import type { MemberInfo, Role, StepProgress, VaultHandle } from '../api/types.ts';
 import { describeError } from '../ui/plain-words.ts';
 import { ProgressLine } from './progress-line.tsx';
 
@@ -11,18 +11,36 @@ export interface MembersListProps {
   onChanged: () => void;
 }
 
-/** Members with roles; removing one rotates the vault key, with visible progress. */
+/** Members with roles (managers change them here); removing one rotates the vault key, with visible progress. */
 export function MembersList({ vault, members, self, canManage, onChanged }: MembersListProps) {
   const [removing, setRemoving] = useState<string | null>(null);
   const [progress, setProgress] = useState<StepProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  async function changeRole(member: MemberInfo, role: Exclude<Role, 'owner'>) {
+    setError(null);
+    setNotice(null);
+    setRemoving(member.accountId);
+    try {
+      await vault.changeRole(member.accountId, role);
+      setNotice(`${member.username} is now ${role}.`);
+      onChanged();
+    } catch (caught) {
+      setError(describeError(caught));
+    } finally {
+      setRemoving(null);
+    }
+  }
 
   async function remove(member: MemberInfo) {
     setRemoving(member.accountId);
     setError(null);
+    setNotice(null);
     setProgress({ step: `Removing ${member.username}…` });
     try {
       await vault.removeMember(member.accountId, setProgress);
+      setNotice(`${member.username} was removed; the vault key was rotated.`);
       onChanged();
     } catch (caught) {
       setError(describeError(caught));
@@ -42,7 +60,21 @@ export function MembersList({ vault, members, self, canManage, onChanged }: Memb
               {m.username}
               {m.username === self ? ' (you)' : ''}
             </span>
-            <span className="member__role">{m.role}</span>
+            {canManage && m.username !== self && m.role !== 'owner' ? (
+              <select
+                className="member__role-select"
+                aria-label={`Role of ${m.username}`}
+                value={m.role}
+                disabled={removing !== null}
+                onChange={(e) => changeRole(m, e.target.value as Exclude<Role, 'owner'>)}
+              >
+                <option value="reader">reader</option>
+                <option value="writer">writer</option>
+                <option value="admin">admin</option>
+              </select>
+            ) : (
+              <span className="member__role">{m.role}</span>
+            )}
             {canManage && m.username !== self && m.role !== 'owner' && (
               <button
                 type="button"
@@ -58,6 +90,11 @@ export function MembersList({ vault, members, self, canManage, onChanged }: Memb
         ))}
       </ul>
       {progress && <ProgressLine progress={progress} label="Key rotation progress" />}
+      {notice && (
+        <p role="status" className="notice">
+          {notice}
+        </p>
+      )}
       {error && (
         <p className="error" role="alert">
           {error}

@@ -3,6 +3,7 @@ import type { CofferSession, StepProgress } from '../api/types.ts';
 import { IDLE_CHOICES } from '../ui/idle-settings.ts';
 import { describeError } from '../ui/plain-words.ts';
 import { ProgressLine } from './progress-line.tsx';
+import { SessionsList } from './sessions-list.tsx';
 
 export interface SettingsScreenProps {
   session: CofferSession;
@@ -11,7 +12,7 @@ export interface SettingsScreenProps {
   onBack: () => void;
 }
 
-/** Account: own fingerprint, passphrase change (re-seals the key bundle), idle lock delay. */
+/** Account: own fingerprint, passphrase change (re-seals the key bundle), sessions, idle lock delay. */
 export function SettingsScreen({
   session,
   idleMinutes,
@@ -98,6 +99,7 @@ export function SettingsScreen({
           Change passphrase
         </button>
       </form>
+      <SessionsList session={session} />
       <label className="stack">
         Lock after being idle for
         <select value={idleMinutes} onChange={(e) => onIdleMinutes(Number(e.target.value))}>

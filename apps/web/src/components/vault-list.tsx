@@ -1,44 +1,33 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { CofferSession, VaultInfo } from '../api/types.ts';
-import { describeError } from '../ui/plain-words.ts';
+import { describeError, errorCode } from '../ui/plain-words.ts';
 import { useObservable } from '../ui/use-observable.ts';
+import { SESSION_ENDED_CODES } from '../ui/use-session-refresh.ts';
 
 export interface VaultListProps {
   session: CofferSession;
   onOpen: (vault: VaultInfo) => void;
+  /** The server no longer knows this session (revoked elsewhere, expired). */
+  onSessionEnded?: () => void;
 }
 
-/** How often the list asks the server again while it is on screen. */
-export const VAULT_LIST_REFRESH_MS = 30_000;
-
-/**
- * The user's vaults, and a form to create one. The server has no event for
- * "a vault was shared with you", so the list asks again when it is shown,
- * when the window regains focus or the network, and every half minute while
- * visible.
- */
-export function VaultList({ session, onOpen }: VaultListProps) {
+/** The user's vaults, and a form to create one. */
+export function VaultList({ session, onOpen, onSessionEnded }: VaultListProps) {
   const vaults = useObservable(session.vaults);
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Read through a ref: a new callback on each parent render must not refresh again.
+  const sessionEnded = useRef(onSessionEnded);
+  sessionEnded.current = onSessionEnded;
 
+  // Coming back to the list asks the server again (the app also does on focus and every 30 s).
   useEffect(() => {
-    const refresh = () => {
-      if (document.visibilityState !== 'visible') return;
-      session.refreshVaults().catch((caught: unknown) => setError(describeError(caught)));
-    };
-    refresh();
-    const timer = setInterval(refresh, VAULT_LIST_REFRESH_MS);
-    addEventListener('focus', refresh);
-    addEventListener('online', refresh);
-    document.addEventListener('visibilitychange', refresh);
-    return () => {
-      clearInterval(timer);
-      removeEventListener('focus', refresh);
-      removeEventListener('online', refresh);
-      document.removeEventListener('visibilitychange', refresh);
-    };
+    session.refreshVaults().catch((caught: unknown) => {
+      if (SESSION_ENDED_CODES.includes(errorCode(caught)) && sessionEnded.current)
+        sessionEnded.current();
+      else setError(describeError(caught));
+    });
   }, [session]);
 
   async function create(event: FormEvent) {

@@ -105,11 +105,19 @@ export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack 
                   ? recordCount(list.records.length)
                   : `${filtered.length} of ${recordCount(list.records.length)}`}
               </p>
-              <RecordList
-                records={filtered}
-                selectedId={selected?.recordId ?? null}
-                onSelect={(r) => setPane({ kind: 'detail', recordId: r.recordId })}
-              />
+              {list.records.length === 0 ? (
+                <p className="empty">
+                  {canWrite
+                    ? 'No records yet. Add one with New record or Attach file.'
+                    : 'No records yet.'}
+                </p>
+              ) : (
+                <RecordList
+                  records={filtered}
+                  selectedId={selected?.recordId ?? null}
+                  onSelect={(r) => setPane({ kind: 'detail', recordId: r.recordId })}
+                />
+              )}
             </>
           )}
         </div>
