@@ -149,4 +149,30 @@ describe('records and sync over HTTPS', () => {
     await a!.client.sync(vaultId);
     expect((await a!.client.records.get(vaultId, 'mine'))?.value).toBe('unpushed');
   });
+
+  it('a record deleted, purged and created again reaches devices holding its tombstone or its earlier life', async () => {
+    // The server starts a re-created record over at revision 1: below the
+    // tombstone (revision 2) one device holds and equal to the earlier life
+    // another holds. Both refused it as a rollback/fork and never converged.
+    const { vaultId, devices: ds } = await devices(3);
+    const [a, b, c] = ds as [TestDevice, TestDevice, TestDevice];
+    await a.client.records.put(vaultId, 'doc', 'first life');
+    await a.client.sync(vaultId);
+    await c.client.sync(vaultId);
+    await a.client.records.delete(vaultId, 'doc');
+    await a.client.sync(vaultId);
+    await b.client.sync(vaultId);
+    await server.stop();
+    server.purgeTombstones(vaultId);
+    await server.start();
+    await a.client.records.put(vaultId, 'doc', 'second life');
+    await a.client.sync(vaultId);
+    for (const d of ds) await d.client.sync(vaultId);
+    for (const d of ds) {
+      expect(await values(d, vaultId)).toEqual({ doc: 'second life' });
+      expect(d.errors).toEqual([]);
+    }
+    const recordId = (await a.client.records.get(vaultId, 'doc'))!.recordId;
+    expect((await b.store.getRecord(vaultId, recordId))?.revision).toBe(1);
+  });
 });
