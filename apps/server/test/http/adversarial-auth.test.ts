@@ -23,7 +23,7 @@ import { startTestServer, type TestServer } from '../support/test-server.ts';
 let t: TestServer;
 let w: World;
 beforeAll(async () => {
-  t = await startTestServer();
+  t = await startTestServer({ keepAlive: true });
   w = await buildWorld(t);
 });
 afterAll(async () => {

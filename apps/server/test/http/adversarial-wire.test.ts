@@ -16,7 +16,7 @@ import { startTestServer, type TestServer } from '../support/test-server.ts';
 let t: TestServer;
 let w: World;
 beforeAll(async () => {
-  t = await startTestServer({ logLevel: 'trace' });
+  t = await startTestServer({ keepAlive: true, logLevel: 'trace' });
   w = await buildWorld(t);
 });
 afterAll(async () => {

@@ -33,6 +33,8 @@ export async function startTestServer(
     config?: Partial<Record<keyof ServerConfig, unknown>>;
     overrides?: StartOverrides;
     logLevel?: string;
+    /** Reuse connections (undici's `pipelining: 0` opens a TLS connection per request). */
+    keepAlive?: boolean;
   } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'coffer-server-test-'));
@@ -61,7 +63,10 @@ export async function startTestServer(
     ...options.overrides,
   });
   const ca = config.insecureHttp ? undefined : readFileSync(tlsPaths(dataDir).cert, 'utf8');
-  const dispatcher = new Agent({ connect: ca ? { ca } : {}, pipelining: 0 });
+  const dispatcher = new Agent({
+    connect: ca ? { ca } : {},
+    pipelining: options.keepAlive ? 1 : 0,
+  });
   return {
     server,
     url: server.url,
