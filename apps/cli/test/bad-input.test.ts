@@ -73,19 +73,46 @@ describe('bad input', () => {
     expectFailure(
       await other.run(['login', '--server', server.url, '-u', 'dave', '--pin', server.fingerprint]),
       3,
-      /.+/,
+      /wrong username or passphrase for dave/,
+    );
+    // Not logged in names the profile (a forgotten --home or COFFER_HOME shows at once).
+    const notIn = await coffer(['get', 'main', 'x'], { env: { COFFER_HOME: other.home } });
+    expectFailure(notIn, 3, /not logged in \(profile .+\)\n.*COFFER_HOME/);
+    expectFailure(
+      await coffer(['whoami'], { env: { COFFER_HOME: other.home } }),
+      3,
+      /not logged in \(profile/,
     );
     expectFailure(
-      await coffer(['get', 'main', 'x'], { env: { COFFER_HOME: other.home } }),
-      3,
-      /not logged in|no server/,
+      await other.run([
+        'signup',
+        '--server',
+        server.url,
+        '-u',
+        'dave',
+        '--pin',
+        server.fingerprint,
+      ]),
+      5,
+      /the username dave is taken on this server\n.*coffer login/,
     );
   });
 
   it('unknown vault, key and user exit 4', async () => {
     expectFailure(await dave.run(['get', 'nope', 'k']), 4, /no vault named nope/);
     expectFailure(await dave.run(['get', 'main', 'missing']), 4, /no key missing in vault main/);
-    expectFailure(await dave.run(['user', 'show', 'nobody-here']), 4, /.+/);
+    expectFailure(await dave.run(['user', 'show', 'nobody-here']), 4, /no user named nobody-here/);
+    const share = await dave.run(['--json', 'vault', 'share', 'main', 'nobody-here']);
+    expectFailure(share, 4, /no user named nobody-here/);
+    expect(json(share)).toMatchObject({ ok: false, error: { code: 'user_not_found', exit: 4 } });
+  });
+
+  it('a malformed --fingerprint is a usage error before anything is fetched', async () => {
+    expectFailure(
+      await dave.run(['vault', 'share', 'main', 'nobody-here', '--fingerprint', '5K2Q-1234']),
+      2,
+      /--fingerprint must be 60 digits/,
+    );
   });
 
   it('a wrong pin and an untrusted certificate exit 6', async () => {
@@ -98,15 +125,21 @@ describe('bad input', () => {
     expectFailure(
       await fresh.run(['login', '--server', server.url, '-u', 'dave']),
       6,
-      /not trusted.*SHA-256 fingerprint/,
+      /not trusted \(self-signed: DEPTH_ZERO_SELF_SIGNED_CERT\); SHA-256 fingerprint/,
     );
   });
 
   it('a server that is down exits 6, and local data stays readable', async () => {
     await server.stop();
     try {
-      expectFailure(await dave.run(['vault', 'create', 'new-one']), 6, /cannot reach|unreachable/);
+      const create = await dave.run(['vault', 'create', 'new-one']);
+      expectFailure(create, 6, /cannot reach|unreachable/);
+      expect(create.stderr).toMatch(/coffer doctor/);
       expect((await dave.ok(['get', 'main', 'keep-me'])).stdout).toBe('precious');
+      // Roles come only from the server: the offline list says so instead of printing "?".
+      const list = await dave.ok(['--json', 'vault', 'list']);
+      expect(json(list)).toMatchObject({ offline: true, vaults: [{ name: 'main', role: null }] });
+      expect(list.stderr).toMatch(/server unreachable: listing the vaults this device has/);
     } finally {
       await server.start();
     }
@@ -173,7 +206,15 @@ describe('bad input', () => {
     expectFailure(await dave.run(['get', 'main', 'keep-me']), 8, /replica .* damaged/);
     const doctor = await dave.run(['--json', 'doctor']);
     expect(doctor.code).toBe(8);
-    expect(json(doctor)).toMatchObject({ ok: true, healthy: false });
+    // A failed check is a failure document that still carries every check.
+    expect(json(doctor)).toMatchObject({
+      ok: false,
+      healthy: false,
+      checks: expect.arrayContaining([
+        expect.objectContaining({ name: 'replica', status: 'fail' }),
+      ]),
+      error: { code: 'doctor_failed', exit: 8 },
+    });
     // The server still has everything: a fresh login gets it back.
     const again = await newDevice(dave.passphrase);
     await again.ok(['login', '--server', server.url, '-u', 'dave', '--pin', server.fingerprint]);

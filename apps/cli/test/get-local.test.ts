@@ -3,7 +3,13 @@
  * works with the server down, and falls back to the server for what the
  * replica does not hold.
  */
+import { execFileSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.ts';
+import { COMMANDS } from '../src/commands/table.ts';
 import { expectFailure, json } from './helpers/cli.ts';
 import { type Device, newDevice } from './helpers/device.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
@@ -65,5 +71,55 @@ describe('get from the local replica', () => {
       env: { COFFER_SESSION: 'cfs1.AAAA' },
     });
     expectFailure(r, 3, /COFFER_SESSION/);
+  });
+
+  it('put --file reads a named pipe (as `--file <(cmd)` gives it) and /dev/stdin', async () => {
+    const fifo = join(laptop.home, 'value.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // The writer blocks until coffer opens the pipe for reading.
+    const writer = writeFile(fifo, 'piped value');
+    await laptop.ok(['put', 'ops', 'from-pipe', '--file', fifo]);
+    await writer;
+    expect((await laptop.ok(['get', 'ops', 'from-pipe'])).stdout).toBe('piped value');
+    await laptop.ok(['put', 'ops', 'from-stdin', '--file', '/dev/stdin'], { input: 'stdin value' });
+    expect((await laptop.ok(['get', 'ops', 'from-stdin'])).stdout).toBe('stdin value');
+  });
+
+  it('refuses to print binary data on a terminal, and pipes it byte for byte', async () => {
+    const bytes = Buffer.from([0, 1, 2, 0xff, 0xfe, 27, 91, 50, 74]);
+    await laptop.ok(['put', 'ops', 'bin/raw', '--file', '/dev/stdin'], { input: bytes });
+    expect((await laptop.ok(['get', 'ops', 'bin/raw'])).stdoutBytes).toEqual(bytes);
+    // In process, so stdout can be a terminal (the spawned binary only ever gets pipes).
+    const chunks: Buffer[] = [];
+    const stdout = Object.assign(
+      new Writable({
+        write(chunk: Buffer, _enc, done) {
+          chunks.push(chunk);
+          done();
+        },
+      }),
+      { isTTY: true },
+    );
+    let stderr = '';
+    const errStream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        stderr += chunk.toString();
+        done();
+      },
+    });
+    const code = await main(
+      ['get', 'ops', 'bin/raw'],
+      COMMANDS,
+      { stdout, stderr: errStream },
+      {
+        COFFER_HOME: laptop.home,
+        COFFER_PASSPHRASE: laptop.passphrase,
+      },
+    );
+    expect({ code, stderr, written: Buffer.concat(chunks).length }).toEqual({
+      code: 2,
+      stderr: expect.stringMatching(/bin\/raw holds binary data \(9 bytes\).*\n.*--out FILE/),
+      written: 0,
+    });
   });
 });

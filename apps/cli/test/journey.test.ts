@@ -127,6 +127,32 @@ describe('the journey', () => {
     expect(members).toEqual(
       expect.arrayContaining([expect.objectContaining({ username: 'bob', role: 'writer' })]),
     );
+    // Sharing again: the same role is a conflict; another role changes it (no second grant).
+    const fp = ['--fingerprint', String(shown.fingerprint)];
+    expectFailure(
+      await alice.run(['vault', 'share', VAULT_NAME, 'bob', '--role', 'writer', ...fp]),
+      5,
+      /bob is already a member of .* as writer/,
+    );
+    const changed = await alice.ok([
+      'vault',
+      'share',
+      VAULT_NAME,
+      'bob',
+      '--role',
+      'reader',
+      ...fp,
+    ]);
+    expect(changed.stdout).toMatch(/changed the role of bob in .* from writer to reader/);
+    expect(
+      json(
+        await alice.ok(['--json', 'vault', 'share', VAULT_NAME, 'bob', '--role', 'writer', ...fp]),
+      ),
+    ).toMatchObject({ role: 'writer', previousRole: 'reader' });
+    // Bob reads his own fingerprint from his keys (and the server agrees).
+    const self = await bob.ok(['user', 'show', 'bob']);
+    expect(self.stdout).toContain(String(signup.fingerprint));
+    expect(self.stdout).toMatch(/this is you/);
     expect(json(await bob.ok(['--json', 'vault', 'list'])).vaults).toEqual([
       expect.objectContaining({ name: VAULT_NAME, role: 'writer' }),
     ]);
@@ -161,7 +187,12 @@ describe('the journey', () => {
     expectFailure(
       await stranger.run(['decrypt', `${plain}.cfr`, join(stranger.home, 'x')]),
       8,
-      /no matching key|decryption failed/,
+      /was not encrypted to you/,
+    );
+    expectFailure(
+      await alice.run(['encrypt', '--to', 'nobody-by-that-name', plain, `${plain}.x.cfr`]),
+      4,
+      /no user named nobody-by-that-name on https:/,
     );
   });
 
@@ -246,7 +277,27 @@ describe('the journey', () => {
   });
 
   it('lock ends the session: the token no longer opens anything', async () => {
+    // A second unlock (another shell, a parallel job) does not end the first session.
+    const second = (await bob.ok(['unlock', '--raw'])).stdout.trim();
+    await bob.ok(['vault', 'list'], { env: { COFFER_PASSPHRASE: undefined } });
+    await bob.ok(['vault', 'list'], {
+      env: { COFFER_PASSPHRASE: undefined, COFFER_SESSION: second },
+    });
+    expect(json(await bob.ok(['--json', 'status']))).toMatchObject({
+      session: 'unlocked',
+      sessions: 2,
+    });
     await bob.ok(['lock']);
+    expectFailure(
+      await bob.run(['vault', 'list'], {
+        env: { COFFER_PASSPHRASE: undefined, COFFER_SESSION: second },
+      }),
+      3,
+      /locked/,
+    );
+    expect((await bob.ok(['status'])).stdout).toMatch(
+      /COFFER_SESSION is set but opens no session here/,
+    );
     expectFailure(
       await bob.run(['vault', 'list'], { env: { COFFER_PASSPHRASE: undefined } }),
       3,

@@ -1,4 +1,6 @@
 /** Offline-first writes and conflicts through the built binary against a real server that goes down and up. */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectFailure, json } from './helpers/cli.ts';
 import { type Device, newDevice } from './helpers/device.ts';
@@ -48,6 +50,14 @@ describe('offline', () => {
     expect((await laptop.ok(['get', 'notes', 'offline-key'])).stdout).toBe('written offline');
     expect(json(await laptop.ok(['--json', 'status']))).toMatchObject({ pending: 1 });
     expectFailure(await laptop.run(['sync']), 6, /cannot reach the server; 1 change/);
+    // A file above the inline limit is uploaded straight away: refused offline, saying why.
+    const big = join(laptop.home, 'big.bin');
+    await writeFile(big, Buffer.alloc(200 * 1024, 7));
+    expectFailure(
+      await laptop.run(['put', 'notes', 'big', '--file', big]),
+      6,
+      /cannot upload .*big\.bin: the server is unreachable\n.*only smaller values work offline/,
+    );
     await server.start();
     await laptop.ok(['sync']);
     expect(json(await laptop.ok(['--json', 'status']))).toMatchObject({ pending: 0 });
@@ -74,9 +84,25 @@ describe('conflicts', () => {
     ]);
     const history = json(await desktop.ok(['--json', 'history', 'notes', 'shared'])).versions;
     expect(history).toEqual([
-      expect.objectContaining({ kind: 'current', value: 'from the desktop' }),
-      expect.objectContaining({ value: 'from the laptop' }),
+      {
+        kind: 'current',
+        value: 'from the desktop',
+        updatedAt: expect.any(Number),
+        pending: false,
+      },
+      // Which side lost, in resolve's words; the time is when the conflict was found.
+      {
+        kind: 'conflict',
+        lost: 'theirs',
+        value: 'from the laptop',
+        deleted: false,
+        detectedAt: expect.any(Number),
+      },
     ]);
+    // A person sees both values before choosing.
+    expect((await desktop.ok(['history', 'notes', 'shared'])).stdout).toMatch(
+      /^current\t\S+\t"from the desktop"\nconflict: theirs \(lost\)\tdetected \S+\t"from the laptop"\n$/,
+    );
     expectFailure(
       await desktop.run(['resolve', 'notes', 'shared']),
       2,

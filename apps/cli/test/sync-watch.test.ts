@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-it('applies a remote change live and stops cleanly on SIGTERM', async () => {
+it('applies remote changes live, names each one, and stops cleanly on SIGTERM', async () => {
   const watcher = spawn(process.execPath, [COFFER_BIN, '--json', 'sync', 'live', '--watch'], {
     env: { PATH: process.env.PATH ?? '', COFFER_HOME: two.home, COFFER_PASSPHRASE: two.passphrase },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -36,41 +36,49 @@ it('applies a remote change live and stops cleanly on SIGTERM', async () => {
     });
   });
   await started;
-  let putDone = Number.POSITIVE_INFINITY;
-  let check = () => {};
-  // Resolves on the first event of a pull that completed after the put: the change has arrived.
-  const arrived = new Promise<void>((resolve) => {
-    check = () => {
-      const lines = out
-        .trim()
-        .split('\n')
-        .filter((l) => l !== '');
-      if (
-        lines.some((l) => (JSON.parse(l) as { lastSyncAt: number | null }).lastSyncAt! >= putDone)
-      )
-        resolve();
-    };
-  });
+  const events = () =>
+    out
+      .trim()
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  // Resolves once a line matching `want` was printed (checked on every chunk of stdout).
+  const waiters: Array<() => void> = [];
+  const seen = (want: Record<string, unknown>) =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (events().some((e) => Object.entries(want).every(([k, v]) => e[k] === v))) resolve();
+      };
+      waiters.push(check);
+      check();
+    });
   watcher.stdout.on('data', (b: Buffer) => {
     out += b.toString();
-    check();
+    for (const w of waiters) w();
   });
-  const before = Date.now();
+  // Each change names its vault and key, in the words a script switches on.
   await one.ok(['put', 'live', 'greeting', 'hello from device one']);
-  putDone = before;
-  check();
-  await arrived;
+  await seen({ event: 'change', vault: 'live', key: 'greeting', change: 'added' });
+  await one.ok(['put', 'live', 'greeting', 'hello again']);
+  await seen({ event: 'change', key: 'greeting', change: 'updated' });
+  await one.ok(['rm', 'live', 'greeting']);
+  await seen({ event: 'change', key: 'greeting', change: 'deleted' });
+  await one.ok(['put', 'live', 'farewell', 'bye from device one']);
+  await seen({ event: 'change', key: 'farewell', change: 'added' });
   const exited = new Promise<number | null>((resolve) => watcher.once('exit', resolve));
   watcher.kill('SIGTERM');
   expect(await exited).toBe(0);
-  expect(JSON.parse(out.trim().split('\n')[0]!)).toMatchObject({
-    event: 'sync',
-    connection: 'online',
-  });
+  expect(events()).toContainEqual(expect.objectContaining({ event: 'sync', connection: 'online' }));
+  // The reserved vault-name record is never reported as a change.
+  expect(
+    events()
+      .filter((e) => e.event === 'change')
+      .map((e) => e.key),
+  ).not.toContain('.coffer/vault');
   // The change is in device two's replica: readable with the server down.
   await server.stop();
   try {
-    expect((await two.ok(['get', 'live', 'greeting'])).stdout).toBe('hello from device one');
+    expect((await two.ok(['get', 'live', 'farewell'])).stdout).toBe('bye from device one');
   } finally {
     await server.start();
   }

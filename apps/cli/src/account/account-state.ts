@@ -18,6 +18,7 @@ import {
 import { z } from 'zod';
 import { CliError } from '../cli/exit-codes.ts';
 import { readOptionalFile, writePrivateFile } from '../profile/home.ts';
+import { notLoggedIn } from './profile.ts';
 
 export interface AccountState {
   accountId: string;
@@ -102,12 +103,7 @@ export async function loadAccountState(
 ): Promise<AccountState> {
   const sealed = await readOptionalFile(accountFile(home));
   if (sealed === undefined) {
-    throw new CliError(
-      'auth',
-      'not_logged_in',
-      'not logged in on this profile',
-      'run `coffer login --server URL --username NAME`',
-    );
+    throw notLoggedIn(home);
   }
   try {
     const { plaintext } = await openEnvelope(sealed, {

@@ -9,6 +9,7 @@ import { kidForPublicKey, type Recipient } from '@coffer/protocol';
 import type { CommandContext } from '../cli/command.ts';
 import { CliError } from '../cli/exit-codes.ts';
 import { sessionOf } from './open-client.ts';
+import { lookupUser } from './user-keys.ts';
 import { withAccountClient } from './with-client.ts';
 
 export async function resolveFileRecipients(
@@ -28,7 +29,7 @@ export async function resolveFileRecipients(
     for (const user of users) {
       let publicKey: Uint8Array;
       try {
-        publicKey = (await opened.client.vaults.userKeys(user)).x25519PublicKey;
+        publicKey = (await lookupUser(opened, user)).x25519PublicKey;
       } catch (e) {
         const pinned = isTransient(e) ? await opened.store.getPinnedUser(user) : undefined;
         if (pinned === undefined) throw e;

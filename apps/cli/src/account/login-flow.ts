@@ -6,6 +6,7 @@
 import type { AccountSession, CofferClient } from '@coffer/client';
 import { Username } from '@coffer/protocol';
 import { type CommandContext, stringOption } from '../cli/command.ts';
+import { toCliError } from '../cli/errors.ts';
 import { CliError, usageError } from '../cli/exit-codes.ts';
 import { establishTrust } from '../net/establish-trust.ts';
 import { parseServerUrl } from '../net/server-url.ts';
@@ -59,11 +60,19 @@ export async function accountFlow(
     await opened.client.handshake();
     const pass = await passphrase(opened.client);
     await action(opened.client, username, pass);
-    const session = await opened.client.accounts.login(
-      username,
-      pass,
-      `coffer-cli on ${process.platform}`,
-    );
+    const session = await opened.client.accounts
+      .login(username, pass, `coffer-cli on ${process.platform}`)
+      .catch((e: unknown) => {
+        // The server answers an unknown user and a wrong passphrase alike (no
+        // account enumeration); say it in the user's words, not as a 401 title.
+        if (toCliError(e)?.exit !== 'auth') throw e;
+        throw new CliError(
+          'auth',
+          'invalid_credentials',
+          `wrong username or passphrase for ${username} on ${server.origin}`,
+          'passphrases are case-sensitive; there is no recovery if it is lost',
+        );
+      });
     const token = opened.client.accounts.token;
     if (token === undefined) throw new Error('internal: no session token after login');
     const state: AccountState = {

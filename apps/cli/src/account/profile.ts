@@ -11,6 +11,16 @@ import { loadConfig, type ProfileConfig } from '../profile/config.ts';
 import { ensurePrivateDir } from '../profile/home.ts';
 import type { ServerTrust } from '../profile/servers.ts';
 
+/** One message wherever an account is missing; naming the profile catches a forgotten --home. */
+export function notLoggedIn(home: string): CliError {
+  return new CliError(
+    'auth',
+    'not_logged_in',
+    `not logged in (profile ${home})`,
+    'run `coffer signup` or `coffer login` with --server URL --username NAME; another profile: --home DIR or COFFER_HOME',
+  );
+}
+
 export interface Profile {
   home: string;
   config: ProfileConfig;
@@ -34,12 +44,7 @@ export async function openServerProfile(
   const profile = await openProfile(ctx);
   const raw = ctx.globals.server ?? profile.config.server;
   if (raw === undefined) {
-    throw new CliError(
-      'auth',
-      'not_logged_in',
-      'this profile has no server',
-      'run `coffer login --server URL --username NAME` (or signup)',
-    );
+    throw notLoggedIn(profile.home);
   }
   const server = parseServerUrl(raw);
   const trust = await establishTrust(profile.home, server, flags, ctx.out);
@@ -53,12 +58,7 @@ export async function requireAccount(
   const profile = await openServerProfile(ctx);
   const username = profile.config.username;
   if (username === undefined) {
-    throw new CliError(
-      'auth',
-      'not_logged_in',
-      'not logged in',
-      'run `coffer login --server URL --username NAME`',
-    );
+    throw notLoggedIn(profile.home);
   }
   return { ...profile, username };
 }

@@ -2,12 +2,18 @@
  * `coffer unlock` sessions for scripts (in the style of `bw unlock`): the
  * unlocked account secrets are sealed (a Coffer envelope, DIRECT) under a
  * fresh random 32-byte key that is printed once as COFFER_SESSION and never
- * stored. On disk there is only ciphertext (session.sealed, 0600); without the
- * token it is useless, and `coffer lock` deletes it, which ends every session.
+ * stored. On disk there is only ciphertext (sessions/<kid>.sealed, 0600);
+ * without the token it is useless, and `coffer lock` deletes them all.
+ *
+ * One file per session, named by the token's key id, so a second `unlock`
+ * (another shell, a parallel CI job on the same profile) does not end the
+ * first. Tokens of older CLIs name no file: they open the legacy
+ * `session.sealed`, which `lock` deletes too.
  */
 
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   DecryptionError,
   EnvelopeFormatError,
@@ -31,12 +37,20 @@ function invalidSession(): CliError {
   return new CliError(
     'auth',
     'session_invalid',
-    'COFFER_SESSION does not match this profile (locked or replaced?)',
+    'COFFER_SESSION does not open this profile (ended by `coffer lock`, or from another profile)',
     'run `coffer unlock` again',
   );
 }
 
-/** Seal `secret` for a new session; returns the token to print. Replaces any previous session. */
+function sessionsDir(home: string): string {
+  return join(home, 'sessions');
+}
+
+function sessionPath(home: string, kid: Uint8Array): string {
+  return join(sessionsDir(home), `${Buffer.from(kid).toString('hex')}.sealed`);
+}
+
+/** Seal `secret` for a new session; returns the token to print. Other sessions stay valid. */
 export async function createSession(home: string, secret: Uint8Array): Promise<string> {
   const key = randomBytes(32);
   const kid = randomBytes(KID_SIZE);
@@ -45,7 +59,7 @@ export async function createSession(home: string, secret: Uint8Array): Promise<s
     context: sessionContext(home),
     key: { kid, epoch: 0, key },
   });
-  await writePrivateFile(profilePaths(home).session, sealed);
+  await writePrivateFile(sessionPath(home, kid), sealed);
   const token = `${TOKEN_PREFIX}${Buffer.concat([kid, key]).toString('base64url')}`;
   key.fill(0);
   return token;
@@ -56,7 +70,10 @@ export async function openSession(home: string, token: string): Promise<Uint8Arr
   if (!token.startsWith(TOKEN_PREFIX)) throw invalidSession();
   const raw = Buffer.from(token.slice(TOKEN_PREFIX.length), 'base64url');
   if (raw.length !== KID_SIZE + 32) throw invalidSession();
-  const sealed = await readOptionalFile(profilePaths(home).session);
+  const kid = raw.subarray(0, KID_SIZE);
+  const sealed =
+    (await readOptionalFile(sessionPath(home, kid))) ??
+    (await readOptionalFile(profilePaths(home).session));
   if (sealed === undefined) {
     throw new CliError(
       'auth',
@@ -69,7 +86,7 @@ export async function openSession(home: string, token: string): Promise<Uint8Arr
     const { plaintext } = await openEnvelope(sealed, {
       context: sessionContext(home),
       contentType: 'key-bundle',
-      keys: [{ kid: raw.subarray(0, KID_SIZE), epoch: 0, key: raw.subarray(KID_SIZE) }],
+      keys: [{ kid, epoch: 0, key: raw.subarray(KID_SIZE) }],
     });
     return plaintext;
   } catch (e) {
@@ -86,9 +103,17 @@ export async function openSession(home: string, token: string): Promise<Uint8Arr
   }
 }
 
+/** How many sessions this profile holds (status). */
+export async function countSessions(home: string): Promise<number> {
+  const files = await readdir(sessionsDir(home)).catch(() => [] as string[]);
+  const legacy = (await readOptionalFile(profilePaths(home).session)) !== undefined ? 1 : 0;
+  return files.filter((f) => f.endsWith('.sealed')).length + legacy;
+}
+
 /** End every session of this profile. Returns whether one existed. */
 export async function deleteSession(home: string): Promise<boolean> {
-  const existed = (await readOptionalFile(profilePaths(home).session)) !== undefined;
+  const existed = (await countSessions(home)) > 0;
+  await rm(sessionsDir(home), { recursive: true, force: true });
   await rm(profilePaths(home).session, { force: true });
   return existed;
 }

@@ -52,7 +52,7 @@ async function nameOf(opened: OpenedClient, vaultId: string): Promise<string | u
  */
 export async function listNamedVaults(
   opened: OpenedClient,
-  options: { sync: boolean },
+  options: { sync: boolean; onOffline?: () => void },
 ): Promise<NamedVault[]> {
   let summaries: Array<{ vaultId: string; role: string | undefined }>;
   try {
@@ -67,6 +67,7 @@ export async function listNamedVaults(
   } catch (e) {
     if (!isTransient(e)) throw e;
     summaries = (await knownIds(opened)).map((vaultId) => ({ vaultId, role: undefined }));
+    options.onOffline?.();
     options = { sync: false };
   }
   const out: NamedVault[] = [];

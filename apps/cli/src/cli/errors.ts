@@ -64,6 +64,10 @@ const BY_CODE: Readonly<Record<string, ExitCodeName>> = {
   forbidden_by_role: 'auth',
 };
 
+/** What to try when the server cannot be reached (said once, for every command). */
+const NETWORK_HINT =
+  'is the server running and the URL right? `coffer doctor` checks the connection';
+
 /** Server problems whose code we do not know are classified by HTTP status. */
 function byStatus(status: number): ExitCodeName {
   if (status === 401 || status === 403) return 'auth';
@@ -119,6 +123,8 @@ export function toCliError(e: unknown): CliError | undefined {
   }
   if (typeof code === 'string') {
     const exit = BY_CODE[code];
+    if (exit === 'network' && code !== 'tls_pin_mismatch' && code !== 'wrong_origin')
+      return new CliError(exit, code, e.message, NETWORK_HINT);
     if (exit !== undefined) return new CliError(exit, code, e.message);
     const errno = ERRNO[code];
     if (errno !== undefined) {
@@ -127,6 +133,7 @@ export function toCliError(e: unknown): CliError | undefined {
         errno,
         net ? 'network' : code.toLowerCase(),
         net ? `cannot reach the server (${code})` : errnoMessage(e as NodeJS.ErrnoException),
+        net ? NETWORK_HINT : undefined,
       );
     }
   }
@@ -143,7 +150,7 @@ export function toCliError(e: unknown): CliError | undefined {
     if (inner !== undefined) return inner;
   }
   if (e.name === 'TypeError' && e.message === 'fetch failed') {
-    return new CliError('network', 'network', 'cannot reach the server');
+    return new CliError('network', 'network', 'cannot reach the server', NETWORK_HINT);
   }
   return undefined;
 }

@@ -34,7 +34,10 @@ export const EXIT_CODE_HELP: ReadonlyArray<readonly [number, string]> = [
   [ExitCode.conflict, 'conflict: already exists, unresolved conflict, concurrent change'],
   [ExitCode.network, 'network: server unreachable, TLS error, untrusted or changed certificate'],
   [ExitCode.server, 'server: error answer, malformed response, incompatible protocol version'],
-  [ExitCode.crypto, 'crypto: decryption failed, tampered or truncated data'],
+  [
+    ExitCode.crypto,
+    'crypto: decryption failed, tampered or truncated data, changed user key, damaged profile',
+  ],
 ];
 
 /**
@@ -48,11 +51,20 @@ export class CliError extends Error {
   readonly code: string;
   /** Optional hint printed on a second line ("try: …"). */
   readonly hint: string | undefined;
-  constructor(exit: ExitCodeName, code: string, message: string, hint?: string) {
+  /** Extra fields of the --json failure document, beside `ok` and `error` (e.g. doctor's checks). */
+  readonly details: Record<string, unknown> | undefined;
+  constructor(
+    exit: ExitCodeName,
+    code: string,
+    message: string,
+    hint?: string,
+    details?: Record<string, unknown>,
+  ) {
     super(message);
     this.exit = exit;
     this.code = code;
     this.hint = hint;
+    this.details = details;
   }
 }
 

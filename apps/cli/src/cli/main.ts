@@ -61,7 +61,7 @@ export async function main(
   } catch (e) {
     const err = toCliError(e);
     if (err !== undefined) {
-      out.error(err.code, err.message, ExitCode[err.exit], err.hint);
+      out.error(err.code, err.message, ExitCode[err.exit], err.hint, err.details);
       return ExitCode[err.exit];
     }
     const message = e instanceof Error ? e.message : String(e);

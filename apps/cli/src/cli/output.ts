@@ -53,13 +53,19 @@ export class Output {
   }
 
   /** An expected error: one line (plus hint) on stderr; the JSON document on stdout with --json. */
-  error(code: string, message: string, exit: number, hint?: string): void {
+  error(
+    code: string,
+    message: string,
+    exit: number,
+    hint?: string,
+    details?: Record<string, unknown>,
+  ): void {
     this.streams.stderr.write(`coffer: ${message}\n`);
     if (hint !== undefined) this.streams.stderr.write(`  ${hint}\n`);
     if (this.json && !this.#resultWritten) {
       this.#resultWritten = true;
       const error = hint === undefined ? { code, message, exit } : { code, message, exit, hint };
-      this.streams.stdout.write(`${JSON.stringify({ ok: false, error })}\n`);
+      this.streams.stdout.write(`${JSON.stringify({ ok: false, ...details, error })}\n`);
     }
   }
 }

@@ -4,6 +4,7 @@
  */
 import { createOpenEnvelopeStream, type OpenEnvelopeOptions } from '@coffer/protocol';
 import { arg, booleanOption, type CommandContext } from '../cli/command.ts';
+import { toCliError } from '../cli/errors.ts';
 import { CliError } from '../cli/exit-codes.ts';
 import { readPassphrase } from '../cli/passphrase.ts';
 import { createProgress } from '../cli/progress.ts';
@@ -50,16 +51,44 @@ export async function run(ctx: CommandContext): Promise<void> {
   }
   const progress = createProgress(ctx.out, 'decrypting', opened.size);
   const open = createOpenEnvelopeStream(prepared.options);
+  let report: { bytesIn: number; bytesOut: number };
   try {
-    const report = await pipeToTarget(prepared.source, open, output, {
+    report = await pipeToTarget(prepared.source, open, output, {
       force,
       onProgress: (n) => progress.update(n),
     });
-    ctx.out.result(
-      { in: input, out: output, bytesIn: report.bytesIn, bytesOut: report.bytesOut },
-      output === '-' ? undefined : `decrypted ${input} -> ${output} (${report.bytesOut} bytes)`,
-    );
+  } catch (e) {
+    throw explained(e, input, output, prepared.options.passphrase !== undefined);
   } finally {
+    // Before the result line, so the cleared progress line cannot swallow or precede it.
     progress.finish();
   }
+  ctx.out.result(
+    { in: input, out: output, bytesIn: report.bytesIn, bytesOut: report.bytesOut },
+    output === '-' ? undefined : `decrypted ${input} -> ${output} (${report.bytesOut} bytes)`,
+  );
+}
+
+/** The protocol cannot tell a wrong key from damage; say both, in the words of the envelope kind. */
+function explained(e: unknown, input: string, output: string, passphrase: boolean): unknown {
+  const code = toCliError(e)?.code;
+  if (code === 'decryption_failed')
+    return new CliError(
+      'crypto',
+      code,
+      passphrase
+        ? `decryption failed: wrong passphrase, or ${input} is damaged`
+        : `decryption failed: ${input} is damaged or was changed`,
+      output === '-'
+        ? 'what reached stdout so far is incomplete: discard it'
+        : `${output} was not written`,
+    );
+  if (code === 'key_not_found')
+    return new CliError(
+      'crypto',
+      code,
+      `${input} was not encrypted to you: none of its recipients is this account`,
+      'ask the sender to encrypt it with --to <your username>',
+    );
+  return e;
 }

@@ -144,17 +144,25 @@ export async function run(ctx: CommandContext): Promise<void> {
     checks.push({ name: 'replica', status: 'warn', detail: 'no replica yet (log in first)' });
   }
   const firstFail = checks.find((c) => c.status === 'fail');
-  if (ctx.out.json) {
-    ctx.out.result({ healthy: firstFail === undefined, checks });
-  } else {
+  const healthy = firstFail === undefined;
+  if (!ctx.out.json) {
     const mark = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' } as const;
     ctx.out.streams.stdout.write(
       `${checks.map((c) => `${mark[c.status]}  ${c.name.padEnd(13)} ${c.detail}`).join('\n')}\n`,
     );
   }
-  if (firstFail !== undefined) {
-    const exit = (Object.entries(ExitCode).find(([, v]) => v === firstFail.exit)?.[0] ??
-      'internal') as ExitCodeName;
-    throw new CliError(exit, 'doctor_failed', `check failed: ${firstFail.name}`);
+  if (firstFail === undefined) {
+    if (ctx.out.json) ctx.out.result({ healthy, checks });
+    return;
   }
+  // A failed check is a failure document ({"ok":false,…}) that still carries every check.
+  const exit = (Object.entries(ExitCode).find(([, v]) => v === firstFail.exit)?.[0] ??
+    'internal') as ExitCodeName;
+  throw new CliError(
+    exit,
+    'doctor_failed',
+    `check failed: ${firstFail.name}: ${firstFail.detail}`,
+    undefined,
+    { healthy, checks },
+  );
 }

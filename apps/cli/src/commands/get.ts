@@ -9,7 +9,7 @@
 import type { RecordEntry } from '@coffer/client';
 import { isTransient } from '@coffer/client';
 import type { AccountState } from '../account/account-state.ts';
-import { decodeValue } from '../account/content.ts';
+import { BINARY_TYPE, decodeValue } from '../account/content.ts';
 import { openLocalClient } from '../account/local-client.ts';
 import { requireAccount, type ServerProfile } from '../account/profile.ts';
 import { unlockAccount } from '../account/unlock.ts';
@@ -78,6 +78,7 @@ async function fromServer(
       // A blob streams to a temp file renamed only once every chunk verified (or to stdout).
       if (ctx.out.json && out === undefined)
         throw usageError('this key holds a file: give --out PATH with --json');
+      if (out === undefined) refuseBinaryOnTerminal(ctx, vault, key, found.blob.size);
       const total = found.blob.size;
       const progress = createProgress(ctx.out, 'downloading', total);
       const blob = await opened.client.blobs.get(vaultId, key, {
@@ -134,8 +135,18 @@ export async function run(ctx: CommandContext): Promise<void> {
       pending: entry.pending,
     });
   } else {
+    if (entry.type === BINARY_TYPE) refuseBinaryOnTerminal(ctx, vault, key, bytes.length);
     ctx.out.streams.stdout.write(bytes);
     if (ctx.out.streams.stdout.isTTY === true && bytes.at(-1) !== 10)
       ctx.out.streams.stdout.write('\n');
   }
+}
+
+/** Binary bytes on a terminal garble it and help no one (like gpg and age, refuse; a pipe is fine). */
+function refuseBinaryOnTerminal(ctx: CommandContext, vault: string, key: string, size: number) {
+  if (ctx.out.streams.stdout.isTTY !== true) return;
+  throw usageError(
+    `${key} holds binary data (${size} bytes); not printing it on the terminal`,
+    `write it to a file: coffer get ${vault} ${key} --out FILE (or pipe it: coffer get ${vault} ${key} > FILE)`,
+  );
 }

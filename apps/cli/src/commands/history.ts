@@ -1,8 +1,39 @@
-/** `coffer history VAULT KEY`: the current version and the conflict copies this device keeps. */
+/**
+ * `coffer history VAULT KEY`: the current version and the conflict copies
+ * this device keeps, with their values, so a person can choose before
+ * `coffer resolve`. The --json shape is documented in README.md.
+ */
 import { resolveVault } from '../account/vault-names.ts';
 import { withAccountClient } from '../account/with-client.ts';
 import { arg, type CommandContext } from '../cli/command.ts';
 import { CliError } from '../cli/exit-codes.ts';
+
+type Version =
+  | { kind: 'current'; value: unknown; updatedAt: number; pending: boolean; bytes?: number }
+  | {
+      kind: 'conflict';
+      lost: 'mine' | 'theirs';
+      value: unknown;
+      deleted: boolean;
+      detectedAt: number;
+    };
+
+/** One line per value: strings quoted (whitespace stays visible), long ones cut. */
+function shown(v: Version): string {
+  if (v.kind === 'conflict' && v.deleted) return '(deleted)';
+  if (v.kind === 'current' && v.bytes !== undefined) return `(file, ${v.bytes} bytes)`;
+  const text = JSON.stringify(v.value) ?? '';
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function line(v: Version): string {
+  if (v.kind === 'current') {
+    const when = new Date(v.updatedAt).toISOString();
+    return `current\t${when}\t${shown(v)}${v.pending ? '\t(not pushed)' : ''}`;
+  }
+  const when = new Date(v.detectedAt).toISOString();
+  return `conflict: ${v.lost} (lost)\tdetected ${when}\t${shown(v)}`;
+}
 
 export async function run(ctx: CommandContext): Promise<void> {
   const vault = arg(ctx, 'VAULT');
@@ -11,34 +42,29 @@ export async function run(ctx: CommandContext): Promise<void> {
     const vaultId = await resolveVault(opened, vault, { sync: false });
     const current = await opened.client.records.get(vaultId, key);
     const copies = (await opened.client.conflicts.list(vaultId)).filter((c) => c.name === key);
-    const out: Array<{ kind: string; value: unknown; updatedAt: number | null; pending: boolean }> =
-      [];
+    const out: Version[] = [];
     if (current)
       out.push({
         kind: 'current',
         value: current.value,
         updatedAt: current.updatedAt,
         pending: current.pending,
+        ...(current.blob === undefined ? {} : { bytes: current.blob.size }),
       });
     for (const c of copies) {
       out.push({
-        kind: c.reason === 'local_lost' ? 'conflict: yours (lost)' : 'conflict: theirs (lost)',
+        kind: 'conflict',
+        // local_lost: the copy is this device's edit; remote_lost: the other device's.
+        lost: c.reason === 'local_lost' ? 'mine' : 'theirs',
         value: c.deleted ? null : c.value,
-        updatedAt: c.detectedAt,
-        pending: false,
+        deleted: c.deleted,
+        // When the conflict was found: the losing edit's own time is not kept.
+        detectedAt: c.detectedAt,
       });
     }
     return out;
   });
   if (versions.length === 0)
     throw new CliError('notFound', 'record_not_found', `no key ${key} in vault ${vault}`);
-  ctx.out.result(
-    { vault, key, versions },
-    versions
-      .map(
-        (v) =>
-          `${v.kind}\t${v.updatedAt === null ? '' : new Date(v.updatedAt).toISOString()}${v.pending ? '\t(not pushed)' : ''}`,
-      )
-      .join('\n'),
-  );
+  ctx.out.result({ vault, key, versions }, versions.map(line).join('\n'));
 }

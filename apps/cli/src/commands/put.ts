@@ -2,6 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { isTransient } from '@coffer/client';
 import { BINARY_TYPE, encodeValue, RECORD_LIMIT } from '../account/content.ts';
 import { pushOrQueue } from '../account/push-or-queue.ts';
 import { isReservedName, resolveWritableVault } from '../account/vault-names.ts';
@@ -22,6 +23,8 @@ async function valueBytes(ctx: CommandContext): Promise<Uint8Array> {
   if (inline !== undefined && file !== undefined)
     throw usageError('give VALUE or --file, not both');
   if (inline !== undefined) return new TextEncoder().encode(inline);
+  // Read stdin as a stream: opening /dev/stdin fails when it is a socket (as spawn gives it).
+  if (file === '/dev/stdin' || file === '-') return readStdin();
   if (file !== undefined) {
     try {
       return await readFile(file);
@@ -54,6 +57,14 @@ async function putBlob(
         type: BINARY_TYPE,
         onProgress: (done) => progress.update(done),
       });
+    } catch (e) {
+      if (!isTransient(e)) throw e;
+      throw new CliError(
+        'network',
+        'network',
+        `cannot upload ${file}: the server is unreachable`,
+        `files above ${RECORD_LIMIT} bytes go straight to the server (only smaller values work offline); try again once it is reachable`,
+      );
     } finally {
       progress.finish();
     }
@@ -71,8 +82,9 @@ export async function run(ctx: CommandContext): Promise<void> {
   if (isReservedName(key)) throw usageError('names starting with .coffer/ are reserved');
   const file = stringOption(ctx, 'file');
   if (file !== undefined && ctx.args.VALUE === undefined) {
+    // A pipe (`--file <(cmd)`, /dev/stdin) has no size: read it whole, within the inline limit.
     const size = await stat(file).then(
-      (s) => (s.isFile() ? s.size : -1),
+      (s) => (s.isFile() ? s.size : s.isDirectory() ? -1 : 0),
       () => -1,
     );
     if (size < 0) throw new CliError('notFound', 'file_not_found', `cannot read ${file}`);

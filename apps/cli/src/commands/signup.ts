@@ -2,6 +2,8 @@
 import { fingerprint } from '@coffer/protocol';
 import { accountFlow } from '../account/login-flow.ts';
 import type { CommandContext } from '../cli/command.ts';
+import { toCliError } from '../cli/errors.ts';
+import { CliError } from '../cli/exit-codes.ts';
 import { readNewPassphrase } from '../cli/passphrase.ts';
 
 export async function run(ctx: CommandContext): Promise<void> {
@@ -9,7 +11,15 @@ export async function run(ctx: CommandContext): Promise<void> {
     ctx,
     () => readNewPassphrase(ctx, { label: 'Choose a passphrase' }),
     async (client, username, passphrase) => {
-      await client.accounts.signup(username, passphrase);
+      await client.accounts.signup(username, passphrase).catch((e: unknown) => {
+        if (toCliError(e)?.exit !== 'conflict') throw e;
+        throw new CliError(
+          'conflict',
+          'username_taken',
+          `the username ${username} is taken on this server`,
+          'choose another --username, or `coffer login` if the account is yours',
+        );
+      });
     },
   );
   const fp = await fingerprint({

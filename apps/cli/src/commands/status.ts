@@ -1,7 +1,11 @@
-/** `coffer status`: local state only, no passphrase or network: pending, conflicts, lock state. */
+/**
+ * `coffer status`: local state only, no passphrase or network: pending,
+ * conflicts, unlocked sessions (and whether COFFER_SESSION opens one).
+ */
 import { existsSync } from 'node:fs';
 import { SqliteStore } from '@coffer/client/node';
 import { openProfile } from '../account/profile.ts';
+import { countSessions, openSession } from '../account/session-file.ts';
 import type { CommandContext } from '../cli/command.ts';
 import { profilePaths } from '../profile/home.ts';
 
@@ -19,13 +23,27 @@ export async function run(ctx: CommandContext): Promise<void> {
       await store.close();
     }
   }
-  const unlocked = existsSync(paths.session);
+  const sessions = await countSessions(home);
+  const token = ctx.env.COFFER_SESSION;
+  // Only a token that opens a session counts: a stale export must not read as "unlocked".
+  const tokenWorks =
+    token !== undefined && token !== '' && sessions > 0
+      ? await openSession(home, token).then(
+          (secret) => {
+            secret.fill(0);
+            return true;
+          },
+          () => false,
+        )
+      : undefined;
+  const unlocked = tokenWorks ?? sessions > 0;
   const loggedIn = config.username !== undefined;
   const doc = {
     loggedIn,
     username: config.username ?? null,
     server: config.server ?? null,
     session: unlocked ? 'unlocked' : 'locked',
+    sessions,
     pending,
     conflicts,
     home,
@@ -34,9 +52,17 @@ export async function run(ctx: CommandContext): Promise<void> {
     doc,
     [
       loggedIn ? `${config.username} on ${config.server}` : 'not logged in',
-      `session: ${doc.session}${unlocked ? ' (COFFER_SESSION)' : ''}`,
+      `session: ${sessionLine(token, tokenWorks, sessions)}`,
       `pending changes: ${pending}${pending > 0 ? ' (run `coffer sync`)' : ''}`,
       `conflicts: ${conflicts}${conflicts > 0 ? ' (see `coffer conflicts`)' : ''}`,
     ].join('\n'),
   );
+}
+
+function sessionLine(token: string | undefined, works: boolean | undefined, count: number): string {
+  if (works === true) return 'unlocked (COFFER_SESSION opens it)';
+  if (token !== undefined && token !== '')
+    return 'locked: COFFER_SESSION is set but opens no session here (run `coffer unlock`)';
+  if (count > 0) return `${count} unlocked session(s); export COFFER_SESSION to use one`;
+  return 'locked (commands ask for the passphrase; `coffer unlock` for scripts)';
 }

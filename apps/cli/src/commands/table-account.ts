@@ -23,7 +23,12 @@ export const ACCOUNT_COMMANDS: readonly CommandSpec[] = [
     summary: 'create an account on a server and log this device in',
     description:
       'Your passphrase never leaves this device: it derives your login key and the key that seals\n' +
-      'your key bundle (Argon2id, 64 MiB). There is no recovery if you forget it.',
+      'your key bundle (Argon2id, 64 MiB). There is no recovery if you forget it.\n' +
+      '\n' +
+      'Needs --server the first time. A self-signed server: pass --pin with the fingerprint\n' +
+      'coffer-server printed at start; without it a terminal shows the fingerprint and asks,\n' +
+      'a script is refused (exit 6). The passphrase is asked twice on a terminal; scripts set\n' +
+      'COFFER_PASSPHRASE or --passphrase-file. Prints your fingerprint for others to check.',
     positionals: [],
     options: { ...USERNAME, ...TRUST },
     examples: [
@@ -35,10 +40,15 @@ export const ACCOUNT_COMMANDS: readonly CommandSpec[] = [
   {
     path: ['login'],
     summary: 'log this device in to an existing account (username and passphrase only)',
+    description:
+      'Server trust works as for signup (--pin, --ca-file, or a prompt on a terminal). Your keys\n' +
+      'come sealed from the server and open with your passphrase; then `coffer sync` fetches\n' +
+      'your vaults. A wrong username or passphrase exits 3 (the server does not say which).',
     positionals: [],
     options: { ...USERNAME, ...TRUST },
     examples: [
       'coffer login --server https://coffer.example.com --username alice',
+      'coffer --home ~/.coffer-2 login --server https://127.0.0.1:8443 -u alice --pin 3A:7F:…',
       'COFFER_PASSPHRASE=… coffer --home ./ci-profile login --server https://… -u ci-bot --pin …',
     ],
     load: () => import('./login.ts'),
@@ -61,10 +71,12 @@ export const ACCOUNT_COMMANDS: readonly CommandSpec[] = [
   },
   {
     path: ['status'],
-    summary: 'show sync state: pending outbox, conflicts, last sync, lock state',
+    summary: 'show local state: account, pending outbox, conflicts, unlocked sessions',
+    description:
+      'Reads only the profile (no passphrase, no network). `coffer doctor` checks the server.',
     positionals: [],
     options: {},
-    examples: ['coffer status'],
+    examples: ['coffer status', 'coffer status --json'],
     load: () => import('./status.ts'),
   },
   {
@@ -80,7 +92,8 @@ export const ACCOUNT_COMMANDS: readonly CommandSpec[] = [
     summary: 'unlock the account once and print a session token for scripts (COFFER_SESSION)',
     description:
       'Derives the keys once and seals them in the profile under a random key that only the printed\n' +
-      'token holds. Export it and later commands need no passphrase. `coffer lock` ends it.',
+      'token holds. Export it and later commands need no passphrase. Each unlock is a session of\n' +
+      "its own (parallel jobs on one profile do not end each other's); `coffer lock` ends them all.",
     positionals: [],
     options: { raw: { type: 'boolean', description: 'print only the token' } },
     examples: ['export COFFER_SESSION="$(coffer unlock --raw)"', 'coffer unlock'],
@@ -91,7 +104,7 @@ export const ACCOUNT_COMMANDS: readonly CommandSpec[] = [
     summary: 'end every unlocked session of this profile',
     positionals: [],
     options: {},
-    examples: ['coffer lock'],
+    examples: ['coffer lock', 'unset COFFER_SESSION'],
     load: () => import('./lock.ts'),
   },
   {
@@ -114,8 +127,13 @@ export const ACCOUNT_COMMANDS: readonly CommandSpec[] = [
     path: ['user', 'show'],
     summary: "show a user's public-key fingerprint (compare it out of band, then it is pinned)",
     positionals: [{ name: 'NAME' }],
+    description:
+      'The fingerprint is derived from the public keys the server hands out. Read it to the\n' +
+      'user over another channel (phone, chat); if it matches, share with --fingerprint. The\n' +
+      'first sight pins the key here: a later change is refused by share and encrypt --to.\n' +
+      '`coffer user show YOURNAME` prints your own.',
     options: {},
-    examples: ['coffer user show bob'],
+    examples: ['coffer user show bob', 'coffer user show bob --json | jq -r .fingerprint'],
     load: () => import('./user-show.ts'),
   },
 ];

@@ -31,7 +31,9 @@ export const VAULT_COMMANDS: readonly CommandSpec[] = [
     summary: 'share a vault with a user (after checking their fingerprint)',
     description:
       "Fetches USER's public keys and shows the fingerprint. Compare it with USER out of band;\n" +
-      'pass it with --fingerprint to share non-interactively. A changed key is refused.',
+      'pass it with --fingerprint to share non-interactively (60 digits; quote it or leave the\n' +
+      'spaces out). A changed key is refused. Sharing again with another --role changes the\n' +
+      "member's role.",
     positionals: [{ name: 'NAME' }, { name: 'USER' }],
     options: {
       role: {
@@ -47,7 +49,8 @@ export const VAULT_COMMANDS: readonly CommandSpec[] = [
     },
     examples: [
       'coffer user show bob',
-      'coffer vault share ops bob --role reader --fingerprint 5K2Q-…',
+      'coffer vault share ops bob --role reader --fingerprint "83172 80773 22192 … 34930"',
+      'coffer vault share ops bob --role writer        # bob is a member: changes his role',
     ],
     load: () => import('./vault-share.ts'),
   },
@@ -67,7 +70,7 @@ export const VAULT_COMMANDS: readonly CommandSpec[] = [
       file: {
         type: 'string',
         value: 'PATH',
-        description: 'store the contents of a file (any size, streamed)',
+        description: 'store the contents of a file (any size, streamed; "-" or a pipe: stdin)',
       },
       'no-sync': { type: 'boolean', description: 'only write the local replica and outbox' },
     },
@@ -118,9 +121,12 @@ export const VAULT_COMMANDS: readonly CommandSpec[] = [
   {
     path: ['history'],
     summary: 'show the known versions of KEY (current, conflict copies)',
+    description:
+      'Prints each version with its value (files: their size), so you can pick one before\n' +
+      '`coffer resolve VAULT KEY --keep mine|theirs`. A conflict copy shows when it was detected.',
     positionals: [{ name: 'VAULT' }, { name: 'KEY' }],
     options: {},
-    examples: ['coffer history ops db/password'],
+    examples: ['coffer history ops db/password', 'coffer history ops db/password --json'],
     load: () => import('./history.ts'),
   },
   {

@@ -84,17 +84,16 @@ async function firstContact(home: string, url: URL, out: Output): Promise<Server
     return trust;
   }
   const fp = formatFingerprint(probe.sha256);
+  const why = readableReason(probe.authorizationError);
   if (!canPrompt() || out.json) {
     throw new CliError(
       'network',
       'untrusted_certificate',
-      `the certificate of ${url.origin} is not trusted (${probe.authorizationError ?? 'unknown issuer'}); SHA-256 fingerprint ${fp}`,
+      `the certificate of ${url.origin} is not trusted (${why}); SHA-256 fingerprint ${fp}`,
       'compare it with the fingerprint the server printed, then pass --pin <fingerprint> (or --ca-file PEM)',
     );
   }
-  out.info(
-    `The server ${url.origin} presents a certificate that no CA vouches for (${probe.authorizationError ?? 'unknown issuer'}).`,
-  );
+  out.info(`The server ${url.origin} presents a certificate that no CA vouches for (${why}).`);
   out.info(`  subject: ${probe.subject || '(none)'}   valid until: ${probe.validTo}`);
   out.info(`  SHA-256: ${fp}`);
   out.info(
@@ -110,4 +109,21 @@ async function firstContact(home: string, url: URL, out: Output): Promise<Server
   const trust: ServerTrust = { kind: 'pin', sha256: probe.sha256 };
   await saveServerTrust(home, url.origin, trust);
   return trust;
+}
+
+/** OpenSSL's verify codes in words (the code stays, for searching). */
+const REASONS: Readonly<Record<string, string>> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'issued by a self-signed CA',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'issuer unknown',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'issuer unknown',
+  CERT_HAS_EXPIRED: 'expired',
+  CERT_NOT_YET_VALID: 'not valid yet',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'issued for another host name',
+};
+
+function readableReason(code: string | undefined): string {
+  if (code === undefined) return 'issuer unknown';
+  const words = REASONS[code];
+  return words === undefined ? code : `${words}: ${code}`;
 }

@@ -1,0 +1,98 @@
+/**
+ * The live half of `coffer sync --watch`: follows the server's live events
+ * and reports what changed, key by key (the SDK's state store only says that
+ * something synced, so each sync is diffed against the last listing of the
+ * vault). With --json each change is one JSON line on stdout; otherwise a
+ * short line on stderr.
+ */
+
+import type { OpenedClient } from '../account/open-client.ts';
+import { isReservedName } from '../account/vault-names.ts';
+import type { CommandContext } from '../cli/command.ts';
+
+type Listing = Map<string, number>;
+
+async function listing(opened: OpenedClient, vaultId: string): Promise<Listing> {
+  const entries = await opened.client.records.list(vaultId);
+  return new Map(entries.filter((e) => !isReservedName(e.name)).map((e) => [e.name, e.updatedAt]));
+}
+
+function emit(ctx: CommandContext, event: Record<string, unknown>, text: string): void {
+  if (ctx.out.json) ctx.out.streams.stdout.write(`${JSON.stringify(event)}\n`);
+  else ctx.out.info(`${new Date().toISOString()} ${text}`);
+}
+
+/** Watch `vaults` until SIGINT or SIGTERM. */
+export async function watchVaults(
+  ctx: CommandContext,
+  opened: OpenedClient,
+  vaults: ReadonlyArray<{ vaultId: string; name: string }>,
+): Promise<void> {
+  const known = new Map<string, Listing>();
+  for (const v of vaults) known.set(v.vaultId, await listing(opened, v.vaultId));
+  for (const v of vaults) opened.client.live(v.vaultId);
+  // Always on stderr (also with --json): scripts wait for it to know the watch is live.
+  ctx.out.streams.stderr.write(`watching ${vaults.length} vault(s) for changes; Ctrl-C to stop\n`);
+
+  // Diffs run one after another (listing is async; state events are not).
+  let diffs = Promise.resolve();
+  const diff = async () => {
+    for (const v of vaults) {
+      const before = known.get(v.vaultId) ?? new Map();
+      const after = await listing(opened, v.vaultId);
+      known.set(v.vaultId, after);
+      for (const [key, at] of after) {
+        if (before.get(key) === at) continue;
+        const change = before.has(key) ? 'updated' : 'added';
+        emit(
+          ctx,
+          { event: 'change', vault: v.name, key, change, updatedAt: at },
+          `${v.name}: ${key} ${change}`,
+        );
+      }
+      for (const key of before.keys()) {
+        if (!after.has(key))
+          emit(
+            ctx,
+            { event: 'change', vault: v.name, key, change: 'deleted' },
+            `${v.name}: ${key} deleted`,
+          );
+      }
+    }
+  };
+
+  const first = opened.client.state.getSnapshot();
+  let last = JSON.stringify({
+    p: first.pending,
+    c: first.conflicts,
+    s: first.lastSyncAt,
+    n: first.connection,
+  });
+  const unsubscribe = opened.client.state.subscribe(() => {
+    const s = opened.client.state.getSnapshot();
+    const now = JSON.stringify({ p: s.pending, c: s.conflicts, s: s.lastSyncAt, n: s.connection });
+    if (now === last) return;
+    const pulled = JSON.parse(last).s !== s.lastSyncAt;
+    last = now;
+    if (pulled)
+      diffs = diffs
+        .then(diff)
+        .catch((e: unknown) => ctx.out.warn(`cannot list changes: ${String(e)}`));
+    const event = {
+      event: 'sync',
+      connection: s.connection,
+      pending: s.pending,
+      conflicts: s.conflicts,
+      lastSyncAt: s.lastSyncAt,
+    };
+    diffs = diffs.then(() =>
+      emit(ctx, event, `${s.connection}, ${s.pending} pending, ${s.conflicts} conflict(s)`),
+    );
+  });
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  unsubscribe();
+  await diffs;
+}
