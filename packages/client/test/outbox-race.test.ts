@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../src/store/memory-store.ts';
 import type { OutboxEntry } from '../src/store/types.ts';
-import { openClient, setup } from './sync-harness.ts';
+import { pushVault } from '../src/sync/push.ts';
+import { openClient, setup, type TestClient } from './sync-harness.ts';
 
 /** Holds the first "mark as sent" (an update to attempts 1) until released. */
 class GatedStore extends MemoryStore {
@@ -55,5 +56,25 @@ describe('outbox changes of one vault run one at a time', () => {
     expect(a.errors).toEqual([]);
     a.engine.close();
     other.engine.close();
+  });
+
+  it('two pushes of one store (a restart while a push was in flight) settle a conflict once', async () => {
+    const s = await setup(2);
+    const [a, b] = s.clients as [TestClient, TestClient];
+    a.transport.online = false;
+    await a.records.put(s.vaultId, 'doc', 'older from a');
+    await a.engine.idle();
+    s.clock.advance(1_000);
+    await b.records.put(s.vaultId, 'doc', 'newer from b');
+    await b.engine.idle();
+    a.transport.online = true;
+    s.clock.advance(1_000);
+    const again = openClient(s, a.store, s.server.connect());
+    await Promise.all([pushVault(a.ctx, s.vaultId), pushVault(again.ctx, s.vaultId)]);
+    await again.engine.sync(s.vaultId);
+    expect((await again.records.get(s.vaultId, 'doc'))?.value).toBe('newer from b');
+    expect((await again.conflicts.list(s.vaultId)).map((c) => c.value)).toEqual(['older from a']);
+    expect(await a.store.countOutbox()).toBe(0);
+    for (const c of [a, b, again]) c.engine.close();
   });
 });

@@ -120,8 +120,12 @@ async function onResults(
   // Writes queued while the push was in flight are followers too.
   const current = await ctx.store.listOutbox({ vaultId });
   const byId = new Map(results.map((r) => [r.mutationId, r]));
+  const queued = new Set(current.map((e) => e.mutationId));
   for (const entry of batch) {
     const result = byId.get(entry.mutationId);
+    // Already settled by another push of the same store (a restarted client
+    // whose predecessor's push was still in flight): handled once only.
+    if (!queued.has(entry.mutationId)) continue;
     // A batch holds one entry per record, so `current` still lists each
     // entry's followers correctly while earlier entries are handled.
     if (result?.status === 'applied') {
