@@ -92,11 +92,11 @@ export class SdkSession implements CofferSession {
   /**
    * List vaults again (a vault shared with this account, or created on
    * another device, appears without a reload). Calls while one runs join it;
-   * a call within a few seconds of the last one is skipped.
+   * a call within 2 s of the last one is skipped (the login just listed them).
    */
   refreshVaults(): Promise<void> {
     if (this.#refreshing) return this.#refreshing;
-    if (Date.now() - this.#refreshedAt < 5_000) return Promise.resolve();
+    if (Date.now() - this.#refreshedAt < 2_000) return Promise.resolve();
     this.#refreshing = this.#listVaults().finally(() => {
       this.#refreshing = undefined;
       this.#refreshedAt = Date.now();
