@@ -29,6 +29,48 @@ export const REDACT_PATHS = [
   '*.databaseUrl',
 ];
 
+/** The API's own query parameters; their values are worth a log line. */
+const LOGGED_QUERY_PARAMETERS = new Set(['cursor', 'limit', 'resync', 'offset']);
+
+/**
+ * A URL for a log line: any query parameter that is not one of the API's own
+ * is censored, name and value, since a careless client may put a token there.
+ *
+ * @example
+ * loggedUrl('/v1/vaults/x/changes?cursor=5&access_token=abc') // '/v1/vaults/x/changes?cursor=5&[redacted]'
+ */
+export function loggedUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const pairs = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      return LOGGED_QUERY_PARAMETERS.has(eq < 0 ? pair : pair.slice(0, eq)) ? pair : '[redacted]';
+    });
+  return `${url.slice(0, q)}?${pairs.join('&')}`;
+}
+
+interface LoggedRequest {
+  method?: string;
+  url?: unknown;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
+/** Fastify's request serializer, with the URL through {@link loggedUrl}; any object may arrive. */
+function serializeRequest(request: LoggedRequest) {
+  return {
+    method: request.method,
+    url: typeof request.url === 'string' ? loggedUrl(request.url) : undefined,
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
 /**
  * The server's logger.
  *
@@ -40,6 +82,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     {
       level,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: { req: serializeRequest },
       base: { service: 'coffer-server' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },

@@ -5,7 +5,7 @@
  * nothing, when the client is gone) and changes nothing.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Problem } from '../../src/protocol.ts';
 import { buildWorld, snapshot, type World } from '../support/adversary-world.ts';
 import { baseHeaders } from '../support/bad-requests.ts';
@@ -193,6 +193,24 @@ describe('blob ranges', () => {
 });
 
 describe('the log stream', () => {
+  it('censors query parameters that are not the API own, where a careless client may put a token', async () => {
+    const token = w.alice.owner.token;
+    const start = t.logs.length;
+    const path = `/v1/vaults/${w.alice.vaultId}/changes?cursor=0&access_token=${token}&${token}`;
+    const res = await sendRaw(t.dispatcher, t.url, {
+      method: 'GET',
+      path,
+      headers: baseHeaders(token),
+    });
+    expect(res.status).toBe(400);
+    await vi.waitUntil(() => t.logs.slice(start).some((l) => l.includes('request completed')));
+    const line = t.logs.slice(start).find((l) => l.includes('request completed')) ?? '';
+    expect(line).not.toContain(token);
+    expect(JSON.parse(line).req.url).toBe(
+      `/v1/vaults/${w.alice.vaultId}/changes?cursor=0&[redacted]&[redacted]`,
+    );
+  });
+
   it('holds no token and no error line after all of the above', () => {
     const logs = t.logs.join('\n');
     for (const token of w.allTokens) expect(logs).not.toContain(token);
