@@ -10,14 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBLEM_CODES, Problem, type ProblemCode } from '../../src/protocol.ts';
 import { newHexId } from '../support/accounts.ts';
 import { buildWorld, snapshot, type World } from '../support/adversary-world.ts';
+import { badRequests } from '../support/bad-requests.ts';
 import {
-  badRequests,
   baseHeaders,
   fill,
   goodParams,
+  type OpenApiDocument,
   plainBody,
   type Route,
-} from '../support/bad-requests.ts';
+  routesOf,
+} from '../support/openapi-routes.ts';
 import { type RawAnswer, sendRaw } from '../support/send-raw.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
@@ -34,50 +36,11 @@ beforeAll(async () => {
     overrides: { limits: { maxBlobChunkBytes: CHUNK_LIMIT } },
   });
   w = await buildWorld(t);
-  const doc = JSON.parse((await t.api().get('/openapi.json')).text) as {
-    components: {
-      schemas: Record<string, { properties?: Record<string, { type?: string }> }>;
-    };
-    paths: Record<
-      string,
-      Record<
-        string,
-        {
-          security?: unknown[];
-          parameters?: Array<{ name: string; in: string }>;
-          requestBody?: { content: Record<string, { schema?: { $ref?: string } }> };
-        }
-      >
-    >;
-  };
-  routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
-    Object.entries(ops).map(([method, op]) => ({
-      method: method.toUpperCase(),
-      path,
-      secured: (op.security?.length ?? 0) > 0,
-      params: (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name),
-      query: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
-      body: Object.keys(op.requestBody?.content ?? {})[0],
-      bodyProperties: propertiesOf(
-        doc.components.schemas,
-        Object.values(op.requestBody?.content ?? {})[0]?.schema?.$ref,
-      ),
-    })),
-  );
+  routes = routesOf(JSON.parse((await t.api().get('/openapi.json')).text) as OpenApiDocument);
 });
 afterAll(async () => {
   await t?.close();
 });
-
-function propertiesOf(
-  schemas: Record<string, { properties?: Record<string, { type?: string }> }>,
-  ref: string | undefined,
-): Record<string, string | undefined> {
-  const schema = ref === undefined ? undefined : schemas[ref.split('/').pop() ?? ''];
-  return Object.fromEntries(
-    Object.entries(schema?.properties ?? {}).map(([name, p]) => [name, p.type]),
-  );
-}
 
 /** What is wrong with an answer to a bad request, or null. */
 function judge(answer: RawAnswer, expected: ProblemCode, issue?: string): string | null {

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Problem } from '../../src/protocol.ts';
 import { buildWorld, snapshot, type World } from '../support/adversary-world.ts';
-import { baseHeaders } from '../support/bad-requests.ts';
+import { baseHeaders } from '../support/openapi-routes.ts';
 import { rawExchange } from '../support/raw-tls.ts';
 import { sendRaw } from '../support/send-raw.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
