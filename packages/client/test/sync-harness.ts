@@ -4,6 +4,7 @@ import { MemoryStore } from '../src/store/memory-store.ts';
 import type { MergeFunction } from '../src/sync/conflict.ts';
 import { createSyncCore, type SyncCore } from '../src/sync/core.ts';
 import type { Transport } from '../src/transport/transport.ts';
+import type { Clock } from '../src/util/env.ts';
 import { buildKeyring, type VaultKeyring } from '../src/vault/keyring.ts';
 import { FakeServer, type FakeTransport } from './fake-server.ts';
 
@@ -42,7 +43,7 @@ export async function setup(
  * device started again (a restart keeps only what the store holds).
  */
 export function openClient(
-  shared: { ring: VaultKeyring; clock: ManualClock; merge?: MergeFunction<unknown> | undefined },
+  shared: { ring: VaultKeyring; clock: Clock; merge?: MergeFunction<unknown> | undefined },
   store: MemoryStore,
   transport: FakeTransport,
 ): TestClient {

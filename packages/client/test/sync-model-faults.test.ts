@@ -55,8 +55,17 @@ export async function runFaultModel(
   ops: ReadonlyArray<FaultOp>,
   merge?: MergeFunction<unknown>,
   makeStore?: () => MemoryStore,
+  skews?: readonly [number, number, number],
 ) {
   const { vaultId, clients, clock, server, ring } = await setup(3, merge, makeStore);
+  // Each device's own clock: the shared one plus its skew.
+  const clockOf = (i: number) => (skews ? { now: () => clock.now() + skews[i]! } : clock);
+  if (skews) {
+    for (const [i, c] of clients.entries()) {
+      c.engine.close();
+      clients[i] = openClient({ ring, clock: clockOf(i), merge }, c.store, c.transport);
+    }
+  }
   const errors: Array<{ code: string }> = [];
   const live = new Set<TestClient>();
   let unique = 0;
@@ -105,7 +114,11 @@ export async function runFaultModel(
         await c.engine.idle();
         errors.push(...c.errors);
         live.delete(c);
-        clients[o.client] = openClient({ ring, clock, merge }, c.store, c.transport);
+        clients[o.client] = openClient(
+          { ring, clock: clockOf(o.client), merge },
+          c.store,
+          c.transport,
+        );
       }
     }
     for (const c of clients) {
@@ -166,6 +179,16 @@ describe('sync model with faults (fast-check)', () => {
   it('the same with store calls that yield (writes interleave with background syncs)', async () => {
     await fc.assert(
       fc.asyncProperty(ops, (o) => runFaultModel(o, undefined, () => new YieldingStore())),
+      { numRuns: runs, ...replay },
+    );
+  });
+
+  it('the same with device clocks up to 0.9 s apart (less than the time between operations)', async () => {
+    const skew = fc.integer({ min: -450, max: 450 });
+    await fc.assert(
+      fc.asyncProperty(ops, fc.tuple(skew, skew, skew), (o, skews) =>
+        runFaultModel(o, undefined, undefined, skews),
+      ),
       { numRuns: runs, ...replay },
     );
   });
