@@ -22,12 +22,15 @@ describe('app', () => {
     const gateway = new FakeGateway();
     await logIn(gateway);
     await expect.element(page.getByRole('group', { name: 'Sync status' })).toBeVisible();
+    // The login form is gone: focus starts on the new screen's heading, not <body>.
+    await expect.element(page.getByRole('heading', { name: 'Your vaults' })).toHaveFocus();
     await userEvent.fill(page.getByLabelText('New vault name'), 'Ops');
     await userEvent.click(page.getByRole('button', { name: 'Create vault' }));
     await expect.element(page.getByRole('heading', { name: 'Ops' })).toHaveFocus();
     await expect.element(page.getByRole('group', { name: 'Sync status' })).toBeVisible();
     await userEvent.click(page.getByRole('button', { name: '← Vaults' }));
     await expect.element(page.getByRole('button', { name: /Ops/ })).toBeVisible();
+    await expect.element(page.getByRole('heading', { name: 'Your vaults' })).toHaveFocus();
     expect(gateway.session.opened.get('v-Ops')?.closed).toBe(true);
   });
 

@@ -167,6 +167,32 @@ describe('vault view', () => {
     await expect.poll(reads).toBe(before + 1);
   });
 
+  test('focus never falls to <body>: save, cancel, Escape, delete and keep each put it somewhere useful', async () => {
+    const vault = mount();
+    await userEvent.click(page.getByRole('button', { name: 'New record' }));
+    await userEvent.fill(page.getByLabelText('Name'), 'note');
+    await userEvent.fill(page.getByLabelText('Value'), 'hello');
+    await userEvent.click(page.getByRole('button', { name: 'Save' }));
+    // Saved: the record shown in place of the form takes focus.
+    await expect.element(page.getByRole('heading', { name: 'note', level: 3 })).toHaveFocus();
+    await userEvent.click(page.getByRole('button', { name: 'Edit' }));
+    await userEvent.keyboard('{Escape}');
+    await expect.element(page.getByRole('heading', { name: 'note', level: 3 })).toHaveFocus();
+    await userEvent.click(page.getByRole('button', { name: 'New record' }));
+    await userEvent.keyboard('{Escape}');
+    await expect.element(page.getByRole('form', { name: 'New record' })).not.toBeInTheDocument();
+    await expect.element(page.getByRole('heading', { name: 'Team', level: 2 })).toHaveFocus();
+    await userEvent.click(page.getByRole('option', { name: /note/ }));
+    await userEvent.click(page.getByRole('button', { name: 'Delete' }));
+    await expect.element(page.getByRole('button', { name: 'Keep' })).toHaveFocus();
+    await userEvent.keyboard('{Enter}');
+    await expect.element(page.getByRole('button', { name: 'Delete' })).toHaveFocus();
+    await userEvent.click(page.getByRole('button', { name: 'Delete' }));
+    await userEvent.click(page.getByRole('button', { name: 'Really delete' }));
+    await expect.element(page.getByRole('heading', { name: 'Team', level: 2 })).toHaveFocus();
+    expect(vault.calls.filter((c) => c.method === 'remove')).toHaveLength(1);
+  });
+
   test('a record that failed its integrity check is an error, and is never decrypted', async () => {
     const vault = new FakeVault();
     vault.seed({ name: 'forged', integrityError: 'The envelope does not open.' });

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { InlineContent, RecordContent, RecordSummary, VaultHandle } from '../api/types.ts';
 import { describeError } from '../ui/plain-words.ts';
 import { FileDownload } from './file-download.tsx';
@@ -10,6 +10,8 @@ export interface RecordDetailProps {
   canWrite: boolean;
   onEdit: (content: InlineContent) => void;
   onDeleted: () => void;
+  /** Take focus when shown (it replaced the form that had it). */
+  focusOnOpen?: boolean;
 }
 
 function pretty(content: InlineContent): string {
@@ -22,10 +24,25 @@ function pretty(content: InlineContent): string {
 }
 
 /** One record, decrypted on demand; integrity failures are shown as errors, never as data. */
-export function RecordDetail({ vault, record, canWrite, onEdit, onDeleted }: RecordDetailProps) {
+export function RecordDetail({
+  vault,
+  record,
+  canWrite,
+  onEdit,
+  onDeleted,
+  focusOnOpen = false,
+}: RecordDetailProps) {
   const [content, setContent] = useState<RecordContent | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const keep = useRef<HTMLButtonElement>(null);
+  const deleteButton = useRef<HTMLButtonElement>(null);
+
+  // Only when first shown: later re-renders must not pull focus back here.
+  useEffect(() => {
+    if (focusOnOpen) heading.current?.focus();
+  }, []);
 
   // Keyed on the record's identity and version, not the summary object: every
   // re-list (any sync, any write elsewhere in the vault) makes new summary
@@ -58,7 +75,9 @@ export function RecordDetail({ vault, record, canWrite, onEdit, onDeleted }: Rec
 
   return (
     <article className="detail stack" aria-labelledby="detail-heading">
-      <h3 id="detail-heading">{record.name}</h3>
+      <h3 id="detail-heading" ref={heading} tabIndex={-1}>
+        {record.name}
+      </h3>
       {record.integrityError ? (
         <p className="error integrity" role="alert">
           Integrity error: this record failed its check and is not shown. {record.integrityError}
@@ -93,12 +112,29 @@ export function RecordDetail({ vault, record, canWrite, onEdit, onDeleted }: Rec
               <button type="button" className="danger" onClick={remove}>
                 Really delete
               </button>
-              <button type="button" onClick={() => setConfirming(false)}>
+              <button
+                ref={keep}
+                type="button"
+                onClick={() => {
+                  setConfirming(false);
+                  // The Delete button comes back in place of these two: focus it, not <body>.
+                  requestAnimationFrame(() => deleteButton.current?.focus());
+                }}
+              >
                 Keep
               </button>
             </>
           ) : (
-            <button type="button" className="danger" onClick={() => setConfirming(true)}>
+            <button
+              ref={deleteButton}
+              type="button"
+              className="danger"
+              onClick={() => {
+                setConfirming(true);
+                // The Delete button is replaced: focus the safe choice.
+                requestAnimationFrame(() => keep.current?.focus());
+              }}
+            >
               Delete
             </button>
           )}

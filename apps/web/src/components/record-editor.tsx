@@ -47,6 +47,12 @@ export function RecordEditor({ vault, initial, onDone }: RecordEditorProps) {
     <form
       className="editor stack"
       onSubmit={save}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && !busy) {
+          e.preventDefault();
+          onDone(null);
+        }
+      }}
       aria-label={initial ? `Edit ${initial.name}` : 'New record'}
     >
       <h3>{initial ? `Edit ${initial.name}` : 'New record'}</h3>

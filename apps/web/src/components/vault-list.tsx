@@ -19,6 +19,9 @@ export function VaultList({ session, onOpen, onSessionEnded }: VaultListProps) {
   const [error, setError] = useState<string | null>(null);
   // Read through a ref: a new callback on each parent render must not refresh again.
   const sessionEnded = useRef(onSessionEnded);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // The screen before (login, a vault, Account) is gone: start here, not on <body>.
+  useEffect(() => heading.current?.focus(), []);
   sessionEnded.current = onSessionEnded;
 
   // Coming back to the list asks the server again (the app also does on focus and every 30 s).
@@ -47,7 +50,9 @@ export function VaultList({ session, onOpen, onSessionEnded }: VaultListProps) {
 
   return (
     <section className="vault-list" aria-labelledby="vaults-heading">
-      <h2 id="vaults-heading">Your vaults</h2>
+      <h2 id="vaults-heading" ref={heading} tabIndex={-1}>
+        Your vaults
+      </h2>
       {vaults === null ? (
         <p role="status">Loading vaults…</p>
       ) : vaults.length === 0 ? (

@@ -53,8 +53,14 @@ export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack 
         ? list.records.find((r) => r.name === pane.name)
         : undefined;
 
+  /** Move focus to the record shown next (after a save, an upload or an edit). */
+  const [focusDetail, setFocusDetail] = useState(false);
+
   function selectByName(name: string | null) {
     setPane(name ? { kind: 'saved', name } : { kind: 'none' });
+    setFocusDetail(name !== null);
+    // Cancelled: the form that had focus is gone; keep the person in this vault.
+    if (!name) heading.current?.focus();
   }
 
   if (showConflicts) return <ConflictView vault={vault} onClose={() => onShowConflicts(false)} />;
@@ -115,7 +121,11 @@ export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack 
                 <RecordList
                   records={filtered}
                   selectedId={selected?.recordId ?? null}
-                  onSelect={(r) => setPane({ kind: 'detail', recordId: r.recordId })}
+                  onSelect={(r) => {
+                    // Picked from the list: focus stays in the list.
+                    setFocusDetail(false);
+                    setPane({ kind: 'detail', recordId: r.recordId });
+                  }}
                 />
               )}
             </>
@@ -127,7 +137,10 @@ export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack 
             <RecordEditor
               vault={vault}
               initial={{ name: pane.record.name, content: pane.content }}
-              onDone={() => setPane({ kind: 'detail', recordId: pane.record.recordId })}
+              onDone={() => {
+                setFocusDetail(true);
+                setPane({ kind: 'detail', recordId: pane.record.recordId });
+              }}
             />
           )}
           {pane.kind === 'upload' && <FileUpload vault={vault} onDone={selectByName} />}
@@ -137,7 +150,11 @@ export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack 
               record={selected}
               canWrite={canWrite}
               onEdit={(content) => setPane({ kind: 'edit', record: selected, content })}
-              onDeleted={() => setPane({ kind: 'none' })}
+              focusOnOpen={focusDetail}
+              onDeleted={() => {
+                setPane({ kind: 'none' });
+                heading.current?.focus();
+              }}
             />
           )}
           {!selected &&
