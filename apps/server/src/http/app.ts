@@ -41,7 +41,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { ctx } = options;
   const app = Fastify({
     loggerInstance: options.logger,
-    ...(options.https ? { https: { cert: options.https.cert, key: options.https.key } } : {}),
+    // Node answers a missing Host itself with an empty 400; the hook below
+    // answers it as a problem document instead.
+    ...(options.https
+      ? {
+          https: {
+            cert: options.https.cert,
+            key: options.https.key,
+            requireHostHeader: false,
+          },
+        }
+      : { http: { requireHostHeader: false } }),
     trustProxy: options.trustProxy ?? false,
     bodyLimit: SMALL_BODY_BYTES,
     // Fastify leaves these open by default; a slow client must not hold a socket forever.
@@ -68,6 +78,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     throw new ApiError('not_found', 'no such route');
   });
   app.addHook('onRequest', securityHeaders(options.https !== null));
+  app.addHook('onRequest', async (request) => {
+    // RFC 9112: an HTTP/1.1 request without Host is refused.
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined)
+      throw new ApiError('bad_request', 'send the Host header');
+  });
   // Requests that still arrive on open connections while the server drains
   // get a problem document and `Connection: close`, so clients retry
   // elsewhere or later; requests already in flight are answered normally.

@@ -81,6 +81,14 @@ describe('HTTP that does not parse', () => {
       `GET /v1/vaults HTTP/1.1\r\n${head(token(), `x-pad: ${'a'.repeat(20_000)}\r\n`)}\r\n`,
     ],
     [
+      'no Host header',
+      `POST /v1/vaults HTTP/1.1\r\n${head(token(), 'content-type: application/json\r\ncontent-length: 2\r\n').replace('host: localhost\r\n', '')}\r\n{}`,
+    ],
+    [
+      'a negative Content-Length',
+      `POST /v1/vaults HTTP/1.1\r\n${head(token(), 'content-type: application/json\r\ncontent-length: -1\r\n')}\r\n{}`,
+    ],
+    [
       'a malformed chunk size',
       `POST /v1/vaults HTTP/1.1\r\n${head(token(), 'content-type: application/json\r\ntransfer-encoding: chunked\r\n')}\r\nzz\r\n{}\r\n0\r\n\r\n`,
     ],
