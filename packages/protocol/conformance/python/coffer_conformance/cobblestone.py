@@ -10,6 +10,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from .errors import DecryptionError, EnvelopeFormatError
+from .primitives import hkdf_expand
 
 LABEL = b"c2sp.org/chunked-encryption@v1+AEAD_AES_256_GCM"
 SALT_LEN = 24
@@ -22,15 +23,8 @@ MIN_LEN = HEADER_LEN + TAG  # 72
 
 
 def hkdf_expand_sha512(prk: bytes, info: bytes, length: int) -> bytes:
-    """RFC 5869 HKDF-Expand built on HMAC (as SPEC.md 2.1 step 2 spells it out)."""
-    out = b""
-    t = b""
-    i = 1
-    while len(out) < length:
-        t = hmac.new(prk, t + info + bytes([i]), sha512).digest()
-        out += t
-        i += 1
-    return out[:length]
+    """RFC 5869 HKDF-Expand built on HMAC-SHA-512 (as SPEC.md 2.1 step 2 spells it out)."""
+    return hkdf_expand(sha512, prk, info, length)
 
 
 def derive(input_key: bytes, salt: bytes, context: bytes) -> tuple[bytes, bytes, bytes]:

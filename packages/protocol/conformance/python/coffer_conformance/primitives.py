@@ -76,15 +76,20 @@ def hkdf_extract_sha256(salt: bytes, ikm: bytes) -> bytes:
     return hmac.new(salt if salt else bytes(32), ikm, sha256).digest()
 
 
-def hkdf_expand_sha256(prk: bytes, info: bytes, length: int) -> bytes:
+def hkdf_expand(digest, prk: bytes, info: bytes, length: int) -> bytes:
+    """RFC 5869 HKDF-Expand on HMAC with `digest` (hashlib.sha256 or sha512)."""
     out = b""
     t = b""
     i = 1
     while len(out) < length:
-        t = hmac.new(prk, t + info + bytes([i]), sha256).digest()
+        t = hmac.new(prk, t + info + bytes([i]), digest).digest()
         out += t
         i += 1
     return out[:length]
+
+
+def hkdf_expand_sha256(prk: bytes, info: bytes, length: int) -> bytes:
+    return hkdf_expand(sha256, prk, info, length)
 
 
 def hkdf_sha256(ikm: bytes, salt: bytes, info: bytes, length: int) -> bytes:
