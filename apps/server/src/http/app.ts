@@ -13,7 +13,11 @@ import { recordRoutes } from '../routes/records.ts';
 import { vaultRoutes } from '../routes/vaults.ts';
 import type { AppContext } from './context.ts';
 import { ApiError, errorHandler } from './errors.ts';
-import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.ts';
+import {
+  clientErrorHandler,
+  frameworkErrorHandler,
+  refuseExpectation,
+} from './framework-errors.ts';
 import { OneLineRequestLog } from './request-log.ts';
 import { securityHeaders } from './security-headers.ts';
 import { staticFiles } from './static-files.ts';
@@ -72,6 +76,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new OneLineRequestLog(),
   }) as unknown as FastifyInstance;
 
+  app.server.on('checkExpectation', refuseExpectation);
   app.decorateRequest('caller', null);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(async () => {

@@ -7,6 +7,7 @@
  * Authorization header included, at trace level. Here they are problem
  * documents like every other failure, and only the error code is logged.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, PROBLEM_MEDIA_TYPE, problemOf } from '../protocol.ts';
@@ -31,25 +32,45 @@ export function frameworkErrorHandler(tls: boolean) {
   };
 }
 
-function rawProblem(error: { code?: string }): string {
-  const detail =
+/** A bad_request problem as a body and the headers it goes with. */
+function rawProblem(detail: string): { body: string; headers: Record<string, string> } {
+  const body = JSON.stringify(problemOf('bad_request', { detail }));
+  return {
+    body,
+    headers: {
+      'Content-Type': `${PROBLEM_MEDIA_TYPE}; charset=utf-8`,
+      'Content-Length': String(Buffer.byteLength(body)),
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store',
+      Connection: 'close',
+    },
+  };
+}
+
+function rawResponse(error: { code?: string }): string {
+  const { body, headers } = rawProblem(
     error.code === 'HPE_HEADER_OVERFLOW'
       ? 'request headers too large'
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? 'request timed out'
-        : 'malformed HTTP request';
-  const body = JSON.stringify(problemOf('bad_request', { detail }));
-  return [
-    'HTTP/1.1 400 Bad Request',
-    `Content-Type: ${PROBLEM_MEDIA_TYPE}; charset=utf-8`,
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    `Content-Security-Policy: ${CONTENT_SECURITY_POLICY}`,
-    'X-Content-Type-Options: nosniff',
-    'Cache-Control: no-store',
-    'Connection: close',
-    '',
-    body,
-  ].join('\r\n');
+        : 'malformed HTTP request',
+  );
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
+  return ['HTTP/1.1 400 Bad Request', ...lines, '', body].join('\r\n');
+}
+
+/**
+ * Node's `checkExpectation` event: an `Expect` other than `100-continue`,
+ * which Node would answer with an empty 417.
+ *
+ * @example
+ * app.server.on('checkExpectation', refuseExpectation);
+ */
+export function refuseExpectation(_request: IncomingMessage, response: ServerResponse): void {
+  const { body, headers } = rawProblem('the only Expect this server meets is 100-continue');
+  response.writeHead(400, headers);
+  response.end(body);
 }
 
 /**
@@ -64,7 +85,7 @@ export function clientErrorHandler(log: FastifyBaseLogger) {
   return (error: Error & { code?: string }, socket: Socket): void => {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
     log.debug({ code: error.code ?? 'unknown' }, 'client error');
-    if (socket.writable) socket.end(rawProblem(error), () => socket.destroy());
+    if (socket.writable) socket.end(rawResponse(error), () => socket.destroy());
     else socket.destroy();
   };
 }

@@ -27,8 +27,14 @@ const head = (token: string, extra = '') =>
   `host: localhost\r\ncoffer-protocol: 1\r\ncoffer-client: raw/1.0\r\nauthorization: Bearer ${token}\r\n${extra}`;
 
 describe('URLs', () => {
-  it('checks the protocol version of a route whose path is spelled percent-encoded', async () => {
-    for (const path of ['/%761/vaults', '/%76%31/vaults', '/v%31/vaults']) {
+  it('checks the protocol version of a route whose path is spelled another way', async () => {
+    // Percent-encoded, or in absolute form (a proxy's request line).
+    for (const path of [
+      '/%761/vaults',
+      '/%76%31/vaults',
+      '/v%31/vaults',
+      'https://elsewhere/v1/vaults',
+    ]) {
       const old = await sendRaw(t.dispatcher, t.url, {
         method: 'GET',
         path,
@@ -87,6 +93,10 @@ describe('HTTP that does not parse', () => {
     [
       'a negative Content-Length',
       `POST /v1/vaults HTTP/1.1\r\n${head(token(), 'content-type: application/json\r\ncontent-length: -1\r\n')}\r\n{}`,
+    ],
+    [
+      'an Expect other than 100-continue',
+      `GET /v1/vaults HTTP/1.1\r\n${head(token(), 'expect: 200-ok\r\n')}\r\n`,
     ],
     [
       'a malformed chunk size',
