@@ -76,6 +76,13 @@ describe('bad input', () => {
       /wrong username or passphrase for dave/,
     );
     // Not logged in names the profile (a forgotten --home or COFFER_HOME shows at once).
+    const status = await coffer(['status'], { env: { COFFER_HOME: other.home } });
+    expect({ code: status.code, stdout: status.stdout }).toEqual({
+      code: 0,
+      stdout: expect.stringMatching(
+        /^not logged in \(profile .+\)\nrun `coffer signup` or `coffer login`/,
+      ),
+    });
     const notIn = await coffer(['get', 'main', 'x'], { env: { COFFER_HOME: other.home } });
     expectFailure(notIn, 3, /not logged in \(profile .+\)\n.*COFFER_HOME/);
     expectFailure(

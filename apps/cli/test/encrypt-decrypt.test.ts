@@ -207,6 +207,17 @@ describe('encrypt/decrypt bad input', () => {
     expectFailure(await coffer(['encrypt', '-p', inPath]), 2, /missing argument OUT/);
     expectFailure(await coffer(['encrypt', '-p', '--bogus', inPath, join(dir, 'o4')]), 2, /bogus/);
     expect(await readFile(join(dir, 'exists.cfr'), 'utf8')).toBe('x');
+    // IN as OUT would replace the plaintext with its own ciphertext: refused even with --force.
+    expectFailure(
+      await coffer(['encrypt', '-p', '--force', inPath, inPath], { env: PASS }),
+      2,
+      /IN and OUT are the same file/,
+    );
+    expect(await readFile(inPath, 'utf8')).toBe('data');
+    // A missing directory is named as such, not as the temporary file beside OUT.
+    const r = await coffer(['encrypt', '-p', inPath, join(dir, 'no-dir', 'o5')], { env: PASS });
+    expectFailure(r, 4, /cannot write .*no-dir\/o5: no directory .*no-dir$/m);
+    expect(r.stderr).not.toMatch(/coffer-tmp/);
   });
 
   it('reads the passphrase from --passphrase-file', async () => {

@@ -120,3 +120,21 @@ describe('conflicts', () => {
     );
   });
 });
+
+describe('a passphrase changed on another device', () => {
+  it('ends the session here with a message that says so; logging in again restores it', async () => {
+    const NEW = 'carol changed her passphrase';
+    await desktop.ok(['passphrase', 'change'], {
+      env: { COFFER_SESSION: undefined, COFFER_NEW_PASSPHRASE: NEW },
+    });
+    const r = await laptop.run(['sync']);
+    expectFailure(r, 3, /no longer accepts this device's session/);
+    expect(r.stderr).toMatch(/log in again: coffer login/);
+    const fresh = { COFFER_SESSION: undefined, COFFER_PASSPHRASE: NEW };
+    await laptop.ok(['login', '-u', 'carol'], { env: fresh });
+    await laptop.ok(['sync'], { env: fresh });
+    expect((await laptop.ok(['get', 'notes', 'shared'], { env: fresh })).stdout).toBe(
+      'from the laptop',
+    );
+  });
+});

@@ -20,6 +20,14 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
+it('ls of an empty vault prints nothing on stdout and says so on stderr', async () => {
+  const r = await one.ok(['ls', 'live']);
+  expect({ stdout: r.stdout, stderr: r.stderr }).toEqual({
+    stdout: '',
+    stderr: 'no keys in live\n',
+  });
+});
+
 it('applies remote changes live, names each one, and stops cleanly on SIGTERM', async () => {
   const watcher = spawn(process.execPath, [COFFER_BIN, '--json', 'sync', 'live', '--watch'], {
     env: { PATH: process.env.PATH ?? '', COFFER_HOME: two.home, COFFER_PASSPHRASE: two.passphrase },

@@ -123,6 +123,14 @@ export function toCliError(e: unknown): CliError | undefined {
   }
   if (typeof code === 'string') {
     const exit = BY_CODE[code];
+    // The server's one 401 for every session problem (no oracle); login catches its own.
+    if (code === 'unauthorized' && (e as { status?: unknown }).status === 401)
+      return new CliError(
+        'auth',
+        'session_ended',
+        "the server no longer accepts this device's session (it expired, was logged out, or the passphrase was changed on another device)",
+        'log in again: coffer login --username NAME (your data here is kept)',
+      );
     if (exit === 'network' && code !== 'tls_pin_mismatch' && code !== 'wrong_origin')
       return new CliError(exit, code, e.message, NETWORK_HINT);
     if (exit !== undefined) return new CliError(exit, code, e.message);

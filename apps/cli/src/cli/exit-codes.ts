@@ -20,6 +20,8 @@ export const ExitCode = {
   server: 7,
   /** Decryption or authentication failed: wrong key, tampered or truncated data. */
   crypto: 8,
+  /** Cancelled at a prompt with Ctrl-C (the shell's 128 + SIGINT, as if the signal had ended it). */
+  cancelled: 130,
 } as const;
 
 export type ExitCodeName = keyof typeof ExitCode;
@@ -38,6 +40,7 @@ export const EXIT_CODE_HELP: ReadonlyArray<readonly [number, string]> = [
     ExitCode.crypto,
     'crypto: decryption failed, tampered or truncated data, changed user key, damaged profile',
   ],
+  [ExitCode.cancelled, 'cancelled at a prompt (Ctrl-C)'],
 ];
 
 /**

@@ -30,7 +30,8 @@ export function promptHidden(question: string, stdin: TtyIn = process.stdin): Pr
     const onData = (chunk: string) => {
       for (const ch of chunk) {
         if (ch === '\r' || ch === '\n' || ch === '\u0004') return done();
-        if (ch === '\u0003') return done(new CliError('usage', 'cancelled', 'cancelled'));
+        // Raw mode turns Ctrl-C into a byte, not SIGINT: exit as the signal would have (130).
+        if (ch === '\u0003') return done(new CliError('cancelled', 'cancelled', 'cancelled'));
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
         else value += ch;
       }

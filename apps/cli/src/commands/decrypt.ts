@@ -40,7 +40,7 @@ export async function run(ctx: CommandContext): Promise<void> {
   const input = arg(ctx, 'IN');
   const output = arg(ctx, 'OUT');
   const force = booleanOption(ctx, 'force');
-  await checkTarget(output, force);
+  await checkTarget(output, force, input);
   const opened = await openByteSource(input);
   let prepared: { options: OpenEnvelopeOptions; source: ByteSource };
   try {

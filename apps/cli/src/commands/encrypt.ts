@@ -33,7 +33,7 @@ async function recipientsFor(ctx: CommandContext): Promise<Recipient[]> {
 export async function run(ctx: CommandContext): Promise<void> {
   const input = arg(ctx, 'IN');
   const output = arg(ctx, 'OUT');
-  await checkTarget(output, booleanOption(ctx, 'force'));
+  await checkTarget(output, booleanOption(ctx, 'force'), input);
   const recipients = await recipientsFor(ctx);
   const source = await openByteSource(input);
   const progress = createProgress(ctx.out, 'encrypting', source.size);

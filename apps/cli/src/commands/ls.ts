@@ -16,6 +16,8 @@ export async function run(ctx: CommandContext): Promise<void> {
     }
     return (await opened.client.records.list(vaultId)).filter((e) => !isReservedName(e.name));
   });
+  // Nothing on stdout for an empty vault (a loop over the keys runs zero times); say so on stderr.
+  if (entries.length === 0) ctx.out.info(`no keys in ${vault}`);
   ctx.out.result(
     {
       vault,

@@ -48,10 +48,17 @@ export async function run(ctx: CommandContext): Promise<void> {
     conflicts,
     home,
   };
+  if (!loggedIn) {
+    ctx.out.result(
+      doc,
+      `not logged in (profile ${home})\nrun \`coffer signup\` or \`coffer login\` with --server URL --username NAME`,
+    );
+    return;
+  }
   ctx.out.result(
     doc,
     [
-      loggedIn ? `${config.username} on ${config.server}` : 'not logged in',
+      `${config.username} on ${config.server}`,
       `session: ${sessionLine(token, tokenWorks, sessions)}`,
       `pending changes: ${pending}${pending > 0 ? ' (run `coffer sync`)' : ''}`,
       `conflicts: ${conflicts}${conflicts > 0 ? ' (see `coffer conflicts`)' : ''}`,

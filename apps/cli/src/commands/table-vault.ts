@@ -64,7 +64,7 @@ export const VAULT_COMMANDS: readonly CommandSpec[] = [
   },
   {
     path: ['put'],
-    summary: 'set KEY in VAULT to VALUE, a file, or stdin (works offline; pushed on sync)',
+    summary: 'set KEY in VAULT to VALUE, a file, or stdin (pushed now; queued while offline)',
     positionals: [{ name: 'VAULT' }, { name: 'KEY' }, { name: 'VALUE', optional: true }],
     options: {
       file: {

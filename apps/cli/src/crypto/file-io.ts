@@ -33,13 +33,30 @@ export interface PipeOptions {
 }
 
 /** Refuse to clobber a target unless --force; a target that is a directory is a usage error. */
-export async function checkTarget(target: string, force: boolean): Promise<void> {
+export async function checkTarget(target: string, force: boolean, input?: string): Promise<void> {
   if (target === '-') return;
   const existing = await stat(target).catch(() => undefined);
   if (existing?.isDirectory() === true) {
     throw new CliError('usage', 'is_directory', `${target} is a directory`);
   }
-  if (existing !== undefined && !force) {
+  if (existing === undefined) {
+    // Said about OUT, before the temporary file beside it would fail with its own odd name.
+    const dir = dirname(target);
+    if ((await stat(dir).catch(() => undefined))?.isDirectory() !== true)
+      throw new CliError(
+        'notFound',
+        'no_such_directory',
+        `cannot write ${target}: no directory ${dir}`,
+      );
+    return;
+  }
+  if (input !== undefined && input !== '-') {
+    const source = await stat(input).catch(() => undefined);
+    // Even with --force: replacing IN with its own output is never what was meant.
+    if (source !== undefined && source.dev === existing.dev && source.ino === existing.ino)
+      throw new CliError('usage', 'same_file', `IN and OUT are the same file (${target})`);
+  }
+  if (!force) {
     throw new CliError(
       'conflict',
       'already_exists',
