@@ -29,6 +29,13 @@ interface Vault {
 export class FakeServer {
   readonly vaults = new Map<string, Vault>();
   pushes = 0;
+  /**
+   * Like the real server, a record created again after its tombstone was
+   * purged starts over at revision 1. false: it continues from the purged
+   * revision (no revision number is ever reused for a record).
+   */
+  restartRevisionsAfterPurge = true;
+  readonly #purgedRevision = new Map<string, number>();
 
   vault(id: string): Vault {
     let v = this.vaults.get(id);
@@ -67,8 +74,11 @@ export class FakeServer {
         });
         continue;
       }
+      const before = this.restartRevisionsAfterPurge
+        ? 0
+        : (this.#purgedRevision.get(`${vaultId}/${m.recordId}`) ?? 0);
       const row: Row = {
-        revision: (current?.revision ?? 0) + 1,
+        revision: (current?.revision ?? before) + 1,
         seq: ++v.seq,
         envelope: m.op === 'put' ? m.envelope : null,
         epoch: m.op === 'put' ? m.epoch : 1,
@@ -114,7 +124,11 @@ export class FakeServer {
   /** Drop tombstones and raise the purge horizon to the head. */
   purgeTombstones(vaultId: string): void {
     const v = this.vault(vaultId);
-    for (const [id, r] of v.rows) if (r.envelope === null) v.rows.delete(id);
+    for (const [id, r] of v.rows) {
+      if (r.envelope !== null) continue;
+      v.rows.delete(id);
+      this.#purgedRevision.set(`${vaultId}/${id}`, r.revision);
+    }
     v.purgeHorizon = v.seq;
   }
 

@@ -5,7 +5,8 @@
 // with a non-empty outbox, live event streams pulling in the background, and
 // an application merge function. After everyone syncs, replicas are equal,
 // nothing is left unpushed, no distrust rule fired, and the last put of every
-// name survives. Runs: COFFER_MODEL_RUNS (default kept small for the suite);
+// name survives. Runs: COFFER_MODEL_RUNS (default kept small for the suite),
+// operations per run: COFFER_MODEL_OPS (default 30);
 // replay one failure with COFFER_MODEL_SEED and COFFER_MODEL_PATH.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +59,7 @@ export async function runFaultModel(
   skews?: readonly [number, number, number],
 ) {
   const { vaultId, clients, clock, server, ring } = await setup(3, merge, makeStore);
+  if (process.env.COFFER_MODEL_NO_RESTART) server.restartRevisionsAfterPurge = false;
   // Each device's own clock: the shared one plus its skew.
   const clockOf = (i: number) => (skews ? { now: () => clock.now() + skews[i]! } : clock);
   if (skews) {
@@ -166,7 +168,16 @@ const runs = Number(process.env.COFFER_MODEL_RUNS ?? 60);
 const replay = process.env.COFFER_MODEL_SEED
   ? { seed: Number(process.env.COFFER_MODEL_SEED), path: process.env.COFFER_MODEL_PATH ?? '' }
   : {};
-const ops = fc.array(faultOp, { minLength: 1, maxLength: 30 });
+// fast-check's default size caps arrays at about 10 operations whatever
+// maxLength says. Longer runs (COFFER_MODEL_SIZE=max) fail on two known
+// problems (client README, Sync: "Known gaps after a purge"), the first a
+// server one; COFFER_MODEL_NO_RESTART=1 plays a server that never reuses a
+// record's revision numbers, which removes the first.
+const ops = fc.array(faultOp, {
+  minLength: 1,
+  maxLength: Number(process.env.COFFER_MODEL_OPS ?? 30),
+  ...(process.env.COFFER_MODEL_SIZE === 'max' ? { size: 'max' as const } : {}),
+});
 
 describe('sync model with faults (fast-check)', () => {
   it('purges, lost answers, restarts and live streams: converge with nothing lost', async () => {

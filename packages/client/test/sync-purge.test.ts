@@ -175,6 +175,39 @@ describe('tombstone purges and stale push answers', () => {
     // b's offline edit lost to the later one and is kept as a copy.
     expect((await b.conflicts.list(vaultId)).map((k) => k.value)).toEqual(['offline from b']);
   });
+
+  it('a queued write based on the earlier life of a re-created record is sent as based on nothing', async () => {
+    // The server reuses revision numbers after a purge: b's write, based on
+    // its tombstone at revision 2, applied on top of the new life's revision
+    // 2 without a conflict (c's edit overwritten, no copy kept). Pulled before
+    // the push, the new life resets the write's base, so it meets a conflict.
+    const { vaultId, server, clock, a, b, c } = await three();
+    await a.records.put(vaultId, 'doc', 'first life');
+    await a.engine.idle();
+    await a.records.delete(vaultId, 'doc');
+    await a.engine.idle();
+    await b.engine.sync(vaultId); // b holds the tombstone (revision 2)
+    server.purgeTombstones(vaultId);
+    for (const v of ['second life', 'second life, edited']) {
+      clock.advance(1_000);
+      await c.records.put(vaultId, 'doc', v); // revisions 1 and 2 again
+      await c.engine.idle();
+    }
+    b.transport.online = false;
+    clock.advance(1_000);
+    await b.records.put(vaultId, 'doc', 'from b'); // based on revision 2 (the tombstone)
+    await b.engine.idle();
+    b.transport.online = true;
+    await b.engine.sync(vaultId); // b's write waits for its retry: the pull comes first
+    expect((await b.store.listOutbox())[0]?.baseRevision).toBeNull();
+    clock.advance(1_000);
+    await settle([a, b, c], vaultId);
+    for (const x of [a, b, c]) {
+      expect(await values(x, vaultId)).toEqual({ doc: 'from b' });
+      expect(x.errors).toEqual([]);
+    }
+    expect((await b.conflicts.list(vaultId)).map((k) => k.value)).toEqual(['second life, edited']);
+  });
 });
 
 describe('a server replaying an old envelope below the revision held is still refused', () => {

@@ -90,6 +90,12 @@ interface Accepted {
  */
 export class PendingRows {
   readonly #byRecord = new Map<string, Accepted>();
+  /**
+   * Records accepted at a revision not above the one held: the server purged
+   * the record's deletion and it started over, so queued writes based on the
+   * earlier life must not be sent with that life's revision as their base.
+   */
+  readonly restarted = new Set<string>();
   bytes = 0;
 
   get size(): number {
@@ -108,6 +114,7 @@ export class PendingRows {
   }
   clear(): void {
     this.#byRecord.clear();
+    this.restarted.clear();
     this.bytes = 0;
   }
 }
@@ -214,5 +221,6 @@ export async function checkPage(
       envelope,
     };
     pending.set({ row, updatedAt });
+    if (current && change.revision <= current.revision) pending.restarted.add(change.recordId);
   }
 }

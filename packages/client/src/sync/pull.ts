@@ -6,6 +6,7 @@
  */
 import { ServerProblemError } from '../transport/errors.ts';
 import type { SyncContext } from './context.ts';
+import { withOutboxLock } from './outbox-lock.ts';
 import { checkPage, type OpenedPage, openPage, PendingRows } from './page-check.ts';
 
 /**
@@ -56,6 +57,7 @@ async function pullFrom(
   const flush = async () => {
     if (pending.size === 0 && checkedCursor === start) return;
     await ctx.store.applyPull(vaultId, pending.rows(), checkedCursor);
+    if (pending.restarted.size > 0) await forgetBases(ctx, vaultId, pending.restarted);
     stored += pending.size;
     pending.clear();
   };
@@ -111,6 +113,26 @@ export async function fullResync(ctx: SyncContext, vaultId: string): Promise<num
   const stored = await pullFrom(ctx, vaultId, 0, seen);
   // Ids only: a large vault's envelopes are never all in memory at once.
   const gone = (await ctx.store.listRecordIds(vaultId)).filter((id) => !seen.has(id));
-  if (gone.length > 0) await ctx.store.deleteRecords(vaultId, gone);
+  if (gone.length > 0) {
+    await ctx.store.deleteRecords(vaultId, gone);
+    await forgetBases(ctx, vaultId, new Set(gone));
+  }
   return stored;
+}
+
+/**
+ * Queued writes of records whose earlier life the server purged are based on
+ * nothing that exists any more: they are sent as based on no record (null),
+ * so the server answers a conflict if the record was created again, instead
+ * of applying them on top of a new life that reached the same revision
+ * number (which silently overwrote or deleted it).
+ */
+async function forgetBases(ctx: SyncContext, vaultId: string, recordIds: ReadonlySet<string>) {
+  await withOutboxLock(ctx.store, vaultId, async () => {
+    for (const entry of await ctx.store.listOutbox({ vaultId })) {
+      if (entry.baseRevision !== null && recordIds.has(entry.recordId)) {
+        await ctx.store.updateOutbox({ ...entry, baseRevision: null });
+      }
+    }
+  });
 }
