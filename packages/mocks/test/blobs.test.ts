@@ -78,14 +78,41 @@ describe('blobs', () => {
       raw: bytes(2, 7),
       contentType: 'application/octet-stream',
     });
-    // An unfinished upload is not a blob yet.
-    expect((await call('DELETE', base, { token: owner.token })).status).toBe(404);
+    // An unfinished upload is not a blob yet: it does not exist for anyone but its uploader.
+    expect((await call('DELETE', base, { token: writer.token })).status).toBe(404);
     await call('POST', `${base}/complete`, { token: owner.token });
     const denied = await call('DELETE', base, { token: writer.token });
     expect(denied.status).toBe(403);
     expect(denied.body.code).toBe('forbidden');
     expect((await call('DELETE', base, { token: owner.token })).status).toBe(204);
     expect((await call('DELETE', base, { token: owner.token })).status).toBe(404);
+  });
+
+  it('the uploader may abandon an unfinished upload (frees its quota); nobody else finds it', async () => {
+    const owner = await createUser('owner');
+    const writer = await createUser('writer');
+    const vaultId = await createVault(owner);
+    await coffer.mock.addMember(vaultId, writer.accountId, 'writer');
+    const created = await call('POST', `/v1/vaults/${vaultId}/blobs`, {
+      token: writer.token,
+      json: { size: 6 },
+    });
+    const base = `/v1/vaults/${vaultId}/blobs/${created.body.blobId}`;
+    await call('PUT', `${base}/chunks?offset=0`, {
+      token: writer.token,
+      raw: bytes(2, 7),
+      contentType: 'application/octet-stream',
+    });
+    expect(coffer.mock.db.usedBytes(writer.accountId)).toBe(6);
+    // The owner outranks the writer but an unfinished upload is not theirs to see.
+    const byOwner = await call('DELETE', base, { token: owner.token });
+    expect(byOwner.status).toBe(404);
+    expect(byOwner.body.code).toBe('not_found');
+    expect(coffer.mock.db.usedBytes(writer.accountId)).toBe(6);
+    expect((await call('DELETE', base, { token: writer.token })).status).toBe(204);
+    expect(coffer.mock.db.usedBytes(writer.accountId)).toBe(0);
+    expect((await call('GET', base, { token: writer.token })).status).toBe(404);
+    expect((await call('DELETE', base, { token: writer.token })).status).toBe(404);
   });
 
   it('enforces size limits, roles and tenancy', async () => {

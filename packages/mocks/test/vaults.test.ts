@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { testKeyGrant, testRecordEnvelope } from '../src/index.ts';
 import { call, createUser, createVault, hexId, type User, useMockServer } from './support.ts';
 
-useMockServer();
+const coffer = useMockServer();
 
 async function addMember(by: User, vaultId: string, who: User, role: string, epoch = 1) {
   return call('POST', `/v1/vaults/${vaultId}/members`, {
@@ -34,6 +34,10 @@ describe('vaults', () => {
       (await call('POST', '/v1/vaults', { token: alice.token, json: { name: 'x' } })).status,
     ).toBe(400);
     expect((await call('POST', '/v1/vaults', { token: alice.token })).status).toBe(201);
+    // Only a missing body counts as {}; a JSON null is a wrong type.
+    const nullBody = await call('POST', '/v1/vaults', { token: alice.token, raw: 'null' });
+    expect(nullBody.status).toBe(400);
+    expect(nullBody.body.code).toBe('validation_failed');
   });
 
   it("another tenant's vault does not exist for me, on every route", async () => {
@@ -225,5 +229,45 @@ describe('vaults', () => {
     expect(
       (await call('GET', `/v1/vaults/${vaultId}/grants`, { token: owner.token })).body.grants,
     ).toHaveLength(1);
+  });
+
+  it('an admin writes their own grants and those of members below, not of the owner or another admin', async () => {
+    const owner = await createUser('owner');
+    const admin = await createUser('admin');
+    const other = await createUser('admin2');
+    const writer = await createUser('writer');
+    const vaultId = await createVault(owner);
+    await coffer.mock.addMember(vaultId, admin.accountId, 'admin');
+    await coffer.mock.addMember(vaultId, other.accountId, 'admin');
+    await coffer.mock.addMember(vaultId, writer.accountId, 'writer');
+    const put = async (accountId: string) =>
+      call('PUT', `/v1/vaults/${vaultId}/grants`, {
+        token: admin.token,
+        json: { grants: [{ accountId, epoch: 1, grant: await testKeyGrant(vaultId, 1) }] },
+      });
+    const ownerGrantBefore = (
+      await call('GET', `/v1/vaults/${vaultId}/grants`, { token: owner.token })
+    ).body.grants;
+    for (const target of [owner, other]) {
+      const denied = await put(target.accountId);
+      expect(denied.status).toBe(403);
+      expect(denied.body.code).toBe('forbidden');
+    }
+    expect(
+      (await call('GET', `/v1/vaults/${vaultId}/grants`, { token: owner.token })).body.grants,
+    ).toEqual(ownerGrantBefore);
+    expect((await put(admin.accountId)).status).toBe(204);
+    expect((await put(writer.accountId)).status).toBe(204);
+    // A forbidden grant anywhere in the list refuses the whole request.
+    const mixed = await call('PUT', `/v1/vaults/${vaultId}/grants`, {
+      token: admin.token,
+      json: {
+        grants: [
+          { accountId: writer.accountId, epoch: 1, grant: await testKeyGrant(vaultId, 1) },
+          { accountId: owner.accountId, epoch: 1, grant: await testKeyGrant(vaultId, 1) },
+        ],
+      },
+    });
+    expect(mixed.status).toBe(403);
   });
 });

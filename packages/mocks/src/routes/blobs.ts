@@ -135,7 +135,13 @@ export const blobRoutes: RouteDef[] = [
         'writer',
       );
       const blob = uploadIn(ctx);
-      if (!blob.complete) throw blobNotFound();
+      if (!blob.complete) {
+        // An unfinished upload exists only for its uploader, who may abandon it:
+        // otherwise a client that crashed and started over holds its quota forever.
+        if (blob.accountId !== ctx.caller.accountId) throw blobNotFound();
+        ctx.mock.db.uploads.delete(blob.blobId);
+        return new Response(null, { status: 204 });
+      }
       // Writers delete their own blobs; owners and admins any blob of the vault.
       if (blob.accountId !== ctx.caller.accountId && role === 'writer')
         throw new ApiError(

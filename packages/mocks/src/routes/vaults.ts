@@ -55,7 +55,8 @@ export const vaultRoutes: RouteDef[] = [
   {
     operationId: 'createVault',
     handle: ({ mock, caller, body }) => {
-      parseInput(CreateVaultRequest, bodyValue(body) ?? {});
+      // No body is an empty request; a body of `null` is a wrong type like any other.
+      parseInput(CreateVaultRequest, body.kind === 'none' ? {} : body.value);
       return HttpResponse.json(summary(mock.db.createVault(caller.accountId), 'owner'), {
         status: 201,
       });
@@ -206,11 +207,19 @@ export const vaultRoutes: RouteDef[] = [
     operationId: 'putGrants',
     bodyLimit: GRANTS_BODY_BYTES,
     handle: (ctx) => {
-      const { vault } = vaultFor(ctx, 'admin');
+      const { vault, role: myRole } = vaultFor(ctx, 'admin');
       const input = parseInput(PutGrantsRequest, bodyValue(ctx.body));
       input.grants.forEach((g, i) => {
-        if (!vault.members.has(g.accountId))
+        const theirRole = vault.members.get(g.accountId)?.role;
+        if (!theirRole)
           throw new ApiError('validation_failed', `grants.${i}: not a member of this vault`);
+        // A stored grant replaces the one before: an admin writing the owner's
+        // (or another admin's) would take away the key they read the vault with.
+        if (g.accountId !== ctx.caller.accountId && !outranks(myRole, theirRole))
+          throw new ApiError(
+            'forbidden',
+            `grants.${i}: a ${myRole} cannot write the key grants of a ${theirRole}`,
+          );
         if (g.epoch > vault.currentEpoch)
           throw new ApiError('validation_failed', `grants.${i}: epoch ${g.epoch} does not exist`);
         checkEnvelope(g.grant, `grants.${i}.grant`, { contentType: 'key-grant', epoch: g.epoch });
