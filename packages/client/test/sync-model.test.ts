@@ -27,10 +27,12 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('sync' as const), client }) },
 );
 
+// `size: 'max'`: fast-check's default size caps arrays at about 10 operations
+// whatever maxLength says.
 describe('sync model (fast-check)', () => {
   it('three clients with random disconnects converge with nothing lost', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (ops) => {
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25, size: 'max' }), async (ops) => {
         const { vaultId, clients, clock } = await setup(3);
         let unique = 0;
         // Last operation on each name, in real (clock) order.
