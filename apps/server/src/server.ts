@@ -43,6 +43,7 @@ export interface StartOverrides {
   now?: () => number;
   challengeTtlMs?: number;
   heartbeatMs?: number;
+  maxLiveStreamsPerAccount?: number;
   limits?: Partial<ServerLimits>;
   rateLimits?: { perUser?: RateLimitRule; perAddress?: RateLimitRule };
 }
@@ -52,6 +53,15 @@ export const AUTH_RATE_LIMITS = {
   perUser: { capacity: 10, refillPerSecond: 1 / 6 },
   perAddress: { capacity: 120, refillPerSecond: 2 },
 } as const;
+
+/**
+ * Live streams one account may hold open at once, per instance, over all its
+ * sessions. The SDK opens one per synced vault per signed-in device, so 64
+ * leaves room for several devices with many vaults, and for reconnects that
+ * arrive before the server has seen the old socket close; past it, every
+ * stream is a socket and a database check per heartbeat that nobody needs.
+ */
+export const MAX_LIVE_STREAMS_PER_ACCOUNT = 64;
 
 /** The web app next to the bundle (apps/server/dist → apps/web/dist), if built. */
 function defaultWebRoot(): string | undefined {
@@ -119,6 +129,7 @@ export async function startServer(
     sessionTtlMs: config.sessionTtl * 1000,
     challengeTtlMs: overrides.challengeTtlMs ?? 60_000,
     heartbeatMs: overrides.heartbeatMs ?? 15_000,
+    maxLiveStreamsPerAccount: overrides.maxLiveStreamsPerAccount ?? MAX_LIVE_STREAMS_PER_ACCOUNT,
     metrics: new Metrics(),
     rateLimits: {
       perUser: new RateLimiter(overrides.rateLimits?.perUser ?? AUTH_RATE_LIMITS.perUser),

@@ -19,6 +19,8 @@ export interface AppContext {
   challengeTtlMs: number;
   /** How often a live stream sends a heartbeat and re-checks its session. */
   heartbeatMs: number;
+  /** Open live streams one account may hold in this process (see MAX_LIVE_STREAMS_PER_ACCOUNT). */
+  maxLiveStreamsPerAccount: number;
   metrics: Metrics;
   /** Authentication routes: one bucket per client address and username, one per address. */
   rateLimits: { perUser: RateLimiter; perAddress: RateLimiter };

@@ -23,6 +23,13 @@ export class LiveStreamRegistry {
     };
   }
 
+  /** Open streams of `accountId` (all its sessions) in this process. */
+  countAccount(accountId: string): number {
+    let n = 0;
+    for (const entry of this.#entries) if (entry.accountId === accountId) n++;
+    return n;
+  }
+
   #closeWhere(match: (e: Entry) => boolean): void {
     for (const entry of [...this.#entries]) {
       if (match(entry)) {

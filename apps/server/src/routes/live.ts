@@ -8,9 +8,12 @@
 import type { FastifyInstance } from 'fastify';
 import { callerOf, requireRole, requireSession } from '../http/authenticate.ts';
 import type { AppContext } from '../http/context.ts';
-import { vaultNotFound } from '../http/errors.ts';
+import { ApiError, vaultNotFound } from '../http/errors.ts';
 
 type VaultParams = { Params: { vaultId: string } };
+
+/** A slot frees when a stream closes; a client over the cap need not hammer. */
+const LIVE_CAP_RETRY_SECONDS = 30;
 
 export function liveRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<VaultParams>(
@@ -22,6 +25,16 @@ export function liveRoutes(app: FastifyInstance, ctx: AppContext): void {
       await requireRole(ctx, vaultId, caller.accountId, 'reader');
       const vault = await ctx.store.getVault(vaultId);
       if (!vault) throw vaultNotFound();
+      // Checked after the last await and registered below without one in
+      // between, so parallel requests cannot all pass the count.
+      if (ctx.liveStreams.countAccount(caller.accountId) >= ctx.maxLiveStreamsPerAccount) {
+        throw new ApiError(
+          'rate_limited',
+          `at most ${ctx.maxLiveStreamsPerAccount} live streams per account; close one first`,
+          { retryAfterSeconds: LIVE_CAP_RETRY_SECONDS },
+          { 'retry-after': String(LIVE_CAP_RETRY_SECONDS) },
+        );
+      }
 
       reply.hijack();
       const res = reply.raw;
