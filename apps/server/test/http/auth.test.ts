@@ -212,6 +212,58 @@ describe('sessions and tokens', () => {
   });
 });
 
+describe('device names', () => {
+  const loginAs = async (user: { username: string; loginSeed: Uint8Array }, deviceName: string) => {
+    const proof = await signedChallenge(t.api(), user.username, user.loginSeed, 'login');
+    return t.api().post('/v1/auth/login', { username: user.username, deviceName, ...proof });
+  };
+
+  it('refuses bidi controls and other format characters that make a label lie', async () => {
+    const user = await createUser(t.api());
+    const before = (await user.api.get('/v1/sessions')).body;
+    for (const deviceName of [
+      'laptop \u202Egpj.exe', // RIGHT-TO-LEFT OVERRIDE
+      '\u202Aembedded', // LEFT-TO-RIGHT EMBEDDING
+      'phone\u202C',
+      'a\u2066isolated\u2069', // LRI ... PDI
+      'a\u2067b\u2068c',
+      'mark\u200F', // RIGHT-TO-LEFT MARK
+      'arabic\u061Cmark',
+      'soft\u00ADhyphen',
+      'zero\u200Bwidth',
+      'word\u2060joiner',
+      '\uFEFFbom',
+      'line\u2028sep',
+      'lone\uD800',
+    ]) {
+      const res = await loginAs(user, deviceName);
+      expect(res.status, JSON.stringify(deviceName)).toBe(400);
+      expect(res.body.code).toBe('validation_failed');
+      expect(res.body.issues).toEqual([expect.objectContaining({ path: 'deviceName' })]);
+    }
+    expect((await user.api.get('/v1/sessions')).body).toEqual(before);
+  });
+
+  it('keeps accents, right-to-left scripts and emoji (ZWJ sequences, skin tones, flags)', async () => {
+    const user = await createUser(t.api());
+    const names = [
+      'Ålice’s 📱 phone',
+      'famille 👨\u200D👩\u200D👧 e\u0301',
+      '👍🏽 ❤️ 🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}',
+      'מחשב נייד',
+      'لپ\u200Cتاپ',
+    ];
+    for (const deviceName of names) {
+      const res = await loginAs(user, deviceName);
+      expect(res.status, JSON.stringify(deviceName)).toBe(200);
+    }
+    const listed = (await user.api.get('/v1/sessions')).body.sessions.map(
+      (s: { label: string }) => s.label,
+    );
+    expect(listed).toEqual(expect.arrayContaining(names));
+  });
+});
+
 describe('passphrase change and account deletion', () => {
   it('needs a challenge signed by the OLD key; the new key works, other sessions end', async () => {
     const user = await createUser(t.api());

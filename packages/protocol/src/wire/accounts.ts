@@ -69,6 +69,16 @@ export type ChallengeResponse = z.infer<typeof ChallengeResponse>;
 /** A signed challenge: proof of the login key. */
 export const SignedChallenge = z.strictObject({ challengeId: HexId, signature: Signature64 });
 
+/**
+ * Any code point but controls (Cc), format characters (Cf: bidi embeddings,
+ * overrides, isolates and marks, invisible operators), lone surrogates and
+ * line/paragraph separators; ZWNJ, ZWJ and the emoji tag characters stay.
+ * (Unassigned code points are allowed: newer emoji must not depend on this
+ * runtime's Unicode version.)
+ */
+const DEVICE_NAME_PATTERN =
+  /^(?:(?![\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}])[\s\S]|\u200C|\u200D|[\u{E0020}-\u{E007F}])*$/u;
+
 /** `POST /v1/auth/login`. */
 export const LoginRequest = z
   .strictObject({
@@ -76,12 +86,16 @@ export const LoginRequest = z
     challengeId: HexId,
     signature: Signature64,
     // Shown in session lists (terminals included) and stored as text, which
-    // PostgreSQL cannot hold with a NUL: no control characters.
+    // PostgreSQL cannot hold with a NUL: no control characters, and no format
+    // characters (bidi overrides and isolates, invisible marks) that make a
+    // label display as something else. Line separators and lone surrogates
+    // likewise. Kept: ZWJ/ZWNJ (emoji sequences, Indic and Persian scripts)
+    // and tag characters (subdivision flags).
     deviceName: z
       .string()
       .min(1)
       .max(WIRE_LIMITS.maxDeviceNameChars)
-      .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')
+      .regex(DEVICE_NAME_PATTERN, 'must not contain control or format characters')
       .optional(),
   })
   .meta({ id: 'LoginRequest' });
