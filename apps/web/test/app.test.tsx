@@ -79,6 +79,7 @@ describe('app', () => {
     const gateway = new FakeGateway();
     await logIn(gateway);
     await userEvent.click(page.getByRole('button', { name: 'Account' }));
+    await expect.element(page.getByRole('heading', { name: 'Account' })).toHaveFocus();
     await expect.element(page.getByText('Web browser (Linux) (this device)')).toBeVisible();
     const end = page.getByRole('button', {
       name: /^End the session of coffer-cli, last seen 3 min ago/,

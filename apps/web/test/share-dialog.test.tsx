@@ -32,6 +32,7 @@ describe('share dialog', () => {
   test('is a modal with the members listed', async () => {
     mount();
     await expect.element(page.getByRole('dialog', { name: 'Share “Team”' })).toBeVisible();
+    await expect.element(page.getByLabelText('Username to share with')).toHaveFocus();
     await expect.element(page.getByText('alice (you)')).toBeVisible();
     await expect.element(page.getByRole('button', { name: 'Remove carol' })).toBeVisible();
     await expect

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { InlineContent, RecordContent, RecordSummary, VaultHandle } from '../api/types.ts';
 import { describeError } from '../ui/plain-words.ts';
 import { FileDownload } from './file-download.tsx';
@@ -39,8 +39,9 @@ export function RecordDetail({
   const keep = useRef<HTMLButtonElement>(null);
   const deleteButton = useRef<HTMLButtonElement>(null);
 
-  // Only when first shown: later re-renders must not pull focus back here.
-  useEffect(() => {
+  // Only when first shown (later re-renders must not pull focus back here), and
+  // before paint, so a key pressed right after the record appears is not taken over.
+  useLayoutEffect(() => {
     if (focusOnOpen) heading.current?.focus();
   }, []);
 

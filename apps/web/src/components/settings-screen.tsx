@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { CofferSession, StepProgress } from '../api/types.ts';
 import { IDLE_CHOICES } from '../ui/idle-settings.ts';
 import { describeError } from '../ui/plain-words.ts';
@@ -24,6 +24,9 @@ export function SettingsScreen({
   const [again, setAgain] = useState('');
   const [progress, setProgress] = useState<StepProgress | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Like every screen: start at its heading, not on the button that opened it.
+  useEffect(() => heading.current?.focus(), []);
 
   async function change(event: FormEvent) {
     event.preventDefault();
@@ -47,7 +50,9 @@ export function SettingsScreen({
   return (
     <section className="settings stack" aria-labelledby="settings-heading">
       <div className="row spread">
-        <h2 id="settings-heading">Account</h2>
+        <h2 id="settings-heading" ref={heading} tabIndex={-1}>
+          Account
+        </h2>
         <button type="button" onClick={onBack}>
           Back
         </button>

@@ -31,6 +31,8 @@ export function ShareDialog({ vault, self, onClose }: ShareDialogProps) {
     vault.members().then(setMembers, (e: unknown) => setError(describeError(e)));
   }, [vault]);
   useEffect(loadMembers, []);
+  // The dialog would focus its first control, the close button; the person came to type a name.
+  useEffect(() => usernameField.current?.focus(), []);
 
   async function lookup(event: FormEvent) {
     event.preventDefault();
