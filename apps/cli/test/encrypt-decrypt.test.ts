@@ -220,6 +220,27 @@ describe('encrypt/decrypt bad input', () => {
     expect(r.stderr).not.toMatch(/coffer-tmp/);
   });
 
+  it('COFFER_FILE_PASSPHRASE keeps a file passphrase apart from the account one', async () => {
+    const inPath = join(dir, 'fp.txt');
+    await writeFile(inPath, 'two passphrases');
+    const both = {
+      COFFER_PASSPHRASE: 'the account passphrase',
+      COFFER_FILE_PASSPHRASE: 'the file passphrase',
+    };
+    const enc = await coffer(['encrypt', '-p', inPath, `${inPath}.cfr`], { env: both });
+    expect(enc.code).toBe(0);
+    const dec = await coffer(['decrypt', `${inPath}.cfr`, '-'], { env: both });
+    expect({ code: dec.code, stdout: dec.stdout }).toEqual({ code: 0, stdout: 'two passphrases' });
+    // Only the account's in the environment: the failure says where the passphrase came from.
+    const r = await coffer(['decrypt', `${inPath}.cfr`, `${inPath}.out`], {
+      env: { COFFER_PASSPHRASE: both.COFFER_PASSPHRASE },
+    });
+    expectFailure(r, 8, /wrong passphrase/);
+    expect(r.stderr).toMatch(
+      /came from COFFER_PASSPHRASE: give the file's in COFFER_FILE_PASSPHRASE/,
+    );
+  });
+
   it('reads the passphrase from --passphrase-file', async () => {
     const inPath = join(dir, 'pf.txt');
     await writeFile(inPath, 'secret data');

@@ -200,7 +200,10 @@ describe('the journey', () => {
     const r = json(await alice.ok(['--json', 'vault', 'remove', VAULT_NAME, 'bob']));
     expect(r.epoch).toBe(2);
     await alice.ok(['put', VAULT_NAME, 'after-removal', 'new secret after removal']);
-    expectFailure(await bob.run(['get', VAULT_NAME, 'after-removal']), 4, /no vault named/);
+    const denied = await bob.run(['get', VAULT_NAME, 'after-removal']);
+    expectFailure(denied, 4, /no vault named/);
+    // Why it is gone: a removal (by id only; the name is secret and no longer opens).
+    expect(denied.stderr).toMatch(/lost access to 1 vault\(s\) it had here/);
     expect((await alice.ok(['get', VAULT_NAME, 'after-removal'])).stdout).toBe(
       'new secret after removal',
     );

@@ -36,6 +36,26 @@ async function rememberIds(opened: OpenedClient, ids: string[]): Promise<void> {
     await opened.store.setMeta(KNOWN_IDS, value);
 }
 
+const LEFT_IDS = 'cli:vault-ids-left';
+
+/**
+ * Ids of vaults this profile had that the server stopped listing (the account
+ * was removed, or the vault deleted): ids only, like KNOWN_IDS, so "no vault
+ * named X" can say that a removal may be why. Names cannot be kept: they are
+ * secret, and the replica no longer opens a vault once its keys are revoked.
+ */
+async function rememberLeft(opened: OpenedClient, before: string[], now: string[]): Promise<void> {
+  const gone = before.filter((id) => !now.includes(id));
+  if (gone.length === 0) return;
+  const left = [...new Set([...(await leftIds(opened)), ...gone])].slice(-100);
+  await opened.store.setMeta(LEFT_IDS, JSON.stringify(left));
+}
+
+async function leftIds(opened: OpenedClient): Promise<string[]> {
+  const raw = await opened.store.getMeta(LEFT_IDS);
+  return raw === undefined ? [] : (JSON.parse(raw) as string[]);
+}
+
 async function knownIds(opened: OpenedClient): Promise<string[]> {
   const raw = await opened.store.getMeta(KNOWN_IDS);
   return raw === undefined ? [] : (JSON.parse(raw) as string[]);
@@ -60,10 +80,9 @@ export async function listNamedVaults(
       vaultId: v.vaultId,
       role: v.role,
     }));
-    await rememberIds(
-      opened,
-      summaries.map((v) => v.vaultId),
-    );
+    const ids = summaries.map((v) => v.vaultId);
+    await rememberLeft(opened, await knownIds(opened), ids);
+    await rememberIds(opened, ids);
   } catch (e) {
     if (!isTransient(e)) throw e;
     summaries = (await knownIds(opened)).map((vaultId) => ({ vaultId, role: undefined }));
@@ -111,11 +130,14 @@ export async function resolveVault(
   const matches = vaults.filter((v) => v.name === name || v.vaultId === name);
   if (matches.length === 0 && !options.sync) return resolveVault(opened, name, { sync: true });
   if (matches.length === 0) {
+    const left = (await leftIds(opened)).filter((id) => !vaults.some((v) => v.vaultId === id));
     throw new CliError(
       'notFound',
       'vault_not_found',
       `no vault named ${name}`,
-      'see: coffer vault list',
+      left.length === 0
+        ? 'see: coffer vault list'
+        : `see: coffer vault list. This account lost access to ${left.length} vault(s) it had here (removed by an owner or admin, or deleted); if ${name} was one, ask them to share it again`,
     );
   }
   if (matches.length > 1) {

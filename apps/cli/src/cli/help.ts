@@ -65,6 +65,7 @@ export function overviewHelp(
       '  COFFER_HOME         profile directory (like --home)',
       '  COFFER_SERVER       server URL (like --server)',
       '  COFFER_PASSPHRASE   passphrase for scripts and CI (else a prompt without echo)',
+      '  COFFER_FILE_PASSPHRASE  passphrase of encrypt -p / decrypt files (else COFFER_PASSPHRASE)',
       '  COFFER_SESSION      session from `coffer unlock` (no key derivation per command)',
       '',
       'Exit codes:',

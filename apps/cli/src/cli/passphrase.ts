@@ -81,3 +81,28 @@ export async function readNewPassphrase(
     throw new CliError('usage', 'passphrase_mismatch', 'the two passphrases differ');
   return first;
 }
+
+/**
+ * A file envelope's passphrase (encrypt -p, decrypt): --passphrase-file, then
+ * COFFER_FILE_PASSPHRASE, then what an account passphrase comes from. The
+ * separate variable lets a shell that exports the account's COFFER_PASSPHRASE
+ * open files sealed under another one. `fromAccountEnv`: the value is
+ * COFFER_PASSPHRASE (said in the hint when it does not open the file).
+ */
+export async function readFilePassphrase(
+  ctx: CommandContext,
+  label: string,
+  opts: { choosing: boolean },
+): Promise<{ passphrase: string; fromAccountEnv: boolean }> {
+  const fileEnv = ctx.env.COFFER_FILE_PASSPHRASE;
+  if (ctx.globals.passphraseFile === undefined && fileEnv !== undefined && fileEnv !== '')
+    return { passphrase: fileEnv, fromAccountEnv: false };
+  const fromAccountEnv =
+    ctx.globals.passphraseFile === undefined &&
+    ctx.env.COFFER_PASSPHRASE !== undefined &&
+    ctx.env.COFFER_PASSPHRASE !== '';
+  const passphrase = opts.choosing
+    ? await readNewPassphrase(ctx, { label })
+    : await readPassphrase(ctx, label);
+  return { passphrase, fromAccountEnv };
+}

@@ -6,17 +6,24 @@ import { createOpenEnvelopeStream, type OpenEnvelopeOptions } from '@coffer/prot
 import { arg, booleanOption, type CommandContext } from '../cli/command.ts';
 import { toCliError } from '../cli/errors.ts';
 import { CliError } from '../cli/exit-codes.ts';
-import { readPassphrase } from '../cli/passphrase.ts';
+import { readFilePassphrase } from '../cli/passphrase.ts';
 import { createProgress } from '../cli/progress.ts';
 import { type ByteSource, openByteSource } from '../crypto/byte-source.ts';
 import { FILE_APP_CONTEXT, peekHeader } from '../crypto/file-envelope.ts';
 import { checkTarget, pipeToTarget } from '../crypto/file-io.ts';
 
+/** `fromAccountEnv`: the file passphrase was COFFER_PASSPHRASE (often the account's). */
+interface Prepared {
+  options: OpenEnvelopeOptions;
+  source: ByteSource;
+  fromAccountEnv: boolean;
+}
+
 async function openOptions(
   ctx: CommandContext,
   input: string,
   source: ByteSource,
-): Promise<{ options: OpenEnvelopeOptions; source: ByteSource }> {
+): Promise<Prepared> {
   const peeked = await peekHeader(source);
   const { header } = peeked;
   if (header.contentType !== 'blob' || header.mode !== 'wrapped') {
@@ -27,13 +34,16 @@ async function openOptions(
     );
   }
   const options: OpenEnvelopeOptions = { context: FILE_APP_CONTEXT, contentType: 'blob' };
+  let fromAccountEnv = false;
   if (header.stanzas.some((s) => s.kind === 'passphrase')) {
-    options.passphrase = await readPassphrase(ctx, `Passphrase for ${input}`);
+    const read = await readFilePassphrase(ctx, `Passphrase for ${input}`, { choosing: false });
+    options.passphrase = read.passphrase;
+    fromAccountEnv = read.fromAccountEnv;
   } else {
     const { fileDecryptionKeys } = await import('../account/file-recipients.ts');
     options.x25519Keys = await fileDecryptionKeys(ctx);
   }
-  return { options, source: peeked.source };
+  return { options, source: peeked.source, fromAccountEnv };
 }
 
 export async function run(ctx: CommandContext): Promise<void> {
@@ -42,7 +52,7 @@ export async function run(ctx: CommandContext): Promise<void> {
   const force = booleanOption(ctx, 'force');
   await checkTarget(output, force, input);
   const opened = await openByteSource(input);
-  let prepared: { options: OpenEnvelopeOptions; source: ByteSource };
+  let prepared: Prepared;
   try {
     prepared = await openOptions(ctx, input, opened);
   } catch (e) {
@@ -58,7 +68,7 @@ export async function run(ctx: CommandContext): Promise<void> {
       onProgress: (n) => progress.update(n),
     });
   } catch (e) {
-    throw explained(e, input, output, prepared.options.passphrase !== undefined);
+    throw explained(e, input, output, prepared);
   } finally {
     // Before the result line, so the cleared progress line cannot swallow or precede it.
     progress.finish();
@@ -70,7 +80,8 @@ export async function run(ctx: CommandContext): Promise<void> {
 }
 
 /** The protocol cannot tell a wrong key from damage; say both, in the words of the envelope kind. */
-function explained(e: unknown, input: string, output: string, passphrase: boolean): unknown {
+function explained(e: unknown, input: string, output: string, prepared: Prepared): unknown {
+  const passphrase = prepared.options.passphrase !== undefined;
   const code = toCliError(e)?.code;
   if (code === 'decryption_failed')
     return new CliError(
@@ -79,9 +90,14 @@ function explained(e: unknown, input: string, output: string, passphrase: boolea
       passphrase
         ? `decryption failed: wrong passphrase, or ${input} is damaged`
         : `decryption failed: ${input} is damaged or was changed`,
-      output === '-'
-        ? 'what reached stdout so far is incomplete: discard it'
-        : `${output} was not written`,
+      [
+        output === '-'
+          ? 'what reached stdout so far is incomplete: discard it'
+          : `${output} was not written`,
+        passphrase && prepared.fromAccountEnv
+          ? "; the passphrase came from COFFER_PASSPHRASE: give the file's in COFFER_FILE_PASSPHRASE"
+          : '',
+      ].join(''),
     );
   if (code === 'key_not_found')
     return new CliError(

@@ -2,7 +2,7 @@
 import { createSealEnvelopeStream, type Recipient } from '@coffer/protocol';
 import { arg, booleanOption, type CommandContext, listOption } from '../cli/command.ts';
 import { usageError } from '../cli/exit-codes.ts';
-import { readNewPassphrase } from '../cli/passphrase.ts';
+import { readFilePassphrase } from '../cli/passphrase.ts';
 import { createProgress } from '../cli/progress.ts';
 import { openByteSource } from '../crypto/byte-source.ts';
 import { FILE_APP_CONTEXT } from '../crypto/file-envelope.ts';
@@ -22,7 +22,8 @@ async function recipientsFor(ctx: CommandContext): Promise<Recipient[]> {
     return [
       {
         type: 'passphrase',
-        passphrase: await readNewPassphrase(ctx, { label: 'Passphrase for this file' }),
+        passphrase: (await readFilePassphrase(ctx, 'Passphrase for this file', { choosing: true }))
+          .passphrase,
       },
     ];
   }

@@ -14,7 +14,8 @@ export const OFFLINE_COMMANDS: readonly CommandSpec[] = [
       passphrase: {
         type: 'boolean',
         short: 'p',
-        description: 'wrap with a passphrase (prompt, COFFER_PASSPHRASE or --passphrase-file)',
+        description:
+          'wrap with a passphrase (prompt, --passphrase-file, COFFER_FILE_PASSPHRASE or COFFER_PASSPHRASE)',
       },
       to: {
         type: 'string',
@@ -37,7 +38,8 @@ export const OFFLINE_COMMANDS: readonly CommandSpec[] = [
     description:
       'The plaintext goes to a temporary file beside OUT and is renamed into place only after the\n' +
       'whole envelope has been verified: a tampered or truncated input leaves OUT untouched (exit 8).\n' +
-      'Passphrase envelopes ask for the passphrase; recipient envelopes use your unlocked account keys.',
+      'Passphrase envelopes ask for the passphrase (or take --passphrase-file, COFFER_FILE_PASSPHRASE,\n' +
+      'then COFFER_PASSPHRASE); recipient envelopes use your unlocked account keys.',
     positionals: [{ name: 'IN' }, { name: 'OUT' }],
     options: {
       force: { type: 'boolean', short: 'f', description: 'overwrite OUT if it exists' },
@@ -45,6 +47,7 @@ export const OFFLINE_COMMANDS: readonly CommandSpec[] = [
     examples: [
       'coffer decrypt backup.tar.cfr backup.tar',
       'coffer decrypt report.pdf.cfr - | less',
+      'COFFER_FILE_PASSPHRASE=… coffer decrypt backup.tar.cfr backup.tar   # account passphrase stays in COFFER_PASSPHRASE',
     ],
     load: () => import('./decrypt.ts'),
   },
