@@ -7,7 +7,7 @@
  * mutations after it), and the rows to write.
  */
 import type { Mutation, MutationOutcome } from './contract.ts';
-import { conflictOutcome } from './push-rules.ts';
+import { conflictOutcome, nextRevision } from './push-rules.ts';
 
 /** A record's state as the plan sees it; `envelope` is undefined when live but not loaded. */
 export interface PlannedRecord {
@@ -97,16 +97,17 @@ function conflict(m: Mutation, current: PlannedRecord | undefined, needs: Set<st
  * (absent = no row), `prior` the outcomes of mutation ids applied before.
  *
  * @example
- * const plan = planPush(mutations, vault.headSeq, prior, stored, { atomic: false });
+ * const plan = planPush(mutations, { headSeq, purgeHorizon }, prior, stored, { atomic: false });
  * if (plan.records.length > 0) await writeRows(plan);
  */
 export function planPush(
   mutations: ReadonlyArray<Mutation>,
-  headSeq: number,
+  vault: { headSeq: number; purgeHorizon: number },
   prior: ReadonlyMap<string, PriorOutcome>,
   stored: ReadonlyMap<string, PlannedRecord>,
   options: { atomic: boolean },
 ): PushPlan {
+  const headSeq = vault.headSeq;
   const state = new Map(stored);
   const recorded = new Map(prior);
   const outcomes: MutationOutcome[] = [];
@@ -129,7 +130,7 @@ export function planPush(
       continue;
     }
     head += 1;
-    const revision = (current?.revision ?? 0) + 1;
+    const revision = nextRevision(current, vault.purgeHorizon);
     const write = {
       recordId: m.recordId,
       revision,

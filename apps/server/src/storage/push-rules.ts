@@ -30,6 +30,30 @@ export function checkMutations(mutations: ReadonlyArray<Mutation>, currentEpoch:
 }
 
 /**
+ * The revision a write gives a record. A record with a row (live or a
+ * tombstone) continues its revisions. A record with no row starts above the
+ * vault's purge horizon, never at 1 again: every purged tombstone had a
+ * revision at most its sequence, and its sequence at most the horizon, so a
+ * record deleted, purged and created again can never meet a revision of its
+ * earlier life. A device that queued a write on that earlier life (base
+ * revision r) then gets a conflict, instead of its write landing silently
+ * on the new record that happened to reach r again. (Every write's revision
+ * stays at most its sequence: revisions grow by one per write, sequences by
+ * at least one.)
+ *
+ * @example
+ * nextRevision(null, 0); // 1: a new record in a vault never purged
+ * nextRevision(null, 41); // 42
+ * nextRevision({ revision: 3 }, 41); // 4
+ */
+export function nextRevision(
+  current: { revision: number } | null | undefined,
+  purgeHorizon: number,
+): number {
+  return current ? current.revision + 1 : purgeHorizon + 1;
+}
+
+/**
  * True when the mutation's base matches the current state. A null base means
  * "no live record": absent, purged, or a tombstone (re-creating a deleted
  * name continues the record's revisions rather than conflicting).

@@ -475,5 +475,75 @@ export function recordContract(ctx: ContractContext): void {
         seq: 5,
       });
     });
+
+    it('never gives a record created again after a purge a revision of its earlier life', async () => {
+      const { vaultId, ownerId } = await createVault(ctx.store);
+      const recordId = newId();
+      await pushOne(ctx.store, vaultId, ownerId, mutation({ recordId })); // rev 1, seq 1
+      await pushOne(ctx.store, vaultId, ownerId, mutation({ recordId, baseRevision: 1 })); // rev 2
+      await pushOne(
+        ctx.store,
+        vaultId,
+        ownerId,
+        mutation({ recordId, baseRevision: 2, envelope: null }),
+      ); // rev 3, seq 3
+      expect(await ctx.store.purgeTombstones(vaultId, 4)).toEqual({ purged: 1, purgeHorizon: 3 });
+      const again = await pushOne(ctx.store, vaultId, ownerId, mutation({ recordId }));
+      expect(again).toMatchObject({ status: 'applied', revision: 4, seq: 4 });
+      // It grows on from there; revision 2 never comes back.
+      const next = await pushOne(
+        ctx.store,
+        vaultId,
+        ownerId,
+        mutation({ recordId, baseRevision: 4 }),
+      );
+      expect(next).toMatchObject({ status: 'applied', revision: 5, seq: 5 });
+      // A device that queued an edit on the earlier life's revision 2 meets a
+      // conflict (its base is nothing the new life ever had), not a silent overwrite.
+      const stale = await pushOne(
+        ctx.store,
+        vaultId,
+        ownerId,
+        mutation({ recordId, baseRevision: 2 }),
+      );
+      expect(stale).toMatchObject({ status: 'conflict', currentRevision: 5 });
+      // In a vault never purged, new records still start at 1.
+      const fresh = await createVault(ctx.store);
+      expect(
+        await pushOne(ctx.store, fresh.vaultId, fresh.ownerId, mutation({ recordId: newId() })),
+      ).toMatchObject({ revision: 1, seq: 1 });
+    });
+
+    it('ends the last page at the head, so purged newest deletions cause no resync loop', async () => {
+      const { vaultId, ownerId } = await createVault(ctx.store);
+      const gone = newId();
+      await pushOne(ctx.store, vaultId, ownerId, mutation({ recordId: newId() })); // seq 1
+      await pushOne(ctx.store, vaultId, ownerId, mutation({ recordId: gone })); // seq 2
+      await pushOne(
+        ctx.store,
+        vaultId,
+        ownerId,
+        mutation({ recordId: gone, baseRevision: 1, envelope: null }),
+      ); // seq 3: the newest change is a deletion
+      expect(await ctx.store.purgeTombstones(vaultId, 4)).toEqual({ purged: 1, purgeHorizon: 3 });
+      // The full resync sees only seq 1, yet its cursor reaches the head (3).
+      const resync = await ctx.store.pullChanges(vaultId, 0, 10, { resync: true });
+      expect(resync).toMatchObject({ resyncRequired: false, nextCursor: 3, hasMore: false });
+      expect(changesOf(resync).map((c) => c.seq)).toEqual([1]);
+      // So the next pull is an ordinary empty one, not another resync.
+      expect(await ctx.store.pullChanges(vaultId, 3, 10)).toEqual({
+        resyncRequired: false,
+        changes: [],
+        nextCursor: 3,
+        hasMore: false,
+      });
+      // A page cut short still ends at its own last row.
+      await pushOne(ctx.store, vaultId, ownerId, mutation({ recordId: newId() })); // seq 4
+      await pushOne(ctx.store, vaultId, ownerId, mutation({ recordId: newId() })); // seq 5
+      expect(await ctx.store.pullChanges(vaultId, 3, 1)).toMatchObject({
+        nextCursor: 4,
+        hasMore: true,
+      });
+    });
   });
 }

@@ -75,9 +75,9 @@ type Written = RecordWrite & { authorId: string; updatedAt: number };
 async function runGroup(pool: pg.Pool, vaultId: string, jobs: PushJob[]): Promise<void> {
   const vault = idBytes(vaultId, 'vaultId');
   const settled = await transaction(pool, async (tx) => {
-    const [v] = await rows<{ current_epoch: number; head_seq: number }>(
+    const [v] = await rows<{ current_epoch: number; head_seq: number; purge_horizon: number }>(
       tx,
-      'UPDATE vaults SET head_seq = head_seq WHERE vault_id = $1 RETURNING current_epoch, head_seq',
+      'UPDATE vaults SET head_seq = head_seq WHERE vault_id = $1 RETURNING current_epoch, head_seq, purge_horizon',
       [vault],
     );
     if (v === undefined) throw notFound('vault');
@@ -126,7 +126,13 @@ async function runGroup(pool: pg.Pool, vaultId: string, jobs: PushJob[]): Promis
     const planned = new Map<PushJob, MutationOutcome[]>();
     const needsEnvelope = new Set<string>();
     for (const job of valid) {
-      const plan = planPush(job.mutations, head, prior, state, job.options);
+      const plan = planPush(
+        job.mutations,
+        { headSeq: head, purgeHorizon: v.purge_horizon },
+        prior,
+        state,
+        job.options,
+      );
       planned.set(job, plan.outcomes);
       for (const id of plan.needsEnvelope) needsEnvelope.add(id);
       head = plan.head;

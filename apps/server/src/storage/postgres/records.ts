@@ -98,7 +98,13 @@ export async function pullChanges(
         authorId: r.author_id,
         updatedAt: r.updated_at,
       }));
-      return { resyncRequired: false, changes, nextCursor: changes.at(-1)?.seq ?? cursor, hasMore };
+      // The last page ends at the head read in this snapshot, not at its
+      // last row: when the newest sequences were purged deletions, a cursor
+      // left below them (and so below the purge horizon) would make every
+      // later pull a full resync until someone wrote again.
+      const lastSeq = changes.at(-1)?.seq ?? cursor;
+      const nextCursor = hasMore ? lastSeq : Math.max(lastSeq, v.head_seq);
+      return { resyncRequired: false, changes, nextCursor, hasMore };
     },
     'repeatable read',
   );

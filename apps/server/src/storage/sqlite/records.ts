@@ -23,6 +23,7 @@ import {
   type CurrentRecord,
   checkMutations,
   conflictOutcome,
+  nextRevision,
 } from '../push-rules.ts';
 import { idKey } from './id-key.ts';
 import { sql } from './statements.ts';
@@ -96,9 +97,10 @@ export function pushMutations(
   const vault = idBytes(vaultId, 'vaultId');
   const author = idBytes(authorId, 'authorId');
   const apply = db.transaction((): PushResult => {
-    const v = sql(db, 'SELECT current_epoch, head_seq FROM vaults WHERE vault_id = ?').get(vault) as
-      | { current_epoch: number; head_seq: number }
-      | undefined;
+    const v = sql(
+      db,
+      'SELECT current_epoch, head_seq, purge_horizon FROM vaults WHERE vault_id = ?',
+    ).get(vault) as { current_epoch: number; head_seq: number; purge_horizon: number } | undefined;
     if (v === undefined) throw notFound('vault');
     checkMutations(mutations, v.current_epoch);
     let head = v.head_seq;
@@ -145,7 +147,7 @@ export function pushMutations(
         continue;
       }
       head += 1;
-      const revision = (current?.revision ?? 0) + 1;
+      const revision = nextRevision(current, v.purge_horizon);
       const envelope = m.envelope === null ? null : toBuffer(m.envelope);
       if (head0 === undefined) {
         sql(
@@ -274,7 +276,13 @@ export function pullChanges(
         }
         if (rows.length < want) break;
       }
-      return { resyncRequired: false, changes, nextCursor: changes.at(-1)?.seq ?? cursor, hasMore };
+      // The last page ends at the head read in this snapshot, not at its
+      // last row: when the newest sequences were purged deletions, a cursor
+      // left below them (and so below the purge horizon) would make every
+      // later pull a full resync until someone wrote again.
+      const lastSeq = changes.at(-1)?.seq ?? cursor;
+      const nextCursor = hasMore ? lastSeq : Math.max(lastSeq, v.head_seq);
+      return { resyncRequired: false, changes, nextCursor, hasMore };
     })
     .deferred();
 }
