@@ -29,7 +29,7 @@ export interface RunningServer {
   url: string;
   /** SHA-256 fingerprint of the TLS certificate, or null on plain HTTP. */
   fingerprint256: string | null;
-  /** One run of the periodic housekeeping (sessions, challenges, tombstone retention). */
+  /** One run of the periodic housekeeping (sessions, challenges, tombstone retention, idle uploads). */
   housekeeping(): Promise<void>;
   /** Stop accepting, drain in-flight requests, close the store. */
   close(): Promise<void>;
@@ -37,6 +37,14 @@ export interface RunningServer {
 
 /** How often housekeeping runs. */
 export const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
+
+/**
+ * An unfinished upload nobody appended to for this long is deleted by
+ * housekeeping and its quota freed: abandoned uploads, and those of members
+ * removed from the vault (who can no longer reach the delete route), would
+ * otherwise hold quota forever. A client resuming later gets 404 and starts over.
+ */
+export const UPLOAD_EXPIRY_MS = 24 * 3600 * 1000;
 
 /** Test and embedding hooks that are not command-line options. */
 export interface StartOverrides {
@@ -157,15 +165,18 @@ export async function startServer(
   const url = `${tls ? 'https' : 'http'}://${hostForUrl(config.host)}:${port}`;
   if (!origin) origin = url;
 
-  // Housekeeping: expired challenges and sessions leave the store, and
+  // Housekeeping: expired challenges and sessions leave the store,
   // tombstones older than the retention are purged (raising each vault's
-  // purge horizon: a device whose cursor is older must resync).
+  // purge horizon: a device whose cursor is older must resync), and
+  // unfinished uploads idle for UPLOAD_EXPIRY_MS are deleted.
   const retentionMs = config.tombstoneRetention * 24 * 3600 * 1000;
   const housekeeping = async (): Promise<void> => {
     const now = ctx.now();
     await store.purgeExpired(now);
     const purged = await store.purgeTombstonesBefore(Math.max(0, now - retentionMs));
     if (purged.vaults > 0) logger.info(purged, 'purged tombstones past retention');
+    const uploads = await store.expireUploads(now - UPLOAD_EXPIRY_MS);
+    if (uploads > 0) logger.info({ uploads }, 'expired unfinished uploads');
   };
   const timer = setInterval(() => {
     housekeeping().catch((error: unknown) => logger.warn({ err: error }, 'housekeeping failed'));

@@ -96,6 +96,7 @@ export function blobRoutes(app: FastifyInstance, ctx: AppContext): void {
         upload.uploadId,
         query.offset,
         new Uint8Array(request.body),
+        ctx.now(),
       );
       const after = await ctx.store.getUpload(upload.uploadId);
       if (!after) throw blobNotFound();

@@ -349,14 +349,23 @@ export interface Store {
 
   createUpload(input: NewUpload): Promise<UploadRow>;
   getUpload(uploadId: Id): Promise<UploadRow | null>;
-  /** `offset` must equal the bytes received so far; returns the new size. */
-  appendUploadChunk(uploadId: Id, offset: number, bytes: Uint8Array): Promise<number>;
+  /**
+   * `offset` must equal the bytes received so far; returns the new size.
+   * The upload counts as touched at `now` (see expireUploads).
+   */
+  appendUploadChunk(uploadId: Id, offset: number, bytes: Uint8Array, now: number): Promise<number>;
   /** The blob id equals the upload id. */
   completeUpload(uploadId: Id): Promise<BlobRow>;
   getBlob(blobId: Id): Promise<BlobRow | null>;
   /** Bytes [start, end) streamed chunk row by chunk row. */
   readBlob(blobId: Id, start: number, end: number): AsyncIterable<Uint8Array>;
   deleteBlob(blobId: Id): Promise<void>;
+  /**
+   * Housekeeping: delete the unfinished uploads last touched (created or
+   * appended to) before `untouchedSince` (ms), freeing their quota; completed
+   * blobs stay. Returns how many went.
+   */
+  expireUploads(untouchedSince: number): Promise<number>;
   getBlobUsage(accountId: Id): Promise<BlobUsage>;
 
   /** Cheap round trip for readiness checks. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobStatus } from '../../src/protocol.ts';
+import { UPLOAD_EXPIRY_MS } from '../../src/server.ts';
 import { createUser, createVault, keyGrant, newHexId } from '../support/accounts.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
@@ -132,6 +133,52 @@ describe('abandoned uploads', () => {
     expect((await alice.api.get(base)).status).toBe(404);
     expect((await alice.api.delete(base)).status).toBe(404);
     expect((await alice.api.post(`/v1/vaults/${vaultId}/blobs`, { size: quota })).status).toBe(201);
+  });
+
+  it("housekeeping expires uploads untouched for UPLOAD_EXPIRY_MS, a removed member's included", async () => {
+    const alice = await createUser(t.api());
+    const bob = await createUser(t.api());
+    const vaultId = await createVault(alice);
+    const bobsVault = await createVault(bob);
+    await alice.api.post(`/v1/vaults/${vaultId}/members`, {
+      accountId: bob.accountId,
+      role: 'writer',
+      grants: [{ epoch: 1, grant: await keyGrant(vaultId, 1) }],
+    });
+    const quota = 3 * 1024 * 1024;
+    const bobs = await bob.api.post(`/v1/vaults/${vaultId}/blobs`, { size: quota });
+    const bobsBase = `/v1/vaults/${vaultId}/blobs/${bobs.body.blobId}`;
+    await chunk(bob.api, `${bobsBase}/chunks?offset=0`, randomBytes(1024));
+    // Removed, bob can no longer reach the upload, which still holds his whole quota.
+    expect((await alice.api.delete(`/v1/vaults/${vaultId}/members/${bob.accountId}`)).status).toBe(
+      204,
+    );
+    expect((await bob.api.delete(bobsBase)).status).toBe(404);
+    expect((await bob.api.post(`/v1/vaults/${bobsVault}/blobs`, { size: 1 })).status).toBe(507);
+    const mine = await alice.api.post(`/v1/vaults/${vaultId}/blobs`, { size: 2048 });
+    const mineBase = `/v1/vaults/${vaultId}/blobs/${mine.body.blobId}`;
+    const start = t.clock.now;
+    try {
+      // Alice touches hers an hour before the limit; a day after creation only bob's goes.
+      t.clock.now = start + UPLOAD_EXPIRY_MS - 3600_000;
+      await chunk(alice.api, `${mineBase}/chunks?offset=0`, randomBytes(1024));
+      await t.server.housekeeping();
+      expect((await bob.api.post(`/v1/vaults/${bobsVault}/blobs`, { size: 1 })).status).toBe(507);
+      t.clock.now = start + UPLOAD_EXPIRY_MS + 1;
+      await t.server.housekeeping();
+      expect((await alice.api.get(mineBase)).body).toMatchObject({ received: 1024 });
+      expect((await alice.api.get(bobsBase)).status).toBe(404);
+      expect((await bob.api.post(`/v1/vaults/${bobsVault}/blobs`, { size: quota })).status).toBe(
+        201,
+      );
+      expect(t.logs.some((l) => l.includes('expired unfinished uploads'))).toBe(true);
+      // A day after its last chunk, hers goes too.
+      t.clock.now = start + 2 * UPLOAD_EXPIRY_MS;
+      await t.server.housekeeping();
+      expect((await alice.api.get(mineBase)).status).toBe(404);
+    } finally {
+      t.clock.now = start;
+    }
   });
 });
 

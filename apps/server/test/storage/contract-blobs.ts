@@ -44,24 +44,24 @@ export function blobContract(ctx: ContractContext): void {
         createdAt: T0,
         completed: false,
       });
-      expect(await ctx.store.appendUploadChunk(uploadId, 0, data.subarray(0, 400))).toBe(400);
+      expect(await ctx.store.appendUploadChunk(uploadId, 0, data.subarray(0, 400), T0)).toBe(400);
       expect((await ctx.store.getUpload(uploadId))?.receivedSize).toBe(400);
       const wrong = await ctx.store
-        .appendUploadChunk(uploadId, 300, data.subarray(300))
+        .appendUploadChunk(uploadId, 300, data.subarray(300), T0)
         .catch((e: unknown) => e);
       expect(wrong).toBeInstanceOf(UploadOffsetError);
       expect((wrong as UploadOffsetError).expectedOffset).toBe(400);
       await expectStorageError(
-        ctx.store.appendUploadChunk(uploadId, 0, data),
+        ctx.store.appendUploadChunk(uploadId, 0, data, T0),
         'upload_offset_mismatch',
       );
       await expectStorageError(
-        ctx.store.appendUploadChunk(uploadId, 400, randomData(601)),
+        ctx.store.appendUploadChunk(uploadId, 400, randomData(601), T0),
         'upload_too_large',
       );
       await expectStorageError(ctx.store.completeUpload(uploadId), 'upload_incomplete');
       expect(await ctx.store.getBlob(uploadId)).toBeNull();
-      expect(await ctx.store.appendUploadChunk(uploadId, 400, data.subarray(400))).toBe(1000);
+      expect(await ctx.store.appendUploadChunk(uploadId, 400, data.subarray(400), T0)).toBe(1000);
       const blob = await ctx.store.completeUpload(uploadId);
       expect(blob).toEqual({
         blobId: uploadId,
@@ -76,11 +76,11 @@ export function blobContract(ctx: ContractContext): void {
         receivedSize: 1000,
       });
       await expectStorageError(
-        ctx.store.appendUploadChunk(uploadId, 1000, new Uint8Array(0)),
+        ctx.store.appendUploadChunk(uploadId, 1000, new Uint8Array(0), T0),
         'upload_completed',
       );
       expect(concat(await collect(ctx.store.readBlob(uploadId, 0, 1000)))).toEqual(data);
-      await expectStorageError(ctx.store.appendUploadChunk(newId(), 0, data), 'not_found');
+      await expectStorageError(ctx.store.appendUploadChunk(newId(), 0, data, T0), 'not_found');
     });
 
     it('stores large blobs in bounded chunks and serves any byte range', async () => {
@@ -89,8 +89,8 @@ export function blobContract(ctx: ContractContext): void {
       const { uploadId } = await upload(size);
       // One append bigger than a chunk row, then a small one.
       const split = BLOB_CHUNK_BYTES + 77;
-      await ctx.store.appendUploadChunk(uploadId, 0, data.subarray(0, split));
-      await ctx.store.appendUploadChunk(uploadId, split, data.subarray(split));
+      await ctx.store.appendUploadChunk(uploadId, 0, data.subarray(0, split), T0);
+      await ctx.store.appendUploadChunk(uploadId, split, data.subarray(split), T0);
       await ctx.store.completeUpload(uploadId);
 
       const whole = await collect(ctx.store.readBlob(uploadId, 0, size));
@@ -141,6 +141,50 @@ export function blobContract(ctx: ContractContext): void {
         ctx.store.createUpload({ ...second, uploadId: newId(), accountId: newId() }),
         'not_found',
       );
+    });
+
+    it('expires unfinished uploads untouched since the cutoff, freeing their quota; blobs stay', async () => {
+      // Before T0, so the uploads of the other tests (all at T0) are not in reach.
+      const OLD = T0 - 30 * 24 * 3600 * 1000;
+      const { vaultId, ownerId } = await createVault(ctx.store);
+      const make = async (createdAt: number, totalSize = 10) => {
+        const uploadId = newId();
+        await ctx.store.createUpload({
+          uploadId,
+          vaultId,
+          accountId: ownerId,
+          totalSize,
+          createdAt,
+          quotaBytes: QUOTA,
+        });
+        return uploadId;
+      };
+      const idle = await make(OLD, 100); // created, never appended to
+      const partial = await make(OLD, 1000); // appended to after the first cutoff
+      await ctx.store.appendUploadChunk(partial, 0, randomData(400), OLD + 20);
+      const done = await make(OLD); // completed: a blob, never expires
+      await ctx.store.appendUploadChunk(done, 0, randomData(10), OLD);
+      await ctx.store.completeUpload(done);
+      const fresh = await make(OLD + 20);
+      expect(await ctx.store.getBlobUsage(ownerId)).toEqual({ usedBytes: 1120, blobCount: 4 });
+
+      expect(await ctx.store.expireUploads(OLD + 10)).toBe(1);
+      expect(await ctx.store.getUpload(idle)).toBeNull();
+      expect((await ctx.store.getUpload(partial))?.receivedSize).toBe(400);
+      expect(await ctx.store.getUpload(fresh)).not.toBeNull();
+      expect(await ctx.store.getBlobUsage(ownerId)).toEqual({ usedBytes: 1020, blobCount: 3 });
+      expect(await ctx.store.expireUploads(OLD + 10)).toBe(0);
+
+      // Touched at OLD + 20: gone once the cutoff passes it, chunks and all.
+      expect(await ctx.store.expireUploads(OLD + 21)).toBe(2);
+      expect(await ctx.store.getUpload(partial)).toBeNull();
+      expect(await ctx.store.getUpload(fresh)).toBeNull();
+      await expectStorageError(
+        ctx.store.appendUploadChunk(partial, 400, randomData(600), OLD + 30),
+        'not_found',
+      );
+      expect(await ctx.store.getBlobUsage(ownerId)).toEqual({ usedBytes: 10, blobCount: 1 });
+      expect(await collect(ctx.store.readBlob(done, 0, 10))).toHaveLength(1);
     });
 
     it('keeps blob quota per account under concurrent uploads', async () => {

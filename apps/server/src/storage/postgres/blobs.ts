@@ -97,6 +97,7 @@ export async function appendUploadChunk(
   uploadId: string,
   offset: number,
   bytes: Uint8Array,
+  now: number,
 ): Promise<number> {
   const id = idBytes(uploadId, 'uploadId');
   assertCount(offset, 'offset');
@@ -118,7 +119,11 @@ export async function appendUploadChunk(
       ]);
     }
     const received = offset + bytes.length;
-    await query(tx, 'UPDATE blobs SET received_size = $1 WHERE blob_id = $2', [received, id]);
+    await query(tx, 'UPDATE blobs SET received_size = $1, touched_at = $2 WHERE blob_id = $3', [
+      received,
+      now,
+      id,
+    ]);
     return received;
   });
 }
@@ -143,6 +148,16 @@ export async function getBlob(db: Db, blobId: string): Promise<BlobRow | null> {
 
 export async function deleteBlob(db: Db, blobId: string): Promise<void> {
   await query(db, 'DELETE FROM blobs WHERE blob_id = $1', [idBytes(blobId, 'blobId')]);
+}
+
+export async function expireUploads(db: Db, untouchedSince: number): Promise<number> {
+  // The expression and condition match the blobs_open index; chunks cascade.
+  const result = await query(
+    db,
+    'DELETE FROM blobs WHERE NOT completed AND coalesce(touched_at, created_at) < $1',
+    [untouchedSince],
+  );
+  return result.rowCount ?? 0;
 }
 
 /** Yields bytes [start, end), one chunk row per query (no held connection). */

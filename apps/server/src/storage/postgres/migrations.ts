@@ -109,6 +109,17 @@ CREATE TABLE blob_chunks (
     version: 2,
     sql: 'CREATE INDEX records_tombstones ON records (updated_at) WHERE envelope IS NULL',
   },
+  {
+    // Unfinished uploads expire once untouched for a while (housekeeping):
+    // touched_at is the time of the last appended chunk, NULL until the first
+    // (then created_at counts), so existing rows need no rewrite. The partial
+    // index keeps the sweep off completed blobs.
+    version: 3,
+    sql: `
+ALTER TABLE blobs ADD COLUMN touched_at bigint;
+CREATE INDEX blobs_open ON blobs ((coalesce(touched_at, created_at))) WHERE NOT completed;
+`,
+  },
 ];
 
 /** The newest schema version this code knows. */

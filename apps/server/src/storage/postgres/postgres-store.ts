@@ -122,12 +122,13 @@ export class PostgresStore implements Store {
 
   createUpload: Store['createUpload'] = async (u) => blobs.createUpload(this.#db, u);
   getUpload: Store['getUpload'] = async (id) => blobs.getUpload(this.#db, id);
-  appendUploadChunk: Store['appendUploadChunk'] = async (id, offset, bytes) =>
-    blobs.appendUploadChunk(this.#db, id, offset, bytes);
+  appendUploadChunk: Store['appendUploadChunk'] = async (id, offset, bytes, now) =>
+    blobs.appendUploadChunk(this.#db, id, offset, bytes, now);
   completeUpload: Store['completeUpload'] = async (id) => blobs.completeUpload(this.#db, id);
   getBlob: Store['getBlob'] = async (id) => blobs.getBlob(this.#db, id);
   readBlob: Store['readBlob'] = (id, start, end) => blobs.readBlob(this.#db, id, start, end);
   deleteBlob: Store['deleteBlob'] = async (id) => blobs.deleteBlob(this.#db, id);
+  expireUploads: Store['expireUploads'] = async (since) => blobs.expireUploads(this.#db, since);
   getBlobUsage: Store['getBlobUsage'] = async (id) => blobs.getBlobUsage(this.#db, id);
 
   ping: Store['ping'] = async () => {

@@ -88,6 +88,7 @@ export function appendUploadChunk(
   uploadId: string,
   offset: number,
   bytes: Uint8Array,
+  now: number,
 ): number {
   const id = idBytes(uploadId, 'uploadId');
   assertCount(offset, 'offset');
@@ -106,7 +107,11 @@ export function appendUploadChunk(
         insert.run(id, offset + at, toBuffer(bytes.subarray(at, at + BLOB_CHUNK_BYTES)));
       }
       const received = offset + bytes.length;
-      sql(db, 'UPDATE blobs SET received_size = ? WHERE blob_id = ?').run(received, id);
+      sql(db, 'UPDATE blobs SET received_size = ?, touched_at = ? WHERE blob_id = ?').run(
+        received,
+        now,
+        id,
+      );
       return received;
     })
     .immediate();
@@ -134,6 +139,14 @@ export function getBlob(db: Database, blobId: string): BlobRow | null {
 
 export function deleteBlob(db: Database, blobId: string): void {
   sql(db, 'DELETE FROM blobs WHERE blob_id = ?').run(idBytes(blobId, 'blobId'));
+}
+
+export function expireUploads(db: Database, untouchedSince: number): number {
+  // The expression and condition match the blobs_open index; chunks cascade.
+  return sql(
+    db,
+    'DELETE FROM blobs WHERE completed = 0 AND coalesce(touched_at, created_at) < ?',
+  ).run(untouchedSince).changes;
 }
 
 /**

@@ -154,6 +154,17 @@ CREATE INDEX applied_mutations_key ON applied_mutations (mutation_key);
 CREATE INDEX applied_mutations_vault ON applied_mutations (vault_id);
 `,
   },
+  {
+    // Unfinished uploads expire once untouched for a while (housekeeping):
+    // touched_at is the time of the last appended chunk, NULL until the first
+    // (then created_at counts), so rows written before this version need no
+    // rewrite. The partial index keeps the sweep off completed blobs.
+    version: 4,
+    sql: `
+ALTER TABLE blobs ADD COLUMN touched_at INTEGER;
+CREATE INDEX blobs_open ON blobs (coalesce(touched_at, created_at)) WHERE completed = 0;
+`,
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -281,8 +281,8 @@ export class SqliteStore implements Store {
 
   createUpload: Store['createUpload'] = (u) => this.#run((db) => blobs.createUpload(db, u));
   getUpload: Store['getUpload'] = (id) => this.#run((db) => blobs.getUpload(db, id));
-  appendUploadChunk: Store['appendUploadChunk'] = (id, offset, bytes) =>
-    this.#run((db) => blobs.appendUploadChunk(db, id, offset, bytes));
+  appendUploadChunk: Store['appendUploadChunk'] = (id, offset, bytes, now) =>
+    this.#run((db) => blobs.appendUploadChunk(db, id, offset, bytes, now));
   completeUpload: Store['completeUpload'] = (id) => this.#run((db) => blobs.completeUpload(db, id));
   getBlob: Store['getBlob'] = (id) => this.#run((db) => blobs.getBlob(db, id));
   readBlob: Store['readBlob'] = (id, start, end) => {
@@ -290,6 +290,8 @@ export class SqliteStore implements Store {
     return blobs.readBlob(this.#db, id, start, end);
   };
   deleteBlob: Store['deleteBlob'] = (id) => this.#run((db) => blobs.deleteBlob(db, id));
+  expireUploads: Store['expireUploads'] = (since) =>
+    this.#run((db) => blobs.expireUploads(db, since));
   getBlobUsage: Store['getBlobUsage'] = (id) => this.#run((db) => blobs.getBlobUsage(db, id));
 
   ping: Store['ping'] = () => this.#run((db) => void db.prepare('SELECT 1').get());
