@@ -193,6 +193,28 @@ describe('vault view', () => {
     expect(vault.calls.filter((c) => c.method === 'remove')).toHaveLength(1);
   });
 
+  test('on a phone a tapped record is scrolled into view (it renders below the whole list)', async () => {
+    await page.viewport(390, 700);
+    try {
+      const vault = new FakeVault();
+      for (let i = 0; i < 20; i++) vault.seed({ name: `r${i}` }, { kind: 'text', text: `v${i}` });
+      mount(vault);
+      // The app's header and status bar around it: a page that can scroll.
+      const below = document.body.appendChild(document.createElement('div'));
+      below.style.height = '2000px';
+      await userEvent.click(page.getByRole('option', { name: /^r1 / }));
+      const heading = page.getByRole('heading', { name: 'r1', level: 3 });
+      await expect.element(heading).toBeVisible();
+      await expect
+        .poll(() => heading.element().getBoundingClientRect().top)
+        .toBeLessThan(window.innerHeight / 2);
+      await expect.element(page.getByRole('listbox')).toHaveFocus();
+      below.remove();
+    } finally {
+      await page.viewport(1100, 800);
+    }
+  });
+
   test('a record that failed its integrity check is an error, and is never decrypted', async () => {
     const vault = new FakeVault();
     vault.seed({ name: 'forged', integrityError: 'The envelope does not open.' });

@@ -16,7 +16,8 @@ const KIND_LABEL: Record<RecordSummary['kind'], string> = {
 export interface RecordListProps {
   records: ReadonlyArray<RecordSummary>;
   selectedId: string | null;
-  onSelect: (record: RecordSummary) => void;
+  /** `pointer`: a tap or click (on a phone the record is then scrolled to); `keyboard`: arrows. */
+  onSelect: (record: RecordSummary, how: 'pointer' | 'keyboard') => void;
 }
 
 /**
@@ -72,7 +73,7 @@ export function RecordList({ records, selectedId, onSelect }: RecordListProps) {
     const record = records[index];
     if (!record) return;
     lastMove.current = { from: selectedId, id: record.recordId, index };
-    onSelect(record);
+    onSelect(record, 'keyboard');
     const el = viewport.current;
     if (el) {
       const top = index * ROW_HEIGHT;
@@ -117,7 +118,7 @@ export function RecordList({ records, selectedId, onSelect }: RecordListProps) {
               // Focus belongs to the listbox (aria-activedescendant): a focused row
               // would take the focus with it when it scrolls out and unmounts.
               viewport.current?.focus({ preventScroll: true });
-              onSelect(record);
+              onSelect(record, 'pointer');
             }}
           >
             <span className="record-row__name">{record.name}</span>

@@ -25,6 +25,9 @@ export interface VaultViewProps {
   onBack: () => void;
 }
 
+/** The layout's one-column breakpoint (layout.css switches to two columns at 800 px). */
+const ONE_COLUMN = '(max-width: 799px)';
+
 function recordCount(n: number): string {
   return n === 1 ? '1 record' : `${n} records`;
 }
@@ -37,6 +40,7 @@ export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack 
   const [pane, setPane] = useState<Pane>({ kind: 'none' });
   const [sharing, setSharing] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
+  const paneRef = useRef<HTMLDivElement>(null);
   const canWrite = vault.info.role !== 'reader';
 
   useEffect(() => heading.current?.focus(), []);
@@ -55,6 +59,15 @@ export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack 
 
   /** Move focus to the record shown next (after a save, an upload or an edit). */
   const [focusDetail, setFocusDetail] = useState(false);
+
+  /**
+   * On one column (a phone) the record shows below the whole list: a tap
+   * would change nothing in view. Bring it up once it has rendered.
+   */
+  function revealPaneOnPhone() {
+    if (!matchMedia(ONE_COLUMN).matches) return;
+    requestAnimationFrame(() => paneRef.current?.scrollIntoView({ block: 'start' }));
+  }
 
   function selectByName(name: string | null) {
     setPane(name ? { kind: 'saved', name } : { kind: 'none' });
@@ -121,17 +134,18 @@ export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack 
                 <RecordList
                   records={filtered}
                   selectedId={selected?.recordId ?? null}
-                  onSelect={(r) => {
+                  onSelect={(r, how) => {
                     // Picked from the list: focus stays in the list.
                     setFocusDetail(false);
                     setPane({ kind: 'detail', recordId: r.recordId });
+                    if (how === 'pointer') revealPaneOnPhone();
                   }}
                 />
               )}
             </>
           )}
         </div>
-        <div className="vault__pane">
+        <div className="vault__pane" ref={paneRef}>
           {pane.kind === 'new' && <RecordEditor vault={vault} onDone={selectByName} />}
           {pane.kind === 'edit' && (
             <RecordEditor
