@@ -41,7 +41,9 @@ describe('app', () => {
     await userEvent.click(page.getByRole('button', { name: 'Create vault' }));
     gateway.session.sync.set({ ...gateway.session.sync.getSnapshot(), conflicts: 1 });
     await userEvent.click(page.getByRole('button', { name: '1 conflict to resolve' }));
-    await expect.element(page.getByRole('heading', { name: 'Conflicts' })).toBeVisible();
+    await expect.element(page.getByRole('heading', { name: 'Conflicts' })).toHaveFocus();
+    await userEvent.click(page.getByRole('button', { name: 'Back to records' }));
+    await expect.element(page.getByRole('heading', { name: 'Ops' })).toHaveFocus();
   });
 
   test('lock drops the session and asks only for the passphrase', async () => {

@@ -41,6 +41,19 @@ describe('conflict view', () => {
       .toMatchTextContent('by bob');
   });
 
+  test('starts at its heading; the set-aside copy says its time is when the conflict was found', async () => {
+    mount([
+      { ...conflict, mine: { ...conflict.mine, updatedAt: Date.UTC(2026, 0, 2), setAside: true } },
+    ]);
+    await expect.element(page.getByRole('heading', { name: 'Conflicts' })).toHaveFocus();
+    await expect
+      .element(page.getByRole('region', { name: 'Your version' }))
+      .toMatchTextContent('Set aside when the conflict was found');
+    await expect
+      .element(page.getByRole('region', { name: 'Their version' }))
+      .toMatchTextContent(/^Their versionEdited by bob/);
+  });
+
   test('keep mine resolves and the conflict disappears', async () => {
     const vault = mount();
     await userEvent.click(page.getByRole('button', { name: 'Keep mine' }));

@@ -171,6 +171,8 @@ export class SdkVault implements VaultHandle {
           deleted: false,
           content: contentOf({ type: current?.type ?? 'text/plain', value: copy.value }),
           updatedAt: copy.detectedAt,
+          // The SDK keeps only when the conflict was found, not when this version was written.
+          setAside: true,
         };
     const currentSide: ConflictSide = current
       ? { deleted: false, content: contentOf(current), updatedAt: current.updatedAt }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ConflictChoice, ConflictInfo, InlineContent, VaultHandle } from '../api/types.ts';
 import { describeError } from '../ui/plain-words.ts';
 import { useObservable } from '../ui/use-observable.ts';
@@ -90,10 +90,15 @@ function ConflictCard({ vault, conflict }: { vault: VaultHandle; conflict: Confl
 /** Every unresolved conflict of a vault. */
 export function ConflictView({ vault, onClose }: { vault: VaultHandle; onClose: () => void }) {
   const conflicts = useObservable(vault.conflicts);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Opened from the status bar: start at this screen's heading.
+  useEffect(() => heading.current?.focus(), []);
   return (
     <section className="conflicts stack" aria-labelledby="conflicts-heading">
       <div className="row spread">
-        <h2 id="conflicts-heading">Conflicts</h2>
+        <h2 id="conflicts-heading" ref={heading} tabIndex={-1}>
+          Conflicts
+        </h2>
         <button type="button" onClick={onClose}>
           Back to records
         </button>

@@ -43,7 +43,10 @@ export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack 
   const paneRef = useRef<HTMLDivElement>(null);
   const canWrite = vault.info.role !== 'reader';
 
-  useEffect(() => heading.current?.focus(), []);
+  // On opening, and on coming back from the conflicts screen (its heading is gone).
+  useEffect(() => {
+    if (!showConflicts) heading.current?.focus();
+  }, [showConflicts]);
 
   const filtered = useMemo(() => {
     const q = deferredQuery.trim().toLowerCase();
