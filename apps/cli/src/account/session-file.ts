@@ -5,9 +5,9 @@
  * stored. On disk there is only ciphertext (sessions/<kid>.sealed, 0600);
  * without the token it is useless, and `coffer lock` deletes them all.
  *
- * One file per session, named by the token's key id, so a second `unlock`
- * (another shell, a parallel CI job on the same profile) does not end the
- * first. Tokens of older CLIs name no file: they open the legacy
+ * One file per session, named by its creation time and the token's key id,
+ * so a second `unlock` (another shell, a parallel CI job on the same profile)
+ * does not end the first; the newest MAX_SESSIONS live. Tokens of older CLIs name no file: they open the legacy
  * `session.sealed`, which `lock` deletes too.
  */
 
@@ -37,7 +37,7 @@ function invalidSession(): CliError {
   return new CliError(
     'auth',
     'session_invalid',
-    'COFFER_SESSION does not open this profile (ended by `coffer lock`, or from another profile)',
+    `COFFER_SESSION does not open this profile (ended by \`coffer lock\` or ${MAX_SESSIONS} newer unlocks, or from another profile)`,
     'run `coffer unlock` again',
   );
 }
@@ -46,11 +46,30 @@ function sessionsDir(home: string): string {
   return join(home, 'sessions');
 }
 
-function sessionPath(home: string, kid: Uint8Array): string {
-  return join(sessionsDir(home), `${Buffer.from(kid).toString('hex')}.sealed`);
+/**
+ * At most this many sessions live at once: a new unlock ends the oldest, so
+ * a token that leaked long ago does not open the profile forever.
+ */
+export const MAX_SESSIONS = 8;
+
+/** `<created µs, fixed width>-<kid hex>.sealed`: names sort oldest first. */
+function sessionFileName(kid: Uint8Array): string {
+  const micros = Math.round((performance.timeOrigin + performance.now()) * 1000);
+  return `${String(micros).padStart(17, '0')}-${Buffer.from(kid).toString('hex')}.sealed`;
 }
 
-/** Seal `secret` for a new session; returns the token to print. Other sessions stay valid. */
+async function sessionFiles(home: string): Promise<string[]> {
+  const files = await readdir(sessionsDir(home)).catch(() => [] as string[]);
+  return files.filter((f) => f.endsWith('.sealed')).sort();
+}
+
+async function findSession(home: string, kid: Uint8Array): Promise<Buffer | undefined> {
+  const suffix = `-${Buffer.from(kid).toString('hex')}.sealed`;
+  const name = (await sessionFiles(home)).find((f) => f.endsWith(suffix));
+  return name === undefined ? undefined : readOptionalFile(join(sessionsDir(home), name));
+}
+
+/** Seal `secret` for a new session; returns the token to print. The newest sessions stay valid. */
 export async function createSession(home: string, secret: Uint8Array): Promise<string> {
   const key = randomBytes(32);
   const kid = randomBytes(KID_SIZE);
@@ -59,7 +78,10 @@ export async function createSession(home: string, secret: Uint8Array): Promise<s
     context: sessionContext(home),
     key: { kid, epoch: 0, key },
   });
-  await writePrivateFile(sessionPath(home, kid), sealed);
+  const older = await sessionFiles(home);
+  for (const f of older.slice(0, Math.max(0, older.length - (MAX_SESSIONS - 1))))
+    await rm(join(sessionsDir(home), f), { force: true });
+  await writePrivateFile(join(sessionsDir(home), sessionFileName(kid)), sealed);
   const token = `${TOKEN_PREFIX}${Buffer.concat([kid, key]).toString('base64url')}`;
   key.fill(0);
   return token;
@@ -72,8 +94,9 @@ export async function openSession(home: string, token: string): Promise<Uint8Arr
   if (raw.length !== KID_SIZE + 32) throw invalidSession();
   const kid = raw.subarray(0, KID_SIZE);
   const sealed =
-    (await readOptionalFile(sessionPath(home, kid))) ??
-    (await readOptionalFile(profilePaths(home).session));
+    (await findSession(home, kid)) ?? (await readOptionalFile(profilePaths(home).session));
+  // Other sessions live: this one was ended (lock, or MAX_SESSIONS newer unlocks).
+  if (sealed === undefined && (await countSessions(home)) > 0) throw invalidSession();
   if (sealed === undefined) {
     throw new CliError(
       'auth',
@@ -105,9 +128,8 @@ export async function openSession(home: string, token: string): Promise<Uint8Arr
 
 /** How many sessions this profile holds (status). */
 export async function countSessions(home: string): Promise<number> {
-  const files = await readdir(sessionsDir(home)).catch(() => [] as string[]);
   const legacy = (await readOptionalFile(profilePaths(home).session)) !== undefined ? 1 : 0;
-  return files.filter((f) => f.endsWith('.sealed')).length + legacy;
+  return (await sessionFiles(home)).length + legacy;
 }
 
 /** End every session of this profile. Returns whether one existed. */

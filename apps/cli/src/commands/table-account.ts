@@ -93,7 +93,8 @@ export const ACCOUNT_COMMANDS: readonly CommandSpec[] = [
     description:
       'Derives the keys once and seals them in the profile under a random key that only the printed\n' +
       'token holds. Export it and later commands need no passphrase. Each unlock is a session of\n' +
-      "its own (parallel jobs on one profile do not end each other's); `coffer lock` ends them all.",
+      "its own (parallel jobs on one profile do not end each other's); the 8 newest live,\n" +
+      '`coffer lock` ends them all.',
     positionals: [],
     options: { raw: { type: 'boolean', description: 'print only the token' } },
     examples: ['export COFFER_SESSION="$(coffer unlock --raw)"', 'coffer unlock'],
