@@ -175,11 +175,24 @@ describe('pull', () => {
   it('validates the query like the server', async () => {
     const alice = await createUser();
     const vaultId = await createVault(alice);
-    for (const q of ['?cursor=-1', '?limit=5000', '?limit=0', '?since=0', '?cursor=abc']) {
+    for (const q of [
+      '?cursor=-1',
+      '?limit=5000',
+      '?limit=0',
+      '?since=0',
+      '?cursor=abc',
+      // Only plain decimal digits are numbers.
+      '?cursor=',
+      '?cursor=0x0',
+      '?limit=1e2',
+      '?cursor=%200',
+      '?limit=10.0',
+    ]) {
       const res = await pull(alice, vaultId, q);
       expect(res.status, q).toBe(400);
       expect(res.body.code).toBe('validation_failed');
     }
+    expect((await pull(alice, vaultId, '?cursor=00&limit=7')).status).toBe(200);
   });
 });
 

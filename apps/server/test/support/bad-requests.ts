@@ -228,6 +228,9 @@ export function badRequests(route: Route, w: World, chunkLimit: number): BadRequ
             `${q}=1&${q}=2`,
             ...(q === 'limit' ? ['limit=0', 'limit=1001'] : []),
             ...(q === 'offset' ? [''] : []),
+            // Numbers that only a lenient Number() reads, at a value the
+            // route would otherwise accept (the world's uploads are at 4).
+            ...lenientNumbers(q, q === 'offset' ? 4 : q === 'limit' ? 16 : 0),
           ];
     for (const text of bad) {
       add(`query ${JSON.stringify(text)}`, 'validation_failed', {
@@ -241,4 +244,16 @@ export function badRequests(route: Route, w: World, chunkLimit: number): BadRequ
     });
   }
   return cases;
+}
+
+/** `q=` empty, hex, exponent, padded, signed and fractional spellings of `n`. */
+function lenientNumbers(q: string, n: number): string[] {
+  return [
+    `${q}=`,
+    `${q}=0x${n.toString(16)}`,
+    `${q}=${n}e0`,
+    `${q}=%20${n}`,
+    `${q}=%2B${n}`,
+    `${q}=${n}.0`,
+  ];
 }

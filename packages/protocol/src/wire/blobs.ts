@@ -3,7 +3,7 @@
  * by range. The bytes are a `blob` envelope the server never opens.
  */
 import { z } from 'zod';
-import { HexId, Timestamp } from './common.ts';
+import { HexId, queryInt, Timestamp } from './common.ts';
 
 /** `POST /v1/vaults/{vaultId}/blobs`: announce an upload of `size` bytes. */
 export const CreateBlobRequest = z
@@ -25,6 +25,6 @@ export type BlobStatus = z.infer<typeof BlobStatus>;
 
 /** Query of `PUT /v1/vaults/{vaultId}/blobs/{blobId}/chunks` (body: application/octet-stream). */
 export const ChunkQuery = z.strictObject({
-  offset: z.coerce.number().pipe(z.int().min(0).max(Number.MAX_SAFE_INTEGER)),
+  offset: queryInt(z.int().min(0).max(Number.MAX_SAFE_INTEGER)),
 });
 export type ChunkQuery = z.infer<typeof ChunkQuery>;

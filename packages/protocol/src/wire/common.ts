@@ -108,3 +108,22 @@ export const Epoch = z.int().min(0).max(0xffff_ffff);
 
 /** An RFC 3339 timestamp in UTC. */
 export const Timestamp = z.iso.datetime().meta({ description: 'RFC 3339 timestamp (UTC)' });
+
+/**
+ * A whole number in a query string: plain decimal digits only, then checked
+ * against `target`. `z.coerce.number()` read an empty `cursor=` as 0 and
+ * accepted `0x10`, `1e2`, ` 7` and `1.0`; a client that sends those has a
+ * bug the server should name, not guess around.
+ *
+ * @example
+ * const Query = z.strictObject({ offset: queryInt(z.int().min(0)) });
+ * Query.parse({ offset: '42' }); // { offset: 42 }
+ * Query.safeParse({ offset: '0x10' }).success; // false
+ */
+export function queryInt<T extends z.ZodType<number, number>>(target: T) {
+  return z
+    .string()
+    .regex(/^[0-9]{1,20}$/, 'must be a whole number in plain decimal digits')
+    .transform(Number)
+    .pipe(target);
+}

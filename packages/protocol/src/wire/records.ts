@@ -3,7 +3,7 @@
  * (gapless per-vault sequence) and the live event stream.
  */
 import { z } from 'zod';
-import { armoredEnvelope, Epoch, HexId } from './common.ts';
+import { armoredEnvelope, Epoch, HexId, queryInt } from './common.ts';
 import { WIRE_LIMITS } from './limits.ts';
 
 /** A `record` envelope (DIRECT, under the vault key of `epoch`). */
@@ -81,8 +81,8 @@ export type PushResponse = z.infer<typeof PushResponse>;
 
 /** Query of `GET /v1/vaults/{vaultId}/changes`. */
 export const PullQuery = z.strictObject({
-  cursor: z.coerce.number().pipe(Seq).default(0),
-  limit: z.coerce.number().pipe(z.int().min(1).max(WIRE_LIMITS.maxPullLimit)).default(500),
+  cursor: queryInt(Seq).default(0),
+  limit: queryInt(z.int().min(1).max(WIRE_LIMITS.maxPullLimit)).default(500),
   /**
    * `1` while a client pages a full resync from 0: the purge-horizon check is
    * skipped for its later pages (the client replaces its replica, so purged
