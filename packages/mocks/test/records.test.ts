@@ -1,6 +1,7 @@
 import { PullResponse, PushResponse, SeqEvent } from '@coffer/protocol';
 import { describe, expect, it } from 'vitest';
 import { testRecordEnvelope } from '../src/index.ts';
+import { MOCK_MAX_LIVE_STREAMS_PER_ACCOUNT } from '../src/routes/live.ts';
 import { call, createUser, createVault, hexId, type User, useMockServer } from './support.ts';
 
 const coffer = useMockServer();
@@ -234,6 +235,41 @@ describe('live events', () => {
       if (seen.length === 2) await call('POST', '/v1/auth/logout', { token: alice.token });
     }
     expect(seen).toEqual([1, 2]);
+    expect(coffer.mock.db.live.size).toBe(0);
+  });
+
+  it('caps open streams per account like the server (429 rate_limited); a closed one frees its slot', async () => {
+    const alice = await createUser();
+    const bob = await createUser();
+    const vaultId = await createVault(alice);
+    const open = (user: User, signal?: AbortSignal) =>
+      fetch(`https://coffer.test/v1/vaults/${vaultId}/events`, {
+        headers: {
+          'coffer-protocol': '1',
+          'coffer-client': 't/1',
+          authorization: `Bearer ${user.token}`,
+          accept: 'text/event-stream',
+        },
+        ...(signal ? { signal } : {}),
+      });
+    const first = new AbortController();
+    const streams = [await open(alice, first.signal)];
+    for (let i = 1; i < MOCK_MAX_LIVE_STREAMS_PER_ACCOUNT; i++) streams.push(await open(alice));
+    expect(streams.every((s) => s.status === 200)).toBe(true);
+    const over = await open(alice);
+    expect(over.status).toBe(429);
+    expect(over.headers.get('retry-after')).toBe('30');
+    expect(((await over.json()) as { code: string }).code).toBe('rate_limited');
+    await coffer.mock.addMember(vaultId, bob.accountId, 'reader');
+    const bobs = await open(bob);
+    expect(bobs.status).toBe(200);
+    first.abort();
+    expect(coffer.mock.db.live.countAccount(alice.accountId)).toBe(
+      MOCK_MAX_LIVE_STREAMS_PER_ACCOUNT - 1,
+    );
+    expect((await open(alice)).status).toBe(200);
+    await call('POST', '/v1/auth/logout', { token: alice.token });
+    await call('POST', '/v1/auth/logout', { token: bob.token });
     expect(coffer.mock.db.live.size).toBe(0);
   });
 });

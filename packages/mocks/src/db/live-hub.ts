@@ -37,6 +37,13 @@ export class LiveHub {
     return () => this.#streams.delete(stream);
   }
 
+  /** Open streams of `accountId` (all its sessions). */
+  countAccount(accountId: string): number {
+    let n = 0;
+    for (const stream of this.#streams) if (stream.accountId === accountId) n++;
+    return n;
+  }
+
   #closeWhere(match: (s: Stream) => boolean, drop = false): void {
     for (const stream of [...this.#streams]) {
       if (!match(stream)) continue;

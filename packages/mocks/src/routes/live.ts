@@ -8,10 +8,14 @@
  * carry nothing a client acts on, and timers would fight fake clocks.)
  */
 import { requireRole } from '../http/guards.ts';
-import { vaultNotFound } from '../http/problem.ts';
+import { ApiError, vaultNotFound } from '../http/problem.ts';
 import type { RouteDef } from '../http/route.ts';
 
 const encoder = new TextEncoder();
+
+/** As coffer-server's MAX_LIVE_STREAMS_PER_ACCOUNT: open streams per account, all sessions. */
+export const MOCK_MAX_LIVE_STREAMS_PER_ACCOUNT = 64;
+const LIVE_CAP_RETRY_SECONDS = 30;
 
 export const liveRoutes: RouteDef[] = [
   {
@@ -21,6 +25,14 @@ export const liveRoutes: RouteDef[] = [
       requireRole(mock.db, vaultId, caller.accountId, 'reader');
       const vault = mock.db.vaults.get(vaultId);
       if (!vault) throw vaultNotFound();
+      if (mock.db.live.countAccount(caller.accountId) >= MOCK_MAX_LIVE_STREAMS_PER_ACCOUNT) {
+        throw new ApiError(
+          'rate_limited',
+          `at most ${MOCK_MAX_LIVE_STREAMS_PER_ACCOUNT} live streams per account; close one first`,
+          { retryAfterSeconds: LIVE_CAP_RETRY_SECONDS },
+          { 'retry-after': String(LIVE_CAP_RETRY_SECONDS) },
+        );
+      }
       const malformed = mock.scenario.take('malformed', 'liveEvents');
       let closed = false;
       let cleanup = (): void => {};
