@@ -11,7 +11,7 @@ import {
   randomBytes,
 } from '@coffer/protocol';
 import { MemoryDb } from './db/memory-db.ts';
-import { purgeTombstones, writeRecord } from './db/records.ts';
+import { nextRevision, purgeTombstones, writeRecord } from './db/records.ts';
 import type { VaultRow } from './db/types.ts';
 import { testKeyGrant, testSignupBody } from './fixtures.ts';
 import { replayOldEnvelope, rollbackRecord, swapRecords } from './malicious.ts';
@@ -176,7 +176,7 @@ export class MockCoffer {
     const current = vault.records.get(recordId);
     writeRecord(vault, {
       recordId,
-      revision: (current?.revision ?? 0) + 1,
+      revision: nextRevision(vault, current),
       envelope,
       epoch,
       authorId: PHANTOM_AUTHOR,

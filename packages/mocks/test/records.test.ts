@@ -141,6 +141,35 @@ describe('pull', () => {
     );
   });
 
+  it('as the server: a record purged and created again never reuses a revision; the last page ends at the head', async () => {
+    const alice = await createUser();
+    const vaultId = await createVault(alice);
+    const kept = hexId();
+    const gone = hexId();
+    await push(alice, vaultId, [await put(vaultId, kept, null)]); // seq 1
+    await push(alice, vaultId, [await put(vaultId, gone, null)]); // seq 2, rev 1
+    await push(alice, vaultId, [await put(vaultId, gone, 1)]); // seq 3, rev 2
+    await push(alice, vaultId, [
+      { mutationId: hexId(), recordId: gone, baseRevision: 2, op: 'delete' },
+    ]); // seq 4
+    coffer.mock.purgeTombstones(vaultId);
+    // The newest change was the purged deletion: the resync's cursor still reaches the head.
+    const resync = PullResponse.parse((await pull(alice, vaultId, '?cursor=0&resync=1')).body);
+    expect(resync.changes.map((c) => c.seq)).toEqual([1]);
+    expect(resync).toMatchObject({ nextCursor: 4, hasMore: false });
+    expect((await pull(alice, vaultId, '?cursor=4')).status).toBe(200);
+    // Created again: above the horizon (4), never revision 1 or 2 again.
+    const again = PushResponse.parse(
+      (await push(alice, vaultId, [await put(vaultId, gone, null)])).body,
+    );
+    expect(again.results[0]).toMatchObject({ status: 'applied', revision: 5, seq: 5 });
+    // An edit queued on the earlier life's revision 2 conflicts.
+    const stale = PushResponse.parse(
+      (await push(alice, vaultId, [await put(vaultId, gone, 2)])).body,
+    );
+    expect(stale.results[0]).toMatchObject({ status: 'conflict', current: { revision: 5 } });
+  });
+
   it('resync=1 pages a full resync past the purge horizon; a cursor ahead still needs a resync', async () => {
     const alice = await createUser();
     const vaultId = await createVault(alice);
@@ -162,7 +191,8 @@ describe('pull', () => {
     expect(second.status).toBe(200);
     expect(PullResponse.parse(second.body)).toEqual({
       changes: [expect.objectContaining({ seq: 4, recordId: ids[3] })],
-      nextCursor: 4,
+      // The head: the purged deletion (seq 5) is past the last row.
+      nextCursor: 5,
       hasMore: false,
     });
     const ahead = await pull(alice, vaultId, '?cursor=99&resync=1');

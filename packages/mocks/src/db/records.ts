@@ -89,7 +89,7 @@ export function pushMutations(
     }
     const row = writeRecord(vault, {
       recordId: m.recordId,
-      revision: (current?.revision ?? 0) + 1,
+      revision: nextRevision(vault, current),
       envelope: m.envelope,
       epoch: m.epoch,
       authorId,
@@ -126,6 +126,15 @@ export function pushMutations(
   return results;
 }
 
+/**
+ * As the server: a record with a row continues its revisions; one with no
+ * row (never written, or purged) starts above the purge horizon, so no
+ * revision of a purged earlier life comes back.
+ */
+export function nextRevision(vault: VaultRow, current: RecordRow | undefined): number {
+  return current ? current.revision + 1 : vault.purgeHorizon + 1;
+}
+
 /** A pull page, or the reason the client must start over. */
 export type PullPage =
   | { resyncRequired: false; changes: Change[]; nextCursor: number; hasMore: boolean }
@@ -148,11 +157,14 @@ export function pullChanges(
     .filter((r) => r.seq > cursor)
     .sort((a, b) => a.seq - b.seq);
   const page = rows.slice(0, limit);
+  const hasMore = rows.length > limit;
+  const lastSeq = page.at(-1)?.seq ?? cursor;
   return {
     resyncRequired: false,
     changes: page.map(toChange),
-    nextCursor: page.at(-1)?.seq ?? cursor,
-    hasMore: rows.length > limit,
+    // As the server: the last page ends at the head, past purged deletions.
+    nextCursor: hasMore ? lastSeq : Math.max(lastSeq, vault.headSeq),
+    hasMore,
   };
 }
 
