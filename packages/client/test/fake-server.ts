@@ -1,7 +1,8 @@
 // An in-memory server behind the SDK's Transport interface, with the push/pull
 // semantics of the storage contract, and switches for offline and malicious
 // behaviour. Unit tests of the engine use it; the real server is tested in
-// test/integration.
+// test/integration. By default it plays the current server; `oldServer`
+// plays one from before 53d9d1d, which production clients still meet.
 import {
   encodeArmor,
   type PullResponse,
@@ -26,16 +27,34 @@ interface Vault {
   listeners: Set<(seq: number) => void>;
 }
 
+export interface FakeServerOptions {
+  /**
+   * Play a server from before 53d9d1d: a record created again after its
+   * tombstone was purged starts over at revision 1 (reusing the revisions of
+   * its earlier life), and the last pull page's `nextCursor` is its last row,
+   * not the head (below the horizon when the newest changes were purged
+   * deletions). The current server starts such a record above the purge
+   * horizon and ends the last page at the head.
+   */
+  oldServer?: boolean;
+}
+
 export class FakeServer {
   readonly vaults = new Map<string, Vault>();
   pushes = 0;
+  readonly oldServer: boolean;
   /**
-   * Like the real server, a record created again after its tombstone was
-   * purged starts over at revision 1. false: it continues from the purged
-   * revision (no revision number is ever reused for a record).
+   * Old server only: writes applied on a base revision that an earlier,
+   * purged life of the record also had. The server cannot tell which life
+   * the writer meant, so one based on the earlier life lands silently on the
+   * new one (the known old-server gap, client README).
    */
-  restartRevisionsAfterPurge = true;
+  reusedBaseApplies = 0;
+  /** Old server only: the highest revision of each record's purged lives. */
   readonly #purgedRevision = new Map<string, number>();
+  constructor(options: FakeServerOptions = {}) {
+    this.oldServer = options.oldServer ?? false;
+  }
 
   vault(id: string): Vault {
     let v = this.vaults.get(id);
@@ -74,11 +93,13 @@ export class FakeServer {
         });
         continue;
       }
-      const before = this.restartRevisionsAfterPurge
-        ? 0
-        : (this.#purgedRevision.get(`${vaultId}/${m.recordId}`) ?? 0);
+      const purged = this.#purgedRevision.get(`${vaultId}/${m.recordId}`) ?? 0;
+      if (m.baseRevision !== null && m.baseRevision <= purged) this.reusedBaseApplies++;
+      // A record with no row (new, or its tombstone purged) starts above the
+      // horizon, as the server's push-rules nextRevision does; an old server
+      // started it at 1.
       const row: Row = {
-        revision: (current?.revision ?? before) + 1,
+        revision: current ? current.revision + 1 : this.oldServer ? 1 : v.purgeHorizon + 1,
         seq: ++v.seq,
         envelope: m.op === 'put' ? m.envelope : null,
         epoch: m.op === 'put' ? m.epoch : 1,
@@ -116,8 +137,11 @@ export class FakeServer {
         authorId: '0'.repeat(32),
       }));
     const last = changes[changes.length - 1];
-    const nextCursor = last ? last.seq : Math.max(cursor, 0);
-    const hasMore = [...v.rows.values()].some((r) => r.seq > nextCursor);
+    const lastSeq = last ? last.seq : Math.max(cursor, 0);
+    const hasMore = [...v.rows.values()].some((r) => r.seq > lastSeq);
+    // The current server ends the last page at its head (purged deletions may
+    // sit above the last row); an old one at the last row.
+    const nextCursor = hasMore || this.oldServer ? lastSeq : Math.max(lastSeq, v.seq);
     return { changes, nextCursor, hasMore };
   }
 
@@ -127,7 +151,9 @@ export class FakeServer {
     for (const [id, r] of v.rows) {
       if (r.envelope !== null) continue;
       v.rows.delete(id);
-      this.#purgedRevision.set(`${vaultId}/${id}`, r.revision);
+      if (!this.oldServer) continue;
+      const key = `${vaultId}/${id}`;
+      this.#purgedRevision.set(key, Math.max(this.#purgedRevision.get(key) ?? 0, r.revision));
     }
     v.purgeHorizon = v.seq;
   }

@@ -6,7 +6,7 @@ import { createSyncCore, type SyncCore } from '../src/sync/core.ts';
 import type { Transport } from '../src/transport/transport.ts';
 import type { Clock } from '../src/util/env.ts';
 import { buildKeyring, type VaultKeyring } from '../src/vault/keyring.ts';
-import { FakeServer, type FakeTransport } from './fake-server.ts';
+import { FakeServer, type FakeServerOptions, type FakeTransport } from './fake-server.ts';
 
 export interface TestClient extends SyncCore {
   transport: FakeTransport;
@@ -26,8 +26,9 @@ export async function setup(
   n: number,
   merge?: MergeFunction<unknown>,
   makeStore: () => MemoryStore = () => new MemoryStore(),
+  serverOptions: FakeServerOptions = {},
 ) {
-  const server = new FakeServer();
+  const server = new FakeServer(serverOptions);
   const vaultId = toHex(crypto.getRandomValues(new Uint8Array(16)));
   const ring: VaultKeyring = await buildKeyring(vaultId, [await generateVaultKey(1)]);
   const clock = new ManualClock();

@@ -1,213 +1,98 @@
 // Model test with the faults the basic model (sync-model.test.ts) does not
-// play: the server purging tombstones (cursors behind the horizon must
-// resync while writes are still unpushed), push answers lost after the
-// server applied them (retries get the original outcome), devices restarting
-// with a non-empty outbox, live event streams pulling in the background, and
-// an application merge function. After everyone syncs, replicas are equal,
-// nothing is left unpushed, no distrust rule fired, and the last put of every
-// name survives. Runs: COFFER_MODEL_RUNS (default kept small for the suite),
-// operations per run: COFFER_MODEL_OPS (default 30);
-// replay one failure with COFFER_MODEL_SEED and COFFER_MODEL_PATH.
+// play (test/fault-model.ts): the server purging tombstones (cursors behind
+// the horizon must resync while writes are still unpushed), push answers
+// lost after the server applied them (retries get the original outcome),
+// devices restarting with a non-empty outbox, live event streams pulling in
+// the background, and an application merge function. Every property runs
+// against the current server and against an old one (before 53d9d1d:
+// revisions restart at 1 after a purge), where the one failure the client
+// cannot fix is excluded explicitly (below).
+// Runs: COFFER_MODEL_RUNS (default kept small for the suite), operations per
+// run: COFFER_MODEL_OPS (default 30), COFFER_MODEL_SERVER=current|old (default
+// both); replay one failure with COFFER_MODEL_SEED and COFFER_MODEL_PATH.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { MemoryStore } from '../src/store/memory-store.ts';
-import type { MergeFunction } from '../src/sync/conflict.ts';
-import { expectLastPutsKept, type LastOp } from './model-oracle.ts';
-import { openClient, setup, type TestClient, YieldingStore } from './sync-harness.ts';
-
-export type FaultOp =
-  | { kind: 'put'; client: number; name: string; value: number }
-  | { kind: 'delete'; client: number; name: string }
-  | { kind: 'online'; client: number; online: boolean }
-  | { kind: 'sync'; client: number }
-  | { kind: 'purge' }
-  | { kind: 'lose'; client: number }
-  | { kind: 'restart'; client: number }
-  | { kind: 'live'; client: number; on: boolean }
-  | { kind: 'resolve'; client: number; restore: boolean };
-
-const client = fc.integer({ min: 0, max: 2 });
-const name = fc.constantFrom('a', 'b', 'c');
-const k = <K extends FaultOp['kind']>(kind: K) => fc.constant(kind);
-export const faultOp: fc.Arbitrary<FaultOp> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: k('put'), client, name, value: fc.nat(99) }) },
-  { weight: 3, arbitrary: fc.record({ kind: k('delete'), client, name }) },
-  { weight: 2, arbitrary: fc.record({ kind: k('online'), client, online: fc.boolean() }) },
-  { weight: 3, arbitrary: fc.record({ kind: k('sync'), client }) },
-  { weight: 1, arbitrary: fc.record({ kind: k('purge') }) },
-  { weight: 1, arbitrary: fc.record({ kind: k('lose'), client }) },
-  { weight: 1, arbitrary: fc.record({ kind: k('restart'), client }) },
-  { weight: 1, arbitrary: fc.record({ kind: k('live'), client, on: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ kind: k('resolve'), client, restore: fc.boolean() }) },
-);
-
-/** Values are `<counter>:<n>`; the counter grows with time. */
-const counter = (v: unknown) => Number.parseInt(String(v), 10);
-
-/** A merge that keeps the later-written value; an edit beats a deletion. */
-export const keepLaterWrite: MergeFunction<unknown> = (local, remote) => {
-  if (local.deleted) return { value: remote.value };
-  if (remote.deleted) return { value: local.value };
-  return { value: counter(local.value) > counter(remote.value) ? local.value : remote.value };
-};
-
-/** Play `ops` on three devices, bring everyone online, sync, and check the invariants. */
-export async function runFaultModel(
-  ops: ReadonlyArray<FaultOp>,
-  merge?: MergeFunction<unknown>,
-  makeStore?: () => MemoryStore,
-  skews?: readonly [number, number, number],
-) {
-  const { vaultId, clients, clock, server, ring } = await setup(3, merge, makeStore);
-  if (process.env.COFFER_MODEL_NO_RESTART) server.restartRevisionsAfterPurge = false;
-  // Each device's own clock: the shared one plus its skew.
-  const clockOf = (i: number) => (skews ? { now: () => clock.now() + skews[i]! } : clock);
-  if (skews) {
-    for (const [i, c] of clients.entries()) {
-      c.engine.close();
-      clients[i] = openClient({ ring, clock: clockOf(i), merge }, c.store, c.transport);
-    }
-  }
-  const errors: Array<{ code: string }> = [];
-  const live = new Set<TestClient>();
-  let unique = 0;
-  const last = new Map<string, LastOp>();
-  const written = new Set<string>();
-  try {
-    for (const o of ops) {
-      clock.advance(1_000);
-      if (o.kind === 'purge') {
-        server.purgeTombstones(vaultId);
-        continue;
-      }
-      const c = clients[o.client]!;
-      if (o.kind === 'put') {
-        const value = `${unique++}:${o.value}`;
-        await c.records.put(vaultId, o.name, value);
-        last.set(o.name, { kind: 'put', value });
-        written.add(value);
-      } else if (o.kind === 'delete') {
-        // Only what this device shows can be deleted (a live pull may bring
-        // the record in at any time, so the check decides, not the call).
-        if (await c.records.get(vaultId, o.name)) {
-          last.set(o.name, { kind: 'delete' });
-          await c.records.delete(vaultId, o.name);
-        }
-      } else if (o.kind === 'online') {
-        c.transport.online = o.online;
-      } else if (o.kind === 'sync') {
-        await c.engine.sync(vaultId);
-      } else if (o.kind === 'resolve') {
-        // The oldest conflict copy: restoring an edit is a new put of its value.
-        const copy = (await c.conflicts.list<string>(vaultId))[0];
-        const restore = o.restore && copy !== undefined && !copy.deleted;
-        if (copy) await c.conflicts.resolve(copy.conflictId, restore ? 'restore' : 'discard');
-        if (restore) last.set(copy.name!, { kind: 'put', value: copy.value! });
-      } else if (o.kind === 'lose') {
-        c.transport.loseResponses = 1;
-      } else if (o.kind === 'live') {
-        if (o.on) c.engine.startLive(vaultId);
-        else c.engine.stopLive(vaultId);
-        if (o.on) live.add(c);
-        else live.delete(c);
-      } else {
-        // A restart: in-flight work ends, only the store survives.
-        c.engine.close();
-        await c.engine.idle();
-        errors.push(...c.errors);
-        live.delete(c);
-        clients[o.client] = openClient(
-          { ring, clock: clockOf(o.client), merge },
-          c.store,
-          c.transport,
-        );
-      }
-    }
-    for (const c of clients) {
-      c.transport.online = true;
-      c.transport.loseResponses = 0;
-      c.engine.stopLive(vaultId);
-    }
-    for (const c of clients) await c.engine.idle();
-    clock.advance(1_000_000);
-    for (let round = 0; round < 3; round++) {
-      for (const c of clients) await c.engine.sync(vaultId);
-    }
-    const views = await Promise.all(
-      clients.map(async (c) =>
-        Object.fromEntries((await c.records.list<string>(vaultId)).map((r) => [r.name, r.value])),
-      ),
-    );
-    expect(views[1]).toEqual(views[0]);
-    expect(views[2]).toEqual(views[0]);
-    for (const c of clients) {
-      expect(await c.store.countOutbox()).toBe(0);
-      errors.push(...c.errors);
-    }
-    expect(errors).toEqual([]);
-    const final = views[0]!;
-    for (const v of Object.values(final)) expect(written.has(v as string)).toBe(true);
-    const copies = (
-      await Promise.all(clients.map((c) => c.conflicts.list<string>(vaultId)))
-    ).flat();
-    for (const copy of copies) if (!copy.deleted) expect(written.has(copy.value!)).toBe(true);
-    if (merge) {
-      // The merge keeps no copies, and keeps the later write: the last put is final.
-      expect(copies).toEqual([]);
-      for (const [n, op] of last) if (op.kind === 'put') expect(final[n]).toBe(op.value);
-    } else {
-      expectLastPutsKept(last, final, copies);
-    }
-  } finally {
-    for (const c of clients) c.engine.close();
-    for (const c of clients) await c.engine.idle();
-  }
-}
+import {
+  type FaultModelOptions,
+  type FaultOp,
+  faultOp,
+  keepLaterWrite,
+  OldServerRevisionReuse,
+  runFaultModel,
+} from './fault-model.ts';
+import { YieldingStore } from './sync-harness.ts';
 
 const runs = Number(process.env.COFFER_MODEL_RUNS ?? 60);
 const replay = process.env.COFFER_MODEL_SEED
   ? { seed: Number(process.env.COFFER_MODEL_SEED), path: process.env.COFFER_MODEL_PATH ?? '' }
   : {};
 // fast-check's default size caps arrays at about 10 operations whatever
-// maxLength says. Longer runs (COFFER_MODEL_SIZE=max) fail on two known
-// problems (client README, Sync: "Known gaps after a purge"), the first a
-// server one; COFFER_MODEL_NO_RESTART=1 plays a server that never reuses a
-// record's revision numbers, which removes the first.
+// maxLength says; COFFER_MODEL_SIZE=max lets them span the whole maxLength.
 const ops = fc.array(faultOp, {
   minLength: 1,
   maxLength: Number(process.env.COFFER_MODEL_OPS ?? 30),
   ...(process.env.COFFER_MODEL_SIZE === 'max' ? { size: 'max' as const } : {}),
 });
+const skew = fc.integer({ min: -450, max: 450 });
 
-describe('sync model with faults (fast-check)', () => {
-  it('purges, lost answers, restarts and live streams: converge with nothing lost', async () => {
-    await fc.assert(
-      fc.asyncProperty(ops, (o) => runFaultModel(o)),
+const servers = [
+  { label: 'current server', old: false },
+  { label: 'old server, the revision-reuse gap excluded', old: true },
+].filter(({ old }) => {
+  const only = process.env.COFFER_MODEL_SERVER;
+  return only === undefined || only === (old ? 'old' : 'current');
+});
+
+describe.each(servers)('sync model with faults (fast-check), $label', ({ old }) => {
+  // Old server: a run that fails only after a write applied on a reused base
+  // revision is the known gap no client can close (the write's base names a
+  // revision of two lives); it is counted, not checked. Any other failure,
+  // and every failure on the current server, fails the property.
+  let excluded = 0;
+  const check = async (o: ReadonlyArray<FaultOp>, options: FaultModelOptions) => {
+    try {
+      await runFaultModel(o, { ...options, server: { oldServer: old } });
+    } catch (e) {
+      if (!(old && e instanceof OldServerRevisionReuse)) throw e;
+      excluded++;
+    }
+  };
+  const property = (name: string, run: () => Promise<void>) =>
+    it(name, async () => {
+      excluded = 0;
+      await run();
+      if (excluded > 0) console.info(`${name}: ${excluded} of ${runs} runs hit the old-server gap`);
+      // The exclusion never swallows a whole property.
+      expect(excluded).toBeLessThan(runs);
+    });
+
+  property('purges, lost answers, restarts and live streams: converge with nothing lost', () =>
+    fc.assert(
+      fc.asyncProperty(ops, (o) => check(o, {})),
       { numRuns: runs, ...replay },
-    );
-  });
+    ),
+  );
 
-  it('the same with store calls that yield (writes interleave with background syncs)', async () => {
-    await fc.assert(
-      fc.asyncProperty(ops, (o) => runFaultModel(o, undefined, () => new YieldingStore())),
+  property('the same with store calls that yield (writes interleave with background syncs)', () =>
+    fc.assert(
+      fc.asyncProperty(ops, (o) => check(o, { makeStore: () => new YieldingStore() })),
       { numRuns: runs, ...replay },
-    );
-  });
+    ),
+  );
 
-  it('the same with device clocks up to 0.9 s apart (less than the time between operations)', async () => {
-    const skew = fc.integer({ min: -450, max: 450 });
-    await fc.assert(
-      fc.asyncProperty(ops, fc.tuple(skew, skew, skew), (o, skews) =>
-        runFaultModel(o, undefined, undefined, skews),
+  property(
+    'the same with device clocks up to 0.9 s apart (less than the time between operations)',
+    () =>
+      fc.assert(
+        fc.asyncProperty(ops, fc.tuple(skew, skew, skew), (o, skews) => check(o, { skews })),
+        { numRuns: runs, ...replay },
       ),
-      { numRuns: runs, ...replay },
-    );
-  });
+  );
 
-  it('the same with an application merge function', async () => {
-    await fc.assert(
-      fc.asyncProperty(ops, (o) => runFaultModel(o, keepLaterWrite)),
+  property('the same with an application merge function', () =>
+    fc.assert(
+      fc.asyncProperty(ops, (o) => check(o, { merge: keepLaterWrite })),
       { numRuns: runs, ...replay },
-    );
-  });
+    ),
+  );
 });

@@ -1,8 +1,11 @@
 // Regression tests found by the fault model (sync-model-faults.test.ts):
-// the server purging tombstones, which restarts a re-created record at
-// revision 1, and retried pushes whose original outcome a pull has passed.
+// the server purging tombstones, and retried pushes whose original outcome a
+// pull has passed. Each runs against the current server (a re-created record
+// starts above the purge horizon) and an old one (it restarts at revision 1,
+// reusing its earlier life's revisions), which production clients still meet.
 import { describe, expect, it } from 'vitest';
 import { pushVault } from '../src/sync/push.ts';
+import type { FakeServerOptions } from './fake-server.ts';
 import { setup, type TestClient } from './sync-harness.ts';
 
 const values = async (c: TestClient, vaultId: string) =>
@@ -13,17 +16,26 @@ async function settle(clients: ReadonlyArray<TestClient>, vaultId: string) {
   for (let round = 0; round < 2; round++) for (const c of clients) await c.engine.sync(vaultId);
 }
 
-async function three() {
-  const s = await setup(3);
+async function threeOn(serverOptions: FakeServerOptions) {
+  const s = await setup(3, undefined, undefined, serverOptions);
   const [a, b, c] = s.clients as [TestClient, TestClient, TestClient];
   return { ...s, a, b, c };
 }
 
-describe('tombstone purges and stale push answers', () => {
+const servers: Array<[string, FakeServerOptions]> = [
+  ['current server', {}],
+  ['old server (revisions restart at 1 after a purge)', { oldServer: true }],
+];
+
+describe.each(servers)('tombstone purges and stale push answers, %s', (_, serverOptions) => {
+  const old = serverOptions.oldServer === true;
+  const three = () => threeOn(serverOptions);
+
   it('a record re-created after its tombstone was purged reaches a replica that holds the tombstone', async () => {
-    // Shrunk: put c@2, delete c@2, sync@0, purge, put c@0. The server restarts
-    // the record at revision 1; a replica holding the tombstone at revision 2
-    // refused it as a rollback (and a's own write vanished from a's view).
+    // Shrunk: put c@2, delete c@2, sync@0, purge, put c@0. An old server
+    // restarts the record at revision 1; a replica holding the tombstone at
+    // revision 2 refused it as a rollback (and a's own write vanished from
+    // a's view). The current server starts it above the horizon (seq 2).
     const { vaultId, server, clock, a, b, c } = await three();
     await c.records.put(vaultId, 'doc', 'first');
     await c.engine.idle();
@@ -34,7 +46,7 @@ describe('tombstone purges and stale push answers', () => {
     clock.advance(1_000);
     await a.records.put(vaultId, 'doc', 'again');
     await settle([a, b, c], vaultId);
-    expect([...server.vault(vaultId).rows.values()].map((r) => r.revision)).toEqual([1]);
+    expect([...server.vault(vaultId).rows.values()].map((r) => r.revision)).toEqual([old ? 1 : 3]);
     for (const x of [a, b, c]) {
       expect(await values(x, vaultId)).toEqual({ doc: 'again' });
       expect(x.errors).toEqual([]);
@@ -163,7 +175,7 @@ describe('tombstone purges and stale push answers', () => {
     await a.engine.idle();
     server.purgeTombstones(vaultId);
     clock.advance(1_000);
-    await a.records.put(vaultId, 'doc', 'second life'); // revision 1 again
+    await a.records.put(vaultId, 'doc', 'second life'); // revision 1 again on an old server
     await a.engine.idle();
     b.transport.online = true;
     clock.advance(1_000);
@@ -177,10 +189,12 @@ describe('tombstone purges and stale push answers', () => {
   });
 
   it('a queued write based on the earlier life of a re-created record is sent as based on nothing', async () => {
-    // The server reuses revision numbers after a purge: b's write, based on
-    // its tombstone at revision 2, applied on top of the new life's revision
-    // 2 without a conflict (c's edit overwritten, no copy kept). Pulled before
-    // the push, the new life resets the write's base, so it meets a conflict.
+    // An old server reuses revision numbers after a purge: b's write, based
+    // on its tombstone at revision 2, applied on top of the new life's
+    // revision 2 without a conflict (c's edit overwritten, no copy kept).
+    // Pulled before the push, the new life resets the write's base, so it
+    // meets a conflict. The current server's new life (revisions 3 and 4)
+    // never matches the base: the write keeps it and meets a conflict anyway.
     const { vaultId, server, clock, a, b, c } = await three();
     await a.records.put(vaultId, 'doc', 'first life');
     await a.engine.idle();
@@ -190,7 +204,7 @@ describe('tombstone purges and stale push answers', () => {
     server.purgeTombstones(vaultId);
     for (const v of ['second life', 'second life, edited']) {
       clock.advance(1_000);
-      await c.records.put(vaultId, 'doc', v); // revisions 1 and 2 again
+      await c.records.put(vaultId, 'doc', v); // revisions 1 and 2 again on an old server
       await c.engine.idle();
     }
     b.transport.online = false;
@@ -199,7 +213,7 @@ describe('tombstone purges and stale push answers', () => {
     await b.engine.idle();
     b.transport.online = true;
     await b.engine.sync(vaultId); // b's write waits for its retry: the pull comes first
-    expect((await b.store.listOutbox())[0]?.baseRevision).toBeNull();
+    expect((await b.store.listOutbox())[0]?.baseRevision).toBe(old ? null : 2);
     clock.advance(1_000);
     await settle([a, b, c], vaultId);
     for (const x of [a, b, c]) {
@@ -212,7 +226,7 @@ describe('tombstone purges and stale push answers', () => {
 
 describe('a server replaying an old envelope below the revision held is still refused', () => {
   async function history() {
-    const t = await three();
+    const t = await threeOn({});
     const { vaultId, server, clock, a, b } = t;
     let first: string | null = null;
     for (const v of ['one', 'two', 'three']) {

@@ -151,9 +151,11 @@ describe('records and sync over HTTPS', () => {
   });
 
   it('a record deleted, purged and created again reaches devices holding its tombstone or its earlier life', async () => {
-    // The server starts a re-created record over at revision 1: below the
-    // tombstone (revision 2) one device holds and equal to the earlier life
-    // another holds. Both refused it as a rollback/fork and never converged.
+    // An old server started a re-created record over at revision 1: below
+    // the tombstone (revision 2) one device holds and equal to the earlier
+    // life another holds; both refused it as a rollback/fork and never
+    // converged (the unit tests play that server). The current one starts it
+    // above the purge horizon, above both.
     const { vaultId, devices: ds } = await devices(3);
     const [a, b, c] = ds as [TestDevice, TestDevice, TestDevice];
     await a.client.records.put(vaultId, 'doc', 'first life');
@@ -173,6 +175,6 @@ describe('records and sync over HTTPS', () => {
       expect(d.errors).toEqual([]);
     }
     const recordId = (await a.client.records.get(vaultId, 'doc'))!.recordId;
-    expect((await b.store.getRecord(vaultId, recordId))?.revision).toBe(1);
+    expect((await b.store.getRecord(vaultId, recordId))?.revision).toBeGreaterThan(2);
   });
 });
