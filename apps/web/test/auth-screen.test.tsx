@@ -69,6 +69,20 @@ describe('auth screen', () => {
       .toHaveTextContent('Wrong username or passphrase.');
   });
 
+  test('too many attempts says how long to wait when the server said so', async () => {
+    const gateway = new FakeGateway();
+    gateway.login = async () => {
+      throw Object.assign(new Error('x'), { code: 'rate_limited', retryAfterMs: 42_000 });
+    };
+    mount(gateway);
+    await userEvent.fill(page.getByLabelText('Username'), 'alice');
+    await userEvent.fill(page.getByLabelText('Passphrase'), 'wrong one here');
+    await userEvent.click(page.getByRole('button', { name: 'Log in' }));
+    await expect
+      .element(page.getByRole('alert'))
+      .toHaveTextContent('Too many attempts. Try again in 42 seconds.');
+  });
+
   test('the server being unreachable is explained', async () => {
     const gateway = new FakeGateway();
     gateway.failWith = 'network';

@@ -97,7 +97,23 @@ export function errorCode(error: unknown): string {
   return 'unknown';
 }
 
+/** "Wait a moment" is vague when the server said how long (`Retry-After`). */
+function waitWords(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  if (seconds < 90) return seconds === 1 ? '1 second' : `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minutes`;
+}
+
 /** The sentence for anything thrown (read in `context` when given). */
 export function describeError(error: unknown, context?: ErrorContext): string {
-  return plainWords(errorCode(error), context);
+  const code = errorCode(error);
+  const retryAfterMs =
+    typeof error === 'object' && error !== null && 'retryAfterMs' in error
+      ? (error as { retryAfterMs: unknown }).retryAfterMs
+      : undefined;
+  if (code === 'rate_limited' && typeof retryAfterMs === 'number' && retryAfterMs > 0) {
+    return `Too many attempts. Try again in ${waitWords(retryAfterMs)}.`;
+  }
+  return plainWords(code, context);
 }
