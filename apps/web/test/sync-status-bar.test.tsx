@@ -117,10 +117,15 @@ describe('sync status bar', () => {
     test(`error ${code} is an alert in plain words, never the raw message`, async () => {
       mount({ errors: [{ code, message: 'raw server text <b>', at: Date.now() }] });
       const alert = page.getByRole('alert');
-      await expect.element(alert).toMatchTextContent(plainWords(code));
+      await expect.element(alert).toMatchTextContent(plainWords(code, 'sync'));
       await expect.element(alert).not.toMatchTextContent('raw server text');
     });
   }
+
+  test('a network error of the sync engine says the changes are kept', async () => {
+    mount({ errors: [{ code: 'network', message: '', at: Date.now() }] });
+    await expect.element(page.getByRole('alert')).toMatchTextContent('kept on this device');
+  });
 
   test('an error can be dismissed and a newer one shows again', async () => {
     const sync = mount({ errors: [{ code: 'network', message: '', at: 1 }] });

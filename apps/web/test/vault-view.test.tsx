@@ -249,6 +249,17 @@ describe('vault view', () => {
     await expect.element(page.getByRole('button', { name: 'Edit' })).not.toBeInTheDocument();
   });
 
+  test('an upload that cannot reach the server does not claim the file was kept', async () => {
+    const vault = mount();
+    vault.failTransfers = 'network';
+    await userEvent.click(page.getByRole('button', { name: 'Attach file' }));
+    await userEvent.upload(page.getByLabelText('File'), new File(['x'], 'a.txt'));
+    await userEvent.click(page.getByRole('button', { name: 'Upload' }));
+    await expect
+      .element(page.getByRole('alert'))
+      .toHaveTextContent('Cannot reach the server. Check the connection and try again.');
+  });
+
   test('a failed save is explained and the form stays', async () => {
     const vault = mount();
     vault.failNext.set('write', Object.assign(new Error('x'), { code: 'forbidden_by_role' }));

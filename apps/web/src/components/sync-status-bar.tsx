@@ -112,7 +112,7 @@ export function SyncStatusBar({ sync, onShowConflicts }: SyncStatusBarProps) {
       </p>
       {error && (
         <div className="sync-bar__error" role="alert">
-          <span>{plainWords(error.code)}</span>
+          <span>{plainWords(error.code, 'sync')}</span>
           <button type="button" className="link" onClick={() => setDismissedAt(error.at)}>
             Dismiss
           </button>

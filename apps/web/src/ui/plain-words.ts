@@ -5,8 +5,8 @@
  */
 
 const MESSAGES: Record<string, string> = {
-  network:
-    'Cannot reach the server. Your changes are kept on this device and sent when it is back.',
+  // Most actions that fail this way need the server (login, sharing, uploads): nothing was kept.
+  network: 'Cannot reach the server. Check the connection and try again.',
   version_not_supported:
     'This app and the server speak different protocol versions. Reload the page to get the current app.',
   invalid_response: 'The server sent an answer this app does not understand.',
@@ -48,7 +48,7 @@ const MESSAGES: Record<string, string> = {
 };
 
 /** Where an error happened, when that changes what a code means to the person. */
-export type ErrorContext = 'login' | 'passphrase-change' | 'user-lookup';
+export type ErrorContext = 'login' | 'passphrase-change' | 'user-lookup' | 'sync';
 
 /**
  * The same code means different things on different screens: a 401 while
@@ -74,6 +74,11 @@ const IN_CONTEXT: Record<ErrorContext, Record<string, string>> = {
   },
   'user-lookup': {
     not_found: 'There is no user with that name.',
+  },
+  // The sync engine's own errors: edits wait in the outbox.
+  sync: {
+    network:
+      'Cannot reach the server. Your changes are kept on this device and sent when it is back.',
   },
 };
 
