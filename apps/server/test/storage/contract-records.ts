@@ -479,34 +479,23 @@ export function recordContract(ctx: ContractContext): void {
     it('never gives a record created again after a purge a revision of its earlier life', async () => {
       const { vaultId, ownerId } = await createVault(ctx.store);
       const recordId = newId();
-      await pushOne(ctx.store, vaultId, ownerId, mutation({ recordId })); // rev 1, seq 1
-      await pushOne(ctx.store, vaultId, ownerId, mutation({ recordId, baseRevision: 1 })); // rev 2
-      await pushOne(
-        ctx.store,
-        vaultId,
-        ownerId,
-        mutation({ recordId, baseRevision: 2, envelope: null }),
-      ); // rev 3, seq 3
+      const write = (baseRevision: number | null, envelope?: null) =>
+        pushOne(
+          ctx.store,
+          vaultId,
+          ownerId,
+          mutation({ recordId, baseRevision, ...(envelope === null ? { envelope } : {}) }),
+        );
+      await write(null); // rev 1, seq 1
+      await write(1); // rev 2, seq 2
+      await write(2, null); // deleted: rev 3, seq 3
       expect(await ctx.store.purgeTombstones(vaultId, 4)).toEqual({ purged: 1, purgeHorizon: 3 });
-      const again = await pushOne(ctx.store, vaultId, ownerId, mutation({ recordId }));
-      expect(again).toMatchObject({ status: 'applied', revision: 4, seq: 4 });
+      expect(await write(null)).toMatchObject({ status: 'applied', revision: 4, seq: 4 });
       // It grows on from there; revision 2 never comes back.
-      const next = await pushOne(
-        ctx.store,
-        vaultId,
-        ownerId,
-        mutation({ recordId, baseRevision: 4 }),
-      );
-      expect(next).toMatchObject({ status: 'applied', revision: 5, seq: 5 });
+      expect(await write(4)).toMatchObject({ status: 'applied', revision: 5, seq: 5 });
       // A device that queued an edit on the earlier life's revision 2 meets a
       // conflict (its base is nothing the new life ever had), not a silent overwrite.
-      const stale = await pushOne(
-        ctx.store,
-        vaultId,
-        ownerId,
-        mutation({ recordId, baseRevision: 2 }),
-      );
-      expect(stale).toMatchObject({ status: 'conflict', currentRevision: 5 });
+      expect(await write(2)).toMatchObject({ status: 'conflict', currentRevision: 5 });
       // In a vault never purged, new records still start at 1.
       const fresh = await createVault(ctx.store);
       expect(
