@@ -53,6 +53,15 @@ describe('sync status bar', () => {
     vi.restoreAllMocks();
   });
 
+  test('the browser losing its network shows offline at once, before any sync fails', async () => {
+    const online = vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(true);
+    mount({ connection: 'online' });
+    await expect.element(status()).toMatchTextContent('Online');
+    online.mockReturnValue(false);
+    window.dispatchEvent(new Event('offline'));
+    await expect.element(status()).toMatchTextContent('Offline');
+  });
+
   test('screen readers hear connection, outbox and conflicts, not each pull or clock tick', async () => {
     const sync = mount({ connection: 'online', lastSyncAt: Date.now() });
     const live = page.getByRole('status', { name: 'Sync announcements' });

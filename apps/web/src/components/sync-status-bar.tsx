@@ -78,9 +78,12 @@ export interface SyncStatusBarProps {
  * group; a separate polite live region carries the short announcement.
  */
 export function SyncStatusBar({ sync, onShowConflicts }: SyncStatusBarProps) {
-  const view = useObservable(sync);
+  const reported = useObservable(sync);
   const now = useNow();
   const browserOnline = useBrowserOnline();
+  // With no network the browser knows before any request fails (an account with
+  // nothing to sync would otherwise keep saying "Online").
+  const view: SyncView = browserOnline ? reported : { ...reported, connection: 'offline' };
   const [dismissedAt, setDismissedAt] = useState(0);
   const latest = view.errors.at(-1);
   const error = latest && latest.at > dismissedAt ? latest : undefined;
