@@ -19,6 +19,13 @@ function mount(gateway = new FakeGateway(), lockedUsername?: string) {
   return { gateway, sessions };
 }
 
+/** Log in as alice with `passphrase`, as a person would: type both fields, press Log in. */
+async function logIn(passphrase: string) {
+  await userEvent.fill(page.getByLabelText('Username'), 'alice');
+  await userEvent.fill(page.getByLabelText('Passphrase'), passphrase);
+  await userEvent.click(page.getByRole('button', { name: 'Log in' }));
+}
+
 describe('auth screen', () => {
   test('focuses the username field first', async () => {
     mount();
@@ -28,9 +35,7 @@ describe('auth screen', () => {
   test('login shows key-derivation progress while it runs and stays responsive', async () => {
     const { gateway, sessions } = mount();
     gateway.hold = true;
-    await userEvent.fill(page.getByLabelText('Username'), 'alice');
-    await userEvent.fill(page.getByLabelText('Passphrase'), 'correct horse battery');
-    await userEvent.click(page.getByRole('button', { name: 'Log in' }));
+    await logIn('correct horse battery');
     await expect
       .element(page.getByRole('status'))
       .toMatchTextContent('Deriving your key (this takes a moment)');
@@ -48,9 +53,7 @@ describe('auth screen', () => {
     const gateway = new FakeGateway();
     gateway.failWith = 'invalid_credentials';
     mount(gateway);
-    await userEvent.fill(page.getByLabelText('Username'), 'alice');
-    await userEvent.fill(page.getByLabelText('Passphrase'), 'wrong one here');
-    await userEvent.click(page.getByRole('button', { name: 'Log in' }));
+    await logIn('wrong one here');
     await expect
       .element(page.getByRole('alert'))
       .toHaveTextContent('Wrong username or passphrase.');
@@ -61,9 +64,7 @@ describe('auth screen', () => {
     const gateway = new FakeGateway();
     gateway.failWith = 'unauthorized';
     mount(gateway);
-    await userEvent.fill(page.getByLabelText('Username'), 'alice');
-    await userEvent.fill(page.getByLabelText('Passphrase'), 'wrong one here');
-    await userEvent.click(page.getByRole('button', { name: 'Log in' }));
+    await logIn('wrong one here');
     await expect
       .element(page.getByRole('alert'))
       .toHaveTextContent('Wrong username or passphrase.');
@@ -75,9 +76,7 @@ describe('auth screen', () => {
       throw Object.assign(new Error('x'), { code: 'rate_limited', retryAfterMs: 42_000 });
     };
     mount(gateway);
-    await userEvent.fill(page.getByLabelText('Username'), 'alice');
-    await userEvent.fill(page.getByLabelText('Passphrase'), 'wrong one here');
-    await userEvent.click(page.getByRole('button', { name: 'Log in' }));
+    await logIn('wrong one here');
     await expect
       .element(page.getByRole('alert'))
       .toHaveTextContent('Too many attempts. Try again in 42 seconds.');
@@ -87,9 +86,7 @@ describe('auth screen', () => {
     const gateway = new FakeGateway();
     gateway.failWith = 'network';
     mount(gateway);
-    await userEvent.fill(page.getByLabelText('Username'), 'alice');
-    await userEvent.fill(page.getByLabelText('Passphrase'), 'whatever it is');
-    await userEvent.click(page.getByRole('button', { name: 'Log in' }));
+    await logIn('whatever it is');
     await expect.element(page.getByRole('alert')).toMatchTextContent('Cannot reach the server');
   });
 

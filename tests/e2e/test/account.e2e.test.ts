@@ -7,8 +7,9 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchBrowser, newUserPage, type UserPage } from '../src/browser.ts';
-import { type E2eServer, startServer } from '../src/server.ts';
+import { newUserPage, type UserPage } from '../src/browser.ts';
+import type { E2eServer } from '../src/server.ts';
+import { startTwoPeople, stopTwoPeople } from '../src/two-people.ts';
 import { createVault, logIn, PASSPHRASE, signUp } from '../src/web-user.ts';
 
 let server: E2eServer;
@@ -21,16 +22,10 @@ let aliceLaptop: UserPage;
 const focus = (u: UserPage) => u.page.evaluate(() => window.dispatchEvent(new Event('focus')));
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser(server.spkiSha256);
-  alice = await newUserPage(browser, server.url);
-  bob = await newUserPage(browser, server.url);
+  ({ server, browser, alice, bob } = await startTwoPeople());
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => stopTwoPeople({ server, browser }));
 
 describe('accounts, sharing and sessions in the browser', () => {
   test('a wrong passphrase says so', async () => {

@@ -6,8 +6,9 @@
 import { mkdir } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchBrowser, newUserPage, type UserPage } from '../src/browser.ts';
-import { type E2eServer, startServer } from '../src/server.ts';
+import type { UserPage } from '../src/browser.ts';
+import type { E2eServer } from '../src/server.ts';
+import { startTwoPeople, stopTwoPeople } from '../src/two-people.ts';
 import {
   createVault,
   editRecord,
@@ -29,16 +30,10 @@ let bob: UserPage;
 
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser(server.spkiSha256);
-  alice = await newUserPage(browser, server.url);
-  bob = await newUserPage(browser, server.url);
+  ({ server, browser, alice, bob } = await startTwoPeople());
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => stopTwoPeople({ server, browser }));
 
 describe('two people share a vault', () => {
   test('both sign up; alice creates a vault and a record', async () => {

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { MemberInfo, Role, StepProgress, VaultHandle } from '../api/types.ts';
 import { describeError } from '../ui/plain-words.ts';
+import { FormMessages } from './form-messages.tsx';
 import { ProgressLine } from './progress-line.tsx';
 
 export interface MembersListProps {
@@ -90,16 +91,7 @@ export function MembersList({ vault, members, self, canManage, onChanged }: Memb
         ))}
       </ul>
       {progress && <ProgressLine progress={progress} label="Key rotation progress" />}
-      {notice && (
-        <p role="status" className="notice">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormMessages notice={notice} error={error} />
     </section>
   );
 }

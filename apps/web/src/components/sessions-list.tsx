@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CofferSession, SessionView } from '../api/types.ts';
 import { formatSince } from '../ui/format.ts';
 import { describeError } from '../ui/plain-words.ts';
+import { FormMessages } from './form-messages.tsx';
 
 export interface SessionsListProps {
   session: CofferSession;
@@ -79,16 +80,7 @@ export function SessionsList({ session }: SessionsListProps) {
           ))}
         </ul>
       )}
-      {notice && (
-        <p role="status" className="notice">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormMessages notice={notice} error={error} />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import type { MemberInfo, Role, UserKeyInfo, VaultHandle } from '../api/types.ts';
 import { describeError } from '../ui/plain-words.ts';
+import { FormMessages } from './form-messages.tsx';
 import { MembersList } from './members-list.tsx';
 import { Modal } from './modal.tsx';
 
@@ -130,16 +131,7 @@ export function ShareDialog({ vault, self, onClose }: ShareDialogProps) {
           </button>
         </div>
       )}
-      {notice && (
-        <p role="status" className="notice">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormMessages notice={notice} error={error} />
       <MembersList
         vault={vault}
         members={members}
