@@ -18,6 +18,15 @@ export interface PlannedRecord {
   envelope?: Uint8Array | null;
 }
 
+/**
+ * Key of an applied mutation in the `prior` map: a retry is the same
+ * mutation id for the same record (a mutation id reused for another record
+ * is a different mutation, on every engine).
+ */
+export function appliedKey(mutationId: string, recordId: string): string {
+  return `${mutationId}/${recordId}`;
+}
+
 /** What an applied mutation id recorded. */
 export interface PriorOutcome {
   recordId: string;
@@ -94,7 +103,8 @@ function conflict(m: Mutation, current: PlannedRecord | undefined, needs: Set<st
 
 /**
  * Plan a push. `stored` holds the committed state of the touched records
- * (absent = no row), `prior` the outcomes of mutation ids applied before.
+ * (absent = no row), `prior` the outcomes of mutations applied before, by
+ * `appliedKey`.
  *
  * @example
  * const plan = planPush(mutations, { headSeq, purgeHorizon }, prior, stored, { atomic: false });
@@ -118,7 +128,7 @@ export function planPush(
   let head = headSeq;
   let conflicted = false;
   for (const [i, m] of mutations.entries()) {
-    const replay = recorded.get(m.mutationId);
+    const replay = recorded.get(appliedKey(m.mutationId, m.recordId));
     if (replay !== undefined) {
       outcomes.push({ status: 'applied', mutationId: m.mutationId, ...replay });
       continue;
@@ -143,7 +153,11 @@ export function planPush(
     // as the row-by-row upsert would have.
     records.delete(m.recordId);
     records.set(m.recordId, write);
-    recorded.set(m.mutationId, { recordId: m.recordId, revision, seq: head });
+    recorded.set(appliedKey(m.mutationId, m.recordId), {
+      recordId: m.recordId,
+      revision,
+      seq: head,
+    });
     applied.push({ mutationId: m.mutationId, recordId: m.recordId, revision, seq: head });
     outcomes.push({
       status: 'applied',

@@ -151,6 +151,85 @@ export function recordContract(ctx: ContractContext): void {
       expect(changesOf(await ctx.store.pullChanges(b.vaultId, 0, 10))).toHaveLength(1);
     });
 
+    it('replays a retry while its write is still the current state, advancing nothing', async () => {
+      const { vaultId, ownerId } = await createVault(ctx.store);
+      const create = mutation({ recordId: newId(), envelope: bytes('v1') });
+      const first = await pushOne(ctx.store, vaultId, ownerId, create);
+      // Twice in one batch and once more alone: one write, one answer.
+      const again = await ctx.store.pushMutations(vaultId, ownerId, [create, { ...create }], {
+        atomic: false,
+        now: T0,
+      });
+      expect(again).toEqual([first, first]);
+      expect(
+        await pushOne(ctx.store, vaultId, ownerId, { ...create, envelope: bytes('x') }),
+      ).toEqual(first);
+      expect((await ctx.store.getVault(vaultId))?.headSeq).toBe(1);
+      expect(changesOf(await ctx.store.pullChanges(vaultId, 0, 10))).toMatchObject([
+        { seq: 1, revision: 1, envelope: bytes('v1') },
+      ]);
+    });
+
+    it('replays every retried mutation of a record that changed many times', async () => {
+      const { vaultId, ownerId } = await createVault(ctx.store);
+      const recordId = newId();
+      const writes = [
+        mutation({ recordId, envelope: bytes('v1') }),
+        mutation({ recordId, baseRevision: 1, envelope: bytes('v2') }),
+        mutation({ recordId, baseRevision: 2, envelope: null }),
+        mutation({ recordId, baseRevision: null, envelope: bytes('v4') }),
+      ];
+      const outcomes = [];
+      for (const w of writes) outcomes.push(await pushOne(ctx.store, vaultId, ownerId, w));
+      const retried = await ctx.store.pushMutations(vaultId, ownerId, [...writes].reverse(), {
+        atomic: true,
+        now: T0,
+      });
+      expect(retried).toEqual([...outcomes].reverse());
+      expect((await ctx.store.getVault(vaultId))?.headSeq).toBe(4);
+    });
+
+    it('replays a retried deletion after its tombstone was purged', async () => {
+      const { vaultId, ownerId } = await createVault(ctx.store);
+      const recordId = newId();
+      await pushOne(ctx.store, vaultId, ownerId, mutation({ recordId }));
+      const remove = mutation({ recordId, baseRevision: 1, envelope: null });
+      const removed = await pushOne(ctx.store, vaultId, ownerId, remove);
+      expect(await ctx.store.purgeTombstones(vaultId, 3)).toEqual({ purged: 1, purgeHorizon: 2 });
+      expect(await pushOne(ctx.store, vaultId, ownerId, remove)).toEqual(removed);
+      expect((await ctx.store.getVault(vaultId))?.headSeq).toBe(2);
+      expect(changesOf(await ctx.store.pullChanges(vaultId, 2, 10))).toEqual([]);
+    });
+
+    it('treats a mutation id reused for another record as a new mutation', async () => {
+      const { vaultId, ownerId } = await createVault(ctx.store);
+      const first = mutation({ recordId: newId() });
+      await pushOne(ctx.store, vaultId, ownerId, first);
+      const reused = { ...mutation({ recordId: newId() }), mutationId: first.mutationId };
+      const outcome = await pushOne(ctx.store, vaultId, ownerId, reused);
+      expect(outcome).toEqual({
+        status: 'applied',
+        mutationId: first.mutationId,
+        recordId: reused.recordId,
+        revision: 1,
+        seq: 2,
+      });
+      // Each is still recognised as a retry of itself, after both records moved on.
+      for (const m of [first, reused])
+        await pushOne(
+          ctx.store,
+          vaultId,
+          ownerId,
+          mutation({ recordId: m.recordId, baseRevision: 1 }),
+        );
+      expect(await pushOne(ctx.store, vaultId, ownerId, reused)).toEqual(outcome);
+      expect(await pushOne(ctx.store, vaultId, ownerId, first)).toMatchObject({
+        recordId: first.recordId,
+        seq: 1,
+      });
+      expect((await ctx.store.getVault(vaultId))?.headSeq).toBe(4);
+    });
+
     it('applies an atomic batch all or nothing', async () => {
       const { vaultId, ownerId } = await createVault(ctx.store);
       const existing = newId();

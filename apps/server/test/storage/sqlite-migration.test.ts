@@ -1,7 +1,8 @@
 /**
  * A database left by an older server (schema version 2: records and applied
  * mutations keyed by (vault_id, id)) is migrated on open to the narrow-key
- * layout (version 3), and everything it held still behaves the same.
+ * layout (version 3) and on to the current version (5: record rows keep the id
+ * of the mutation that wrote them), and everything it held still behaves the same.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,7 +68,7 @@ const put = (mutationId: string, recordId: string, baseRevision: number | null) 
 });
 const options = { atomic: false, now: 2000 };
 
-describe('SQLite schema migration 2 -> 3', () => {
+describe('SQLite schema migration 2 -> current', () => {
   it('keeps the changes, the replays, the conflicts and the cascades of an old database', async () => {
     const dir = oldDataDir();
     const store = await openSqliteStore({ dataDir: dir });
@@ -129,6 +130,18 @@ describe('SQLite schema migration 2 -> 3', () => {
         [TWIN, 1, 4],
         [GONE, 3, 5],
         [LIVE, 2, 6],
+      ]);
+      // Retries after the migration: M1 (in applied_mutations, from the old
+      // server) and 0xe4 (kept on its record row by this one) both replay.
+      const retries = await store.pushMutations(
+        VAULT,
+        ACCOUNT,
+        [put(M1, LIVE, null), put(hex(0xe4), LIVE, 1)],
+        options,
+      );
+      expect(retries).toMatchObject([
+        { status: 'applied', recordId: LIVE, revision: 1, seq: 1 },
+        { status: 'applied', recordId: LIVE, revision: 2, seq: 6 },
       ]);
       await store.deleteVault(VAULT);
     } finally {

@@ -120,6 +120,16 @@ ALTER TABLE blobs ADD COLUMN touched_at bigint;
 CREATE INDEX blobs_open ON blobs ((coalesce(touched_at, created_at))) WHERE NOT completed;
 `,
   },
+  {
+    // A retry is the same mutation id for the same record (as on SQLite,
+    // whose rows keep the id of the mutation that wrote them): a mutation id
+    // reused for another record is a different mutation, applied on its own.
+    version: 4,
+    sql: `
+ALTER TABLE applied_mutations DROP CONSTRAINT applied_mutations_pkey;
+ALTER TABLE applied_mutations ADD PRIMARY KEY (vault_id, mutation_id, record_id);
+`,
+  },
 ];
 
 /** The newest schema version this code knows. */

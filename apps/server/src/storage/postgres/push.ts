@@ -16,6 +16,7 @@ import { notFound } from '../errors.ts';
 import { idBytes, idHex, toBuffer, toBytes } from '../ids.ts';
 import {
   type AppliedWrite,
+  appliedKey,
   type PlannedRecord,
   type PriorOutcome,
   planPush,
@@ -114,9 +115,11 @@ async function runGroup(pool: pg.Pool, vaultId: string, jobs: PushJob[]): Promis
     const stored = new Map<string, PlannedRecord>();
     for (const r of read) {
       const id = idHex(r.id);
-      if (r.prior)
-        prior.set(id, { recordId: idHex(r.record_id), revision: r.revision, seq: r.seq });
-      else stored.set(id, { revision: r.revision, seq: r.seq, epoch: r.epoch, deleted: r.deleted });
+      if (r.prior) {
+        const recordId = idHex(r.record_id);
+        prior.set(appliedKey(id, recordId), { recordId, revision: r.revision, seq: r.seq });
+      } else
+        stored.set(id, { revision: r.revision, seq: r.seq, epoch: r.epoch, deleted: r.deleted });
     }
     // Plan in arrival order; each plan sees the writes of the plans before it.
     const state = new Map(stored);
@@ -142,7 +145,11 @@ async function runGroup(pool: pg.Pool, vaultId: string, jobs: PushJob[]): Promis
         written.set(r.recordId, { ...r, authorId: job.authorId, updatedAt: job.options.now });
       }
       for (const a of plan.applied) {
-        prior.set(a.mutationId, { recordId: a.recordId, revision: a.revision, seq: a.seq });
+        prior.set(appliedKey(a.mutationId, a.recordId), {
+          recordId: a.recordId,
+          revision: a.revision,
+          seq: a.seq,
+        });
         applied.push(a);
       }
     }

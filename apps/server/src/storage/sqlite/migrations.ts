@@ -165,6 +165,17 @@ ALTER TABLE blobs ADD COLUMN touched_at INTEGER;
 CREATE INDEX blobs_open ON blobs (coalesce(touched_at, created_at)) WHERE completed = 0;
 `,
   },
+  {
+    // A record row keeps the id of the mutation that wrote it, so creating a
+    // record no longer costs an applied_mutations row (whose random key
+    // dirtied one more index page per record at commit). A retry is
+    // recognised per (vault, record, mutation id): the row's own id, or
+    // applied_mutations, where a state's id is retired when the state is
+    // replaced or purged. Rows written before keep NULL here: their
+    // mutations are already in applied_mutations.
+    version: 5,
+    sql: 'ALTER TABLE records ADD COLUMN mutation_id BLOB;',
+  },
 ];
 
 /** The newest schema version this code knows. */

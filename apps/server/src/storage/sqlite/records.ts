@@ -25,7 +25,7 @@ import {
   conflictOutcome,
   nextRevision,
 } from '../push-rules.ts';
-import { idKey } from './id-key.ts';
+import { ID_KEY_SQL_FUNCTION, idKey } from './id-key.ts';
 import { sql } from './statements.ts';
 
 interface RecordDbRow {
@@ -45,14 +45,30 @@ interface RecordHead {
   seq: number;
   epoch: number;
   deleted: 0 | 1;
+  /** The mutation that wrote this state (NULL on rows written before schema version 5). */
+  mutation_id: Buffer | null;
 }
 
 function readHead(db: Database, vault: Buffer, record: Buffer): RecordHead | undefined {
   return sql(
     db,
-    `SELECT rowid, revision, seq, epoch, envelope IS NULL AS deleted
+    `SELECT rowid, revision, seq, epoch, envelope IS NULL AS deleted, mutation_id
      FROM records INDEXED BY records_key WHERE record_key = ? AND vault_id = ? AND record_id = ?`,
   ).get(idKey(record), vault, record) as RecordHead | undefined;
+}
+
+/**
+ * Keep the outcome of the mutation that wrote `row` (about to be replaced or
+ * purged) where a retry of it will find it: its revision and seq are that
+ * mutation's outcome.
+ */
+function retireMutation(db: Database, vault: Buffer, record: Buffer, row: RecordHead): void {
+  if (row.mutation_id === null) return;
+  sql(
+    db,
+    `INSERT INTO applied_mutations (vault_id, mutation_key, mutation_id, record_id, revision, seq)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  ).run(vault, idKey(row.mutation_id), row.mutation_id, record, row.revision, row.seq);
 }
 
 function readRecord(db: Database, vault: Buffer, record: Buffer): CurrentRecord | null {
@@ -110,25 +126,29 @@ export function pushMutations(
     for (const [i, m] of mutations.entries()) {
       const mutation = idBytes(m.mutationId);
       const record = idBytes(m.recordId);
-      const mutationKey = idKey(mutation);
-      const prior = sql(
-        db,
-        `SELECT record_id, revision, seq FROM applied_mutations INDEXED BY applied_mutations_key
-         WHERE mutation_key = ? AND vault_id = ? AND mutation_id = ?`,
-      ).get(mutationKey, vault, mutation) as
-        | { record_id: Buffer; revision: number; seq: number }
-        | undefined;
+      const head0 = readHead(db, vault, record);
+      // A retry: the record still holds this mutation's write, or an older
+      // state's mutation was retired to applied_mutations (see retireMutation).
+      const prior =
+        head0?.mutation_id?.equals(mutation) === true
+          ? head0
+          : (sql(
+              db,
+              `SELECT revision, seq FROM applied_mutations INDEXED BY applied_mutations_key
+               WHERE mutation_key = ? AND vault_id = ? AND mutation_id = ? AND record_id = ?`,
+            ).get(idKey(mutation), vault, mutation, record) as
+              | { revision: number; seq: number }
+              | undefined);
       if (prior !== undefined) {
         outcomes.push({
           status: 'applied',
           mutationId: m.mutationId,
-          recordId: idHex(prior.record_id),
+          recordId: m.recordId,
           revision: prior.revision,
           seq: prior.seq,
         });
         continue;
       }
-      const head0 = readHead(db, vault, record);
       // baseMatches only needs to know whether the stored row is a tombstone.
       const current: CurrentRecord | null =
         head0 === undefined
@@ -149,25 +169,35 @@ export function pushMutations(
       head += 1;
       const revision = nextRevision(current, v.purge_horizon);
       const envelope = m.envelope === null ? null : toBuffer(m.envelope);
+      // The row keeps the id of the mutation that wrote it: a new record costs
+      // no applied_mutations row (one random index page less per record at
+      // commit); only a replaced state's mutation is retired there.
       if (head0 === undefined) {
         sql(
           db,
           `INSERT INTO records (vault_id, record_key, record_id, revision, seq, envelope, epoch,
-             author_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(vault, idKey(record), record, revision, head, envelope, m.epoch, author, options.now);
+             author_id, updated_at, mutation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          vault,
+          idKey(record),
+          record,
+          revision,
+          head,
+          envelope,
+          m.epoch,
+          author,
+          options.now,
+          mutation,
+        );
       } else {
+        retireMutation(db, vault, record, head0);
         // By rowid: the (vault_id, record_id) key was just looked up.
         sql(
           db,
           `UPDATE records SET revision = ?, seq = ?, envelope = ?, epoch = ?, author_id = ?,
-             updated_at = ? WHERE rowid = ?`,
-        ).run(revision, head, envelope, m.epoch, author, options.now, head0.rowid);
+             updated_at = ?, mutation_id = ? WHERE rowid = ?`,
+        ).run(revision, head, envelope, m.epoch, author, options.now, mutation, head0.rowid);
       }
-      sql(
-        db,
-        `INSERT INTO applied_mutations (vault_id, mutation_key, mutation_id, record_id, revision, seq)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      ).run(vault, mutationKey, mutation, record, revision, head);
       outcomes.push({
         status: 'applied',
         mutationId: m.mutationId,
@@ -297,6 +327,13 @@ export function purgeTombstones(db: Database, vaultId: string, olderThanSeq: num
       ) as { head_seq: number; purge_horizon: number } | undefined;
       if (v === undefined) throw notFound('vault');
       const horizon = Math.max(v.purge_horizon, Math.min(olderThanSeq - 1, v.head_seq));
+      // A retried deletion still gets its original outcome after the purge.
+      sql(
+        db,
+        `INSERT INTO applied_mutations (vault_id, mutation_key, mutation_id, record_id, revision, seq)
+         SELECT vault_id, ${ID_KEY_SQL_FUNCTION}(mutation_id), mutation_id, record_id, revision, seq
+         FROM records WHERE vault_id = ? AND envelope IS NULL AND seq <= ? AND mutation_id IS NOT NULL`,
+      ).run(vault, horizon);
       const purged = sql(
         db,
         'DELETE FROM records WHERE vault_id = ? AND envelope IS NULL AND seq <= ?',
