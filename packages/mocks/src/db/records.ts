@@ -39,6 +39,11 @@ function conflict(m: StoredMutation, current: RecordRow | undefined): MutationRe
 }
 
 /** Store a new state of a record under the next sequence (also used by tampering). */
+/** A retry is the same mutation id for the same record, as on the real server. */
+function appliedKey(m: { mutationId: string; recordId: string }): string {
+  return `${m.mutationId}/${m.recordId}`;
+}
+
 export function writeRecord(vault: VaultRow, row: Omit<RecordRow, 'seq'>): RecordRow {
   vault.headSeq += 1;
   const stored: RecordRow = { ...row, seq: vault.headSeq };
@@ -71,7 +76,7 @@ export function pushMutations(
   const fresh = new Set<number>();
   let conflicted = false;
   for (const [i, m] of mutations.entries()) {
-    const prior = vault.applied.get(m.mutationId);
+    const prior = vault.applied.get(appliedKey(m));
     if (prior) {
       results.push({
         mutationId: m.mutationId,
@@ -120,7 +125,11 @@ export function pushMutations(
     if (fresh.has(i) && r.status === 'applied') {
       const m = mutations[i];
       if (m)
-        vault.applied.set(m.mutationId, { recordId: m.recordId, revision: r.revision, seq: r.seq });
+        vault.applied.set(appliedKey(m), {
+          recordId: m.recordId,
+          revision: r.revision,
+          seq: r.seq,
+        });
     }
   }
   return results;

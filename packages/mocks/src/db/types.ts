@@ -70,7 +70,7 @@ export interface VaultRow {
   records: Map<string, RecordRow>;
   /** Every revision ever written per record, oldest first (what a malicious server could replay). */
   history: Map<string, RecordRow[]>;
-  /** Outcome of every applied mutation id (idempotent retries). */
+  /** Outcome of every applied mutation, by `mutationId/recordId` (idempotent retries). */
   applied: Map<string, { recordId: string; revision: number; seq: number }>;
 }
 
