@@ -1,0 +1,155 @@
+/**
+ * The prompts a person meets at a terminal, on a real pseudo-terminal with
+ * the built binary and a real server: the certificate question on first
+ * contact, hidden passphrases (never echoed, Backspace works, Ctrl-C
+ * cancels), the second entry of a new passphrase.
+ */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coffer, json } from './helpers/cli.ts';
+import { cofferOnTerminal } from './helpers/pty.ts';
+import { startTestServer, type TestServer } from './helpers/server.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.stop());
+
+const newHome = () => mkdtemp(join(tmpdir(), 'coffer-tty-'));
+const CHOOSE = 'Choose a passphrase: ';
+const AGAIN = 'Choose a passphrase (again): ';
+
+/** Non-interactive check that `passphrase` opens the account kept in `home`. */
+async function opensWith(home: string, passphrase: string): Promise<number> {
+  const r = await coffer(['--json', 'vault', 'list'], {
+    env: { COFFER_HOME: home, COFFER_PASSPHRASE: passphrase },
+  });
+  return r.code;
+}
+
+describe('coffer on a terminal', () => {
+  it('asks before pinning an unknown certificate, then asks for the passphrase twice without echoing it', async () => {
+    const home = await newHome();
+    const secret = 'tty secret number one';
+    const r = await cofferOnTerminal(
+      ['signup', '--server', server.url, '--username', 'tina'],
+      [
+        { expect: 'Trust and pin this certificate? [y/N] ', send: 'y\r' },
+        { expect: CHOOSE, send: `${secret}\r` },
+        { expect: AGAIN, send: `${secret}\r` },
+      ],
+      { COFFER_HOME: home },
+    );
+    expect(r).toMatchObject({ code: 0, timedOut: false, pending: null });
+    // The certificate is described before the question, with the fingerprint the server printed.
+    expect(r.output).toContain(server.fingerprint);
+    expect(r.output).not.toContain(secret);
+    expect(r.output).not.toContain('tty secret');
+    expect(await opensWith(home, secret)).toBe(0);
+    // Pinned: the next command asks nothing and trusts the same server.
+    const later = await coffer(['--json', 'whoami'], { env: { COFFER_HOME: home } });
+    expect(json(later)).toMatchObject({ username: 'tina' });
+  });
+
+  it('pins nothing and sends nothing when the certificate is refused', async () => {
+    const home = await newHome();
+    const r = await cofferOnTerminal(
+      ['signup', '--server', server.url, '--username', 'rita'],
+      [{ expect: '[y/N] ', send: 'n\r' }],
+      { COFFER_HOME: home },
+    );
+    expect(r.code).toBe(6);
+    expect(r.output).toMatch(/nothing was sent to the server/);
+    expect(r.output).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    // Not pinned: without a terminal the same command is refused again.
+    const again = await coffer(['signup', '--server', server.url, '--username', 'rita'], {
+      env: { COFFER_HOME: home, COFFER_PASSPHRASE: 'rita passphrase' },
+    });
+    expect(again.code).toBe(6);
+    expect(again.stderr).toMatch(/not trusted/);
+    // Nothing was sent: the name is still free.
+    const signup = await coffer(
+      ['signup', '--server', server.url, '--username', 'rita', '--pin', server.fingerprint],
+      { env: { COFFER_HOME: home, COFFER_PASSPHRASE: 'rita passphrase' } },
+    );
+    expect(signup.code).toBe(0);
+  });
+
+  it('cancels at a passphrase prompt with Ctrl-C (exit 130), creating nothing', async () => {
+    const home = await newHome();
+    const r = await cofferOnTerminal(
+      ['signup', '--server', server.url, '--username', 'carl', '--pin', server.fingerprint],
+      [{ expect: CHOOSE, send: 'half typed\u0003' }],
+      { COFFER_HOME: home },
+    );
+    expect(r.code).toBe(130);
+    expect(r.output).not.toContain('half typed');
+    const signup = await coffer(
+      ['signup', '--server', server.url, '--username', 'carl', '--pin', server.fingerprint],
+      { env: { COFFER_HOME: home, COFFER_PASSPHRASE: 'carl passphrase' } },
+    );
+    expect(signup.code).toBe(0);
+  });
+
+  it('lets Backspace correct a hidden passphrase, and refuses two different entries', async () => {
+    const home = await newHome();
+    const typed = 'backspace pass wrongXY\u007f\u007f\u007f\u007f\u007f\u007f\u007fright\r';
+    const r = await cofferOnTerminal(
+      ['signup', '--server', server.url, '--username', 'bea', '--pin', server.fingerprint],
+      [
+        { expect: CHOOSE, send: typed },
+        { expect: AGAIN, send: 'backspace pass right\r' },
+      ],
+      { COFFER_HOME: home },
+    );
+    expect(r.code).toBe(0);
+    expect(await opensWith(home, 'backspace pass right')).toBe(0);
+    expect(await opensWith(home, 'backspace pass wrongXY')).toBe(3);
+
+    const other = await newHome();
+    const mismatch = await cofferOnTerminal(
+      ['signup', '--server', server.url, '--username', 'dan', '--pin', server.fingerprint],
+      [
+        { expect: CHOOSE, send: 'first passphrase\r' },
+        { expect: AGAIN, send: 'second passphrase\r' },
+      ],
+      { COFFER_HOME: other },
+    );
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.output).toMatch(/the two passphrases differ/);
+  });
+
+  it('encrypts and decrypts a file with passphrases typed at the terminal', async () => {
+    const dir = await newHome();
+    const plain = join(dir, 'notes.txt');
+    await writeFile(plain, 'meet at noon\n');
+    const sealed = join(dir, 'notes.cof');
+    const enc = await cofferOnTerminal(
+      ['encrypt', '--passphrase', plain, sealed],
+      [
+        { expect: 'Passphrase for this file: ', send: 'file pass phrase\r' },
+        { expect: 'Passphrase for this file (again): ', send: 'file pass phrase\r' },
+      ],
+      { COFFER_HOME: dir },
+    );
+    expect(enc.code).toBe(0);
+    expect(enc.output).not.toContain('file pass phrase');
+    const out = join(dir, 'notes.out');
+    const wrong = await cofferOnTerminal(
+      ['decrypt', sealed, out],
+      [{ expect: `Passphrase for ${sealed}: `, send: 'not the phrase\r' }],
+      { COFFER_HOME: dir },
+    );
+    expect(wrong.code).toBe(8);
+    const right = await cofferOnTerminal(
+      ['decrypt', sealed, out],
+      [{ expect: `Passphrase for ${sealed}: `, send: 'file pass phrase\r' }],
+      { COFFER_HOME: dir },
+    );
+    expect(right.code).toBe(0);
+    expect(await readFile(out, 'utf8')).toBe('meet at noon\n');
+  });
+});
