@@ -122,6 +122,44 @@ describe('coffer on a terminal', () => {
     expect(mismatch.output).toMatch(/the two passphrases differ/);
   });
 
+  it('shares a vault only after the fingerprint is confirmed; a rejected key stays unpinned', async () => {
+    const ana = await newHome();
+    const ben = await newHome();
+    const env = (home: string, passphrase: string) => ({
+      COFFER_HOME: home,
+      COFFER_PASSPHRASE: passphrase,
+    });
+    for (const [home, name] of [
+      [ana, 'ana'],
+      [ben, 'ben'],
+    ] as const) {
+      const r = await coffer(
+        ['signup', '--server', server.url, '--username', name, '--pin', server.fingerprint],
+        { env: env(home, `${name} passphrase`) },
+      );
+      expect(r.code).toBe(0);
+    }
+    expect(
+      (await coffer(['vault', 'create', 'plans'], { env: env(ana, 'ana passphrase') })).code,
+    ).toBe(0);
+    const share = (answer: string) =>
+      cofferOnTerminal(
+        ['vault', 'share', 'plans', 'ben', '--role', 'reader'],
+        [{ expect: 'Does ben read the same fingerprint to you? [y/N] ', send: answer }],
+        env(ana, 'ana passphrase'),
+      );
+    const refused = await share('n\r');
+    expect(refused.code).toBe(8);
+    expect(refused.output).toMatch(/ben's fingerprint: (\d{5} ){11}\d{5}/);
+    expect(refused.output).toMatch(/not shared/);
+    // Asked again: the rejected key was not pinned on the way.
+    const accepted = await share('y\r');
+    expect(accepted).toMatchObject({ code: 0, pending: null });
+    expect(accepted.output).toMatch(/shared plans with ben as reader/);
+    const list = await coffer(['--json', 'vault', 'list'], { env: env(ben, 'ben passphrase') });
+    expect(list.stdout).toContain('reader');
+  });
+
   it('encrypts and decrypts a file with passphrases typed at the terminal', async () => {
     const dir = await newHome();
     const plain = join(dir, 'notes.txt');

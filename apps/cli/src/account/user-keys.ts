@@ -8,9 +8,13 @@ import { toCliError } from '../cli/errors.ts';
 import { CliError } from '../cli/exit-codes.ts';
 import type { OpenedClient } from './open-client.ts';
 
-export async function lookupUser(opened: OpenedClient, username: string): Promise<UserKeys> {
+export async function lookupUser(
+  opened: OpenedClient,
+  username: string,
+  options: { pin?: boolean } = {},
+): Promise<UserKeys> {
   try {
-    return await opened.client.vaults.userKeys(username);
+    return await opened.client.vaults.userKeys(username, options);
   } catch (e) {
     if (toCliError(e)?.exit === 'notFound') {
       throw new CliError(

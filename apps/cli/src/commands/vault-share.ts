@@ -30,8 +30,9 @@ export async function run(ctx: CommandContext): Promise<void> {
   const result = await withAccountClient(ctx, async (opened) => {
     const vaultId = await resolveVault(opened, name, { sync: false });
     const pinned = await opened.store.getPinnedUser(user);
-    // Fetch (and pin on first sight); a key that changed since it was pinned is refused by the SDK.
-    const keys = await lookupUser(opened, user);
+    // Only look: the share below pins, once the fingerprint was confirmed. A
+    // key that changed since it was pinned is refused by the SDK.
+    const keys = await lookupUser(opened, user, { pin: false });
     if (expected !== undefined) {
       if (!fingerprintsEqual(keys.fingerprint, expected)) {
         throw new CliError(

@@ -247,11 +247,13 @@ export class SdkVault implements VaultHandle {
   }
 
   async lookupUser(username: string): Promise<UserKeyInfo> {
-    // The SDK pins on lookup; keep an earlier pin until the user accepts a change.
+    // Only look: share() pins once the user compared and accepted the fingerprint.
     const before = await this.store.getPinnedUser(username);
-    const keys = await this.client.vaults.userKeys(username, { acceptChangedKey: true });
+    const keys = await this.client.vaults.userKeys(username, {
+      acceptChangedKey: true,
+      pin: false,
+    });
     const changed = before !== undefined && before.fingerprint !== keys.fingerprint;
-    if (changed) await this.store.putPinnedUser(before);
     return {
       username,
       accountId: keys.accountId,

@@ -60,10 +60,12 @@ export class VaultsApi {
   /**
    * A user's keys from the key directory, pinned on first use. A key that
    * differs from the pin is a `user_key_changed` error unless `acceptChangedKey`.
+   * `pin: false` only looks: an app that asks its user to compare the
+   * fingerprint first must not pin keys the user then rejects (`share` pins).
    */
   async userKeys(
     username: string,
-    options: { acceptChangedKey?: boolean } = {},
+    options: { acceptChangedKey?: boolean; pin?: boolean } = {},
   ): Promise<UserKeys> {
     const dir = await this.#transport.getPublicKeys(username);
     const keys = {
@@ -80,7 +82,7 @@ export class VaultsApi {
         `the keys of ${username} changed since they were pinned: compare fingerprints out of band`,
       );
     }
-    if (!pin || pin.fingerprint !== fp) {
+    if (options.pin !== false && (!pin || pin.fingerprint !== fp)) {
       await this.#store.putPinnedUser({
         username,
         fingerprint: fp,

@@ -61,6 +61,24 @@ describe('vaults over HTTPS', () => {
     expect((await carol.client.vaults.list()).map((v) => v.role)).toEqual(['reader']);
   });
 
+  it('looks a user up without pinning when asked to (the app confirms the fingerprint first)', async () => {
+    const alice = await signedUp(server, 'alice');
+    const dora = await signedUp(server, 'dora');
+    const looked = await alice.client.vaults.userKeys(dora.username, { pin: false });
+    expect(await alice.store.getPinnedUser(dora.username)).toBeUndefined();
+    const pinned = await alice.client.vaults.userKeys(dora.username);
+    expect(pinned.fingerprint).toBe(looked.fingerprint);
+    expect((await alice.store.getPinnedUser(dora.username))?.fingerprint).toBe(looked.fingerprint);
+    // Only looking still refuses a key that differs from the pin.
+    await alice.store.putPinnedUser({
+      ...(await alice.store.getPinnedUser(dora.username))!,
+      fingerprint: '2'.repeat(60),
+    });
+    await expect(alice.client.vaults.userKeys(dora.username, { pin: false })).rejects.toMatchObject(
+      { code: 'user_key_changed' },
+    );
+  });
+
   it('roles: a reader cannot write (typed error, write kept), a writer again can', async () => {
     const alice = await signedUp(server, 'alice');
     const bob = await signedUp(server, 'bob');
