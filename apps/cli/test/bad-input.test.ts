@@ -5,6 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coffer, expectFailure, json } from './helpers/cli.ts';
@@ -32,6 +33,15 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 describe('bad input', () => {
+  it('an older Node than coffer supports gets one clear line, not a stack trace', async () => {
+    const preload = fileURLToPath(new URL('./helpers/pretend-node-20.mjs', import.meta.url));
+    for (const args of [['--version'], ['status']]) {
+      const r = await coffer(args, { env: { NODE_OPTIONS: `--import=${preload}` } });
+      expectFailure(r, 1, /^coffer: needs Node\.js 22\.19 or later, this is v20\.1\.0\n/);
+      expect(r.stdout).toBe('');
+    }
+  });
+
   it('usage errors exit 2', async () => {
     expectFailure(await coffer([]), 2, /Usage: coffer/);
     expectFailure(await coffer(['frobnicate']), 2, /unknown command: frobnicate/);
