@@ -5,12 +5,13 @@ import * as nodeModule from 'node:module';
 import { main } from './cli/main.ts';
 import { COMMANDS } from './commands/table.ts';
 
-// The oldest Node this bundle and its dependencies (undici) run on. Said in
-// one line instead of a TypeError from deep inside a dependency.
-const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 19)) {
+// The Node this workspace supports (package.json engines; dependencies such
+// as undici and the SQLite binding need it). Said in one line instead of a
+// TypeError from deep inside a dependency.
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 24) {
   process.stderr.write(
-    `coffer: needs Node.js 22.19 or later, this is ${process.version}\n  install a newer Node (the README's scripts/bootstrap.sh installs Node 24)\n`,
+    `coffer: needs Node.js 24 or later, this is ${process.version}\n  install a newer Node (the README's scripts/bootstrap.sh installs Node 24)\n`,
   );
   process.exit(1);
 }

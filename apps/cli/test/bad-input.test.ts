@@ -5,7 +5,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coffer, expectFailure, json } from './helpers/cli.ts';
@@ -34,10 +33,12 @@ afterAll(() => server.stop());
 
 describe('bad input', () => {
   it('an older Node than coffer supports gets one clear line, not a stack trace', async () => {
-    const preload = fileURLToPath(new URL('./helpers/pretend-node-20.mjs', import.meta.url));
+    // Preloaded: this process says it is Node 20.1.0.
+    const pretend = `Object.defineProperty(process,'versions',{value:{...process.versions,node:'20.1.0'}});Object.defineProperty(process,'version',{value:'v20.1.0'});`;
+    const preload = `--import=data:text/javascript,${encodeURIComponent(pretend)}`;
     for (const args of [['--version'], ['status']]) {
-      const r = await coffer(args, { env: { NODE_OPTIONS: `--import=${preload}` } });
-      expectFailure(r, 1, /^coffer: needs Node\.js 22\.19 or later, this is v20\.1\.0\n/);
+      const r = await coffer(args, { env: { NODE_OPTIONS: preload } });
+      expectFailure(r, 1, /^coffer: needs Node\.js 24 or later, this is v20\.1\.0\n/);
       expect(r.stdout).toBe('');
     }
   });

@@ -8,7 +8,17 @@ import { startServer } from './server.ts';
 import { tlsPaths } from './tls/load-tls.ts';
 import { SERVER_VERSION } from './version.ts';
 
+/** The Node this workspace supports (package.json engines; the SQLite binding is built for it). */
+const MIN_NODE_MAJOR = 24;
+
 async function main(): Promise<number> {
+  if (Number(process.versions.node.split('.')[0]) < MIN_NODE_MAJOR) {
+    // Said in one line: an older Node crashes inside the SQLite binding.
+    process.stderr.write(
+      `coffer-server: needs Node.js ${MIN_NODE_MAJOR} or later, this is ${process.version}\n`,
+    );
+    return 1;
+  }
   const loaded = loadConfig(process.argv.slice(2), process.env);
   if (loaded.kind === 'help') {
     process.stdout.write(`${loaded.text}\n`);

@@ -26,6 +26,20 @@ afterAll(() => {
 });
 
 describe('the coffer-server binary', () => {
+  it('on an older Node than it supports, says so in one line (it would crash in the SQLite binding)', () => {
+    // Preloaded: the process says it is Node 20.1.0.
+    const pretend = `Object.defineProperty(process,'versions',{value:{...process.versions,node:'20.1.0'}});Object.defineProperty(process,'version',{value:'v20.1.0'});`;
+    const run = spawnSync(process.execPath, [BINARY, '--data-dir', tempDir()], {
+      env: {
+        ...process.env,
+        NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(pretend)}`,
+      },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('coffer-server: needs Node.js 24 or later, this is v20.1.0\n');
+  });
+
   it('explains every bad option on its own line, without a stack trace or the value', () => {
     const run = spawnSync(process.execPath, [BINARY, '--port', '99999', '--log-level', 'loud'], {
       env: {
