@@ -50,11 +50,20 @@ describe('two people share a vault', () => {
     await bob.page.getByRole('button', { name: 'Account' }).click();
     const bobFingerprint = (await bob.page.locator('output.fingerprint').textContent())?.trim();
     await bob.page.getByRole('button', { name: 'Back' }).click();
-    await alice.page.getByRole('button', { name: 'Share' }).click();
-    await alice.page.getByLabel('Username to share with').fill('bob');
-    await alice.page.getByRole('button', { name: 'Look up' }).click();
-    const shown = alice.page.locator('.fingerprint-check output.fingerprint');
+    const lookUpBob = async () => {
+      await alice.page.getByRole('button', { name: 'Share' }).click();
+      await alice.page.getByLabel('Username to share with').fill('bob');
+      await alice.page.getByRole('button', { name: 'Look up' }).click();
+    };
+    const check = alice.page.locator('.fingerprint-check');
+    const shown = check.locator('output.fingerprint');
+    // Looking up and closing the dialog pins nothing: the key is still new next time.
+    await lookUpBob();
+    await expect.poll(() => check.getAttribute('data-pin')).toBe('new');
+    await alice.page.keyboard.press('Escape');
+    await lookUpBob();
     await expect.poll(() => shown.textContent()).toBe(bobFingerprint);
+    await expect.poll(() => check.getAttribute('data-pin')).toBe('new');
     await alice.page.getByRole('combobox', { name: 'Role', exact: true }).selectOption('writer');
     await alice.page.getByLabel('The fingerprints match').check();
     await shot(alice, 'share-dialog');
