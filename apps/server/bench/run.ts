@@ -109,6 +109,20 @@ function table(results: ScenarioResult[]): string {
       (r) => `${r.serverRssMB.toFixed(0)} / ${r.serverPeakRssMB.toFixed(0)}`,
       `< ${TARGETS.serverPeakRssMB}`,
     ],
+    [
+      'server peak RSS after hello/push/pull/closed/open',
+      (r) =>
+        [
+          r.peakRssAfterMB.hello,
+          r.peakRssAfterMB.push,
+          r.peakRssAfterMB.pull,
+          r.peakRssAfterMB.closedLoop,
+          r.peakRssAfterMB.openLoop,
+        ]
+          .map((mb) => mb.toFixed(0))
+          .join('/'),
+      '',
+    ],
     ['CPU ms server + client: hello (per req)', (r) => cpu(r.cpuMs.hello), ''],
     ['CPU ms server + client: push (per 100 rec)', (r) => cpu(r.cpuMs.push100), ''],
     ['CPU ms server + client: pull (per 100 rec)', (r) => cpu(r.cpuMs.pull100), ''],

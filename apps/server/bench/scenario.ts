@@ -51,6 +51,17 @@ export interface ScenarioResult {
   serverRssMB: number;
   serverPeakRssMB: number;
   /**
+   * The server's peak RSS (VmHWM, MB) read at the end of each phase: the
+   * first phase whose figure crosses a limit is the one that drove it there.
+   */
+  peakRssAfterMB: {
+    hello: number;
+    push: number;
+    pull: number;
+    closedLoop: number;
+    openLoop: number;
+  };
+  /**
    * CPU (user + system, ms) per unit of work in each phase, of the server
    * process and of this bench client: per request for hello and 1-record
    * pushes, per 100 records for push ingest and pull. Unlike throughput,
@@ -97,6 +108,14 @@ function bodyFactory(pool: string[]): (count: number) => Buffer {
     }
     return Buffer.from(`{"mutations":[${parts.join(',')}]}`);
   };
+}
+
+/**
+ * `COFFER_BENCH_PHASES=1` prints each phase's end (epoch ms) to stderr, to line
+ * up with a memory trace of the server (e.g. a `--import`ed sampler).
+ */
+function phase(name: string): void {
+  if (process.env.COFFER_BENCH_PHASES) process.stderr.write(`phase ${name} at ${Date.now()}\n`);
 }
 
 const BENCH_HEADERS = { 'coffer-protocol': '1', 'coffer-client': 'coffer-bench/0' };
@@ -200,6 +219,14 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       return res.statusCode === 200;
     });
     const helloCpu = cpuSpent(hello.operations);
+    const peakRssAfterMB = {
+      hello: rssOf(pid).peakMB,
+      push: 0,
+      pull: 0,
+      closedLoop: 0,
+      openLoop: 0,
+    };
+    phase('hello done');
 
     const user = await createUser(server.api(), 'bench');
     const writers = 4;
@@ -219,6 +246,8 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     );
     prebuilt.length = 0;
     const pushCpu = cpuSpent(push.operations);
+    peakRssAfterMB.push = rssOf(pid).peakMB;
+    phase('push done');
 
     // One reader per vault, each paging from 0 to the head.
     let pulled = 0;
@@ -242,6 +271,8 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     );
     const pullSeconds = (performance.now() - pullStart) / 1000;
     const pullCpu = cpuSpent(pulled / 100);
+    peakRssAfterMB.pull = rssOf(pid).peakMB;
+    phase('pull done');
 
     const shared = vaults[0]!;
     const one = factories[0]!;
@@ -251,10 +282,14 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     cpuSpent();
     const concurrent = await closedLoop(CLIENTS, ms, pushOne);
     const concurrentCpu = cpuSpent(concurrent.operations);
+    peakRssAfterMB.closedLoop = rssOf(pid).peakMB;
+    phase('closed loop done');
 
     const open = await openLoop(CLIENTS, options.clientRate, ms, pushOne);
     const openCpu = cpuSpent(open.operations);
     const rss = rssOf(pid);
+    peakRssAfterMB.openLoop = rss.peakMB;
+    phase('open loop done');
     return {
       engine: options.engine,
       helloReqPerSec: hello.operations / hello.seconds,
@@ -274,6 +309,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       },
       serverRssMB: rss.rssMB,
       serverPeakRssMB: rss.peakMB,
+      peakRssAfterMB,
       cpuMs: {
         hello: helloCpu,
         push100: pushCpu,
