@@ -7,6 +7,7 @@ import { createLogger } from './logger.ts';
 import { startServer } from './server.ts';
 import { tlsPaths } from './tls/load-tls.ts';
 import { SERVER_VERSION } from './version.ts';
+import { useTunedYoungGeneration } from './young-generation.ts';
 
 /** The Node this workspace supports (package.json engines; the SQLite binding is built for it). */
 const MIN_NODE_MAJOR = 24;
@@ -33,6 +34,8 @@ async function main(): Promise<number> {
     process.stderr.write('coffer-server: see --help\n');
     return 2;
   }
+  // Before anything is opened: this may replace the process image once.
+  useTunedYoungGeneration();
   const { config } = loaded;
   const logger = createLogger(config.logLevel);
   let server: Awaited<ReturnType<typeof startServer>>;

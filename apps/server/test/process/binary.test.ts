@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_SEMI_SPACE_MB } from '../../src/young-generation.ts';
 import { createUser, createVault, login, newHexId, recordEnvelope } from '../support/accounts.ts';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
 import { BINARY, buildBinary, spawnServer } from '../support/spawn-server.ts';
@@ -82,6 +83,24 @@ describe('the coffer-server binary', () => {
     await expect(request(`${second.url}/healthz`, { dispatcher: other })).rejects.toThrow();
     await other.close();
     await second.stop();
+  });
+
+  it('runs with its own young-generation size, as the same process, unless the operator chose one', async () => {
+    const cmdline = (pid: number) =>
+      readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    const tuned = await spawnServer(['--data-dir', tempDir(), '--insecure-http']);
+    const args = cmdline(tuned.child.pid ?? 0);
+    expect(args).toContain(`--max-semi-space-size=${MAX_SEMI_SPACE_MB}`);
+    expect(args).toContain(BINARY);
+    expect(args.slice(-1)).toEqual(['--insecure-http']);
+    expect((await tuned.api().get('/healthz')).status).toBe(200);
+    expect(await tuned.stop()).toBe(0);
+    const chosen = await spawnServer(['--data-dir', tempDir(), '--insecure-http'], {
+      NODE_OPTIONS: '--max-semi-space-size=8',
+    });
+    expect(cmdline(chosen.child.pid ?? 0).join(' ')).not.toContain('--max-semi-space-size');
+    expect((await chosen.api().get('/healthz')).status).toBe(200);
+    await chosen.stop();
   });
 
   it('plain HTTP only with --insecure-http', async () => {
