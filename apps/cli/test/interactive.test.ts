@@ -22,6 +22,24 @@ const newHome = () => mkdtemp(join(tmpdir(), 'coffer-tty-'));
 const CHOOSE = 'Choose a passphrase: ';
 const AGAIN = 'Choose a passphrase (again): ';
 
+/** `signup` arguments for `name` on the test server, pinned by flag unless `pinned` is false. */
+const signupArgs = (name: string, pinned = true) => [
+  'signup',
+  '--server',
+  server.url,
+  '--username',
+  name,
+  ...(pinned ? ['--pin', server.fingerprint] : []),
+];
+
+/** Sign `name` up without a terminal (passphrase `<name> passphrase`); the exit code. */
+async function signUpQuietly(home: string, name: string): Promise<number> {
+  const r = await coffer(signupArgs(name), {
+    env: { COFFER_HOME: home, COFFER_PASSPHRASE: `${name} passphrase` },
+  });
+  return r.code;
+}
+
 /** Non-interactive check that `passphrase` opens the account kept in `home`. */
 async function opensWith(home: string, passphrase: string): Promise<number> {
   const r = await coffer(['--json', 'vault', 'list'], {
@@ -35,7 +53,7 @@ describe('coffer on a terminal', () => {
     const home = await newHome();
     const secret = 'tty secret number one';
     const r = await cofferOnTerminal(
-      ['signup', '--server', server.url, '--username', 'tina'],
+      signupArgs('tina', false),
       [
         { expect: 'Trust and pin this certificate? [y/N] ', send: 'y\r' },
         { expect: CHOOSE, send: `${secret}\r` },
@@ -57,7 +75,7 @@ describe('coffer on a terminal', () => {
   it('pins nothing and sends nothing when the certificate is refused', async () => {
     const home = await newHome();
     const r = await cofferOnTerminal(
-      ['signup', '--server', server.url, '--username', 'rita'],
+      signupArgs('rita', false),
       [{ expect: '[y/N] ', send: 'n\r' }],
       { COFFER_HOME: home },
     );
@@ -65,40 +83,32 @@ describe('coffer on a terminal', () => {
     expect(r.output).toMatch(/nothing was sent to the server/);
     expect(r.output).not.toMatch(/\n\s+at .+:\d+:\d+/);
     // Not pinned: without a terminal the same command is refused again.
-    const again = await coffer(['signup', '--server', server.url, '--username', 'rita'], {
+    const again = await coffer(signupArgs('rita', false), {
       env: { COFFER_HOME: home, COFFER_PASSPHRASE: 'rita passphrase' },
     });
     expect(again.code).toBe(6);
     expect(again.stderr).toMatch(/not trusted/);
     // Nothing was sent: the name is still free.
-    const signup = await coffer(
-      ['signup', '--server', server.url, '--username', 'rita', '--pin', server.fingerprint],
-      { env: { COFFER_HOME: home, COFFER_PASSPHRASE: 'rita passphrase' } },
-    );
-    expect(signup.code).toBe(0);
+    expect(await signUpQuietly(home, 'rita')).toBe(0);
   });
 
   it('cancels at a passphrase prompt with Ctrl-C (exit 130), creating nothing', async () => {
     const home = await newHome();
     const r = await cofferOnTerminal(
-      ['signup', '--server', server.url, '--username', 'carl', '--pin', server.fingerprint],
+      signupArgs('carl'),
       [{ expect: CHOOSE, send: 'half typed\u0003' }],
       { COFFER_HOME: home },
     );
     expect(r.code).toBe(130);
     expect(r.output).not.toContain('half typed');
-    const signup = await coffer(
-      ['signup', '--server', server.url, '--username', 'carl', '--pin', server.fingerprint],
-      { env: { COFFER_HOME: home, COFFER_PASSPHRASE: 'carl passphrase' } },
-    );
-    expect(signup.code).toBe(0);
+    expect(await signUpQuietly(home, 'carl')).toBe(0);
   });
 
   it('lets Backspace correct a hidden passphrase, and refuses two different entries', async () => {
     const home = await newHome();
     const typed = 'backspace pass wrongXY\u007f\u007f\u007f\u007f\u007f\u007f\u007fright\r';
     const r = await cofferOnTerminal(
-      ['signup', '--server', server.url, '--username', 'bea', '--pin', server.fingerprint],
+      signupArgs('bea'),
       [
         { expect: CHOOSE, send: typed },
         { expect: AGAIN, send: 'backspace pass right\r' },
@@ -111,7 +121,7 @@ describe('coffer on a terminal', () => {
 
     const other = await newHome();
     const mismatch = await cofferOnTerminal(
-      ['signup', '--server', server.url, '--username', 'dan', '--pin', server.fingerprint],
+      signupArgs('dan'),
       [
         { expect: CHOOSE, send: 'first passphrase\r' },
         { expect: AGAIN, send: 'second passphrase\r' },
@@ -129,16 +139,8 @@ describe('coffer on a terminal', () => {
       COFFER_HOME: home,
       COFFER_PASSPHRASE: passphrase,
     });
-    for (const [home, name] of [
-      [ana, 'ana'],
-      [ben, 'ben'],
-    ] as const) {
-      const r = await coffer(
-        ['signup', '--server', server.url, '--username', name, '--pin', server.fingerprint],
-        { env: env(home, `${name} passphrase`) },
-      );
-      expect(r.code).toBe(0);
-    }
+    expect(await signUpQuietly(ana, 'ana')).toBe(0);
+    expect(await signUpQuietly(ben, 'ben')).toBe(0);
     expect(
       (await coffer(['vault', 'create', 'plans'], { env: env(ana, 'ana passphrase') })).code,
     ).toBe(0);
