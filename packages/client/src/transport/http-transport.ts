@@ -2,7 +2,6 @@ import {
   AccountResponse,
   BlobStatus,
   ChallengeResponse,
-  Change,
   CLIENT_HEADER,
   GrantList,
   LoginResponse,
@@ -13,18 +12,16 @@ import {
   PROTOCOL_VERSION,
   PreloginResponse,
   PublicKeysResponse,
-  PullResponse,
   PushResponse,
   SeqEvent,
   SessionList,
   SignupResponse,
   VaultList,
   VaultSummary,
-  WIRE_LIMITS,
 } from '@coffer/protocol';
-import { z } from 'zod';
 import { InvalidResponseError, NetworkError } from './errors.ts';
 import { problemToError } from './problem.ts';
+import { PullPageParser } from './pull-page.ts';
 import { readServerSentEvents } from './sse.ts';
 import { answerToResponse, type TextRequest } from './text-request.ts';
 import type { LiveEvent, Transport } from './transport.ts';
@@ -59,20 +56,10 @@ interface Call {
 
 const enc = encodeURIComponent;
 
-/**
- * The protocol's PullResponse with the armor pattern of each envelope left
- * to the strict armor decoder that every pulled envelope goes through anyway
- * (`open-records.ts`: a bad one is refused as `envelope_rejected`). The
- * pattern is the one check that reads every character of the page on the
- * main thread; length limits and every other field are checked here as before.
- */
-const PullPage = PullResponse.extend({
-  changes: z.array(
-    Change.extend({
-      envelope: z.string().max(WIRE_LIMITS.maxRecordEnvelopeChars).nullable(),
-    }),
-  ),
-});
+/** A wire schema, or anything that answers `safeParse` as one does (the pull page's fast path). */
+interface Parser<T> {
+  safeParse(json: unknown): { success: true; data: T } | { success: false };
+}
 
 /**
  * {@link Transport} over HTTPS with fetch. Every request carries
@@ -142,11 +129,7 @@ export class HttpTransport implements Transport {
   }
 
   /** A GET through the text request: the same headers, errors and parsing as {@link #json}. */
-  async #jsonByText<S extends z.ZodType>(
-    call: Call,
-    schema: S,
-    request: TextRequest,
-  ): Promise<z.infer<S>> {
+  async #jsonByText<T>(call: Call, schema: Parser<T>, request: TextRequest): Promise<T> {
     const { url, headers } = this.#target(call);
     let answer: Awaited<ReturnType<TextRequest>>;
     try {
@@ -169,7 +152,7 @@ export class HttpTransport implements Transport {
     return this.#parse(call, schema, json);
   }
 
-  async #json<S extends z.ZodType>(call: Call, schema: S): Promise<z.infer<S>> {
+  async #json<T>(call: Call, schema: Parser<T>): Promise<T> {
     const response = await this.#send(call);
     let json: unknown;
     try {
@@ -180,7 +163,7 @@ export class HttpTransport implements Transport {
     return this.#parse(call, schema, json);
   }
 
-  #parse<S extends z.ZodType>(call: Call, schema: S, json: unknown): z.infer<S> {
+  #parse<T>(call: Call, schema: Parser<T>, json: unknown): T {
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       throw new InvalidResponseError(
@@ -273,8 +256,8 @@ export class HttpTransport implements Transport {
     const query = options.resync ? { cursor, limit, resync: '1' } : { cursor, limit };
     const call: Call = { method: 'GET', path, query };
     return this.#request
-      ? this.#jsonByText(call, PullPage, this.#request)
-      : this.#json(call, PullPage);
+      ? this.#jsonByText(call, PullPageParser, this.#request)
+      : this.#json(call, PullPageParser);
   }
 
   async *events(vaultId: string, signal: AbortSignal): AsyncIterable<LiveEvent> {
