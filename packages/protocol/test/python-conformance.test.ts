@@ -34,6 +34,21 @@ describe('the Python reader written from SPEC.md alone', () => {
     // Every group ran: the 44 golden cases and the 35 Wycheproof cases at least.
     expect(run.stdout).toMatch(/golden\s+44 passed, 0 failed/);
     expect(run.stdout).toMatch(/cobblestone-256\s+35 passed, 0 failed/);
+    // ... and every group of the rule vectors (vectors/rules-v1.json).
+    for (const group of [
+      'armor',
+      'kdf-bounds',
+      'passphrase-nfc',
+      'low-order-enc',
+      'reading-order',
+      'record',
+      'key-bundle',
+      'key-grant',
+      'record-id',
+      'fingerprint',
+    ]) {
+      expect(run.stdout).toMatch(new RegExp(`rules-${group}\\s+[1-9]\\d* passed, 0 failed`));
+    }
     expect(passed).toBeGreaterThan(800);
   });
 });

@@ -48,6 +48,7 @@ from coffer_conformance.primitives import (LowOrderError, ed25519_public, ed2551
 
 REPO = HERE.parents[3]  # .../packages/protocol/conformance/python -> repo root
 GOLDEN = REPO / "packages/protocol/vectors/envelope-v1.json"
+RULES = REPO / "packages/protocol/vectors/rules-v1.json"
 WYCHEPROOF = Path(os.environ.get("COFFER_WYCHEPROOF_DIR", REPO.parent / "shared/vectors/wycheproof"))
 if not WYCHEPROOF.exists():
     WYCHEPROOF = REPO / "packages/protocol/test/vectors/wycheproof"
@@ -594,6 +595,11 @@ def main() -> int:
     for i, c in enumerate(golden):
         if c["result"] == "valid":
             check("golden-reseal", f"#{i} {c['name']}", golden_reseal(c))
+
+    import rules_vectors
+
+    for group, name, fn in rules_vectors.checks(RULES, golden_creds):
+        check(group, name, fn)
 
     if GOLDEN_ONLY:
         return summary()

@@ -264,8 +264,11 @@ class Recipient:
 def seal_envelope(plaintext: bytes, app_context: bytes, content_type: str, *,
                   direct_key: tuple[bytes, int, bytes] | None = None,
                   recipients: list[Recipient] | None = None, epoch: int = 0,
-                  signer: tuple[bytes, bytes] | None = None) -> bytes:
-    """SPEC.md 8. direct_key = (kid, epoch, key); signer = (kid, ed25519 seed)."""
+                  signer: tuple[bytes, bytes] | None = None, dek: bytes | None = None,
+                  ephemeral: list[bytes] | None = None, body_salt: bytes | None = None) -> bytes:
+    """SPEC.md 8. direct_key = (kid, epoch, key); signer = (kid, ed25519 seed).
+    dek, ephemeral (X25519 private keys, in stanza order) and body_salt replace
+    the fresh random values, only to reproduce known-answer vectors."""
     flags = FLAG_SIGNED if signer else 0
     ct = CONTENT_TYPES[content_type]
     if (direct_key is None) == (recipients is None):
@@ -285,7 +288,8 @@ def seal_envelope(plaintext: bytes, app_context: bytes, content_type: str, *,
             raise EnvelopeFormatError("bad_argument")
         fixed = MAGIC + bytes([VERSION]) + SUITE_A256.to_bytes(2, "big") + bytes([WRAPPED, flags, ct]) \
             + epoch.to_bytes(4, "big") + bytes(16) + bytes([len(recipients)])
-        dek = os.urandom(32)
+        dek = os.urandom(32) if dek is None else dek
+        ephemerals = list(ephemeral or [])
         stanzas = b""
         for r in recipients:
             if r.kek:
@@ -293,7 +297,8 @@ def seal_envelope(plaintext: bytes, app_context: bytes, content_type: str, *,
                 body = cobblestone.seal(r.kek[1], wrap_context(fixed, st_type, args), dek)
             elif r.x25519:
                 st_type, args = ST_X25519, r.x25519[0]
-                enc, hct = hpke.seal(r.x25519[1], HPKE_INFO, wrap_context(fixed, st_type, args), dek)
+                enc, hct = hpke.seal(r.x25519[1], HPKE_INFO, wrap_context(fixed, st_type, args), dek,
+                                     sk_e=ephemerals.pop(0) if ephemerals else None)
                 body = enc + hct
             elif r.passphrase:
                 text, (m, t, p) = r.passphrase
@@ -310,7 +315,7 @@ def seal_envelope(plaintext: bytes, app_context: bytes, content_type: str, *,
         input_key = dek
     if len(header) > MAX_HEADER:
         raise EnvelopeFormatError("bad_argument")
-    body = cobblestone.seal(input_key, body_context(header, app_context), plaintext)
+    body = cobblestone.seal(input_key, body_context(header, app_context), plaintext, salt=body_salt)
     out = header + body
     if signer:
         out += signer[0] + ed25519_sign(signer[1], signed_message(header, body))

@@ -65,8 +65,13 @@ def fingerprint(account_id: str, x25519_pk: bytes, ed25519_pk: bytes) -> str:
     return " ".join(f"{int.from_bytes(h[5 * i:5 * i + 5], 'big') % 100000:05d}" for i in range(12))
 
 
+# SPEC.md 14.6: exactly the characters ECMAScript's \s matches. Python's \s is
+# another set (it adds U+001C..U+001F and U+0085, and lacks U+FEFF).
+_WHITESPACE = re.compile("[\t\n\u000b\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]")
+
+
 def fingerprints_equal(a: str, b: str) -> bool:
-    a2, b2 = re.sub(r"\s", "", a), re.sub(r"\s", "", b)
+    a2, b2 = _WHITESPACE.sub("", a), _WHITESPACE.sub("", b)
     ok = bool(re.fullmatch(r"[0-9]{60}", a2, re.ASCII)) and bool(re.fullmatch(r"[0-9]{60}", b2, re.ASCII))
     same = hmac.compare_digest(a2.encode("utf-8"), b2.encode("utf-8"))
     return ok and same
@@ -91,12 +96,13 @@ class KeyBundle:
     ed25519_public: bytes
 
 
-def seal_key_bundle(master_key: bytes, account_id: str, x25519_private: bytes, ed25519_seed: bytes) -> bytes:
+def seal_key_bundle(master_key: bytes, account_id: str, x25519_private: bytes, ed25519_seed: bytes,
+                    body_salt: bytes | None = None) -> bytes:
     if len(x25519_private) != 32 or len(ed25519_seed) != 32:
         raise EnvelopeFormatError("bad_argument")
     pt = b"\x01" + x25519_private + ed25519_seed
     return seal_envelope(pt, key_bundle_context(account_id), "key-bundle",
-                         direct_key=(kid_for_symmetric_key(master_key), 0, master_key))
+                         direct_key=(kid_for_symmetric_key(master_key), 0, master_key), body_salt=body_salt)
 
 
 def open_key_bundle(data: bytes, master_key: bytes, account_id: str) -> KeyBundle:
@@ -111,8 +117,9 @@ def open_key_bundle(data: bytes, master_key: bytes, account_id: str) -> KeyBundl
 
 
 def seal_key_grant(vault_key: bytes, vault_id: bytes, epoch: int, recipients: list[tuple[bytes, bytes]],
-                   granter_seed: bytes, granter_kid: bytes | None = None) -> bytes:
-    """recipients: [(kid, x25519 public key)]; kids that are not derived are refused."""
+                   granter_seed: bytes, granter_kid: bytes | None = None, **fixed_randomness) -> bytes:
+    """recipients: [(kid, x25519 public key)]; kids that are not derived are refused.
+    fixed_randomness: dek, ephemeral, body_salt of seal_envelope (known answers only)."""
     granter_pk = ed25519_public(granter_seed)
     if granter_kid is None:
         granter_kid = kid_for_public_key("ed25519", granter_pk)
@@ -123,7 +130,7 @@ def seal_key_grant(vault_key: bytes, vault_id: bytes, epoch: int, recipients: li
             raise EnvelopeFormatError("bad_argument")
     return seal_envelope(vault_key, key_grant_context(vault_id, epoch), "key-grant",
                          recipients=[Recipient(x25519=r) for r in recipients], epoch=epoch,
-                         signer=(granter_kid, granter_seed))
+                         signer=(granter_kid, granter_seed), **fixed_randomness)
 
 
 def open_key_grant(data: bytes, vault_id: bytes, epoch: int, recipient_kid: bytes, recipient_private: bytes,
