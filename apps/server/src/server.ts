@@ -13,6 +13,7 @@ import { buildApp } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
 import { LiveStreamRegistry } from './http/live-registry.ts';
 import { Metrics } from './http/metrics.ts';
+import { metricsTokenDigest } from './http/metrics-access.ts';
 import { RateLimiter, type RateLimitRule } from './http/rate-limit.ts';
 import { type ServerLimits, WIRE_LIMITS } from './protocol.ts';
 import { PUSH_BODY_BYTES } from './routes/records.ts';
@@ -139,6 +140,7 @@ export async function startServer(
     heartbeatMs: overrides.heartbeatMs ?? 15_000,
     maxLiveStreamsPerAccount: overrides.maxLiveStreamsPerAccount ?? MAX_LIVE_STREAMS_PER_ACCOUNT,
     metrics: new Metrics(),
+    metricsTokenDigest: metricsTokenDigest(config.metricsToken),
     rateLimits: {
       perUser: new RateLimiter(overrides.rateLimits?.perUser ?? AUTH_RATE_LIMITS.perUser),
       perAddress: new RateLimiter(overrides.rateLimits?.perAddress ?? AUTH_RATE_LIMITS.perAddress),

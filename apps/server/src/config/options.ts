@@ -98,6 +98,11 @@ export const OPTIONS = {
     help: 'take the client address from X-Forwarded-For (behind a proxy)',
     boolean: true,
   },
+  metricsToken: {
+    flag: 'metrics-token',
+    env: 'COFFER_METRICS_TOKEN',
+    help: 'bearer token GET /metrics requires (32 or more characters); without one, /metrics answers loopback clients only',
+  },
   serverSecret: {
     flag: 'server-secret',
     env: 'COFFER_SERVER_SECRET',
@@ -139,6 +144,10 @@ export const ConfigSchema = z
     accountQuotaBytes: positiveInt('account-quota-bytes').default(10 * 1024 ** 3),
     maxBlobBytes: positiveInt('max-blob-bytes').default(4 * 1024 ** 3),
     trustProxy: bool.default(false),
+    metricsToken: z
+      .string()
+      .regex(/^[\x21-\x7e]{32,256}$/, 'must be 32 to 256 visible ASCII characters (no spaces)')
+      .optional(),
     serverSecret: z
       .string()
       .regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits')

@@ -22,6 +22,8 @@ export interface AppContext {
   /** Open live streams one account may hold in this process (see MAX_LIVE_STREAMS_PER_ACCOUNT). */
   maxLiveStreamsPerAccount: number;
   metrics: Metrics;
+  /** SHA-256 of --metrics-token; undefined: /metrics answers loopback clients only. */
+  metricsTokenDigest?: Buffer | undefined;
   /** Authentication routes: one bucket per client address and username, one per address. */
   rateLimits: { perUser: RateLimiter; perAddress: RateLimiter };
   liveStreams: LiveStreamRegistry;

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
+import { checkMetricsAccess } from '../http/metrics-access.ts';
 import { buildOpenApiDocument, ROUTES } from '../protocol.ts';
 
 function escapeHtml(text: string): string {
@@ -45,9 +46,10 @@ export function opsRoutes(app: FastifyInstance, ctx: AppContext): void {
     return reply.type('text/plain').send('ready\n');
   });
 
-  app.get('/metrics', async (_request, reply) =>
-    reply.type('text/plain; version=0.0.4; charset=utf-8').send(ctx.metrics.render()),
-  );
+  app.get('/metrics', async (request, reply) => {
+    checkMetricsAccess(request, ctx.metricsTokenDigest);
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(ctx.metrics.render());
+  });
 
   const openapi = JSON.stringify(buildOpenApiDocument({ version: ctx.serverVersion }));
   app.get('/openapi.json', async (_request, reply) => reply.type('application/json').send(openapi));

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigSchema } from '../../src/config/options.ts';
 import { ROUTES } from '../../src/protocol.ts';
 import { createUser, createVault, newHexId, recordEnvelope } from '../support/accounts.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
@@ -102,5 +103,66 @@ describe('operations', () => {
       const res = await t.api().get(path, { noProtocolHeaders: true });
       expect(res.text).not.toContain('outside');
     }
+  });
+});
+
+describe('who may read /metrics', () => {
+  const from = (address: string) => ({
+    noProtocolHeaders: true,
+    headers: { 'x-forwarded-for': address },
+  });
+
+  it('without a token: loopback clients only (the client address behind a trusted proxy counts)', async () => {
+    const proxied = await startTestServer({ config: { trustProxy: true } });
+    try {
+      expect((await proxied.api().get('/metrics', from('127.0.0.1'))).status).toBe(200);
+      expect((await proxied.api().get('/metrics', from('::1'))).status).toBe(200);
+      const outside = await proxied.api().get('/metrics', from('203.0.113.7'));
+      expect(outside.status).toBe(403);
+      expect(outside.body).toMatchObject({ code: 'forbidden' });
+      expect(outside.text).toContain('--metrics-token');
+      expect(outside.text).not.toContain('coffer_http_requests_total');
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it('with --metrics-token: the bearer token, from anywhere, and nothing else', async () => {
+    const token = 'metrics-token-0123456789abcdefghijklmnop';
+    const guarded = await startTestServer({ config: { trustProxy: true, metricsToken: token } });
+    try {
+      const scrape = (address: string, authorization?: string) =>
+        guarded.api().get('/metrics', {
+          noProtocolHeaders: true,
+          headers: {
+            'x-forwarded-for': address,
+            ...(authorization === undefined ? {} : { authorization }),
+          },
+        });
+      const ok = await scrape('203.0.113.7', `Bearer ${token}`);
+      expect(ok.status).toBe(200);
+      expect(ok.text).toContain('coffer_http_requests_total');
+      // A token makes no exception for loopback, and a near miss is as wrong as none.
+      for (const authorization of [
+        undefined,
+        `Bearer ${token.slice(0, -1)}`,
+        `Bearer ${token}x`,
+        `Basic ${token}`,
+        token,
+      ]) {
+        const refused = await scrape('127.0.0.1', authorization);
+        expect(refused.status).toBe(401);
+        expect(refused.body).toMatchObject({ code: 'unauthorized' });
+      }
+      expect(guarded.logs.join('\n')).not.toContain(token);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('refuses a token too short to be a secret, without echoing it', () => {
+    const parsed = ConfigSchema.safeParse({ dataDir: '/tmp/x', metricsToken: 'short-secret' });
+    expect(parsed.success).toBe(false);
+    expect(JSON.stringify(parsed.error?.issues)).not.toContain('short-secret');
   });
 });

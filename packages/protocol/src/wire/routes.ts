@@ -348,7 +348,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/metrics',
     operationId: 'metrics',
-    summary: 'Prometheus metrics',
+    summary: "Prometheus metrics (loopback clients, or the operator's metrics bearer token)",
     tag: 'ops',
     auth: false,
     success: { status: 200, schema: null, contentType: 'text/plain; version=0.0.4' },
