@@ -18,6 +18,7 @@ import {
   frameworkErrorHandler,
   refuseExpectation,
 } from './framework-errors.ts';
+import { parseJsonBody } from './json-body.ts';
 import { OneLineRequestLog } from './request-log.ts';
 import { securityHeaders } from './security-headers.ts';
 import { staticFiles } from './static-files.ts';
@@ -109,6 +110,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const route = request.routeOptions.url ?? '(unmatched)';
     ctx.metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
   });
+  // Fastify's answers without its whole-text scan for poisoned keys (json-body.ts).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
   // Raw bytes for blob chunks; the route sets its own limit.
   app.addContentTypeParser(
     'application/octet-stream',
