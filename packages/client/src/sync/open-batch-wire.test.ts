@@ -1,16 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { packJobs, packOutcomes, unpackJobs, unpackOutcomes } from './open-batch-wire.ts';
+import { packJobs, packOutcomes, unpackOutcomes } from './open-batch-wire.ts';
 import type { OpenOutcome } from './open-records.ts';
+import { packedEnvelope } from './packed-armor.ts';
 
 describe('open batch wire format', () => {
-  it('round-trips jobs', () => {
+  it('moves jobs decoded: ids as sent, envelope bytes in one buffer, bad armor marked', () => {
     const jobs = [
-      { recordId: 'ab'.repeat(16), armor: 'cfr1.AAAA' },
+      { recordId: 'ab'.repeat(16), armor: 'cfr1.AAEC' },
       { recordId: '', armor: '' },
       { recordId: 'x', armor: 'cfr1.,"\n\u00e9' },
+      // Not canonical: the last character carries bits past the end.
+      { recordId: 'y', armor: 'cfr1.AAF' },
+      { recordId: 'z', armor: 'cfr1._-8' },
     ];
-    const packed = packJobs(jobs);
-    expect(unpackJobs(structuredClone(packed))).toEqual(jobs);
+    const batch = packJobs(jobs);
+    // What the worker receives when the buffers are moved to it.
+    const received = structuredClone(batch, {
+      transfer: [batch.packed.buffer, batch.offsets.buffer] as ArrayBuffer[],
+    });
+    expect(batch.packed.byteLength).toBe(0); // moved, not copied
+    expect(received.ids).toEqual(jobs.map((j) => j.recordId));
+    const bytes = jobs.map((_, i) => {
+      const e = packedEnvelope(received, i);
+      return e && Array.from(e);
+    });
+    expect(bytes).toEqual([[0, 1, 2], undefined, undefined, undefined, [255, 239]]);
   });
 
   it('round-trips every outcome and reads an unwritten slot as a refusal', () => {

@@ -123,16 +123,38 @@ export async function openPackedBatch(
   jobs: ReadonlyArray<OpenJob>,
 ): Promise<{ outcomes: OpenOutcome[]; page: PackedEnvelopes }> {
   const page = decodePackedArmor(jobs.map((j) => j.armor));
+  return {
+    outcomes: await openDecoded(
+      keys,
+      jobs.map((j) => j.recordId),
+      page,
+    ),
+    page,
+  };
+}
+
+/**
+ * Open a page whose armors are already decoded (`recordIds[i]` is envelope
+ * i's slot); an armor that did not decode is `malformed`.
+ *
+ * @example
+ * const outcomes = await openDecoded(keys, recordIds, decodePackedArmor(armors));
+ */
+export async function openDecoded(
+  keys: OpenKeys,
+  recordIds: ReadonlyArray<string>,
+  page: PackedEnvelopes,
+): Promise<OpenOutcome[]> {
   const outcomes: OpenOutcome[] = [];
-  for (const [i, job] of jobs.entries()) {
+  for (const [i, recordId] of recordIds.entries()) {
     const envelope = packedEnvelope(page, i);
     // One at a time: node:crypto answers synchronously, so awaiting in a loop
     // costs a microtask per record and keeps memory flat.
     outcomes.push(
       envelope
-        ? await checkRecordEnvelope(keys, job.recordId, envelope)
+        ? await checkRecordEnvelope(keys, recordId, envelope)
         : { ok: false, reason: 'malformed' },
     );
   }
-  return { outcomes, page };
+  return outcomes;
 }
