@@ -11,6 +11,8 @@ Prints "N passed, M failed" and exits non-zero on any failure.
 --server also starts the built TypeScript server on loopback, lets the CLI sign up,
       create a vault and store a record, and opens what the server stored
       (server_interop.py).
+--golden-only runs only the frozen vectors (envelope-v1.json and rules-v1.json);
+      vector_coverage.py uses it.
 --interop-only runs only the --cli/--server checks (the repository's end-to-end
       suite runs them against the binaries it built; the protocol suite runs
       the rest).
