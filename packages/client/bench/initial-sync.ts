@@ -89,6 +89,10 @@ if (args.replay) {
     clientName: 'client-bench',
     clientVersion: '0.0.0',
     fetch: (async (input: RequestInfo | URL) => {
+      // A socket's answer arrives as an event-loop task; answering in a
+      // microtask instead ran the whole sync without one, so the open pool's
+      // workers never got to say they were ready and every page opened here.
+      await new Promise((resolve) => setImmediate(resolve));
       const text = answers.get(new URL(String(input)).searchParams.get('cursor') ?? '');
       if (text === undefined) throw new Error('bench replay: no recorded answer for this cursor');
       return new Response(text, { headers: { 'content-type': 'application/json' } });
