@@ -9,16 +9,21 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CliError } from '../cli/exit-codes.ts';
+import { openFileTarget } from './buffered-file-sink.ts';
 import { type ByteSink, createByteSink } from './byte-sink.ts';
 import type { ByteSource } from './byte-source.ts';
-import { openDirectFileTarget } from './direct-file-sink.ts';
 import { probeMemory } from './memory-probe.ts';
 import { createYoungGc } from './young-gc.ts';
 
 /** Output bytes written between two young-generation collections (see young-gc.ts). */
 const GC_EVERY = 8 << 20;
-/** With COFFER_DIRECT_IO=1, inputs at least this large are written around the page cache (see direct-file-sink.ts). */
-const DIRECT_MIN = 8 << 20;
+/**
+ * Inputs at least this large go through the buffered file sink (reused
+ * buffers, writes queued ahead; around the page cache with
+ * COFFER_DIRECT_IO=1, see buffered-file-sink.ts); smaller ones, and inputs of
+ * unknown size, through the byte sink without its 12 MiB of buffers.
+ */
+const BUFFERED_MIN = 8 << 20;
 
 export interface TransferReport {
   bytesIn: number;
@@ -156,13 +161,11 @@ async function openTarget(
   expectedBytes: number | undefined,
 ): Promise<{ sink: ByteSink; sync(): Promise<void>; close(): Promise<void> }> {
   const collect = createYoungGc(GC_EVERY);
-  // Opt-in (COFFER_DIRECT_IO=1): it costs a copy on the main thread to save the
-  // kernel's copy on a libuv thread, a win on a busy machine, about even on an
-  // idle one with a spare core, and unknown on network file systems.
-  const directWanted = process.env.COFFER_DIRECT_IO === '1';
-  if (directWanted && expectedBytes !== undefined && expectedBytes >= DIRECT_MIN) {
-    const direct = await openDirectFileTarget(tmp, collect);
-    if (direct !== undefined) return direct;
+  if (expectedBytes !== undefined && expectedBytes >= BUFFERED_MIN) {
+    // Direct writes are opt-in (COFFER_DIRECT_IO=1): they save the kernel's copy
+    // into the page cache (a libuv thread's CPU), a win on a busy machine, but
+    // the device then sets the pace, and on network file systems they are synchronous.
+    return openFileTarget(tmp, collect, process.env.COFFER_DIRECT_IO === '1');
   }
   const fh = await open(tmp, 'wx', 0o600);
   let closed = false;

@@ -1,20 +1,32 @@
 /**
- * A file sink that writes around the page cache (O_DIRECT) where the file
- * system allows it; opt-in (COFFER_DIRECT_IO=1, see file-io.ts). A buffered write of 1 GiB costs this machine 1.2-2 CPU
- * seconds of kernel memcpy into the page cache plus the writeback before the
- * final fsync, on a libuv thread competing with the cipher for the 2 cores;
- * a direct write hands the device the process's own pages (0.1-0.2 CPU s).
+ * The file sink for large outputs: pieces are copied on arrival into BUFFERS
+ * page-aligned buffers of WRITE_BATCH bytes, and each full buffer goes out
+ * with one positional write while the others fill, so up to BUFFERS - 1
+ * writes are queued on libuv threads and the thread writing never waits for
+ * the main thread to hand it the next batch.
+ *
+ * Why copy (about 0.1 CPU-s per GiB on the main thread) instead of writing
+ * the cipher's own pieces: a piece waiting in a write queue outlives the
+ * young-generation scavenges (young-gc.ts) and is promoted, and only a full
+ * mark-compact frees it. With three batches of pieces queued, a 1 GiB decrypt
+ * ran 25-49 mark-compacts instead of 1 and 0.4-0.9 s more user CPU; copied,
+ * every piece dies young, the buffers are reused (memory stays bounded and
+ * warm), and each write is one contiguous buffer.
+ *
+ * Through the page cache (the default) or around it (O_DIRECT, opt-in, see
+ * file-io.ts): a buffered write of 1 GiB costs this machine 1.2-2 CPU seconds
+ * of kernel memcpy into the page cache (fresh pages, each first touch a host
+ * fault on this VM) on a libuv thread; a direct write hands the device the
+ * process's own pages (0.1-0.2 CPU s).
  *
  * O_DIRECT wants every write's memory address, file offset and length
- * aligned (512 bytes here). Pieces are copied on arrival into BUFFERS
- * buffers of WRITE_BATCH bytes carved from one WebAssembly.Memory, whose
- * backing store V8 allocates page-aligned; each full buffer goes out with one
- * positional write while the others fill, so up to BUFFERS - 1 writes are in
- * flight at once. The final partial buffer's aligned part is written directly
- * and the last < 512 bytes through a second, ordinary handle on the same file.
- * Any write the kernel refuses (EINVAL: unaligned memory, a file system that
- * accepted the flag at open but not the write) is redone, and every later one
- * done, through that ordinary handle: O_DIRECT only ever makes it faster.
+ * aligned (512 bytes here). The buffers are carved from one
+ * WebAssembly.Memory, whose backing store V8 allocates page-aligned. The
+ * final partial buffer's aligned part is written directly and the last
+ * < 512 bytes through a second, ordinary handle on the same file. Any write
+ * the kernel refuses (EINVAL: unaligned memory, a file system that accepted
+ * the flag at open but not the write) is redone, and every later one done,
+ * through that ordinary handle: O_DIRECT only ever makes it faster.
  * Durability is the caller's: fsync of either handle syncs the file.
  */
 import { constants } from 'node:fs';
@@ -28,14 +40,17 @@ const BUFFERS = 3;
 const ALIGN = 4096;
 const WASM_PAGE = 64 * 1024;
 /**
- * Direct writes skip the page cache but may still sit in the disk's (or the
- * VM host's) volatile cache, which the final fsync must flush: measured here,
- * 0.2-0.7 s for 512 MiB written at once. A background fdatasync every this
- * many bytes flushes it while the cipher works, so the final one waits for the tail.
+ * Written bytes wait in the page cache (buffered) or in the disk's, or the VM
+ * host's, volatile cache (direct), and the final fsync must flush them:
+ * measured here, 0.2-0.7 s for 512 MiB written at once. A background
+ * fdatasync every this many bytes flushes them while the cipher works, so the
+ * final one waits for the tail (the kernel's own writeback would start only
+ * at its dirty threshold, gigabytes on this machine).
  */
-const SYNC_EVERY = 32 << 20;
+const SYNC_EVERY_DIRECT = 32 << 20;
+const SYNC_EVERY_BUFFERED = 16 << 20;
 
-export interface DirectFileTarget {
+export interface FileTarget {
   sink: ByteSink;
   /** fsync the file (data and size), after `sink.end()`. */
   sync(): Promise<void>;
@@ -44,35 +59,21 @@ export interface DirectFileTarget {
 }
 
 /**
- * Create `path` (exclusively, mode 0600) for direct writes, or return
- * undefined when this platform or file system refuses O_DIRECT (the caller
- * then writes through the page cache). `afterBatch` runs once per batch.
+ * Create `path` (exclusively, mode 0600) and return its sink. `direct`:
+ * write around the page cache where the platform and file system allow it
+ * (otherwise through it). `afterBatch` runs once per batch, when it is handed
+ * to the kernel (its pieces were copied and dropped already).
  */
-export async function openDirectFileTarget(
+export async function openFileTarget(
   path: string,
   afterBatch: (bytes: number) => void,
-): Promise<DirectFileTarget | undefined> {
-  const direct = constants.O_DIRECT;
-  if (direct === undefined) return undefined;
-  let fh: FileHandle;
-  try {
-    fh = await open(
-      path,
-      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | direct,
-      0o600,
-    );
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EINVAL') return undefined;
-    throw e;
-  }
-  let plain: FileHandle;
-  try {
-    plain = await open(path, 'r+');
-  } catch (e) {
-    await fh.close();
-    throw e;
-  }
-  let directOk = true;
+  direct: boolean,
+): Promise<FileTarget> {
+  const opened = direct ? await openDirect(path) : undefined;
+  const plain = opened?.plain ?? (await open(path, 'wx', 0o600));
+  const fh = opened?.direct ?? plain;
+  let directOk = opened !== undefined;
+  const SYNC_EVERY = directOk ? SYNC_EVERY_DIRECT : SYNC_EVERY_BUFFERED;
 
   /** Write all of `bytes` at `position`, directly while the kernel accepts it. */
   const writeAt = async (bytes: Uint8Array, position: number): Promise<void> => {
@@ -201,7 +202,35 @@ export async function openDirectFileTarget(
       if (closed) return;
       closed = true;
       await Promise.allSettled([...inFlight, syncing]);
-      await Promise.allSettled([fh.close(), plain.close()]);
+      await Promise.allSettled(fh === plain ? [fh.close()] : [fh.close(), plain.close()]);
     },
   };
+}
+
+/**
+ * Create `path` with O_DIRECT plus an ordinary handle on it, or undefined
+ * when this platform or file system refuses the flag (nothing is created).
+ */
+async function openDirect(
+  path: string,
+): Promise<{ direct: FileHandle; plain: FileHandle } | undefined> {
+  const flag = constants.O_DIRECT;
+  if (flag === undefined) return undefined;
+  let direct: FileHandle;
+  try {
+    direct = await open(
+      path,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | flag,
+      0o600,
+    );
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EINVAL') return undefined;
+    throw e;
+  }
+  try {
+    return { direct, plain: await open(path, 'r+') };
+  } catch (e) {
+    await direct.close();
+    throw e;
+  }
 }
