@@ -10,6 +10,7 @@ import type { AppContext } from '../http/context.ts';
 import { checkEnvelope } from '../http/envelopes.ts';
 import { ApiError, parseInput, vaultNotFound } from '../http/errors.ts';
 import { encodePullPage } from '../http/pull-body.ts';
+import { encodeAllApplied } from '../http/push-body.ts';
 import { PushRequestOnTheEdge } from '../http/push-request.ts';
 import { type MutationResult, PullQuery, type PushResponse } from '../protocol.ts';
 import type { Mutation, MutationOutcome } from '../storage/contract.ts';
@@ -54,7 +55,7 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<VaultParams>(
     '/v1/vaults/:vaultId/push',
     { ...auth, bodyLimit: PUSH_BODY_BYTES },
-    async (request) => {
+    async (request, reply) => {
       const caller = callerOf(request);
       const { vaultId } = request.params;
       await requireRole(ctx, vaultId, caller.accountId, 'writer');
@@ -99,6 +100,13 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
         atomic: body.atomic,
         now: ctx.now(),
       });
+      // Every mutation applied: the answer as text (push-body.ts), same bytes.
+      const allApplied = encodeAllApplied(outcomes);
+      if (allApplied !== undefined) {
+        ctx.metrics.add('coffer_records_pushed_total', outcomes.length);
+        ctx.metrics.add('coffer_push_conflicts_total', 0);
+        return reply.type('application/json; charset=utf-8').send(allApplied);
+      }
       const results = outcomes.map(toResult);
       const applied = results.filter((r) => r.status === 'applied').length;
       ctx.metrics.add('coffer_records_pushed_total', applied);

@@ -46,6 +46,9 @@ describe('push and pull', () => {
     expect(PushResponse.parse(res.body).results).toEqual([
       { mutationId: first.mutationId, status: 'applied', revision: 1, seq: 1 },
     ]);
+    // All applied is written as text (push-body.ts): same type and bytes as the object.
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.text).toBe(JSON.stringify(res.body));
 
     const retry = await alice.api.post(`/v1/vaults/${vaultId}/push`, { mutations: [first] });
     expect(retry.body.results).toEqual(res.body.results);
