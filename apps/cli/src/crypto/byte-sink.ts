@@ -9,6 +9,8 @@ import type { FileHandle } from 'node:fs/promises';
 export const WRITE_BATCH = 4 << 20;
 /** Below IOV_MAX (1024) with room to spare. */
 const MAX_PIECES = 512;
+/** Largest single write to a file: see PAGE_CACHE_WRITE in buffered-file-sink.ts (large writes get large, costly page-cache folios). */
+const FILE_WRITE = 512 << 10;
 /**
  * A file target is flushed to disk in the background every this many bytes,
  * so the final fsync (before the rename) waits for the tail only instead of
@@ -44,6 +46,26 @@ async function writevAll(fh: FileHandle, pieces: Uint8Array[]): Promise<void> {
   }
 }
 
+/** `pieces` in order, as groups of at most `max` bytes (a larger piece is cut). */
+export function* groups(pieces: Uint8Array[], max: number): Generator<Uint8Array[]> {
+  let group: Uint8Array[] = [];
+  let size = 0;
+  for (const piece of pieces) {
+    for (let at = 0; at < piece.length; ) {
+      const take = Math.min(max - size, piece.length - at);
+      group.push(take === piece.length ? piece : piece.subarray(at, at + take));
+      size += take;
+      at += take;
+      if (size === max) {
+        yield group;
+        group = [];
+        size = 0;
+      }
+    }
+  }
+  if (group.length > 0) yield group;
+}
+
 function stdoutWrite(pieces: Uint8Array[]): Promise<void> {
   return new Promise((resolve, reject) => {
     process.stdout.write(Buffer.concat(pieces), (err) => (err ? reject(err) : resolve()));
@@ -61,7 +83,7 @@ export function createByteSink(
   let unsynced = 0;
   let syncing: Promise<void> | undefined;
   const toFile = async (file: FileHandle, pieces: Uint8Array[]): Promise<void> => {
-    await writevAll(file, pieces);
+    for (const group of groups(pieces, FILE_WRITE)) await writevAll(file, group);
     unsynced += pieces.reduce((n, p) => n + p.length, 0);
     if (unsynced >= SYNC_EVERY && syncing === undefined) {
       unsynced = 0;
