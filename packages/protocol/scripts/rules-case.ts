@@ -1,3 +1,4 @@
+import { encodeArmor } from '../src/envelope/armor.ts';
 import type { GoldenCase } from './golden-case.ts';
 
 /**
@@ -109,4 +110,30 @@ export interface FingerprintCase {
   ed25519PublicKey: string;
   fingerprint: string;
   comparisons: Array<{ name: string; a: string; b: string; equal: boolean }>;
+}
+
+/**
+ * The maker of a group's invalid cases: `common` fields, the envelope as
+ * armor, fields that differ (`over`), the expected error class and code (key
+ * order as in the frozen file).
+ */
+export function invalidCases<C extends { name: string; envelope: string }>(
+  common: Record<string, unknown>,
+): (
+  name: string,
+  envelope: Uint8Array,
+  error: NonNullable<GoldenCase['error']>,
+  code?: string,
+  over?: Partial<C>,
+) => C {
+  return (name, envelope, error, code, over = {}) =>
+    ({
+      name,
+      ...common,
+      envelope: encodeArmor(envelope),
+      ...over,
+      result: 'invalid',
+      error,
+      ...(code ? { code } : {}),
+    }) as unknown as C;
 }

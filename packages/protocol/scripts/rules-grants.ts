@@ -11,7 +11,7 @@ import { x25519PublicKey } from '../src/primitives/x25519.ts';
 import { deriveX25519PrivateKey } from '../test/hpke-reference.ts';
 import type { Fixture } from './golden-fixtures.ts';
 import { flipBit } from './golden-mutations.ts';
-import type { KeyGrantCase } from './rules-case.ts';
+import { invalidCases, type KeyGrantCase } from './rules-case.ts';
 
 /** The seeded source, remembering every draw (to report the DEK, ephemeral keys and salt). */
 function recording(random: RandomSource): { random: RandomSource; draws: Uint8Array[] } {
@@ -135,21 +135,7 @@ export async function keyGrantCases(f: Fixture): Promise<KeyGrantCase[]> {
 
   const otherSeed = r(32);
   const otherPk = await ed25519PublicKey(otherSeed);
-  const bad = (
-    name: string,
-    envelope: Uint8Array,
-    error: NonNullable<KeyGrantCase['error']>,
-    code?: string,
-    over: Partial<KeyGrantCase> = {},
-  ): KeyGrantCase => ({
-    name,
-    ...common,
-    envelope: encodeArmor(envelope),
-    ...over,
-    result: 'invalid',
-    error,
-    ...(code ? { code } : {}),
-  });
+  const bad = invalidCases<KeyGrantCase>(common);
   return [
     {
       name: 'epoch-5 vault key granted to two members, opened by the second',

@@ -9,7 +9,7 @@ import { ed25519PublicKey } from '../src/primitives/ed25519.ts';
 import { x25519PublicKey } from '../src/primitives/x25519.ts';
 import { deriveRecordId, deriveVaultNameKey } from '../src/record/record-id.ts';
 import type { Fixture } from './golden-fixtures.ts';
-import type { KeyBundleCase, RecordIdCase } from './rules-case.ts';
+import { invalidCases, type KeyBundleCase, type RecordIdCase } from './rules-case.ts';
 
 /** SPEC.md 14.4 known answer: the masterKey of "Café correct horse". */
 export const KAT_MASTER_KEY = 'a49fb32c1d9a93823a7a14f6bac87d134e95484953ec5da15b12099e0708edac';
@@ -64,21 +64,7 @@ export async function keyBundleCases(f: Fixture): Promise<KeyBundleCase[]> {
 
   const otherKey = masterKey.slice();
   otherKey[31]! ^= 1;
-  const invalid = (
-    name: string,
-    envelope: Uint8Array,
-    error: NonNullable<KeyBundleCase['error']>,
-    code?: string,
-    over: Partial<KeyBundleCase> = {},
-  ): KeyBundleCase => ({
-    name,
-    ...common,
-    envelope: encodeArmor(envelope),
-    ...over,
-    result: 'invalid',
-    error,
-    ...(code ? { code } : {}),
-  });
+  const invalid = invalidCases<KeyBundleCase>(common);
   return [
     valid,
     invalid(

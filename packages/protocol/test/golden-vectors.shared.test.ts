@@ -4,40 +4,15 @@ import { fromHex, toHex } from '../src/bytes.ts';
 import { decodeArmor } from '../src/envelope/armor.ts';
 import { parseEnvelopeHeader } from '../src/envelope/header-parse.ts';
 import { openEnvelope } from '../src/envelope/open.ts';
-import type { OpenEnvelopeOptions } from '../src/envelope/options.ts';
-import { DecryptionError, EnvelopeFormatError, KeyNotFoundError } from '../src/errors.ts';
+import type { EnvelopeFormatError } from '../src/errors.ts';
 import { unpadRecordPlaintext } from '../src/record/padding.ts';
 import { decodeRecordPlaintext } from '../src/record/record-codec.ts';
 import { openRecord } from '../src/record/seal-record.ts';
 import vectors from '../vectors/envelope-v1.json' with { type: 'json' };
+import { ERRORS, optionsOf } from './rules-vector-helpers.ts';
 
-/** The fields of a golden case (documented in SPEC.md, "Golden vectors"). */
-
+/** The fields of a golden case are documented in SPEC.md, "Golden vectors". */
 const cases = vectors as GoldenCase[];
-const ERRORS = { EnvelopeFormatError, KeyNotFoundError, DecryptionError };
-
-function optionsOf(c: GoldenCase): OpenEnvelopeOptions {
-  const options: OpenEnvelopeOptions = { context: fromHex(c.context) };
-  if (c.key)
-    options.keys = [{ kid: fromHex(c.key.kid), epoch: c.key.epoch, key: fromHex(c.key.key) }];
-  if (c.keks) options.keks = c.keks.map((k) => ({ kid: fromHex(k.kid), key: fromHex(k.key) }));
-  if (c.x25519Keys) {
-    options.x25519Keys = c.x25519Keys.map((k) => ({
-      kid: fromHex(k.kid),
-      privateKey: fromHex(k.privateKey),
-    }));
-  }
-  if (c.passphrase !== undefined) options.passphrase = c.passphrase;
-  if (c.trustedSigners) {
-    options.trustedSigners = c.trustedSigners.map((s) => ({
-      kid: fromHex(s.kid),
-      publicKey: fromHex(s.publicKey),
-    }));
-  }
-  if (c.requireSignature) options.requireSignature = true;
-  if (c.expectContentType) options.contentType = c.expectContentType;
-  return options;
-}
 
 describe('golden envelopes v1 (frozen)', () => {
   it('cover every mode, stanza type, content type, the SIGNED flag and each error class', () => {
