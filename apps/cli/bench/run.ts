@@ -27,6 +27,8 @@ import { coldStartGet, type Timed } from './cold-get.ts';
 import { streamBaseline } from './stream-baseline.ts';
 
 const { values } = parseArgs({
+  // `pnpm bench -- --file-runs 3` passes the `--` through.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     'size-mib': { type: 'string', default: '1024' },
     runs: { type: 'string', default: '10' },
