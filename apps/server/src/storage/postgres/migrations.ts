@@ -130,6 +130,14 @@ ALTER TABLE applied_mutations DROP CONSTRAINT applied_mutations_pkey;
 ALTER TABLE applied_mutations ADD PRIMARY KEY (vault_id, mutation_id, record_id);
 `,
   },
+  {
+    // As SQLite's schema 5: a record row keeps the id of the mutation that
+    // wrote it, so creating a record writes no applied_mutations row; a
+    // replaced or purged state's id is retired there. Rows written before
+    // keep NULL (their mutations are in applied_mutations).
+    version: 5,
+    sql: 'ALTER TABLE records ADD COLUMN mutation_id bytea',
+  },
 ];
 
 /** The newest schema version this code knows. */

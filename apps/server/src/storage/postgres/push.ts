@@ -41,16 +41,18 @@ const GROUP_BYTES = 16 * 1024 * 1024;
 
 const WRITE_ROWS = `
 WITH upserted AS (
-  INSERT INTO records (vault_id, record_id, revision, seq, envelope, epoch, author_id, updated_at)
+  INSERT INTO records (vault_id, record_id, revision, seq, envelope, epoch, author_id, updated_at,
+    mutation_id)
   SELECT $1, r.record_id, r.revision, r.seq,
     CASE WHEN r.size IS NULL THEN NULL ELSE substring($5::bytea FROM r.start FOR r.size) END,
-    r.epoch, r.author_id, r.updated_at
+    r.epoch, r.author_id, r.updated_at, r.mutation_id
   FROM unnest($2::bytea[], $3::int8[], $4::int8[], $16::int4[], $17::int4[], $6::int4[],
-    $7::bytea[], $8::int8[])
-    AS r (record_id, revision, seq, start, size, epoch, author_id, updated_at)
+    $7::bytea[], $8::int8[], $18::bytea[])
+    AS r (record_id, revision, seq, start, size, epoch, author_id, updated_at, mutation_id)
   ON CONFLICT (vault_id, record_id) DO UPDATE SET revision = excluded.revision,
     seq = excluded.seq, envelope = excluded.envelope, epoch = excluded.epoch,
-    author_id = excluded.author_id, updated_at = excluded.updated_at
+    author_id = excluded.author_id, updated_at = excluded.updated_at,
+    mutation_id = excluded.mutation_id
 ), applied AS (
   INSERT INTO applied_mutations (vault_id, mutation_id, record_id, revision, seq)
   SELECT $1, a.mutation_id, a.record_id, a.revision, a.seq
@@ -68,6 +70,8 @@ interface ReadRow {
   seq: number;
   epoch: number;
   deleted: boolean;
+  /** Records: the mutation that wrote the row (NULL before schema version 5). */
+  mutation_id: Buffer | null;
 }
 
 type Written = RecordWrite & { authorId: string; updatedAt: number };
@@ -100,10 +104,11 @@ async function runGroup(pool: pg.Pool, vaultId: string, jobs: PushJob[]): Promis
         ? []
         : await rows<ReadRow>(
             tx,
-            `SELECT true AS prior, mutation_id AS id, record_id, revision, seq, 0 AS epoch, false AS deleted
+            `SELECT true AS prior, mutation_id AS id, record_id, revision, seq, 0 AS epoch,
+               false AS deleted, NULL::bytea AS mutation_id
                FROM applied_mutations WHERE vault_id = $1 AND mutation_id = ANY($2::bytea[])
              UNION ALL
-             SELECT false, record_id, record_id, revision, seq, epoch, envelope IS NULL
+             SELECT false, record_id, record_id, revision, seq, epoch, envelope IS NULL, mutation_id
                FROM records WHERE vault_id = $1 AND record_id = ANY($3::bytea[])`,
             [
               vault,
@@ -113,13 +118,22 @@ async function runGroup(pool: pg.Pool, vaultId: string, jobs: PushJob[]): Promis
           );
     const prior = new Map<string, PriorOutcome>();
     const stored = new Map<string, PlannedRecord>();
+    /** The mutation that wrote each stored row, retired to applied_mutations if the row is replaced. */
+    const rowMutations = new Map<string, AppliedWrite>();
     for (const r of read) {
       const id = idHex(r.id);
+      const recordId = idHex(r.record_id);
       if (r.prior) {
-        const recordId = idHex(r.record_id);
         prior.set(appliedKey(id, recordId), { recordId, revision: r.revision, seq: r.seq });
-      } else
-        stored.set(id, { revision: r.revision, seq: r.seq, epoch: r.epoch, deleted: r.deleted });
+        continue;
+      }
+      stored.set(id, { revision: r.revision, seq: r.seq, epoch: r.epoch, deleted: r.deleted });
+      if (r.mutation_id !== null) {
+        // The row's state is its mutation's outcome: a retry of it replays from here.
+        const mutationId = idHex(r.mutation_id);
+        prior.set(appliedKey(mutationId, recordId), { recordId, revision: r.revision, seq: r.seq });
+        rowMutations.set(recordId, { mutationId, recordId, revision: r.revision, seq: r.seq });
+      }
     }
     // Plan in arrival order; each plan sees the writes of the plans before it.
     const state = new Map(stored);
@@ -166,6 +180,17 @@ async function runGroup(pool: pg.Pool, vaultId: string, jobs: PushJob[]): Promis
     }
     if (written.size > 0) {
       const rs = [...written.values()];
+      // As on SQLite (schema 5): each written row keeps the last mutation
+      // applied to it; applied_mutations gets only the ones it displaces (the
+      // earlier ones of this group, and the stored row's own).
+      const lastOf = new Map(applied.map((a) => [a.recordId, a]));
+      const retired = [
+        ...rs.flatMap((r) => {
+          const row = rowMutations.get(r.recordId);
+          return row === undefined ? [] : [row];
+        }),
+        ...applied.filter((a) => lastOf.get(a.recordId) !== a),
+      ];
       let offset = 1; // SQL substring counts from 1
       const starts = rs.map((r) => {
         if (r.envelope === null) return null;
@@ -185,16 +210,20 @@ async function runGroup(pool: pg.Pool, vaultId: string, jobs: PushJob[]): Promis
         rs.map((r) => r.epoch),
         rs.map((r) => idBytes(r.authorId)),
         rs.map((r) => r.updatedAt),
-        applied.map((a) => idBytes(a.mutationId)),
-        applied.map((a) => idBytes(a.recordId)),
-        applied.map((a) => a.revision),
-        applied.map((a) => a.seq),
+        retired.map((a) => idBytes(a.mutationId)),
+        retired.map((a) => idBytes(a.recordId)),
+        retired.map((a) => a.revision),
+        retired.map((a) => a.seq),
         head,
         // Delivered by PostgreSQL at commit, to every listening instance.
         CHANGES_CHANNEL,
         `${vaultId}:${head}`,
         starts,
         rs.map((r) => (r.envelope === null ? null : r.envelope.length)),
+        rs.map((r) => {
+          const last = lastOf.get(r.recordId);
+          return last === undefined ? null : idBytes(last.mutationId);
+        }),
       ]);
     }
     return { planned, invalid };

@@ -126,6 +126,14 @@ export async function purgeTombstones(
     );
     if (v === undefined) throw notFound('vault');
     const horizon = Math.max(v.purge_horizon, Math.min(olderThanSeq - 1, v.head_seq));
+    // A retried deletion still gets its original outcome after the purge.
+    await query(
+      tx,
+      `INSERT INTO applied_mutations (vault_id, mutation_id, record_id, revision, seq)
+       SELECT vault_id, mutation_id, record_id, revision, seq FROM records
+       WHERE vault_id = $1 AND envelope IS NULL AND seq <= $2 AND mutation_id IS NOT NULL`,
+      [vault, horizon],
+    );
     const { rowCount } = await query(
       tx,
       'DELETE FROM records WHERE vault_id = $1 AND envelope IS NULL AND seq <= $2',
