@@ -1,10 +1,13 @@
+import { expect } from 'vitest';
 import type { GoldenCase } from '../scripts/golden-case.ts';
 import type { KeyGrantCase } from '../scripts/rules-case.ts';
-import { concatBytes, fromHex, u16be, utf8 } from '../src/bytes.ts';
+import { concatBytes, fromHex, toHex, u16be, utf8 } from '../src/bytes.ts';
 import { cobblestoneOpen, cobblestoneSeal } from '../src/cobblestone/whole-message.ts';
 import { keyGrantAppContext } from '../src/envelope/app-contexts.ts';
 import { bodyContext, wrapContext } from '../src/envelope/contexts.ts';
-import type { OpenEnvelopeOptions } from '../src/envelope/options.ts';
+import { parseEnvelopeHeader } from '../src/envelope/header-parse.ts';
+import { openEnvelope } from '../src/envelope/open.ts';
+import type { OpenEnvelopeOptions, OpenedEnvelope } from '../src/envelope/options.ts';
 import { encodeFixedHeader } from '../src/envelope/prepare.ts';
 import { sha512, signFooter } from '../src/envelope/signature.ts';
 import { DecryptionError, EnvelopeFormatError, KeyNotFoundError } from '../src/errors.ts';
@@ -44,6 +47,29 @@ export function optionsOf(c: GoldenCase): OpenEnvelopeOptions {
   if (c.requireSignature) options.requireSignature = true;
   if (c.expectContentType) options.contentType = c.expectContentType;
   return options;
+}
+
+/**
+ * A valid envelope case: its header says what the case says, and it opens
+ * with the case's credentials to its plaintext, reporting its signer.
+ */
+export async function expectOpensAsStated(
+  c: GoldenCase,
+  envelope: Uint8Array,
+  options: OpenEnvelopeOptions,
+): Promise<OpenedEnvelope> {
+  const info = parseEnvelopeHeader(envelope);
+  expect([info.mode, info.contentType, info.signed, info.epoch]).toEqual([
+    c.mode,
+    c.contentType,
+    c.signed,
+    c.epoch,
+  ]);
+  const opened = await openEnvelope(envelope, options);
+  expect(toHex(opened.plaintext)).toBe(c.plaintext);
+  expect(opened.signed).toBe(c.signed);
+  expect(opened.signerKid && toHex(opened.signerKid)).toBe(c.signerKid);
+  return opened;
 }
 
 const HPKE_SUITE = suiteId(0x0020, 0x0001, 0x0002);
