@@ -20,7 +20,8 @@ import { RateLimiter } from '../src/http/rate-limit.ts';
 import { createLogger } from '../src/logger.ts';
 import { WIRE_LIMITS } from '../src/protocol.ts';
 import type { Mutation, MutationOutcome, Store } from '../src/storage/contract.ts';
-import { newHexId, recordEnvelope } from '../test/support/accounts.ts';
+import { newHexId } from '../test/support/accounts.ts';
+import { pushBodyMaker } from './push-bodies.ts';
 
 const accountId = newHexId();
 const vaultId = newHexId();
@@ -108,24 +109,8 @@ async function app(fastifyDefaultJson: boolean): Promise<FastifyInstance> {
   return built;
 }
 
-const pool = await Promise.all(
-  Array.from({ length: 64 }, () =>
-    recordEnvelope(vaultId, newHexId(), 1, new Uint8Array(randomBytes(1024))),
-  ),
-);
-const body = (): Buffer =>
-  Buffer.from(
-    JSON.stringify({
-      mutations: Array.from({ length: 100 }, (_, i) => ({
-        op: 'put',
-        mutationId: newHexId(),
-        recordId: newHexId(),
-        baseRevision: null,
-        epoch: 1,
-        envelope: pool[i % 64],
-      })),
-    }),
-  );
+const pushBody = await pushBodyMaker(vaultId);
+const body = (): Buffer => Buffer.from(pushBody(100));
 const bodies = Array.from({ length: 200 }, body);
 const headers = {
   'coffer-protocol': '1',

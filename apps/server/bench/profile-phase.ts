@@ -3,17 +3,17 @@
  * the server shows that phase alone.
  * `COFFER_BENCH_SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" node bench/profile-phase.ts push|pull|concurrent|hello [seconds]`
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { request } from 'undici';
 import type { TestProject } from 'vitest/node';
-import { createUser, createVault, newHexId, recordEnvelope } from '../test/support/accounts.ts';
+import { createUser, createVault } from '../test/support/accounts.ts';
 import setupPostgres from '../test/support/postgres-global-setup.ts';
 import { spawnServer } from '../test/support/spawn-server.ts';
 import { closedLoop, cpuMsOf, percentile, rssOf } from './load.ts';
+import { pushBodyMaker } from './push-bodies.ts';
 
 const phase = process.argv[2] ?? 'push';
 const ms = Number(process.argv[3] && process.argv[3] !== '--postgres' ? process.argv[3] : 5) * 1000;
@@ -42,22 +42,7 @@ const server = await spawnServer(['--data-dir', dataDir], env);
 const pid = server.child.pid ?? 0;
 const user = await createUser(server.api(), 'prof');
 const vaults = await Promise.all([0, 1, 2, 3].map(() => createVault(user)));
-const pool = await Promise.all(
-  Array.from({ length: 64 }, () =>
-    recordEnvelope(vaults[0]!, newHexId(), 1, new Uint8Array(randomBytes(1024))),
-  ),
-);
-const body = (n: number) =>
-  JSON.stringify({
-    mutations: Array.from({ length: n }, (_, i) => ({
-      op: 'put',
-      mutationId: newHexId(),
-      recordId: newHexId(),
-      baseRevision: null,
-      epoch: 1,
-      envelope: pool[i % 64],
-    })),
-  });
+const body = await pushBodyMaker(vaults[0]!);
 const push = async (vaultId: string, text: string) => {
   const res = await request(`${user.api.baseUrl}/v1/vaults/${vaultId}/push`, {
     method: 'POST',
