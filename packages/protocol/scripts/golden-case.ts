@@ -19,16 +19,7 @@ export interface GoldenCase {
   epoch?: number;
   plaintext?: string;
   signerKid?: string;
-  record?: {
-    vaultId: string;
-    recordId: string;
-    name: string;
-    type: string;
-    content: string;
-    createdAt: number;
-    updatedAt: number;
-    authorKid: string;
-  };
+  record?: Omit<RecordFields, 'blob'> & { vaultId: string; recordId: string };
   envelope: string;
   result: 'valid' | 'invalid';
   error?: 'EnvelopeFormatError' | 'KeyNotFoundError' | 'DecryptionError';
@@ -90,4 +81,15 @@ export function invalidCase(
     error,
     ...(code ? { code } : {}),
   };
+}
+
+/** Record fields as JSON (SPEC.md 10.1; bytes as hex). */
+export interface RecordFields {
+  name: string;
+  type: string;
+  content: string;
+  createdAt: number;
+  updatedAt: number;
+  authorKid: string;
+  blob?: { blobId: string; size: number };
 }

@@ -1,5 +1,5 @@
 import { encodeArmor } from '../src/envelope/armor.ts';
-import type { GoldenCase } from './golden-case.ts';
+import type { GoldenCase, RecordFields } from './golden-case.ts';
 
 /**
  * The cases of `vectors/rules-v1.json` (SPEC.md section 13, "Rule vectors").
@@ -30,17 +30,6 @@ export type ArmorCase = { name: string; armor: string; bytes?: string } & Outcom
 export type RuleEnvelopeCase = GoldenCase & {
   group: 'kdf-bounds' | 'passphrase-nfc' | 'low-order-enc' | 'reading-order';
 };
-
-/** Record fields as JSON (SPEC.md 10.1). */
-export interface RecordFields {
-  name: string;
-  type: string;
-  content: string;
-  createdAt: number;
-  updatedAt: number;
-  authorKid: string;
-  blob?: { blobId: string; size: number };
-}
 
 /** A record envelope opened by the record layer (SPEC.md 10.3). */
 export type RecordCase = {

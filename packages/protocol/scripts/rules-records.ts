@@ -5,8 +5,9 @@ import { sealEnvelopeWith } from '../src/envelope/seal.ts';
 import { kidForPublicKey, kidForSymmetricKey } from '../src/keys/kid.ts';
 import { ed25519PublicKey } from '../src/primitives/ed25519.ts';
 import { padme } from '../src/record/padding.ts';
+import type { RecordFields } from './golden-case.ts';
 import type { Fixture } from './golden-fixtures.ts';
-import type { RecordCase, RecordFields } from './rules-case.ts';
+import type { RecordCase } from './rules-case.ts';
 
 const field = (tag: number, value: Uint8Array) =>
   concatBytes(new Uint8Array([tag]), u32be(value.length), value);
