@@ -13,27 +13,15 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from coffer_conformance import armor, cobblestone, hpke, keys, record
 from coffer_conformance.envelope import Credentials, body_context, open_envelope, parse, wrap_context
-from coffer_conformance.errors import CofferError, DecryptionError, EnvelopeFormatError, KeyNotFoundError
 from coffer_conformance.primitives import ed25519_public
+from expectations import ERRORS, expect_error
 
 H = bytes.fromhex
-ERRORS = {"EnvelopeFormatError": EnvelopeFormatError, "KeyNotFoundError": KeyNotFoundError,
-          "DecryptionError": DecryptionError}
 Check = tuple[str, str, Callable[[], object]]
 
 
 def expect_case_error(fn, c: dict) -> str:
-    cls, code = ERRORS[c["error"]], c.get("code")
-    try:
-        fn()
-    except CofferError as e:
-        assert type(e) is cls, f"expected {cls.__name__}/{code}, got {type(e).__name__} {e}"
-        if code is not None:
-            assert e.code == code, f"expected code {code}, got {e.code}"
-        if cls is DecryptionError:
-            assert str(e) == "decryption failed"
-        return f"{cls.__name__}{'/' + code if code else ''}"
-    raise AssertionError(f"expected {cls.__name__}/{code}, but it succeeded")
+    return expect_error(fn, ERRORS[c["error"]], c.get("code"))
 
 
 # ---------------------------------------------------------------- SPEC 6

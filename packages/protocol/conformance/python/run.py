@@ -45,6 +45,7 @@ from coffer_conformance.envelope import (Credentials, Recipient, open_envelope, 
 from coffer_conformance.errors import (CofferError, DecryptionError, EnvelopeFormatError,  # noqa: E402
                                        KeyNotFoundError)
 from coffer_conformance import keys  # noqa: E402
+from expectations import ERRORS, expect_error  # noqa: E402
 from coffer_conformance.primitives import (LowOrderError, ed25519_public, ed25519_verify,  # noqa: E402
                                            x25519, x25519_public)
 
@@ -77,22 +78,9 @@ def check(group: str, name: str, fn) -> None:
         print(f"{'ok  ' if ok else 'FAIL'} [{group}] {name} :: {str(detail).splitlines()[0] if detail else ''}")
 
 
-def expect_error(fn, cls, code: str | None = None) -> str:
-    try:
-        fn()
-    except CofferError as e:
-        assert type(e) is cls, f"expected {cls.__name__}{'/' + code if code else ''}, got {type(e).__name__} {e}"
-        if code is not None:
-            assert e.code == code, f"expected code {code}, got {e.code}"
-        if cls is DecryptionError:
-            assert str(e) == "decryption failed"
-        return f"{cls.__name__}{'/' + code if code else ''}"
-    raise AssertionError(f"expected {cls.__name__}{'/' + code if code else ''}, but it opened")
 
 
 H = bytes.fromhex
-ERRORS = {"EnvelopeFormatError": EnvelopeFormatError, "KeyNotFoundError": KeyNotFoundError,
-          "DecryptionError": DecryptionError}
 
 
 # ---------------------------------------------------------------- golden vectors
