@@ -10,9 +10,16 @@ import type { AppContext } from '../http/context.ts';
 import { checkEnvelope } from '../http/envelopes.ts';
 import { ApiError, parseInput, vaultNotFound } from '../http/errors.ts';
 import { encodePullPage } from '../http/pull-body.ts';
+import { wantsBinaryPullPage } from '../http/pull-negotiation.ts';
 import { encodeAllApplied } from '../http/push-body.ts';
 import { PushRequestOnTheEdge } from '../http/push-request.ts';
-import { type MutationResult, PullQuery, type PushResponse } from '../protocol.ts';
+import {
+  encodeBinaryPullPage,
+  type MutationResult,
+  PULL_PAGE_BINARY_TYPE,
+  PullQuery,
+  type PushResponse,
+} from '../protocol.ts';
 import type { Mutation, MutationOutcome } from '../storage/contract.ts';
 
 type VaultParams = { Params: { vaultId: string } };
@@ -136,6 +143,15 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext): void {
       );
     }
     ctx.metrics.add('coffer_records_pulled_total', result.changes.length);
+    // The answer depends on Accept: caches must not hand one client's to another.
+    reply.header('vary', 'accept');
+    if (wantsBinaryPullPage(request.headers.accept)) {
+      const changes = result.changes.map((c) => ({ ...c, deleted: c.envelope === null }));
+      const page = encodeBinaryPullPage(changes, result.nextCursor, result.hasMore);
+      return reply
+        .type(PULL_PAGE_BINARY_TYPE)
+        .send(Buffer.from(page.buffer, page.byteOffset, page.byteLength));
+    }
     // A PullResponse (pull-body.ts), written as bytes without JSON.stringify.
     return reply
       .type('application/json; charset=utf-8')

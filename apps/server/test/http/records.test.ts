@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PullResponse, PushResponse } from '../../src/protocol.ts';
+import {
+  decodeArmor,
+  decodeBinaryPullPage,
+  PULL_PAGE_BINARY_TYPE,
+  PullResponse,
+  PushResponse,
+} from '../../src/protocol.ts';
 import {
   createUser,
   createVault,
@@ -140,6 +146,56 @@ describe('push and pull', () => {
     expect(old.status).toBe(410);
     expect(old.body.code).toBe('resync_required');
     expect((await alice.api.get(`/v1/vaults/${vaultId}/changes?cursor=0`)).status).toBe(200);
+  });
+
+  it('answers the binary pull page to a client that asks for it: the same changes as JSON', async () => {
+    const vaultId = await createVault(alice);
+    const kept = await put(vaultId, newHexId(), null);
+    const gone = await put(vaultId, newHexId(), null);
+    await alice.api.post(`/v1/vaults/${vaultId}/push`, { mutations: [kept, gone] });
+    const del = { op: 'delete', mutationId: newHexId(), recordId: gone.recordId, baseRevision: 1 };
+    await alice.api.post(`/v1/vaults/${vaultId}/push`, { mutations: [del] });
+
+    const path = `/v1/vaults/${vaultId}/changes?cursor=0&limit=1`;
+    const json = await alice.api.get(path);
+    expect(json.headers['content-type']).toMatch(/^application\/json/);
+    expect(json.headers.vary).toMatch(/accept/i);
+    const accept = `${PULL_PAGE_BINARY_TYPE}, application/json;q=0.9`;
+    for (const limit of [1, 10]) {
+      const query = `/v1/vaults/${vaultId}/changes?cursor=0&limit=${limit}`;
+      const asJson = PullResponse.parse((await alice.api.get(query)).body);
+      const binary = await alice.api.get(query, { headers: { accept } });
+      expect(binary.status).toBe(200);
+      expect(binary.headers['content-type']).toBe(PULL_PAGE_BINARY_TYPE);
+      expect(binary.headers.vary).toMatch(/accept/i);
+      const page = decodeBinaryPullPage(new Uint8Array(binary.bytes));
+      expect(page.nextCursor).toBe(asJson.nextCursor);
+      expect(page.hasMore).toBe(asJson.hasMore);
+      expect(page.changes).toEqual(
+        asJson.changes.map((c) => ({ ...c, envelope: c.envelope && decodeArmor(c.envelope) })),
+      );
+    }
+    // The tombstone travels as one: deleted, no envelope.
+    const all = decodeBinaryPullPage(
+      new Uint8Array(
+        (await alice.api.get(`/v1/vaults/${vaultId}/changes`, { headers: { accept } })).bytes,
+      ),
+    );
+    expect(all.changes.map((c) => [c.deleted, c.envelope === null])).toEqual([
+      [false, false],
+      [true, true],
+    ]);
+
+    // q=0 is a refusal; problems stay problem+json whatever was asked.
+    const refused = await alice.api.get(path, {
+      headers: { accept: `${PULL_PAGE_BINARY_TYPE};q=0` },
+    });
+    expect(refused.headers['content-type']).toMatch(/^application\/json/);
+    const ahead = await alice.api.get(`/v1/vaults/${vaultId}/changes?cursor=999`, {
+      headers: { accept },
+    });
+    expect(ahead.status).toBe(410);
+    expect(ahead.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
   it('rejects malformed pushes and changes nothing', async () => {

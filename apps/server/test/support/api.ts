@@ -10,6 +10,8 @@ export interface ApiResponse<T = Json> {
   headers: Record<string, string | string[] | undefined>;
   body: T;
   text: string;
+  /** The body as received (binary answers). */
+  bytes: Buffer;
 }
 
 export interface RequestOptions {
@@ -64,11 +66,12 @@ export class Api {
       body,
       dispatcher: this.dispatcher,
     });
-    const text = await res.body.text();
+    const bytes = Buffer.from(await res.body.arrayBuffer());
+    const text = bytes.toString('utf8');
     let parsed: unknown = text;
     const type = String(res.headers['content-type'] ?? '');
     if (type.includes('json') && text) parsed = JSON.parse(text);
-    return { status: res.statusCode, headers: res.headers, body: parsed as T, text };
+    return { status: res.statusCode, headers: res.headers, body: parsed as T, text, bytes };
   }
 
   get<T = Json>(path: string, options?: RequestOptions) {

@@ -9,6 +9,7 @@ export * from './login-message.ts';
 export * from './meta.ts';
 export * from './openapi.ts';
 export * from './problem.ts';
+export * from './pull-page-binary.ts';
 export * from './records.ts';
 export * from './routes.ts';
 export * from './vaults.ts';

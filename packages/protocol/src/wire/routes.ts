@@ -254,7 +254,8 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/vaults/{vaultId}/changes',
     operationId: 'pull',
-    summary: 'Changes after a cursor, in sequence order',
+    summary:
+      'Changes after a cursor, in sequence order (JSON; the binary pull page, application/vnd.coffer.pull-page.v1, when Accept lists it)',
     tag: 'records',
     auth: true,
     query: records.PullQuery,
