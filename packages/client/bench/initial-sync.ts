@@ -4,14 +4,14 @@
  * and its peak RSS (VmHWM), so the figures are the sync's and not the seeding's.
  *
  * With `replay`, every pull answer is first fetched from the server (not
- * timed) and kept as its JSON text; the timed sync then gets them from a
- * fetch that answers from memory. Everything of the client still runs (JSON
+ * timed) and kept as it arrived (binary page or JSON); the timed sync then gets
+ * them from a fetch that answers from memory. Everything of the client still runs (JSON
  * parsing, wire-schema checks, decryption, distrust checks, SQLite), only the
  * server and the socket are gone: the client's own ceiling.
  *
  * Argument: JSON { url, pinSha256, username, vaultId, file, replay?, opener? }.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { createTlsFetch } from '../src/node.ts';
 import { SqliteStore } from '../src/store/sqlite-store.ts';
@@ -55,19 +55,26 @@ const client = newClient(args, store, makeOpener());
 await loginPatiently(client, args.username);
 const ring = await client.vaults.keyring(args.vaultId);
 
-/** The pull answers of the whole vault as JSON texts, by request cursor. */
-async function recordPullAnswers(): Promise<Map<string, string>> {
+/** A recorded pull answer: its body and content type (binary pages or JSON, as the server chose). */
+interface RecordedAnswer {
+  body: Uint8Array<ArrayBuffer>;
+  contentType: string;
+}
+
+/** The pull answers of the whole vault, by request cursor. */
+async function recordPullAnswers(): Promise<Map<string, RecordedAnswer>> {
   const tls = createTlsFetch({ pinSha256: args.pinSha256 });
-  const answers = new Map<string, string>();
+  const answers = new Map<string, RecordedAnswer>();
   const recorder = new HttpTransport({
     serverUrl: args.url,
     clientName: 'client-bench',
     clientVersion: '0.0.0',
     fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
       const response = await tls(input, init);
-      const text = await response.text();
-      answers.set(new URL(String(input)).searchParams.get('cursor') ?? '', text);
-      return new Response(text, { status: response.status, headers: response.headers });
+      const body = new Uint8Array(await response.arrayBuffer());
+      const contentType = response.headers.get('content-type') ?? '';
+      answers.set(new URL(String(input)).searchParams.get('cursor') ?? '', { body, contentType });
+      return new Response(body, { status: response.status, headers: response.headers });
     }) as typeof fetch,
   });
   recorder.setToken(client.accounts.token);
@@ -93,9 +100,9 @@ if (args.replay) {
       // microtask instead ran the whole sync without one, so the open pool's
       // workers never got to say they were ready and every page opened here.
       await new Promise((resolve) => setImmediate(resolve));
-      const text = answers.get(new URL(String(input)).searchParams.get('cursor') ?? '');
-      if (text === undefined) throw new Error('bench replay: no recorded answer for this cursor');
-      return new Response(text, { headers: { 'content-type': 'application/json' } });
+      const answer = answers.get(new URL(String(input)).searchParams.get('cursor') ?? '');
+      if (answer === undefined) throw new Error('bench replay: no recorded answer for this cursor');
+      return new Response(answer.body, { headers: { 'content-type': answer.contentType } });
     }) as typeof fetch,
   });
   const core = createSyncCore({
@@ -109,6 +116,28 @@ if (args.replay) {
   errors = () => core.state.getSnapshot().errors.map((e) => e.code);
 }
 
+/**
+ * CPU time by thread name since start, in ms (Linux /proc; empty elsewhere):
+ * "MainThread", "WorkerThread" (the open pool and the checkpointer),
+ * "V8Worker" (V8's helpers: garbage collection, compilation).
+ */
+function threadCpuMs(): Map<string, number> {
+  const by = new Map<string, number>();
+  try {
+    for (const t of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime + stime, in clock ticks of 10 ms.
+      const ms = (Number(fields[11]) + Number(fields[12])) * 10;
+      by.set(name, (by.get(name) ?? 0) + ms);
+    }
+  } catch {
+    // Not Linux: no split.
+  }
+  return by;
+}
+const threads0 = threadCpuMs();
 const rssBeforeKiB = kib('VmRSS');
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
@@ -121,10 +150,14 @@ const cpu = process.cpuUsage(cpu0);
 const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 // The sync's own peak, before anything below reads the replica back.
 const peakRssKiB = kib('VmHWM');
+const threadsAfter = threadCpuMs();
+const threadSeconds = Object.fromEntries(
+  [...threadsAfter].map(([name, ms]) => [name, (ms - (threads0.get(name) ?? 0)) / 1000]),
+);
 const heapUsedMiB = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
 const records = countRecords(args.file, args.vaultId);
 process.stdout.write(
-  `${JSON.stringify({ seconds, cpuSeconds, serverSeconds, records, errors: errors(), rssBeforeKiB, peakRssKiB, heapUsedMiB })}\n`,
+  `${JSON.stringify({ seconds, cpuSeconds, serverSeconds, records, errors: errors(), rssBeforeKiB, peakRssKiB, heapUsedMiB, threadSeconds })}\n`,
 );
 closeReplay();
 await client.close();

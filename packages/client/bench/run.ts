@@ -92,6 +92,8 @@ interface SyncFigures {
   rssBeforeKiB: number;
   peakRssKiB: number;
   heapUsedMiB: number;
+  /** CPU seconds by thread name (Linux): where the client's time went. */
+  threadSeconds: Record<string, number>;
 }
 
 /** Initial sync in a child process with a fresh replica (`replay`: server answers from memory). */
@@ -151,6 +153,13 @@ const describe = (label: string, f: SyncFigures) => {
   log(
     `${label}: ${f.records} records in ${f.seconds.toFixed(2)} s = ${Math.round(rate)} records/s, ${(rate / baseline).toFixed(2)}x the raw pull; client CPU ${us(f.cpuSeconds, f.records)} us/record, server CPU ${us(f.serverSeconds, f.records)} us/record; peak RSS ${mib(f.peakRssKiB)} MiB (${mib(f.rssBeforeKiB)} MiB after login, before the sync)${f.errors.length ? `; errors: ${f.errors.join(',')}` : ''}`,
   );
+  const split = Object.entries(f.threadSeconds ?? {}).filter(([, s]) => s > 0);
+  if (split.length > 0) {
+    const byThread = split.map(([name, s]) => `${name} ${us(s, f.records)}`).join(', ');
+    log(
+      `  client CPU by thread, us/record: ${byThread} (WorkerThread: open pool + checkpointer; V8Worker: GC)`,
+    );
+  }
   return rate;
 };
 const sync = syncInChild(await newReader(), false);

@@ -1,6 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Server } from 'node:https';
-import { PROTOCOL_VERSION } from '@coffer/protocol';
+import {
+  decodeArmor,
+  encodeBinaryPullPage,
+  PROTOCOL_VERSION,
+  PULL_PAGE_BINARY_TYPE,
+} from '@coffer/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CofferClientError,
@@ -11,6 +16,7 @@ import {
 } from '../src/transport/errors.ts';
 import { HttpTransport } from '../src/transport/http-transport.ts';
 import { createTlsFetch, createTlsHttp, normalizeFingerprint } from '../src/transport/node-tls.ts';
+import type { TextRequest } from '../src/transport/text-request.ts';
 import { checkServerUrl } from '../src/transport/url.ts';
 import { makeSelfSigned, type SelfSigned, startHttps } from './tls-fixture.ts';
 
@@ -46,6 +52,17 @@ const page = {
   hasMore: false,
 };
 
+/** The same page as the binary pull page, and what a client reads from it. */
+const binaryPage = encodeBinaryPullPage(
+  page.changes.map((c) => ({ ...c, envelope: decodeArmor(c.envelope) })),
+  page.nextCursor,
+  page.hasMore,
+);
+const pageWithBytes = {
+  ...page,
+  changes: page.changes.map((c) => ({ ...c, envelope: decodeArmor(c.envelope) })),
+};
+
 let tls: SelfSigned;
 let server: Server;
 let url: string;
@@ -57,8 +74,9 @@ beforeAll(async () => {
     lastHeaders = req.headers;
     const send = (status: number, type: string, body: unknown) => {
       res.writeHead(status, { 'content-type': type });
-      res.end(typeof body === 'string' ? body : JSON.stringify(body));
+      res.end(typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body));
     };
+    const asksBinary = String(req.headers.accept).includes(PULL_PAGE_BINARY_TYPE);
     if (req.headers['coffer-protocol'] !== String(PROTOCOL_VERSION)) {
       return send(426, 'application/problem+json', {
         type: 'urn:coffer:problem:version_not_supported',
@@ -90,6 +108,19 @@ beforeAll(async () => {
       });
     }
     if (req.url?.startsWith('/v1/vaults/cc/changes?')) return send(200, 'application/json', '{"x');
+    // A server that knows the binary page: binary when asked, else JSON.
+    if (req.url?.startsWith('/v1/vaults/b1/changes?')) {
+      return asksBinary
+        ? send(200, PULL_PAGE_BINARY_TYPE, binaryPage)
+        : send(200, 'application/json', page);
+    }
+    if (req.url?.startsWith('/v1/vaults/b2/changes?')) {
+      return send(200, PULL_PAGE_BINARY_TYPE, binaryPage.subarray(0, binaryPage.length - 1));
+    }
+    // Binary whatever was asked (a broken server).
+    if (req.url?.startsWith('/v1/vaults/b3/changes?')) {
+      return send(200, PULL_PAGE_BINARY_TYPE, binaryPage);
+    }
     send(404, 'text/plain', 'no');
   }));
 });
@@ -160,7 +191,7 @@ describe('HttpTransport over HTTPS', () => {
 });
 
 describe('pull pages through the text request (Node)', () => {
-  const pulling = (pin = tls.sha256) => {
+  const pulling = (pin = tls.sha256, binaryPulls = true) => {
     const { fetch, request } = createTlsHttp({ pinSha256: pin });
     const t = new HttpTransport({
       serverUrl: url,
@@ -168,6 +199,7 @@ describe('pull pages through the text request (Node)', () => {
       clientVersion: '1.2.3',
       fetch,
       request,
+      binaryPulls,
     });
     t.setToken('secret-token');
     return t;
@@ -192,6 +224,59 @@ describe('pull pages through the text request (Node)', () => {
       .catch((e) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect(String(error.cause?.code ?? error.cause?.cause?.code)).toBe('tls_pin_mismatch');
+  });
+});
+
+describe('binary pull pages', () => {
+  const withFetch = (binaryPulls = true) =>
+    new HttpTransport({
+      serverUrl: url,
+      clientName: 'test-app',
+      clientVersion: '1.2.3',
+      fetch: createTlsFetch({ pinSha256: tls.sha256 }),
+      binaryPulls,
+    });
+  const withRequest = (binaryPulls = true, readsBytes = true) => {
+    const { fetch, request } = createTlsHttp({ pinSha256: tls.sha256 });
+    // A caller's own text request that cannot hand back bytes is never sent asking for them.
+    const textOnly: TextRequest = (u, init) => request(u, init);
+    return new HttpTransport({
+      serverUrl: url,
+      clientName: 'test-app',
+      clientVersion: '1.2.3',
+      fetch,
+      request: readsBytes ? request : textOnly,
+      binaryPulls,
+    });
+  };
+
+  it('asks for them and reads them, through fetch and through the text request', async () => {
+    for (const t of [withFetch(), withRequest()]) {
+      expect(await t.pull('b1', 0, 10)).toEqual(pageWithBytes);
+      expect(lastHeaders.accept).toContain(PULL_PAGE_BINARY_TYPE);
+      expect(lastHeaders.accept).toContain('application/json');
+    }
+  });
+
+  it('reads JSON from a server that answers JSON (an older server)', async () => {
+    expect(await withFetch().pull('aa', 0, 10)).toEqual(page);
+    expect(await withRequest().pull('aa', 0, 10)).toEqual(page);
+  });
+
+  it('asks for JSON only when told to, or when its text request cannot read bytes', async () => {
+    for (const t of [withFetch(false), withRequest(false), withRequest(true, false)]) {
+      expect(await t.pull('b1', 0, 10)).toEqual(page);
+      expect(lastHeaders.accept).not.toContain(PULL_PAGE_BINARY_TYPE);
+    }
+  });
+
+  it('refuses a broken binary page, and one that was not asked for, with a typed error', async () => {
+    for (const t of [withFetch(), withRequest()]) {
+      await expect(t.pull('b2', 0, 10)).rejects.toThrow(InvalidResponseError);
+    }
+    for (const t of [withFetch(false), withRequest(false)]) {
+      await expect(t.pull('b3', 0, 10)).rejects.toThrow(InvalidResponseError);
+    }
   });
 });
 

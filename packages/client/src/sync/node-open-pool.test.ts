@@ -28,7 +28,7 @@ async function jobs(ring: VaultKeyring): Promise<OpenJob[]> {
       authorKid: new Uint8Array(16),
     };
     const envelope = await sealRecordData(i === 9 ? other : ring, sealedFor, data, undefined);
-    out.push({ recordId, armor: i === 8 ? `${encodeArmor(envelope)}=` : encodeArmor(envelope) });
+    out.push({ recordId, envelope: i === 8 ? `${encodeArmor(envelope)}=` : encodeArmor(envelope) });
   }
   return out;
 }
@@ -47,6 +47,26 @@ describe('createNodeOpenPool', () => {
     expect(pooled.outcomes[7]).toEqual({ ok: false, reason: 'rejected' });
     expect(pooled.outcomes[8]).toEqual({ ok: false, reason: 'malformed' });
     expect(pooled.outcomes[9]).toEqual({ ok: false, reason: 'key_missing' });
+    expect(pooled.envelopes.map((e) => e && Array.from(e))).toEqual(
+      inline.envelopes.map((e) => e && Array.from(e)),
+    );
+  });
+
+  it('a batch of many parts (shared by the workers and this thread) comes back in order', async () => {
+    const ring = await buildKeyring(vaultId, [await generateVaultKey(1)]);
+    const one = await jobs(ring);
+    // 8 x 80 jobs with each job's outcome told apart by its position.
+    const batch = Array.from({ length: 8 }, () => one).flat();
+    const pool = createNodeOpenPool({ size: 1 });
+    pools.push(pool);
+    expect(await pool.started()).toBe(true);
+    const [pooled, again] = await Promise.all([
+      pool.open(openKeysOf(ring), batch),
+      pool.open(openKeysOf(ring), batch.slice(40)),
+    ]);
+    const inline = await inThreadOpener.open(openKeysOf(ring), batch);
+    expect(pooled.outcomes).toEqual(inline.outcomes);
+    expect(again.outcomes).toEqual(inline.outcomes.slice(40));
     expect(pooled.envelopes.map((e) => e && Array.from(e))).toEqual(
       inline.envelopes.map((e) => e && Array.from(e)),
     );

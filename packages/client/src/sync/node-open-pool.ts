@@ -1,9 +1,10 @@
 /**
  * A {@link RecordOpener} on `worker_threads` for Node: batches of pulled
- * envelopes are opened on a few worker threads while the main thread
- * fetches and parses the next page and writes the last one to the store.
+ * envelopes are cut into parts that a few worker threads open while the
+ * main thread fetches and parses the next page and writes the last one to
+ * the store; between its own tasks, the main thread opens queued parts too.
  * If a worker cannot start (for example in a bundle that left the worker
- * file behind), batches are opened in this thread instead.
+ * file behind), every part is opened in this thread instead.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -31,6 +32,18 @@ const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
 
 /** Below this many jobs a batch stays in this thread (a message round trip costs more). */
 const MIN_WORKER_BATCH = 64;
+/** Jobs per part of a batch: the unit a worker takes, or this thread takes back. */
+const PART_JOBS = 128;
+/** Parts a worker holds at once: one running, one waiting, so it never idles between messages. */
+const PARTS_PER_WORKER = 2;
+
+/** A part of a batch not yet handed to a worker. */
+interface QueuedPart {
+  keys: OpenKeys;
+  jobs: ReadonlyArray<OpenJob>;
+  resolve(result: Result): void;
+  reject(error: unknown): void;
+}
 
 function unpack(reply: Reply): Result {
   const outcomes = unpackOutcomes(reply);
@@ -47,7 +60,7 @@ class PooledWorker {
   /** Set once the worker has loaded its modules and said so. */
   ready = false;
 
-  constructor(url: URL, execArgv: string[]) {
+  constructor(url: URL, execArgv: string[], onIdle: () => void) {
     this.loaded = new Promise((resolve) => {
       this.#loaded = resolve;
     });
@@ -57,12 +70,14 @@ class PooledWorker {
       if (reply === 'ready') {
         this.ready = true;
         this.#loaded(true);
+        onIdle();
         return;
       }
       const waiter = this.#waiting.get(reply.id);
       this.#waiting.delete(reply.id);
       if (this.#waiting.size === 0) this.worker.unref();
       waiter?.resolve(unpack(reply));
+      onIdle();
     });
     this.worker.on('error', (error) => this.#fail(error));
     this.worker.on('exit', () => this.#fail(new Error('open worker exited')));
@@ -127,41 +142,77 @@ export function createNodeOpenPool(options: NodeOpenPoolOptions = {}): NodeOpenP
   let workers: PooledWorker[] | undefined;
   let nextId = 0;
   let closed = false;
+  /**
+   * Parts of batches no worker has yet, oldest first. Workers take from the
+   * front; this thread takes from the back whenever its event loop comes
+   * round (the sync's own work, parsing and storing pages, goes first). On a
+   * machine with as many busy threads as cores, a worker alone opened at
+   * most half the pages' envelopes per second that both threads do.
+   */
+  const queue: QueuedPart[] = [];
+  let takeBackScheduled = false;
 
-  const start = (): PooledWorker[] => {
-    if (!workers) {
-      try {
-        workers = Array.from({ length: size }, () => new PooledWorker(url, execArgv));
-      } catch {
-        workers = [];
-      }
+  const inThisThread = (part: QueuedPart): void => {
+    openRecordBatch(part.keys, part.jobs).then(part.resolve, part.reject);
+  };
+
+  const dispatch = (): void => {
+    const live = workers?.filter((w) => w.ready && !w.broken) ?? [];
+    for (;;) {
+      const idle = live.filter((w) => w.load < PARTS_PER_WORKER);
+      if (idle.length === 0 || queue.length === 0) break;
+      const worker = idle.reduce((a, b) => (b.load < a.load ? b : a));
+      const part = queue.shift() as QueuedPart;
+      // A worker that fails hands its part back to this thread.
+      worker.run(nextId++, part.keys, part.jobs).then(part.resolve, () => inThisThread(part));
     }
-    // Until a worker has loaded, batches open here: the first page of a large
-    // sync does not wait for threads to start.
-    return workers.filter((w) => w.ready && !w.broken);
+    // This thread takes a part back only from a backlog beyond what the
+    // workers will ask for next: taking more starved them while this thread,
+    // which also parses and stores every page, became the slowest.
+    const reserve = live.length * PARTS_PER_WORKER;
+    if (queue.length > reserve && !takeBackScheduled) {
+      takeBackScheduled = true;
+      setImmediate(takeBack);
+    }
+  };
+
+  function takeBack(): void {
+    takeBackScheduled = false;
+    const live = workers?.filter((w) => w.ready && !w.broken) ?? [];
+    const part = queue.length > live.length * PARTS_PER_WORKER ? queue.pop() : undefined;
+    if (part) inThisThread(part);
+    dispatch();
+  }
+
+  const start = (): void => {
+    if (workers) return;
+    try {
+      workers = Array.from({ length: size }, () => new PooledWorker(url, execArgv, dispatch));
+    } catch {
+      workers = [];
+    }
   };
 
   return {
     async open(keys, jobs) {
-      const live = closed || jobs.length < MIN_WORKER_BATCH ? [] : start();
-      if (live.length === 0) return openRecordBatch(keys, jobs);
-      // A batch is split across the workers, each part to the least busy one.
-      const parts = Math.min(live.length, Math.ceil(jobs.length / MIN_WORKER_BATCH));
-      const per = Math.ceil(jobs.length / parts);
-      const byLoad = [...live].sort((a, b) => a.load - b.load);
-      try {
-        const results = await Promise.all(
-          byLoad
-            .slice(0, parts)
-            .map((w, i) => w.run(nextId++, keys, jobs.slice(i * per, (i + 1) * per))),
+      if (closed || jobs.length < MIN_WORKER_BATCH) return openRecordBatch(keys, jobs);
+      // Until a worker has loaded, this thread takes every part: the first
+      // page of a large sync does not wait for threads to start.
+      start();
+      const parts: Array<Promise<Result>> = [];
+      for (let at = 0; at < jobs.length; at += PART_JOBS) {
+        parts.push(
+          new Promise<Result>((resolve, reject) => {
+            queue.push({ keys, jobs: jobs.slice(at, at + PART_JOBS), resolve, reject });
+          }),
         );
-        return {
-          outcomes: results.flatMap((r) => r.outcomes),
-          envelopes: results.flatMap((r) => r.envelopes),
-        };
-      } catch {
-        return openRecordBatch(keys, jobs);
       }
+      dispatch();
+      const results = await Promise.all(parts);
+      return {
+        outcomes: results.flatMap((r) => r.outcomes),
+        envelopes: results.flatMap((r) => r.envelopes),
+      };
     },
     async started() {
       if (closed) return false;
@@ -173,6 +224,8 @@ export function createNodeOpenPool(options: NodeOpenPoolOptions = {}): NodeOpenP
       closed = true;
       for (const w of workers ?? []) void w.worker.terminate();
       workers = undefined;
+      // Parts still queued open here, so no caller waits forever.
+      for (const part of queue.splice(0)) inThisThread(part);
     },
   };
 }

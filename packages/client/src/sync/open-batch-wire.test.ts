@@ -6,12 +6,12 @@ import { packedEnvelope } from './packed-armor.ts';
 describe('open batch wire format', () => {
   it('moves jobs decoded: ids as sent, envelope bytes in one buffer, bad armor marked', () => {
     const jobs = [
-      { recordId: 'ab'.repeat(16), armor: 'cfr1.AAEC' },
-      { recordId: '', armor: '' },
-      { recordId: 'x', armor: 'cfr1.,"\n\u00e9' },
+      { recordId: 'ab'.repeat(16), envelope: 'cfr1.AAEC' },
+      { recordId: '', envelope: '' },
+      { recordId: 'x', envelope: 'cfr1.,"\n\u00e9' },
       // Not canonical: the last character carries bits past the end.
-      { recordId: 'y', armor: 'cfr1.AAF' },
-      { recordId: 'z', armor: 'cfr1._-8' },
+      { recordId: 'y', envelope: 'cfr1.AAF' },
+      { recordId: 'z', envelope: 'cfr1._-8' },
     ];
     const batch = packJobs(jobs);
     // What the worker receives when the buffers are moved to it.

@@ -37,7 +37,7 @@ const REASONS = ['key_missing', 'rejected', 'signer_untrusted', 'malformed'] as 
  * worker.postMessage({ id, keys, ...batch }, [batch.packed.buffer, batch.offsets.buffer]);
  */
 export function packJobs(jobs: ReadonlyArray<OpenJob>): PackedJobs {
-  const { packed, offsets } = decodePackedArmor(jobs.map((j) => j.armor));
+  const { packed, offsets } = decodePackedArmor(jobs.map((j) => j.envelope));
   return { ids: jobs.map((j) => j.recordId), packed, offsets };
 }
 

@@ -33,10 +33,11 @@ export interface OpenKeys {
   signers?: ReadonlyArray<MemberSigner> | undefined;
 }
 
-/** One armored envelope to open for its record slot. */
+/** One envelope to open for its record slot. */
 export interface OpenJob {
   recordId: string;
-  armor: string;
+  /** Armor (a JSON pull page) or the envelope's bytes (a binary one). */
+  envelope: string | Uint8Array;
 }
 
 /** The result of one job. */
@@ -102,7 +103,7 @@ export async function checkRecordEnvelope(
  * buffer for the whole batch; undefined when the armor is not canonical).
  *
  * @example
- * const { outcomes, envelopes } = await openRecordBatch(keys, [{ recordId, armor }]);
+ * const { outcomes, envelopes } = await openRecordBatch(keys, [{ recordId, envelope: armor }]);
  */
 export async function openRecordBatch(
   keys: OpenKeys,
@@ -122,7 +123,7 @@ export async function openPackedBatch(
   keys: OpenKeys,
   jobs: ReadonlyArray<OpenJob>,
 ): Promise<{ outcomes: OpenOutcome[]; page: PackedEnvelopes }> {
-  const page = decodePackedArmor(jobs.map((j) => j.armor));
+  const page = decodePackedArmor(jobs.map((j) => j.envelope));
   return {
     outcomes: await openDecoded(
       keys,

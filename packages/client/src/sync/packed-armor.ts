@@ -40,21 +40,29 @@ export function packedEnvelope(page: PackedEnvelopes, i: number): Uint8Array | u
 const bodyBytes = (text: string) => Math.floor(((text.length - PREFIX.length) * 3) / 4);
 
 /**
- * Decode every armor of a page into one buffer.
+ * Decode every armor of a page into one buffer; envelopes that arrived as
+ * bytes (a binary pull page) are copied in as they are.
  *
  * @example
  * const page = decodePackedArmor(changes.map((c) => c.envelope));
  * const first = packedEnvelope(page, 0);
  */
-export function decodePackedArmor(armors: ReadonlyArray<string>): PackedEnvelopes {
+export function decodePackedArmor(envelopes: ReadonlyArray<string | Uint8Array>): PackedEnvelopes {
   let size = 0;
-  for (const a of armors) size += Math.max(0, bodyBytes(a));
+  for (const e of envelopes) size += typeof e === 'string' ? Math.max(0, bodyBytes(e)) : e.length;
   const native = NativeBuffer?.allocUnsafeSlow(size);
   // Plain Uint8Array views for callers (stores compare and clone them as such).
   const packed = native ? new Uint8Array(native.buffer, 0, size) : new Uint8Array(size);
-  const offsets = new Int32Array(armors.length + 1);
+  const offsets = new Int32Array(envelopes.length + 1);
   let at = 0;
-  armors.forEach((text, i) => {
+  envelopes.forEach((envelope, i) => {
+    if (typeof envelope !== 'string') {
+      packed.set(envelope, at);
+      offsets[i] = at;
+      at += envelope.length;
+      return;
+    }
+    const text = envelope;
     const length = bodyBytes(text);
     let ok = false;
     if (native && text.startsWith(PREFIX) && length > 0 && (text.length - 5) % 4 !== 1) {
@@ -80,6 +88,6 @@ export function decodePackedArmor(armors: ReadonlyArray<string>): PackedEnvelope
     offsets[i] = at;
     at += length;
   });
-  offsets[armors.length] = at;
+  offsets[envelopes.length] = at;
   return { packed: packed.subarray(0, at), offsets };
 }

@@ -6,8 +6,9 @@
  * unverified), one read of the replica rows it touches, then the decisions
  * in sequence order. Nothing per record waits on the store.
  */
-import { type Change, KeyNotFoundError } from '@coffer/protocol';
+import { KeyNotFoundError } from '@coffer/protocol';
 import type { StoredRecord } from '../store/types.ts';
+import type { PulledChange } from '../transport/transport.ts';
 import type { SyncContext } from './context.ts';
 import { checkIncomingEdit, checkIncomingRevision } from './distrust.ts';
 import { replicaEditTime } from './edit-time.ts';
@@ -28,7 +29,7 @@ const retryable = (o: OpenOutcome | undefined) =>
 async function openSome(
   ctx: SyncContext,
   vaultId: string,
-  changes: ReadonlyArray<Change>,
+  changes: ReadonlyArray<PulledChange>,
   into: OpenedPage,
   which: (i: number) => boolean,
   refresh: boolean,
@@ -38,7 +39,7 @@ async function openSome(
   const at: number[] = [];
   changes.forEach((c, i) => {
     if (c.envelope !== null && which(i)) {
-      jobs.push({ recordId: c.recordId, armor: c.envelope });
+      jobs.push({ recordId: c.recordId, envelope: c.envelope });
       at.push(i);
     }
   });
@@ -62,7 +63,7 @@ async function openSome(
 export async function openPage(
   ctx: SyncContext,
   vaultId: string,
-  changes: ReadonlyArray<Change>,
+  changes: ReadonlyArray<PulledChange>,
 ): Promise<OpenedPage> {
   const page: OpenedPage = {
     envelopes: changes.map((c) => (c.envelope === null ? null : undefined)),
@@ -134,7 +135,7 @@ export async function checkPage(
   ctx: SyncContext,
   vaultId: string,
   cursor: number,
-  changes: ReadonlyArray<Change>,
+  changes: ReadonlyArray<PulledChange>,
   pending: PendingRows,
   opening?: Promise<OpenedPage>,
   options: { resync?: boolean } = {},

@@ -21,10 +21,11 @@ import {
 } from '@coffer/protocol';
 import { InvalidResponseError, NetworkError } from './errors.ts';
 import { problemToError } from './problem.ts';
+import { BINARY_PULL_ACCEPT, isBinaryPullPage, readBinaryPullPage } from './pull-answer.ts';
 import { PullPageParser } from './pull-page.ts';
 import { readServerSentEvents } from './sse.ts';
-import { answerToResponse, type TextRequest } from './text-request.ts';
-import type { LiveEvent, Transport } from './transport.ts';
+import { answerToResponse, type TextAnswer, type TextRequest } from './text-request.ts';
+import type { LiveEvent, PulledPage, Transport } from './transport.ts';
 import { checkServerUrl } from './url.ts';
 
 /** Options of {@link HttpTransport}. */
@@ -41,6 +42,12 @@ export interface HttpTransportOptions {
    * for pull pages (the hot path of a sync); everything else uses `fetch`.
    */
   request?: TextRequest;
+  /**
+   * Ask for pull pages in the binary encoding (default true). A server that
+   * does not know it answers JSON, which is read as before; false always asks
+   * for JSON (what an older client does).
+   */
+  binaryPulls?: boolean;
 }
 
 interface Call {
@@ -76,6 +83,7 @@ export class HttpTransport implements Transport {
   readonly #client: string;
   readonly #protocol: number;
   readonly #request: TextRequest | undefined;
+  readonly #binaryPulls: boolean;
   #token: string | undefined;
 
   constructor(options: HttpTransportOptions) {
@@ -84,6 +92,7 @@ export class HttpTransport implements Transport {
     this.#client = `${options.clientName}/${options.clientVersion}`;
     this.#protocol = options.protocolVersion ?? PROTOCOL_VERSION;
     this.#request = options.request;
+    this.#binaryPulls = options.binaryPulls ?? true;
   }
 
   setToken(token: string | undefined): void {
@@ -128,10 +137,10 @@ export class HttpTransport implements Transport {
     return response;
   }
 
-  /** A GET through the text request: the same headers, errors and parsing as {@link #json}. */
-  async #jsonByText<T>(call: Call, schema: Parser<T>, request: TextRequest): Promise<T> {
+  /** A GET through the text request: the same headers and errors as {@link #send}. */
+  async #requestAnswer(call: Call, request: TextRequest): Promise<TextAnswer> {
     const { url, headers } = this.#target(call);
-    let answer: Awaited<ReturnType<TextRequest>>;
+    let answer: TextAnswer;
     try {
       answer = await request(url.href, { method: 'GET', headers });
     } catch (error) {
@@ -143,24 +152,52 @@ export class HttpTransport implements Transport {
     if (answer.status >= 300) {
       throw await problemToError(answerToResponse(answer), this.#protocol, this.#client);
     }
-    let json: unknown;
+    return answer;
+  }
+
+  /** A pull page: binary when the server answered so (and this transport asked), else JSON. */
+  async #pull(call: Call): Promise<PulledPage> {
+    const what = `${call.method} ${call.path}`;
+    const request = this.#request;
+    if (request) {
+      const answer = await this.#requestAnswer(call, request);
+      if (isBinaryPullPage(answer.headers['content-type'])) {
+        if (!call.headers?.accept || !answer.bytes) {
+          throw new InvalidResponseError(`${what}: a binary answer that was not asked for`);
+        }
+        return readBinaryPullPage(answer.bytes, what);
+      }
+      return this.#parse(call, PullPageParser, this.#jsonText(call, answer.text));
+    }
+    const response = await this.#send(call);
+    if (isBinaryPullPage(response.headers.get('content-type'))) {
+      if (!call.headers?.accept) {
+        throw new InvalidResponseError(`${what}: a binary answer that was not asked for`);
+      }
+      return readBinaryPullPage(new Uint8Array(await response.arrayBuffer()), what);
+    }
+    return this.#parse(call, PullPageParser, await this.#jsonBody(call, response));
+  }
+
+  #jsonText(call: Call, text: string): unknown {
     try {
-      json = JSON.parse(answer.text);
+      return JSON.parse(text);
     } catch {
       throw new InvalidResponseError(`${call.method} ${call.path}: body is not JSON`);
     }
-    return this.#parse(call, schema, json);
+  }
+
+  async #jsonBody(call: Call, response: Response): Promise<unknown> {
+    try {
+      return await response.json();
+    } catch {
+      throw new InvalidResponseError(`${call.method} ${call.path}: body is not JSON`);
+    }
   }
 
   async #json<T>(call: Call, schema: Parser<T>): Promise<T> {
     const response = await this.#send(call);
-    let json: unknown;
-    try {
-      json = await response.json();
-    } catch {
-      throw new InvalidResponseError(`${call.method} ${call.path}: body is not JSON`);
-    }
-    return this.#parse(call, schema, json);
+    return this.#parse(call, schema, await this.#jsonBody(call, response));
   }
 
   #parse<T>(call: Call, schema: Parser<T>, json: unknown): T {
@@ -254,10 +291,11 @@ export class HttpTransport implements Transport {
   pull(vaultId: string, cursor: number, limit: number, options: { resync?: boolean } = {}) {
     const path = `/v1/vaults/${enc(vaultId)}/changes`;
     const query = options.resync ? { cursor, limit, resync: '1' } : { cursor, limit };
+    // Binary pages only where the answer can be read as bytes (fetch, or a request that says so).
+    const binary = this.#binaryPulls && (!this.#request || this.#request.readsBytes === true);
     const call: Call = { method: 'GET', path, query };
-    return this.#request
-      ? this.#jsonByText(call, PullPageParser, this.#request)
-      : this.#json(call, PullPageParser);
+    if (binary) call.headers = { accept: BINARY_PULL_ACCEPT };
+    return this.#pull(call);
   }
 
   async *events(vaultId: string, signal: AbortSignal): AsyncIterable<LiveEvent> {

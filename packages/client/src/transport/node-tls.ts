@@ -8,7 +8,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import { Agent, buildConnector, fetch as undiciFetch, request as undiciRequest } from 'undici';
 import { CofferClientError } from './errors.ts';
-import type { TextRequest } from './text-request.ts';
+import { isBinaryPullPage } from './pull-answer.ts';
+import type { TextAnswer, TextRequest } from './text-request.ts';
 
 /** How to trust the server's certificate. */
 export interface TlsOptions {
@@ -101,19 +102,25 @@ export function createTlsHttp(tls: TlsOptions): TlsHttp {
       ...(init as Parameters<typeof undiciFetch>[1]),
       dispatcher,
     })) as unknown as typeof fetch;
-  const request: TextRequest = async (url, init) => {
+  const read = async (url: string, init: Parameters<TextRequest>[1]): Promise<TextAnswer> => {
     const response = await undiciRequest(url, {
       method: init.method,
       headers: init.headers,
       dispatcher,
       ...(init.signal ? { signal: init.signal } : {}),
     });
-    return {
-      status: response.statusCode,
-      headers: response.headers,
-      text: await response.body.text(),
-    };
+    const { statusCode: status, headers } = response;
+    if (isBinaryPullPage(headers['content-type'])) {
+      return {
+        status,
+        headers,
+        text: '',
+        bytes: new Uint8Array(await response.body.arrayBuffer()),
+      };
+    }
+    return { status, headers, text: await response.body.text() };
   };
+  const request: TextRequest = Object.assign(read, { readsBytes: true });
   return { fetch: pinnedFetch, request };
 }
 

@@ -12,13 +12,22 @@ export interface TextAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
+  /**
+   * The body as bytes, instead of `text` (then empty), when the answer is a
+   * binary pull page (`PULL_PAGE_BINARY_TYPE`). Only requests marked
+   * `readsBytes` set it, and only those are sent asking for binary pages.
+   */
+  bytes?: Uint8Array;
 }
 
 /** A GET answered as text (network failures reject, HTTP errors do not). */
-export type TextRequest = (
+export type TextRequest = ((
   url: string,
   init: { method: 'GET'; headers: Record<string, string>; signal?: AbortSignal },
-) => Promise<TextAnswer>;
+) => Promise<TextAnswer>) & {
+  /** This request hands binary pull pages back as `bytes`. */
+  readonly readsBytes?: boolean;
+};
 
 /**
  * A {@link TextAnswer} as a fetch `Response` (the error path's problem parser reads those).

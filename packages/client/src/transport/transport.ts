@@ -9,6 +9,7 @@ import type {
   BlobStatus,
   ChallengeRequest,
   ChallengeResponse,
+  Change,
   ChangeCredentialsRequest,
   ChangeRoleRequest,
   GrantList,
@@ -19,7 +20,6 @@ import type {
   NewEpochRequest,
   PreloginResponse,
   PublicKeysResponse,
-  PullResponse,
   PushRequest,
   PushResponse,
   PutGrantsRequest,
@@ -31,6 +31,21 @@ import type {
 } from '@coffer/protocol';
 
 /** One `seq` notification of the live stream. */
+/**
+ * A change of a pull page: its envelope as armor (a JSON answer) or as bytes
+ * (a binary answer, `PULL_PAGE_BINARY_TYPE`); null for a tombstone.
+ */
+export interface PulledChange extends Omit<Change, 'envelope'> {
+  envelope: string | Uint8Array | null;
+}
+
+/** A pull page, whichever encoding the server answered with. */
+export interface PulledPage {
+  changes: PulledChange[];
+  nextCursor: number;
+  hasMore: boolean;
+}
+
 export interface LiveEvent {
   vaultId: string;
   /** The vault's newest sequence; -1 on the first event, which only says "connected". */
@@ -74,7 +89,7 @@ export interface Transport {
     cursor: number,
     limit: number,
     options?: { resync?: boolean },
-  ): Promise<PullResponse>;
+  ): Promise<PulledPage>;
   /** Live `seq` events until `signal` aborts or the stream ends (then reconnect). */
   events(vaultId: string, signal: AbortSignal): AsyncIterable<LiveEvent>;
 
