@@ -36,9 +36,20 @@ function workerAnswer(job: BatchJob, failAt?: number) {
   return { pieces: [...bodies, own(tags)], verified };
 }
 
-/** A pool with one batch per chunk whose "worker" behaves as `mode` says. */
-function scripted(mode: 'run-here' | 'take-back' | 'answer-later', failChunk?: number) {
+/**
+ * A pool with one batch per chunk whose "worker" behaves as `mode` says.
+ * 'busy-head': the worker has started every third batch (it answers once
+ * the stream waits for it) and the others are still queued (taken back when asked).
+ * 'lost': the worker claims every batch and dies before answering.
+ */
+function scripted(
+  mode: 'run-here' | 'take-back' | 'answer-later' | 'busy-head' | 'lost',
+  failChunk?: number,
+) {
   let submitted = 0;
+  // Batches taken back while an earlier one was still running on the "worker".
+  let takenBehindBusy = 0;
+  const busy = new Set<number>();
   const pool: ChunkWorkerPool = {
     batchChunks: 1,
     depth: 3,
@@ -54,24 +65,42 @@ function scripted(mode: 'run-here' | 'take-back' | 'answer-later', failChunk?: n
       // Copy: the caller may reuse nothing, but the answer must not depend on that.
       const copy = { ...job, input: { ...job.input, bytes: job.input.bytes.slice() } };
       let release: () => void = () => {};
+      const answered = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const finish = () => {
+        if (running.answer) return;
+        busy.delete(job.counter);
+        const fails = failChunk !== undefined && failChunk === job.counter;
+        running.answer = workerAnswer(copy, fails ? 0 : undefined);
+        release();
+      };
+      const busyHead = mode === 'busy-head' && job.counter % 3 === 0;
       const running: RunningBatch = {
         answer: undefined,
-        answered: new Promise<void>((resolve) => {
-          release = resolve;
-        }),
-        takeBack: () => mode === 'take-back',
+        // A busy batch finishes only once the stream waits for it.
+        get answered() {
+          if (busyHead) finish();
+          return answered;
+        },
+        takeBack: () => {
+          const queued = mode === 'take-back' || (mode === 'busy-head' && !busyHead);
+          if (queued && busy.size > 0 && Math.min(...busy) < job.counter) takenBehindBusy++;
+          return queued;
+        },
       };
-      if (mode === 'answer-later') {
+      if (busyHead) busy.add(job.counter);
+      if (mode === 'answer-later') void Promise.resolve().then(finish);
+      if (mode === 'lost') {
         void Promise.resolve().then(() => {
-          const fails = failChunk !== undefined && failChunk === job.counter;
-          running.answer = workerAnswer(copy, fails ? 0 : undefined);
+          running.answer = 'lost';
           release();
         });
       }
       return running;
     },
   };
-  return { pool, submitted: () => submitted };
+  return { pool, submitted: () => submitted, takenBehindBusy: () => takenBehindBusy };
 }
 
 async function run(open: boolean, input: Uint8Array, pool: ChunkWorkerPool) {
@@ -93,11 +122,11 @@ async function run(open: boolean, input: Uint8Array, pool: ChunkWorkerPool) {
 }
 
 describe('ChunkBatches', () => {
-  it('gives the same bytes whether batches run here, are taken back or answered by a worker', async () => {
+  it('gives the same bytes whether batches run here, are taken back, answered by a worker or lost with it', async () => {
     const here = await run(false, plaintext, scripted('run-here').pool);
     const sealed = here.output;
     expect(sealed.length).toBe(chunks * SEALED_CHUNK_SIZE);
-    for (const mode of ['take-back', 'answer-later'] as const) {
+    for (const mode of ['take-back', 'answer-later', 'busy-head', 'lost'] as const) {
       const script = scripted(mode);
       const sealedThere = await run(false, plaintext, script.pool);
       expect(sealedThere.error).toBeUndefined();
@@ -107,6 +136,16 @@ describe('ChunkBatches', () => {
       expect(opened.error).toBeUndefined();
       expect(opened.output).toEqual(plaintext);
     }
+  });
+
+  it('runs queued batches here while a worker holds the head, and still emits in order', async () => {
+    const sealed = (await run(false, plaintext, scripted('run-here').pool)).output;
+    const script = scripted('busy-head');
+    const opened = await run(true, sealed, script.pool);
+    expect(opened.error).toBeUndefined();
+    expect(opened.output).toEqual(plaintext);
+    // Batches queued behind a busy head were taken back and run here, not waited for.
+    expect(script.takenBehindBusy()).toBeGreaterThan(0);
   });
 
   it("emits only the chunks before a worker's failed chunk, then throws", async () => {

@@ -144,22 +144,35 @@ export class ChunkBatches {
   }
 
   /**
-   * Emit until at most `keep` batches are held. A batch at the head that no
-   * worker has started is taken back and run here rather than waited for.
+   * Emit until at most `keep` batches are held. While a worker runs the
+   * batch at the head, this thread does not wait idle: it takes back the
+   * earliest batch that no worker has started yet (the head itself, if
+   * still queued) and runs it here, so both threads seal or open at once.
+   * It waits only when every batch held is running on a worker.
    */
   async #settle(keep: number): Promise<void> {
     while (this.#queue.length > keep) {
-      const head = this.#queue[0]!;
-      if (!head.done && head.running && !head.running.answer) {
-        if (head.running.takeBack()) {
-          head.done = this.runHere(head.counter, head.count, head.input.bytes);
-        } else {
-          // A worker has it: its answer is on the way.
+      if (!this.#runQueuedHere()) {
+        const head = this.#queue[0]!;
+        // A worker has it: its answer is on the way.
+        if (!head.done && head.running && !head.running.answer) {
           await head.running.answered;
         }
       }
       this.#emitReady();
     }
+  }
+
+  /** Take back the earliest batch no worker has started and run it here; false if there is none. */
+  #runQueuedHere(): boolean {
+    for (const entry of this.#queue) {
+      if (entry.done || !entry.running || entry.running.answer) continue;
+      if (entry.running.takeBack()) {
+        entry.done = this.runHere(entry.counter, entry.count, entry.input.bytes);
+        return true;
+      }
+    }
+    return false;
   }
 }
 

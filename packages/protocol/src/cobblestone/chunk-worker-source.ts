@@ -46,10 +46,12 @@ const own = (bytes) =>
     : new Uint8Array(bytes).buffer;
 parentPort.on('message', (job) => {
   if (Atomics.compareExchange(new Int32Array(job.state), 0, 0, 1) !== 0) {
+    job.key.fill(0);
     results.postMessage({ id: job.id, skipped: true });
     return;
   }
-  const key = crypto.createSecretKey(job.key);
+  let key = crypto.createSecretKey(job.key);
+  job.key.fill(0);
   nonce.set(job.nonce);
   const high = view.getUint32(4);
   const low = view.getUint32(8);
@@ -82,6 +84,7 @@ parentPort.on('message', (job) => {
     }
     verified++;
   }
+  key = undefined;
   if (tags) pieces.push(tags.buffer);
   results.postMessage({ id: job.id, pieces, verified }, pieces);
 });

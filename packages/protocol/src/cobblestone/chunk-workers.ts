@@ -88,8 +88,9 @@ export interface ChunkWorkerSettings {
   batchChunks?: number;
 }
 
-// A worker holds at most this many batches: one running, one queued behind it.
-const PER_WORKER = 4;
+// A worker holds at most this many batches: one running, two queued behind it
+// (the calling thread takes queued ones back rather than wait; see ChunkBatches).
+const PER_WORKER = 3;
 const MAX_THREADS = 3;
 const DEFAULT_BATCH_CHUNKS = 64;
 /**
@@ -112,11 +113,16 @@ function builtin<T>(id: string): T | undefined {
 }
 
 /**
- * Worker threads when the caller asks for the default. Off for now: measured
- * on a shared 2-core machine, one worker did not speed streams up and a
- * 1 GiB seal->open pipeline peaked at ~230 MB RSS instead of ~97 MB (each
- * thread lets tens of MB of dead buffers pile up before V8 collects them).
- * Benchmarks turn it on with configureChunkWorkers to measure it.
+ * Worker threads when the caller asks for the default. Off: measured on the
+ * shared 2-core machine (2026-11-29, same-run comparisons), one worker did
+ * not make streams clearly faster (64 MiB seal/open ~700-1040 MB/s pooled
+ * against ~730-1190 on one thread, at 1.3-1.8x the CPU per MB) and a 1 GiB
+ * seal->open pipeline peaked at ~210-240 MB RSS instead of ~91 MB: output
+ * buffers handed between threads outlive a young-generation collection and
+ * then wait for a full one, which V8 starts only after ~64 MB more external
+ * memory; each isolate lets that much pile up. Smaller batches with one
+ * queued per worker cut the peak to ~120 MB but cost throughput.
+ * Benchmarks turn the pool on with configureChunkWorkers to measure it.
  */
 const DEFAULT_THREADS = 0;
 
@@ -320,6 +326,11 @@ class WorkerPool implements ChunkWorkerPool {
     if (free.length < FREE_PER_SIZE) free.push(buffer);
   }
 
+  /** Tests only: end every worker abruptly, as a crash would (the pool learns of it from 'exit'). */
+  crash(): void {
+    for (const slot of this.#slots) void slot.worker.terminate();
+  }
+
   terminate(): void {
     for (const slot of [...this.#slots]) {
       this.#drop(slot);
@@ -369,6 +380,11 @@ export function configureChunkWorkers(next: ChunkWorkerSettings | undefined): vo
 export async function chunkWorkersOnline(): Promise<number> {
   chunkWorkerPool();
   return pool ? pool.start() : 0;
+}
+
+/** Tests only: kill the current pool's workers as a crash would; streams carry on without them. */
+export function crashChunkWorkers(): void {
+  pool?.crash();
 }
 
 /** Tests only: how many batches the current pool has handed to its workers. */

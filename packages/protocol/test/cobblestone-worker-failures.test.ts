@@ -1,0 +1,134 @@
+// Node only: what the streams' worker pool does when something goes wrong:
+// a real worker meets a tampered chunk, a worker dies mid-stream, or no
+// worker can start. In every case nothing unauthenticated is emitted and the
+// stream finishes (or fails) exactly as on the calling thread alone.
+import * as workerThreads from 'node:worker_threads';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createChunkOpener } from '../src/cobblestone/chunk-opener.ts';
+import { createChunkSealer } from '../src/cobblestone/chunk-sealer.ts';
+import {
+  chunkWorkerBatchCount,
+  chunkWorkerPool,
+  chunkWorkersOnline,
+  configureChunkWorkers,
+  crashChunkWorkers,
+} from '../src/cobblestone/chunk-workers.ts';
+import { CHUNK_SIZE, SEALED_CHUNK_SIZE } from '../src/cobblestone/constants.ts';
+import { nodeBackend } from '../src/cobblestone/node-backend.ts';
+import { cobblestoneSeal } from '../src/cobblestone/whole-message.ts';
+import { concat, patternBytes, pieces, sameBytes } from './cobblestone-helpers.ts';
+
+const key = patternBytes(32, 21);
+const context = patternBytes(9, 22);
+const salt = patternBytes(24, 23);
+// 40 full chunks and a short final one.
+const plaintext = patternBytes(40 * CHUNK_SIZE + 77, 24);
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  configureChunkWorkers(undefined);
+});
+
+async function useWorkers(batchChunks: number): Promise<void> {
+  configureChunkWorkers({ threads: 1, batchChunks });
+  expect(await chunkWorkersOnline()).toBe(1);
+}
+
+/** Seal `plaintext` through the sealer in 20 KiB pieces, calling `midway` halfway through. */
+async function sealInPieces(midway: () => void = () => {}): Promise<Uint8Array> {
+  const out: Uint8Array[] = [];
+  const sealer = createChunkSealer(key, context, salt, (bytes) => out.push(bytes.slice()));
+  await sealer.start();
+  const input = pieces(plaintext, 20 * 1024);
+  for (const [i, piece] of input.entries()) {
+    if (i === input.length >> 1) midway();
+    await sealer.push(piece);
+  }
+  await sealer.finish();
+  return concat(out);
+}
+
+async function openInPieces(ct: Uint8Array, midway: () => void = () => {}): Promise<Uint8Array> {
+  const out: Uint8Array[] = [];
+  const opener = createChunkOpener(key, context, (bytes) => out.push(bytes.slice()));
+  const input = pieces(ct, 20 * 1024);
+  for (const [i, piece] of input.entries()) {
+    if (i === input.length >> 1) midway();
+    await opener.push(piece);
+  }
+  await opener.finish();
+  return concat(out);
+}
+
+describe('a real chunk worker', () => {
+  it('stops at a tampered chunk: only the verified chunks before it come back', async () => {
+    await useWorkers(4);
+    const pool = chunkWorkerPool()!;
+    const aeadKey = patternBytes(32, 25);
+    const baseNonce = patternBytes(12, 26);
+    const aead = nodeBackend!.sync!.chunkAead(aeadKey, baseNonce);
+    const input = pool.buffer(4, true);
+    for (let i = 0; i < 4; i++) {
+      const chunk = plaintext.subarray(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE);
+      aead.sealInto(7 + i, chunk, input.bytes, i * SEALED_CHUNK_SIZE);
+    }
+    input.bytes[2 * SEALED_CHUNK_SIZE + 100]! ^= 1;
+    const job = { open: true, key: aeadKey, nonce: baseNonce, counter: 7, count: 4, input };
+    const running = pool.trySubmit(job)!;
+    expect(running).toBeDefined();
+    await running.answered;
+    const answer = running.answer;
+    if (typeof answer !== 'object') throw new Error(`expected a result, got ${answer}`);
+    expect(answer.verified).toBe(2);
+    // Chunks 0 and 1 only: nothing of the tampered chunk or the one after it.
+    expect(answer.pieces.map((piece) => piece.byteLength)).toEqual([CHUNK_SIZE, CHUNK_SIZE]);
+    const opened = concat(answer.pieces.map((piece) => new Uint8Array(piece)));
+    expect(sameBytes(opened, plaintext.subarray(0, 2 * CHUNK_SIZE))).toBe(true);
+  });
+});
+
+describe('a worker that dies mid-stream', () => {
+  it('leaves its batches to the calling thread: the same bytes, sealing and opening', async () => {
+    const whole = await cobblestoneSeal(key, context, plaintext, { salt });
+    await useWorkers(2);
+    const sealed = await sealInPieces(() => {
+      expect(chunkWorkerBatchCount()).toBeGreaterThan(0);
+      crashChunkWorkers();
+    });
+    expect(sameBytes(sealed, whole)).toBe(true);
+
+    await useWorkers(2);
+    const opened = await openInPieces(whole, () => {
+      expect(chunkWorkerBatchCount()).toBeGreaterThan(0);
+      crashChunkWorkers();
+    });
+    expect(sameBytes(opened, plaintext)).toBe(true);
+
+    // The pool carries on without the dead worker: nothing more is handed out.
+    const handedOut = chunkWorkerBatchCount();
+    expect(sameBytes(await openInPieces(whole), plaintext)).toBe(true);
+    expect(chunkWorkerBatchCount()).toBe(handedOut);
+  });
+});
+
+describe('no worker can start', () => {
+  it('runs every batch on the calling thread', async () => {
+    const builtin = process.getBuiltinModule.bind(process);
+    const failing = {
+      ...workerThreads,
+      Worker: class {
+        constructor() {
+          throw new Error('threads are not available here');
+        }
+      },
+    };
+    vi.spyOn(process, 'getBuiltinModule').mockImplementation(((id: string) =>
+      id === 'node:worker_threads' ? failing : builtin(id)) as typeof process.getBuiltinModule);
+    configureChunkWorkers({ threads: 1, batchChunks: 2 });
+    expect(await chunkWorkersOnline()).toBe(0);
+    const whole = await cobblestoneSeal(key, context, plaintext, { salt });
+    expect(sameBytes(await sealInPieces(), whole)).toBe(true);
+    expect(sameBytes(await openInPieces(whole), plaintext)).toBe(true);
+    expect(chunkWorkerBatchCount()).toBe(0);
+  });
+});
