@@ -247,6 +247,11 @@ export interface StreamRate {
   cpuRatio: number;
 }
 
+/** A pooled stream's rate, also as a ratio to the all-cores per-chunk ceiling of the same rounds. */
+export interface PooledRate extends StreamRate {
+  allCoresRatio: number;
+}
+
 export interface NodeFigures {
   ceilingMBps: number;
   ceilingCpuMBps: number;
@@ -262,8 +267,10 @@ export interface NodeFigures {
     perChunkCeilingMBps: number;
     /** The per-chunk ceiling on every core at once (one worker thread per core, no stream). */
     allCores: { threads: number; perChunkCeilingMBps: number };
-    seal: StreamRate;
-    open: StreamRate;
+    seal: PooledRate;
+    open: PooledRate;
+    sealEnvelope: PooledRate;
+    openEnvelope: PooledRate;
   };
   stream: {
     seal: StreamRate;
@@ -323,13 +330,19 @@ export async function nodeFigures(runs: number): Promise<NodeFigures> {
       allCoresPerChunkCeiling: allCores.run,
       seal: streams.seal,
       open: streams.open,
+      sealEnvelope: streams.sealEnvelope,
+      openEnvelope: streams.openEnvelope,
     },
     cpuNowMs,
   );
   const after = chunkWorkerStats();
   await allCores.close();
   configureChunkWorkers(undefined);
-  const wRate = (name: 'seal' | 'open') => streamRate(total, w[name], w.ceiling);
+  const wRate = (name: 'seal' | 'open' | 'sealEnvelope' | 'openEnvelope'): PooledRate => {
+    const r = streamRate(total, w[name], w.ceiling);
+    const allCores = mbPerSecond(total, w.allCoresPerChunkCeiling.wallMs);
+    return { ...r, allCoresRatio: round2(r.MBps / allCores) };
+  };
   return {
     ceilingMBps,
     ceilingCpuMBps,
@@ -348,6 +361,8 @@ export async function nodeFigures(runs: number): Promise<NodeFigures> {
       },
       seal: wRate('seal'),
       open: wRate('open'),
+      sealEnvelope: wRate('sealEnvelope'),
+      openEnvelope: wRate('openEnvelope'),
     },
     stream: {
       seal: rate('seal'),

@@ -1,7 +1,7 @@
 // Node only: the streams' worker-thread path, forced onto small inputs
 // (batches of one or two chunks) so that the Wycheproof vectors, the property
 // suite, golden blob envelopes and exact failure points all run through it;
-// and the single-thread path with the pool turned off.
+// and the single-thread path with the pool turned off (vectors, golden blobs).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GoldenCase } from '../scripts/golden-case.ts';
 import { fromHex, toHex } from '../src/bytes.ts';
@@ -150,30 +150,38 @@ describe('Cobblestone streams on worker threads, batches of 2 chunks', () => {
   afterAll(() => configureChunkWorkers(undefined));
 });
 
-describe('golden blob envelopes through worker batches of 1 chunk', () => {
-  beforeAll(() => useWorkers(1));
-  afterAll(() => configureChunkWorkers(undefined));
+for (const pool of ['worker batches of 1 chunk', 'the worker pool off'] as const) {
+  describe(`golden blob envelopes as streams, ${pool}`, () => {
+    beforeAll(async () => {
+      if (pool === 'the worker pool off') configureChunkWorkers({ threads: 0 });
+      else await useWorkers(1);
+    });
+    afterAll(() => configureChunkWorkers(undefined));
 
-  const blobs = (vectors as GoldenCase[]).filter(
-    (c) => c.contentType === 'blob' && c.result === 'valid',
-  );
-  it('opens every valid golden blob envelope as a stream', async () => {
-    expect(blobs.length).toBeGreaterThan(0);
-    for (const c of blobs) {
-      const opener = createOpenEnvelopeStream({
-        context: fromHex(c.context),
-        ...(c.key && {
-          keys: [{ kid: fromHex(c.key.kid), epoch: c.key.epoch, key: fromHex(c.key.key) }],
-        }),
-        ...(c.keks && { keks: c.keks.map((k) => ({ kid: fromHex(k.kid), key: fromHex(k.key) })) }),
-      });
-      const opened = await pump(opener, pieces(decodeArmor(c.envelope), 5000));
-      expect(opened.error, c.name).toBeUndefined();
-      expect(toHex(opened.output), c.name).toBe(c.plaintext);
-    }
-    expect(chunkWorkerBatchCount()).toBeGreaterThan(0);
+    const blobs = (vectors as GoldenCase[]).filter(
+      (c) => c.contentType === 'blob' && c.result === 'valid',
+    );
+    it('opens every valid golden blob envelope as a stream', async () => {
+      expect(blobs.length).toBeGreaterThan(0);
+      for (const c of blobs) {
+        const opener = createOpenEnvelopeStream({
+          context: fromHex(c.context),
+          ...(c.key && {
+            keys: [{ kid: fromHex(c.key.kid), epoch: c.key.epoch, key: fromHex(c.key.key) }],
+          }),
+          ...(c.keks && {
+            keks: c.keks.map((k) => ({ kid: fromHex(k.kid), key: fromHex(k.key) })),
+          }),
+        });
+        const opened = await pump(opener, pieces(decodeArmor(c.envelope), 5000));
+        expect(opened.error, c.name).toBeUndefined();
+        expect(toHex(opened.output), c.name).toBe(c.plaintext);
+      }
+      if (pool === 'the worker pool off') expect(chunkWorkerBatchCount()).toBe(0);
+      else expect(chunkWorkerBatchCount()).toBeGreaterThan(0);
+    });
   });
-});
+}
 
 describeCobblestoneProperties('worker batches of 1 chunk', () => useWorkers(1));
 
