@@ -2,6 +2,7 @@
 // a real worker meets a tampered chunk, a worker dies mid-stream, or no
 // worker can start. In every case nothing unauthenticated is emitted and the
 // stream finishes (or fails) exactly as on the calling thread alone.
+import { execFile } from 'node:child_process';
 import * as workerThreads from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createChunkOpener } from '../src/cobblestone/chunk-opener.ts';
@@ -13,7 +14,12 @@ import {
   configureChunkWorkers,
   crashChunkWorkers,
 } from '../src/cobblestone/chunk-workers.ts';
-import { CHUNK_SIZE, SEALED_CHUNK_SIZE } from '../src/cobblestone/constants.ts';
+import {
+  CHUNK_SIZE,
+  PREFIX_SIZE,
+  SEALED_CHUNK_SIZE,
+  TAG_SIZE,
+} from '../src/cobblestone/constants.ts';
 import { nodeBackend } from '../src/cobblestone/node-backend.ts';
 import { cobblestoneSeal } from '../src/cobblestone/whole-message.ts';
 import { concat, patternBytes, pieces, sameBytes } from './cobblestone-helpers.ts';
@@ -131,4 +137,42 @@ describe('no worker can start', () => {
     expect(sameBytes(await openInPieces(whole), plaintext)).toBe(true);
     expect(chunkWorkerBatchCount()).toBe(0);
   });
+});
+
+describe('idle workers', () => {
+  it('do not keep the process alive once the streams are done', async () => {
+    const url = (path: string) => new URL(path, import.meta.url).href;
+    // A child that starts the pool, streams through it and then simply ends.
+    // As an ES module (--input-type=module, which workers inherit): the
+    // worker's own code must run there too.
+    const script = `
+      import { chunkWorkerStats, chunkWorkersOnline, configureChunkWorkers } from '${url('../src/cobblestone/chunk-workers.ts')}';
+      import { createCobblestoneSealStream } from '${url('../src/cobblestone/seal-stream.ts')}';
+      configureChunkWorkers({ threads: 1, batchChunks: 2 });
+      if ((await chunkWorkersOnline()) !== 1) throw new Error('no worker');
+      const input = new Blob([new Uint8Array(20 * 16384)]).stream();
+      let bytes = 0;
+      for await (const piece of input.pipeThrough(createCobblestoneSealStream(new Uint8Array(32), new Uint8Array(1)))) bytes += piece.length;
+      console.log(JSON.stringify({ bytes, answered: chunkWorkerStats().answered }));
+    `;
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+      (resolve) => {
+        // The timeout only guards against a hang: a child kept alive fails the test.
+        const child = execFile(
+          process.execPath,
+          ['--experimental-strip-types', '--input-type=module', '-e', script],
+          { timeout: 20_000 },
+          (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
+        );
+      },
+    );
+    expect(result.stderr.replace(/.*ExperimentalWarning.*\n?|.*--trace-warnings.*\n?/g, '')).toBe(
+      '',
+    );
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { bytes: number; answered: number };
+    expect(report.bytes).toBe(PREFIX_SIZE + 20 * SEALED_CHUNK_SIZE + TAG_SIZE);
+    // The worker really ran batches (it is alive and idle at the end, not dead).
+    expect(report.answered).toBeGreaterThan(0);
+  }, 30_000);
 });

@@ -4,7 +4,8 @@
  * {@link ./chunk-workers.ts}. It is a string run with `new Worker(source,
  * { eval: true })` so that no extra file has to ship beside the bundle and
  * the same code runs from source (vitest) and from `dist`. It must stay plain
- * CommonJS JavaScript that needs only node:crypto and node:worker_threads.
+ * JavaScript that runs as a script or as an ES module (no require, no import)
+ * and needs only node:crypto and node:worker_threads.
  *
  * Protocol, one message per batch:
  *   in (on the worker's own port):
@@ -29,9 +30,11 @@
  */
 export const CHUNK_WORKER_SOURCE = `
 'use strict';
-const { parentPort, workerData } = require('node:worker_threads');
+// getBuiltinModule, not require: eval'd worker code runs as an ES module when
+// the process was started with --input-type=module (workers inherit execArgv).
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
 const results = workerData.results;
-const crypto = require('node:crypto');
+const crypto = process.getBuiltinModule('node:crypto');
 const CHUNK = 16384;
 const TAG = 16;
 const SEALED = CHUNK + TAG;

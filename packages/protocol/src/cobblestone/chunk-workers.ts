@@ -163,9 +163,10 @@ class WorkerPool implements ChunkWorkerPool {
   readonly #slots: Slot[] = [];
   readonly #free = new Map<number, BatchBuffer[]>();
   #nextId = 0;
-  /** Batches handed to workers so far, and how many of them were taken back. */
+  /** Batches handed to workers so far, how many were taken back, and how many a worker answered. */
   submitted = 0;
   takenBack = 0;
+  answered = 0;
 
   constructor(workers: typeof NodeWorkers, threads: number, batchChunks: number) {
     this.#workers = workers;
@@ -235,6 +236,7 @@ class WorkerPool implements ChunkWorkerPool {
     if (!pending) return;
     slot.pending.delete(message.id);
     if (slot.pending.size === 0) this.#busy(slot, false);
+    if (!message.skipped) this.answered++;
     pending.running.answer = message.skipped
       ? 'skipped'
       : { pieces: message.pieces, verified: message.verified };
@@ -392,7 +394,11 @@ export function chunkWorkerBatchCount(): number {
   return pool?.submitted ?? 0;
 }
 
-/** Benchmarks: batches handed to workers, and how many of those the calling thread took back. */
-export function chunkWorkerStats(): { submitted: number; takenBack: number } {
-  return { submitted: pool?.submitted ?? 0, takenBack: pool?.takenBack ?? 0 };
+/** Benchmarks and tests: batches handed to workers, taken back by the calling thread, and answered by a worker. */
+export function chunkWorkerStats(): { submitted: number; takenBack: number; answered: number } {
+  return {
+    submitted: pool?.submitted ?? 0,
+    takenBack: pool?.takenBack ?? 0,
+    answered: pool?.answered ?? 0,
+  };
 }
