@@ -40,31 +40,36 @@ async function useWorkers(batchChunks: number): Promise<void> {
   expect(await chunkWorkersOnline()).toBe(1);
 }
 
-/** Seal `plaintext` through the sealer in 20 KiB pieces, calling `midway` halfway through. */
-async function sealInPieces(midway: () => void = () => {}): Promise<Uint8Array> {
+/** What the sealer and the opener share: pieces in, bytes out through `emit`. */
+interface PieceSink {
+  start?(): void | Promise<void>;
+  push(piece: Uint8Array): void | Promise<void>;
+  finish(): void | Promise<void>;
+}
+
+/** Feed `input` to a sealer or opener in 20 KiB pieces, calling `midway` halfway through. */
+async function inPieces(
+  input: Uint8Array,
+  make: (emit: (bytes: Uint8Array) => void) => PieceSink,
+  midway: () => void,
+): Promise<Uint8Array> {
   const out: Uint8Array[] = [];
-  const sealer = createChunkSealer(key, context, salt, (bytes) => out.push(bytes.slice()));
-  await sealer.start();
-  const input = pieces(plaintext, 20 * 1024);
-  for (const [i, piece] of input.entries()) {
-    if (i === input.length >> 1) midway();
-    await sealer.push(piece);
+  const sink = make((bytes) => out.push(bytes.slice()));
+  await sink.start?.();
+  const all = pieces(input, 20 * 1024);
+  for (const [i, piece] of all.entries()) {
+    if (i === all.length >> 1) midway();
+    await sink.push(piece);
   }
-  await sealer.finish();
+  await sink.finish();
   return concat(out);
 }
 
-async function openInPieces(ct: Uint8Array, midway: () => void = () => {}): Promise<Uint8Array> {
-  const out: Uint8Array[] = [];
-  const opener = createChunkOpener(key, context, (bytes) => out.push(bytes.slice()));
-  const input = pieces(ct, 20 * 1024);
-  for (const [i, piece] of input.entries()) {
-    if (i === input.length >> 1) midway();
-    await opener.push(piece);
-  }
-  await opener.finish();
-  return concat(out);
-}
+const sealInPieces = (midway: () => void = () => {}) =>
+  inPieces(plaintext, (emit) => createChunkSealer(key, context, salt, emit), midway);
+
+const openInPieces = (ct: Uint8Array, midway: () => void = () => {}) =>
+  inPieces(ct, (emit) => createChunkOpener(key, context, emit), midway);
 
 describe('a real chunk worker', () => {
   it('stops at a tampered chunk: only the verified chunks before it come back', async () => {
