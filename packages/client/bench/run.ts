@@ -12,7 +12,7 @@
  *  3. live latency: a change pushed by one client until a second,
  *     live-connected client has it in its replica (median of M; target < 200 ms).
  *
- * Usage: pnpm --filter @coffer/client bench [-- --records 100000 --changes 50 --json]
+ * Usage: pnpm --filter @coffer/client bench [-- --records 100000 --changes 50 --runs 3 --json]
  *
  * `--before DIR`: also run the end-to-end syncs with the client of another
  * version (DIR holds that version's `src`, `bench` and `test`, inside this
@@ -36,6 +36,9 @@ const option = (name: string, fallback: number) => {
 };
 const RECORDS = option('records', 100_000);
 const CHANGES = option('changes', 50);
+// End-to-end syncs behind the target line: their median is the figure (this
+// VM's speed swings by a third between runs minutes apart; every run is printed).
+const RUNS = Math.max(1, option('runs', 3));
 const JSON_OUT = argv.includes('--json');
 const BEFORE = argv.includes('--before') ? argv[argv.indexOf('--before') + 1] : undefined;
 // Optional V8 heap cap of the syncing child, to tell lazy GC from retained memory.
@@ -162,9 +165,19 @@ const describe = (label: string, f: SyncFigures) => {
   }
   return rate;
 };
-const sync = syncInChild(await newReader(), false);
-const rate = describe('initial sync, end to end (worker pool)', sync);
-log(`  target >= 20000 records/s: ${rate >= 20_000 ? 'met' : 'MISSED'}`);
+const runs: Array<{ figures: SyncFigures; rate: number }> = [];
+for (let r = 1; r <= RUNS; r++) {
+  const figures = syncInChild(await newReader(), false);
+  const label = `initial sync, end to end (worker pool)${RUNS > 1 ? `, run ${r} of ${RUNS}` : ''}`;
+  runs.push({ figures, rate: describe(label, figures) });
+}
+// The median run by rate (the lower middle one for an even count).
+const middle = [...runs].sort((a, b) => a.rate - b.rate)[Math.floor((runs.length - 1) / 2)]!;
+const sync = middle.figures;
+const rate = middle.rate;
+log(
+  `  median of ${RUNS}: ${Math.round(rate)} records/s (runs: ${runs.map((r) => Math.round(r.rate)).join(', ')}); target >= 20000 records/s: ${rate >= 20_000 ? 'met' : 'MISSED'}`,
+);
 const before = BEFORE ? { pool: syncInChild(await newReader(), false, 'pool', BEFORE) } : undefined;
 if (before) describe(`  BEFORE (${BEFORE}), same run: end to end (worker pool)`, before.pool);
 const inline = syncInChild(await newReader(), false, 'inline');
@@ -231,6 +244,6 @@ await fx.owner.close();
 await fx.server.dispose();
 if (JSON_OUT) {
   process.stdout.write(
-    `${JSON.stringify({ machine, records: RECORDS, seedSeconds, baseline: { changesPerSecond: baseline, clientCpuUsPerChange: rawClientUs }, initialSync: { recordsPerSecond: rate, ratioToBaseline: rate / baseline, ...sync }, initialSyncInline: { recordsPerSecond: inline.records / inline.seconds, ...inline }, clientCeiling: { recordsPerSecond: ceilingRate, ...ceiling }, clientCeilingInline: { recordsPerSecond: ceilingInline.records / ceilingInline.seconds, ...ceilingInline }, ...(before && beforeInline ? { before: { tree: BEFORE, pool: { recordsPerSecond: before.pool.records / before.pool.seconds, ...before.pool }, inline: { recordsPerSecond: beforeInline.records / beforeInline.seconds, ...beforeInline } } } : {}), live: { changes: CHANGES, medianMs: median, p90Ms: p90 } }, null, 2)}\n`,
+    `${JSON.stringify({ machine, records: RECORDS, seedSeconds, baseline: { changesPerSecond: baseline, clientCpuUsPerChange: rawClientUs }, initialSync: { recordsPerSecond: rate, ratioToBaseline: rate / baseline, runs: runs.map((r) => r.rate), ...sync }, initialSyncInline: { recordsPerSecond: inline.records / inline.seconds, ...inline }, clientCeiling: { recordsPerSecond: ceilingRate, ...ceiling }, clientCeilingInline: { recordsPerSecond: ceilingInline.records / ceilingInline.seconds, ...ceilingInline }, ...(before && beforeInline ? { before: { tree: BEFORE, pool: { recordsPerSecond: before.pool.records / before.pool.seconds, ...before.pool }, inline: { recordsPerSecond: beforeInline.records / beforeInline.seconds, ...beforeInline } } } : {}), live: { changes: CHANGES, medianMs: median, p90Ms: p90 } }, null, 2)}\n`,
   );
 }
