@@ -26,8 +26,11 @@ export function u32be(value: number): Uint8Array {
 }
 
 /** UTF-8 encode. */
+// One encoder for the module: it holds no state between calls.
+const encoder = new TextEncoder();
+
 export function utf8(text: string): Uint8Array {
-  return new TextEncoder().encode(text);
+  return encoder.encode(text);
 }
 
 /**

@@ -116,6 +116,18 @@ describe('record plaintext encoding', () => {
     const reordered = new Uint8Array([...encoded, 0x01, 0, 0, 0, 0]);
     expect(() => decodeRecordPlaintext(reordered)).toThrow(/order/);
   });
+
+  it('reads timestamps up to 2^53 - 1 and refuses larger ones', () => {
+    // name 'a' and type 'b' put createdAt's value at byte 18 (1 + 6 + 6 + 5).
+    const encoded = encodeRecordPlaintext({ ...record, name: 'a', type: 'b' });
+    const view = new DataView(encoded.buffer, encoded.byteOffset);
+    view.setUint32(18, 0x1f_ffff);
+    view.setUint32(22, 0xffff_ffff);
+    expect(decodeRecordPlaintext(encoded).createdAt).toBe(Number.MAX_SAFE_INTEGER);
+    view.setUint32(18, 0x20_0000);
+    view.setUint32(22, 0);
+    expect(() => decodeRecordPlaintext(encoded)).toThrow(/integer too large/);
+  });
 });
 
 describe('record ids', () => {

@@ -1,6 +1,7 @@
 import { concatBytes, u16be, u32be, utf8 } from '../bytes.ts';
 
 const ZERO = new Uint8Array([0]);
+const RECORD_LABEL = utf8('coffer/v1/record');
 
 function id16(value: Uint8Array, what: string): Uint8Array {
   if (value.length !== 16) throw new RangeError(`${what} must be 16 bytes`);
@@ -15,12 +16,12 @@ function id16(value: Uint8Array, what: string): Uint8Array {
  * const context = recordAppContext(vaultId, recordId);
  */
 export function recordAppContext(vaultId: Uint8Array, recordId: Uint8Array): Uint8Array {
-  return concatBytes(
-    utf8('coffer/v1/record'),
-    ZERO,
-    id16(vaultId, 'vaultId'),
-    id16(recordId, 'recordId'),
-  );
+  // Built in place: one per record opened or sealed.
+  const out = new Uint8Array(RECORD_LABEL.length + 1 + 16 + 16);
+  out.set(RECORD_LABEL);
+  out.set(id16(vaultId, 'vaultId'), RECORD_LABEL.length + 1);
+  out.set(id16(recordId, 'recordId'), RECORD_LABEL.length + 17);
+  return out;
 }
 
 /**

@@ -73,9 +73,11 @@ export function encodeRecordPlaintext(record: RecordData): Uint8Array {
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function readU64(value: Uint8Array): number {
-  const n = new DataView(value.buffer, value.byteOffset, 8).getBigUint64(0);
-  if (n > BigInt(Number.MAX_SAFE_INTEGER)) bad('integer too large');
-  return Number(n);
+  const view = new DataView(value.buffer, value.byteOffset, 8);
+  const high = view.getUint32(0);
+  // At most 2^53 - 1: the high word has at most 21 bits.
+  if (high > 0x1f_ffff) bad('integer too large');
+  return high * 2 ** 32 + view.getUint32(4);
 }
 
 /**
@@ -89,7 +91,8 @@ function readU64(value: Uint8Array): number {
 export function decodeRecordPlaintext(bytes: Uint8Array): RecordData {
   if (bytes[0] !== RECORD_ENCODING_VERSION) bad('unsupported record encoding version');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const fields = new Map<number, Uint8Array>();
+  // By tag (a byte): an array, not a Map, as this runs once per record opened.
+  const fields: Array<Uint8Array | undefined> = [];
   let offset = 1;
   let lastTag = 0;
   while (offset < bytes.length) {
@@ -98,12 +101,12 @@ export function decodeRecordPlaintext(bytes: Uint8Array): RecordData {
     const length = view.getUint32(offset + 1);
     if (tag <= lastTag) bad('record fields out of order');
     if (offset + 5 + length > bytes.length) bad('record field truncated');
-    fields.set(tag, bytes.subarray(offset + 5, offset + 5 + length));
+    fields[tag] = bytes.subarray(offset + 5, offset + 5 + length);
     lastTag = tag;
     offset += 5 + length;
   }
   const get = (tag: number, length?: number): Uint8Array => {
-    const value = fields.get(tag);
+    const value = fields[tag];
     if (!value) bad(`record field ${tag} missing`);
     if (length !== undefined && value.length !== length)
       bad(`record field ${tag} has a bad length`);
@@ -125,7 +128,7 @@ export function decodeRecordPlaintext(bytes: Uint8Array): RecordData {
     authorKid: get(TAG.authorKid, 16).slice(),
     content: get(TAG.content).slice(),
   };
-  const blob = fields.get(TAG.blob);
+  const blob = fields[TAG.blob];
   if (blob) {
     if (blob.length !== 24) bad('blob reference has a bad length');
     record.blob = { blobId: blob.slice(0, 16), size: readU64(blob.subarray(16)) };
