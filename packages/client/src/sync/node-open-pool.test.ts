@@ -72,6 +72,21 @@ describe('createNodeOpenPool', () => {
     );
   });
 
+  it('opens every part here when its only worker dies on the first one', async () => {
+    const ring = await buildKeyring(vaultId, [await generateVaultKey(1)]);
+    // 6 x 80 jobs = 4 parts: two go to the worker, two stay queued for it.
+    const one = await jobs(ring);
+    const batch = Array.from({ length: 6 }, () => one).flat();
+    const pool = createNodeOpenPool({
+      size: 1,
+      workerUrl: new URL('../../test/fixtures/crashing-open-worker.mjs', import.meta.url),
+    });
+    pools.push(pool);
+    expect(await pool.started()).toBe(true);
+    const { outcomes } = await pool.open(openKeysOf(ring), batch);
+    expect(outcomes).toEqual((await inThreadOpener.open(openKeysOf(ring), batch)).outcomes);
+  });
+
   it('opens in this thread when the worker cannot start', async () => {
     const ring = await buildKeyring(vaultId, [await generateVaultKey(1)]);
     const batch = await jobs(ring);

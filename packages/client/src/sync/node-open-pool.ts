@@ -163,8 +163,13 @@ export function createNodeOpenPool(options: NodeOpenPoolOptions = {}): NodeOpenP
       if (idle.length === 0 || queue.length === 0) break;
       const worker = idle.reduce((a, b) => (b.load < a.load ? b : a));
       const part = queue.shift() as QueuedPart;
-      // A worker that fails hands its part back to this thread.
-      worker.run(nextId++, part.keys, part.jobs).then(part.resolve, () => inThisThread(part));
+      // A worker that fails hands its part back to this thread, and the
+      // parts still queued are shared out again without it (with no worker
+      // left, this thread takes them all).
+      worker.run(nextId++, part.keys, part.jobs).then(part.resolve, () => {
+        inThisThread(part);
+        dispatch();
+      });
     }
     // This thread takes a part back only from a backlog beyond what the
     // workers will ask for next: taking more starved them while this thread,
