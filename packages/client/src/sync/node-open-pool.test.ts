@@ -33,13 +33,25 @@ async function jobs(ring: VaultKeyring): Promise<OpenJob[]> {
   return out;
 }
 
+/** A pool closed after the test, and whether its threads came up. */
+async function startPool(options: Parameters<typeof createNodeOpenPool>[0]) {
+  const pool = createNodeOpenPool(options);
+  pools.push(pool);
+  return { pool, started: await pool.started() };
+}
+
+/** `copies` times the 80 jobs of {@link jobs}, so each part's place in the answer shows. */
+async function manyJobs(ring: VaultKeyring, copies: number): Promise<OpenJob[]> {
+  const one = await jobs(ring);
+  return Array.from({ length: copies }, () => one).flat();
+}
+
 describe('createNodeOpenPool', () => {
   it('opens on worker threads exactly as in this thread (outcomes and bytes)', async () => {
     const ring = await buildKeyring(vaultId, [await generateVaultKey(1)]);
     const batch = await jobs(ring);
-    const pool = createNodeOpenPool({ size: 2 });
-    pools.push(pool);
-    expect(await pool.started()).toBe(true);
+    const { pool, started } = await startPool({ size: 2 });
+    expect(started).toBe(true);
     const pooled = await pool.open(openKeysOf(ring), batch);
     const inline = await inThreadOpener.open(openKeysOf(ring), batch);
     expect(pooled.outcomes).toEqual(inline.outcomes);
@@ -54,12 +66,9 @@ describe('createNodeOpenPool', () => {
 
   it('a batch of many parts (shared by the workers and this thread) comes back in order', async () => {
     const ring = await buildKeyring(vaultId, [await generateVaultKey(1)]);
-    const one = await jobs(ring);
-    // 8 x 80 jobs with each job's outcome told apart by its position.
-    const batch = Array.from({ length: 8 }, () => one).flat();
-    const pool = createNodeOpenPool({ size: 1 });
-    pools.push(pool);
-    expect(await pool.started()).toBe(true);
+    const batch = await manyJobs(ring, 8);
+    const { pool, started } = await startPool({ size: 1 });
+    expect(started).toBe(true);
     const [pooled, again] = await Promise.all([
       pool.open(openKeysOf(ring), batch),
       pool.open(openKeysOf(ring), batch.slice(40)),
@@ -75,14 +84,12 @@ describe('createNodeOpenPool', () => {
   it('opens every part here when its only worker dies on the first one', async () => {
     const ring = await buildKeyring(vaultId, [await generateVaultKey(1)]);
     // 6 x 80 jobs = 4 parts: two go to the worker, two stay queued for it.
-    const one = await jobs(ring);
-    const batch = Array.from({ length: 6 }, () => one).flat();
-    const pool = createNodeOpenPool({
+    const batch = await manyJobs(ring, 6);
+    const { pool, started } = await startPool({
       size: 1,
       workerUrl: new URL('../../test/fixtures/crashing-open-worker.mjs', import.meta.url),
     });
-    pools.push(pool);
-    expect(await pool.started()).toBe(true);
+    expect(started).toBe(true);
     const { outcomes } = await pool.open(openKeysOf(ring), batch);
     expect(outcomes).toEqual((await inThreadOpener.open(openKeysOf(ring), batch)).outcomes);
   });
@@ -90,9 +97,10 @@ describe('createNodeOpenPool', () => {
   it('opens in this thread when the worker cannot start', async () => {
     const ring = await buildKeyring(vaultId, [await generateVaultKey(1)]);
     const batch = await jobs(ring);
-    const pool = createNodeOpenPool({ workerUrl: new URL('./no-such-worker.js', import.meta.url) });
-    pools.push(pool);
-    expect(await pool.started()).toBe(false);
+    const { pool, started } = await startPool({
+      workerUrl: new URL('./no-such-worker.js', import.meta.url),
+    });
+    expect(started).toBe(false);
     const { outcomes } = await pool.open(openKeysOf(ring), batch);
     expect(outcomes).toEqual((await inThreadOpener.open(openKeysOf(ring), batch)).outcomes);
   });
