@@ -2,12 +2,15 @@
  * Bad input through the built binary: each case gets a clear message, the
  * documented exit code, no stack trace, and loses nothing.
  */
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, openSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { coffer, expectFailure, json } from './helpers/cli.ts';
+import { COFFER_BIN, coffer, expectFailure, json } from './helpers/cli.ts';
 import { type Device, newDevice } from './helpers/device.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
@@ -114,6 +117,51 @@ describe('bad input', () => {
       5,
       /the username dave is taken on this server\n.*coffer login/,
     );
+  });
+
+  it('output that cannot be written (stdout on a full disk) exits io (9), not 0 with the output lost', async () => {
+    // /dev/full: every write fails with ENOSPC, as a full disk behind `> file` would.
+    const toFullDisk = (args: string[]) => {
+      const full = openSync('/dev/full', 'w');
+      try {
+        return spawnSync(process.execPath, [COFFER_BIN, ...args], {
+          env: {
+            PATH: process.env.PATH,
+            COFFER_HOME: dave.home,
+            COFFER_PASSPHRASE: dave.passphrase,
+          },
+          stdio: ['ignore', full, 'pipe'],
+          encoding: 'utf8',
+        });
+      } finally {
+        closeSync(full);
+      }
+    };
+    for (const args of [['--version'], ['get', 'main', 'keep-me'], ['--json', 'ls', 'main']]) {
+      const r = toFullDisk(args);
+      expect({ args, status: r.status }).toEqual({ args, status: 9 });
+      expect(r.stderr).toMatch(
+        /^coffer: could not write the output to stdout: no space left on the disk\n {2}check where stdout goes/,
+      );
+      expect(r.stderr).not.toMatch(/unexpected error|\n\s+at /);
+    }
+    // A reader that stops early (`| head -c 1`) is not a failure: no stack
+    // trace, no "unexpected error", exit 0 (pipefail shows coffer's own status).
+    const plain = join(dave.home, 'one-mib.bin');
+    await writeFile(plain, new Uint8Array(1 << 20).fill(7));
+    await dave.ok(['encrypt', '--passphrase', plain, `${plain}.cfr`]);
+    const child = spawn(process.execPath, [COFFER_BIN, 'decrypt', `${plain}.cfr`, '-'], {
+      env: { PATH: process.env.PATH, COFFER_HOME: dave.home, COFFER_PASSPHRASE: dave.passphrase },
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      stderr += text;
+    });
+    // The reader takes the first piece and goes away, as `| head -c 1` does.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const [status] = (await once(child, 'close')) as [number | null];
+    const early = { status, stderr };
+    expect({ status: early.status, stderr: early.stderr }).toEqual({ status: 0, stderr: '' });
   });
 
   it('unknown vault, key and user exit 4', async () => {

@@ -68,6 +68,10 @@ const BY_CODE: Readonly<Record<string, ExitCodeName>> = {
 const NETWORK_HINT =
   'is the server running and the URL right? `coffer doctor` checks the connection';
 
+/** What to do when this machine's disk failed. Every file coffer writes goes to a temporary name first. */
+const IO_HINT =
+  'free some space (or fix the disk) and run the command again; coffer moves a file it writes into place only once complete, so no file was replaced';
+
 /** Server problems whose code we do not know are classified by HTTP status. */
 function byStatus(status: number): ExitCodeName {
   if (status === 401 || status === 403) return 'auth';
@@ -91,7 +95,18 @@ const ERRNO: Readonly<Record<string, ExitCodeName>> = {
   ENETUNREACH: 'network',
   UND_ERR_CONNECT_TIMEOUT: 'network',
   UND_ERR_SOCKET: 'network',
+  // The local disk, not the command, failed.
+  ENOSPC: 'io',
+  EDQUOT: 'io',
+  EROFS: 'io',
+  EIO: 'io',
+  EFBIG: 'io',
+  EMFILE: 'io',
+  ENFILE: 'io',
 };
+
+/** SQLite's own words for the same local failures (the replica's disk). */
+const SQLITE_IO = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN)/;
 
 function errnoMessage(e: NodeJS.ErrnoException): string {
   const where = e.path === undefined ? '' : ` ${e.path}`;
@@ -103,6 +118,18 @@ function errnoMessage(e: NodeJS.ErrnoException): string {
     case 'EACCES':
     case 'EPERM':
       return `permission denied:${where}`;
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return `no space left on the disk${where ? ` (writing${where})` : ''}`;
+    case 'EROFS':
+      return `read-only file system:${where}`;
+    case 'EIO':
+      return `input/output error (a failing disk?)${where ? `:${where}` : ''}`;
+    case 'EFBIG':
+      return `file too large for this file system or limit${where ? `:${where}` : ''}`;
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'too many open files';
     default:
       return e.message;
   }
@@ -119,6 +146,14 @@ export function toCliError(e: unknown): CliError | undefined {
       'replica_corrupt',
       'the local replica (replica.sqlite) is damaged or was tampered with',
       'run `coffer doctor`; `coffer logout` then `coffer login` rebuilds it from the server',
+    );
+  }
+  if (typeof code === 'string' && SQLITE_IO.test(code)) {
+    return new CliError(
+      'io',
+      'replica_io',
+      `cannot write the local replica: ${code === 'SQLITE_FULL' ? 'the disk is full' : e.message}`,
+      'free some space on the disk holding the profile directory and run the command again; SQLite rolled the failed change back, so the replica holds what it held before',
     );
   }
   if (typeof code === 'string') {
@@ -141,7 +176,7 @@ export function toCliError(e: unknown): CliError | undefined {
         errno,
         net ? 'network' : code.toLowerCase(),
         net ? `cannot reach the server (${code})` : errnoMessage(e as NodeJS.ErrnoException),
-        net ? NETWORK_HINT : undefined,
+        net ? NETWORK_HINT : errno === 'io' ? IO_HINT : undefined,
       );
     }
   }

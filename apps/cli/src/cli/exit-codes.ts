@@ -20,6 +20,8 @@ export const ExitCode = {
   server: 7,
   /** Decryption or authentication failed: wrong key, tampered or truncated data. */
   crypto: 8,
+  /** This machine's disk or output failed: full, read-only, quota, I/O error, or stdout not writable. */
+  io: 9,
   /** Cancelled at a prompt with Ctrl-C (the shell's 128 + SIGINT, as if the signal had ended it). */
   cancelled: 130,
 } as const;
@@ -40,6 +42,7 @@ export const EXIT_CODE_HELP: ReadonlyArray<readonly [number, string]> = [
     ExitCode.crypto,
     'crypto: decryption failed, tampered or truncated data, changed user key, damaged profile',
   ],
+  [ExitCode.io, 'io: local disk full, read-only or failing, or the output could not be written'],
   [ExitCode.cancelled, 'cancelled at a prompt (Ctrl-C)'],
 ];
 

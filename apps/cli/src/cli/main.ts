@@ -11,12 +11,36 @@ import { ExitCode } from './exit-codes.ts';
 import { commandHelp, overviewHelp } from './help.ts';
 import { Output, type OutputStreams } from './output.ts';
 import { bindPositionals, parseCommandLine } from './parse.ts';
+import { isBrokenPipe, watchWriteFailures } from './write-failures.ts';
 
 export async function main(
   argv: readonly string[],
   commands: readonly CommandSpec[],
   streams: OutputStreams = { stdout: process.stdout, stderr: process.stderr },
   env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const stdout = watchWriteFailures(streams.stdout);
+  const code = await runCommand(argv, commands, streams, env);
+  const failed = await stdout.settle();
+  // A command that failed has said why already (its --json document may be
+  // what could not be written); one message is enough.
+  if (failed === undefined || code !== ExitCode.ok) return code;
+  // The result (or the error document) did not reach stdout: say so on stderr.
+  const err = toCliError(failed);
+  new Output(false, streams).error(
+    'output_failed',
+    `could not write the output to stdout: ${err?.message ?? failed.message}`,
+    ExitCode.io,
+    'check where stdout goes (a full disk?) and run the command again',
+  );
+  return ExitCode.io;
+}
+
+async function runCommand(
+  argv: readonly string[],
+  commands: readonly CommandSpec[],
+  streams: OutputStreams,
+  env: NodeJS.ProcessEnv,
 ): Promise<number> {
   // --json is known before parsing succeeds so that even usage errors honour it.
   const out = new Output(argv.includes('--json'), streams);
@@ -59,6 +83,7 @@ export async function main(
     await impl.run(ctx);
     return ExitCode.ok;
   } catch (e) {
+    if (isBrokenPipe(e)) return ExitCode.ok;
     const err = toCliError(e);
     if (err !== undefined) {
       out.error(err.code, err.message, ExitCode[err.exit], err.hint, err.details);
