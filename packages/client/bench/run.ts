@@ -22,7 +22,7 @@
  * same server and vault, interleaved with this version's: a same-run before/after.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,29 +120,36 @@ function syncInChild(
   opener: 'pool' | 'inline' = 'pool',
   tree?: string,
 ): SyncFigures {
-  const file = join(mkdtempSync(join(tmpdir(), 'coffer-bench-')), 'replica.sqlite3');
+  // Each replica is ~170 MB: removed as soon as its child has reported.
+  const dir = mkdtempSync(join(tmpdir(), 'coffer-bench-'));
+  const file = join(dir, 'replica.sqlite3');
   const child = tree
     ? resolve(tree, 'bench/initial-sync.ts')
     : fileURLToPath(new URL('./initial-sync.ts', import.meta.url));
-  const out = execFileSync(
-    process.execPath,
-    [
-      ...process.execArgv,
-      ...(CHILD_HEAP_MB ? [`--max-old-space-size=${CHILD_HEAP_MB}`] : []),
-      child,
-      JSON.stringify({
-        url: fx.server.url,
-        pinSha256: fx.server.pinSha256,
-        username,
-        vaultId: fx.vaultId,
-        file,
-        replay,
-        opener,
-        dataDir: fx.server.dataDir,
-      }),
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
-  );
+  let out: string;
+  try {
+    out = execFileSync(
+      process.execPath,
+      [
+        ...process.execArgv,
+        ...(CHILD_HEAP_MB ? [`--max-old-space-size=${CHILD_HEAP_MB}`] : []),
+        child,
+        JSON.stringify({
+          url: fx.server.url,
+          pinSha256: fx.server.pinSha256,
+          username,
+          vaultId: fx.vaultId,
+          file,
+          replay,
+          opener,
+          dataDir: fx.server.dataDir,
+        }),
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   return JSON.parse(out.trim().split('\n').at(-1)!) as SyncFigures;
 }
 
@@ -194,7 +201,8 @@ describe('client ceiling (replayed, main thread)', ceilingInline);
 
 // Live latency on a small vault of its own.
 const { vaultId } = await fx.owner.vaults.create();
-const bStore = SqliteStore.open(join(mkdtempSync(join(tmpdir(), 'coffer-bench-')), 'b.sqlite3'));
+const bDir = mkdtempSync(join(tmpdir(), 'coffer-bench-'));
+const bStore = SqliteStore.open(join(bDir, 'b.sqlite3'));
 // A second user the vault is shared with (a login of its own: the owner's
 // account has used up its login rate by now).
 const b = newClient(fx.server, bStore);
@@ -240,6 +248,7 @@ log(
 );
 
 await b.close();
+rmSync(bDir, { recursive: true, force: true });
 await fx.owner.close();
 await fx.server.dispose();
 if (JSON_OUT) {
