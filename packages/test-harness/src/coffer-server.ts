@@ -2,13 +2,16 @@
  * The BUILT coffer-server as a child process for tests: a temp data dir, a
  * free loopback port (another one when that port is taken), HTTPS with its
  * self-signed certificate, ready once `/v1/meta` answers through the pinned
- * certificate, and never outliving the test process.
+ * certificate, and never outliving the test process. Inside a vitest test
+ * file it is disposed when the test (or, started outside a test, the file)
+ * is done; COFFER_KEEP_TEMP=1 keeps its data dir.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { keepTemp, whenDone } from '../../../tooling/test-temp.ts';
 import { SERVER_BIN } from './binaries.ts';
 import { readServerCertificate, type ServerCertificate } from './certificate.ts';
 import { cleanUpOnExit } from './exit-guard.ts';
@@ -56,7 +59,7 @@ export interface CofferServer {
   start(): Promise<void>;
   /** SIGTERM (SIGKILL if it does not drain) and wait for the exit; keeps the data dir. */
   stop(): Promise<void>;
-  /** Stop and remove the data dir. */
+  /** Stop and remove the data dir (kept when COFFER_KEEP_TEMP=1). Also run for you when the test or file is done. */
   dispose(): Promise<void>;
 }
 
@@ -90,10 +93,17 @@ function describeExit(exit: Exit): string {
 export async function startCofferServer(options: CofferServerOptions = {}): Promise<CofferServer> {
   const dataDir = await mkdtemp(join(tmpdir(), options.tempPrefix ?? 'coffer-test-server-'));
   const output = new OutputTail();
+  const keep = keepTemp();
   const env = serverEnv({
     ...(options.databaseUrl === undefined ? {} : { COFFER_DATABASE_URL: options.databaseUrl }),
+    // parent-watch.ts removes it when the test process dies without cleaning up.
+    ...(keep ? {} : { COFFER_TEST_ORPHAN_DIR: dataDir }),
     ...options.env,
   });
+  const removeDataDir = async (): Promise<void> => {
+    if (keep) console.info(`COFFER_KEEP_TEMP=1: keeping ${dataDir}`);
+    else await rm(dataDir, { recursive: true, force: true });
+  };
   let port = options.port ?? 0;
   let certificate: ServerCertificate | undefined;
   let running: Running | undefined;
@@ -183,7 +193,7 @@ export async function startCofferServer(options: CofferServerOptions = {}): Prom
   const release = cleanUpOnExit({
     onExit() {
       running?.child.kill('SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keep) rmSync(dataDir, { recursive: true, force: true });
     },
   });
 
@@ -211,15 +221,16 @@ export async function startCofferServer(options: CofferServerOptions = {}): Prom
     async dispose() {
       await stop();
       release();
-      await rm(dataDir, { recursive: true, force: true });
+      await removeDataDir();
     },
   };
   try {
     await launch(false);
   } catch (error) {
     release();
-    await rm(dataDir, { recursive: true, force: true });
+    await removeDataDir();
     throw error;
   }
+  whenDone(() => server.dispose());
   return server;
 }

@@ -9,7 +9,7 @@ export interface BinaryResult {
 }
 
 export interface RunBinaryOptions {
-  /** Added to a minimal PATH and HOME; an undefined value is left out. */
+  /** Added to a minimal PATH, HOME and TMPDIR; an undefined value is left out. */
   env?: Readonly<Record<string, string | undefined>>;
   /** Bytes for stdin (default: empty, closed). */
   input?: string | Uint8Array;
@@ -17,8 +17,9 @@ export interface RunBinaryOptions {
 }
 
 /**
- * Run `node bin ...args` with an explicit environment: only PATH and HOME are
- * inherited, so the developer's own settings never change a test.
+ * Run `node bin ...args` with an explicit environment: only PATH, HOME and
+ * TMPDIR are inherited, so the developer's own settings never change a test
+ * (and whatever it leaves in TMPDIR shows in scripts/test.sh's check).
  *
  * @example
  * const { code, stdout } = await runBinary(CLI_BIN, ['--version']);
@@ -33,6 +34,7 @@ export function runBinary(
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
     };
+    if (process.env.TMPDIR !== undefined) env.TMPDIR = process.env.TMPDIR;
     for (const [key, value] of Object.entries(options.env ?? {})) {
       if (value !== undefined) env[key] = value;
     }

@@ -8,7 +8,7 @@ import {
   startCofferServer,
   withServerSqlite,
 } from '../src/index.ts';
-import { startOrphan, waitUntilRefused } from './support.ts';
+import { startOrphan, waitUntilGone, waitUntilRefused } from './support.ts';
 
 const started: CofferServer[] = [];
 afterEach(async () => {
@@ -91,10 +91,12 @@ describe('startCofferServer', () => {
 });
 
 describe('a test process that dies', () => {
-  it('takes its server with it when it is SIGKILLed', async () => {
+  it('takes its server and the data dir with it when it is SIGKILLed', async () => {
     const orphan = await startOrphan('kill');
     orphan.child.kill('SIGKILL');
     await waitUntilRefused(orphan.port);
+    // The server removes it as it exits (after the port closed).
+    await waitUntilGone(orphan.dataDir);
   });
 
   it('kills its server and removes the data dir when it exits without stopping it', async () => {

@@ -1,5 +1,6 @@
 /** What the harness's own tests wait for. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 
 /** Resolve once nothing accepts connections on 127.0.0.1:port (the server is gone). */
@@ -16,6 +17,11 @@ export async function waitUntilRefused(port: number): Promise<void> {
     if (refused) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Resolve once `path` no longer exists. */
+export async function waitUntilGone(path: string): Promise<void> {
+  while (existsSync(path)) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 /** Run the orphan fixture in `mode` and resolve with what it started. */
