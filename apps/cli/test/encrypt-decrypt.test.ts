@@ -1,16 +1,16 @@
 /** `coffer encrypt` / `coffer decrypt` through the built binary, offline. */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../tooling/test-temp.ts';
 import { coffer, expectFailure, json } from './helpers/cli.ts';
 
 const PASS = { COFFER_PASSPHRASE: 'correct horse battery staple' };
 let dir: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'coffer-enc-'));
+  dir = await tempDir('coffer-enc-');
 });
 
 async function roundTrip(name: string, plaintext: Uint8Array) {

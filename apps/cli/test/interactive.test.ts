@@ -4,10 +4,10 @@
  * contact, hidden passphrases (never echoed, Backspace works, Ctrl-C
  * cancels), the second entry of a new passphrase.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../tooling/test-temp.ts';
 import { coffer, json } from './helpers/cli.ts';
 import { cofferOnTerminal } from './helpers/pty.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const newHome = () => mkdtemp(join(tmpdir(), 'coffer-tty-'));
+const newHome = () => tempDir('coffer-tty-');
 const CHOOSE = 'Choose a passphrase: ';
 const AGAIN = 'Choose a passphrase (again): ';
 

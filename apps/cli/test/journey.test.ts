@@ -5,10 +5,10 @@
  * neither the server's data dir nor the profiles hold plaintext.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../tooling/test-temp.ts';
 import { expectFailure, json } from './helpers/cli.ts';
 import { type Device, newDevice } from './helpers/device.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
@@ -49,7 +49,7 @@ async function expectAbsent(dir: string, needles: ReadonlyArray<string | Uint8Ar
 
 beforeAll(async () => {
   server = await startTestServer();
-  work = await mkdtemp(join(tmpdir(), 'coffer-work-'));
+  work = await tempDir('coffer-work-');
   alice = await newDevice('alice passphrase, long enough');
   bob = await newDevice('bob passphrase, also long');
 });

@@ -1,9 +1,9 @@
 /** Server trust decisions against a real coffer-server over HTTPS (source modules, real TLS). */
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../tooling/test-temp.ts';
 import { CliError } from '../src/cli/exit-codes.ts';
 import { Output } from '../src/cli/output.ts';
 import { establishTrust } from '../src/net/establish-trust.ts';
@@ -32,7 +32,7 @@ async function failure(p: Promise<unknown>): Promise<string> {
 
 describe('establishing trust in a server', () => {
   it('pins a matching --pin and stores it in the profile (0600)', async () => {
-    const home = await mkdtemp(join(tmpdir(), 'coffer-home-'));
+    const home = await tempDir('coffer-home-');
     const trust = await establishTrust(home, url, { pin: server.fingerprint }, out);
     expect(trust).toEqual({
       kind: 'pin',
@@ -46,7 +46,7 @@ describe('establishing trust in a server', () => {
   });
 
   it('refuses a wrong --pin, naming the fingerprint the server shows', async () => {
-    const home = await mkdtemp(join(tmpdir(), 'coffer-home-'));
+    const home = await tempDir('coffer-home-');
     const msg = await failure(establishTrust(home, url, { pin: 'ab'.repeat(32) }, out));
     expect(msg).toMatch(/^network:pin_mismatch:/);
     expect(msg).toContain(server.fingerprint);
@@ -54,21 +54,21 @@ describe('establishing trust in a server', () => {
   });
 
   it('refuses an unknown self-signed certificate without a terminal, showing its fingerprint', async () => {
-    const home = await mkdtemp(join(tmpdir(), 'coffer-home-'));
+    const home = await tempDir('coffer-home-');
     const msg = await failure(establishTrust(home, url, {}, out));
     expect(msg).toMatch(/^network:untrusted_certificate:/);
     expect(msg).toContain(formatFingerprint(server.fingerprint.replace(/:/g, '')));
   });
 
   it('trusts the certificate given with --ca-file', async () => {
-    const home = await mkdtemp(join(tmpdir(), 'coffer-home-'));
+    const home = await tempDir('coffer-home-');
     const caFile = join(server.dataDir, 'tls', 'cert.pem');
     const trust = await establishTrust(home, url, { caFile }, out);
     expect(trust).toEqual({ kind: 'ca', caPem: await readFile(caFile, 'utf8') });
   });
 
   it('reports an unreachable server as a network error', async () => {
-    const home = await mkdtemp(join(tmpdir(), 'coffer-home-'));
+    const home = await tempDir('coffer-home-');
     const msg = await failure(establishTrust(home, new URL('https://127.0.0.1:1'), {}, out));
     expect(msg).toMatch(/^network:network:cannot reach 127\.0\.0\.1:1/);
   });

@@ -1,7 +1,7 @@
-import { mkdtemp, readdir, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../../../tooling/test-temp.ts';
 import {
   countSessions,
   createSession,
@@ -14,7 +14,7 @@ const SECRET = new TextEncoder().encode('sealed account state');
 
 describe('unlock sessions', () => {
   it('each unlock is its own session; the newest MAX_SESSIONS live; lock ends them all', async () => {
-    const home = await mkdtemp(join(tmpdir(), 'coffer-sessions-'));
+    const home = await tempDir('coffer-sessions-');
     const tokens: string[] = [];
     for (let i = 0; i <= MAX_SESSIONS; i++) tokens.push(await createSession(home, SECRET));
     // The oldest was ended by the (MAX_SESSIONS + 1)th unlock; every newer one still opens.

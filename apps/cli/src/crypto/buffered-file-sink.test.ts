@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../../tooling/test-temp.ts';
 import { openFileTarget } from './buffered-file-sink.ts';
 
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'coffer-direct-'));
+  dir = await tempDir('coffer-direct-');
 });
 
 /** Push `data` in pieces of the given sizes (cycled), as the cipher hands them out. */

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, open, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../../../tooling/test-temp.ts';
 import { createByteSink, groups } from './byte-sink.ts';
 
 describe('groups', () => {
@@ -25,7 +25,7 @@ describe('groups', () => {
 
 describe('createByteSink (file)', () => {
   it('writes every byte in order across batches and write groups', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'coffer-sink-'));
+    const dir = await tempDir('coffer-sink-');
     const path = join(dir, 'out.bin');
     const data = randomBytes(6 * (1 << 20) + 999);
     const fh = await open(path, 'wx', 0o600);

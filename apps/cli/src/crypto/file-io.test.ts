@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../../tooling/test-temp.ts';
 import type { ByteSource } from './byte-source.ts';
 import { pipeToTarget } from './file-io.ts';
 
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'coffer-file-io-'));
+  dir = await tempDir('coffer-file-io-');
 });
 
 /** `data` in 1 MiB pieces from one reused buffer, with its size known (as a file source). */

@@ -1,8 +1,10 @@
-/** One device (profile directory) of one user, driving the built CLI. */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+/**
+ * One device (profile directory) of one user, driving the built CLI. The
+ * profile goes when the test that made it finishes (made in beforeAll: when
+ * the file is done).
+ */
 import { expect } from 'vitest';
+import { tempDir } from '../../../../tooling/test-temp.ts';
 import { type CliResult, coffer, type RunOptions } from './cli.ts';
 
 export interface Device {
@@ -17,7 +19,7 @@ export interface Device {
 }
 
 export async function newDevice(passphrase: string): Promise<Device> {
-  const home = await mkdtemp(join(tmpdir(), 'coffer-dev-'));
+  const home = await tempDir('coffer-dev-');
   let session: string | undefined;
   const device: Device = {
     home,

@@ -33,7 +33,13 @@ export function cofferOnTerminal(
 ): Promise<PtyResult> {
   const spec = {
     argv: [process.execPath, COFFER_BIN, ...args],
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TERM: 'xterm', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      ...(process.env.TMPDIR === undefined ? {} : { TMPDIR: process.env.TMPDIR }),
+      TERM: 'xterm',
+      ...env,
+    },
     steps,
     timeout: 60,
   };

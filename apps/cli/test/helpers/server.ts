@@ -13,13 +13,17 @@ export interface TestServer {
   readonly fingerprint: string;
   readonly dataDir: string;
   readonly port: number;
-  /** Stop the process; the data dir stays (for `start()`) until the test process exits. */
+  /** Stop the process; the data dir stays (for `start()`) until the test file is done. */
   stop(): Promise<void>;
   /** Start again on the same data dir and port (after stop). */
   start(): Promise<void>;
 }
 
-/** Start coffer-server and resolve once it answers through its pinned certificate. */
+/**
+ * Start coffer-server and resolve once it answers through its pinned
+ * certificate; the harness disposes of it (and its data dir) when the test or,
+ * started in beforeAll, the file is done.
+ */
 export async function startTestServer(): Promise<TestServer> {
   const server = await startCofferServer({ tempPrefix: 'coffer-srv-' });
   return {
