@@ -1,9 +1,9 @@
 // The SQLite replica's WAL is checkpointed by a worker thread after large
 // writes (the writer's own automatic checkpoint would stall the sync on fsync).
-import { mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDirSync } from '../../../tooling/test-temp.ts';
 import { SqliteStore } from '../src/store/sqlite-store.ts';
 import type { StoredRecord } from '../src/store/types.ts';
 
@@ -18,7 +18,7 @@ const rows = (n: number, from = 0): StoredRecord[] =>
 
 describe('SQLite background checkpoints', () => {
   it('moves a large pull from the WAL into the database file off the writing thread', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'coffer-ckpt-')), 'r.sqlite3');
+    const file = join(tempDirSync('coffer-ckpt-'), 'r.sqlite3');
     const store = SqliteStore.open(file, { checkpointBytes: 200 * 1024 });
     // Small writes start no thread.
     await store.applyPull('v', rows(10), 10);

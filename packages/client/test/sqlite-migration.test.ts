@@ -1,16 +1,15 @@
 // A replica written by schema v1 (records WITHOUT ROWID) opens under v2 with
 // its rows intact and upserts still keyed by (vault, record).
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { tempDirSync } from '../../../tooling/test-temp.ts';
 import { SQLITE_MIGRATIONS } from '../src/store/sqlite-schema.ts';
 import { SqliteStore } from '../src/store/sqlite-store.ts';
 
 describe('SQLite replica migrations', () => {
   it('v1 → v2 keeps records and the unique key', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'coffer-mig-')), 'r.sqlite3');
+    const file = join(tempDirSync('coffer-mig-'), 'r.sqlite3');
     const v1 = new Database(file);
     v1.exec(SQLITE_MIGRATIONS[0]!);
     v1.pragma('user_version = 1');

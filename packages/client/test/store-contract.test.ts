@@ -1,14 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirSync } from '../../../tooling/test-temp.ts';
 import { MemoryStore } from '../src/store/memory-store.ts';
 import { SqliteStore } from '../src/store/sqlite-store.ts';
 import { runStoreContract } from './store-contract.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'coffer-client-store-'));
+const dir = tempDirSync('coffer-client-store-');
 let n = 0;
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 runStoreContract('memory', async () => new MemoryStore());
 runStoreContract('sqlite', async () => SqliteStore.open(join(dir, `replica-${++n}.db`)));

@@ -6,12 +6,12 @@
 // result is byte-identical.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDirSync } from '../../../../tooling/test-temp.ts';
 import { blobEnvelopeSize } from '../../src/index.ts';
 import { createTlsFetch, fileSink } from '../../src/node.ts';
 import { device, signedUp } from './clients.ts';
@@ -60,7 +60,7 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 async function setup(prefix: string, size: number) {
   const owner = await signedUp(server, prefix);
   const { vaultId } = await owner.client.vaults.create();
-  const dir = mkdtempSync(join(tmpdir(), 'coffer-blob-restart-'));
+  const dir = tempDirSync('coffer-blob-restart-');
   const data = randomBytes(size);
   const file = join(dir, 'upload.bin');
   writeFileSync(file, data);

@@ -1,10 +1,11 @@
 /**
  * Clients of the integration suite: `createClient` from the Node entry, with
  * the server certificate pinned and a SQLite replica in a temporary file.
+ * A device lives as long as the test that made it (made in beforeAll: the
+ * file): then its client and replica are closed and the temp dir removed.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDirSync, whenDone } from '../../../../tooling/test-temp.ts';
 import type { ClientOptions, CofferClient } from '../../src/client.ts';
 import { createClient } from '../../src/node.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
@@ -24,8 +25,7 @@ export function device(
   server: TestServer,
   options: Partial<ClientOptions> & { file?: string } = {},
 ): TestDevice {
-  const file =
-    options.file ?? join(mkdtempSync(join(tmpdir(), 'coffer-replica-')), 'replica.sqlite3');
+  const file = options.file ?? join(tempDirSync('coffer-replica-'), 'replica.sqlite3');
   const store = SqliteStore.open(file);
   const client = createClient({
     serverUrl: server.url,
@@ -34,6 +34,11 @@ export function device(
     clientVersion: '0.0.0',
     tls: { pinSha256: server.pinSha256 },
     ...options,
+  });
+  // Runs before the temp dir's removal, registered earlier (last in, first out).
+  whenDone(async () => {
+    await client.close();
+    await store.close();
   });
   const errors: TestDevice['errors'] = [];
   client.state.subscribe(() => {
