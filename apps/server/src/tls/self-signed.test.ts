@@ -1,8 +1,7 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { tempDirSync } from '../../../../tooling/test-temp.ts';
 import { loadTls, tlsPaths } from './load-tls.ts';
 import { createSelfSignedCertificate, sha256Fingerprint } from './self-signed.ts';
 
@@ -20,24 +19,20 @@ describe('self-signed certificates', () => {
   });
 
   it('are created once in the data dir, reused, and renewed near expiry', () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'coffer-tls-'));
-    try {
-      const first = loadTls({ dataDir, names: ['localhost'] });
-      expect(first.created).toBe(true);
-      expect(statSync(tlsPaths(dataDir).key).mode & 0o777).toBe(0o600);
-      expect(readFileSync(tlsPaths(dataDir).fingerprint, 'utf8').trim()).toBe(first.fingerprint256);
-      const second = loadTls({ dataDir, names: ['localhost'] });
-      expect(second.created).toBe(false);
-      expect(second.fingerprint256).toBe(first.fingerprint256);
-      const later = loadTls({
-        dataDir,
-        names: ['localhost'],
-        now: new Date(Date.now() + 820 * 24 * 3600 * 1000),
-      });
-      expect(later.created).toBe(true);
-      expect(later.fingerprint256).not.toBe(first.fingerprint256);
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    const dataDir = tempDirSync('coffer-tls-');
+    const first = loadTls({ dataDir, names: ['localhost'] });
+    expect(first.created).toBe(true);
+    expect(statSync(tlsPaths(dataDir).key).mode & 0o777).toBe(0o600);
+    expect(readFileSync(tlsPaths(dataDir).fingerprint, 'utf8').trim()).toBe(first.fingerprint256);
+    const second = loadTls({ dataDir, names: ['localhost'] });
+    expect(second.created).toBe(false);
+    expect(second.fingerprint256).toBe(first.fingerprint256);
+    const later = loadTls({
+      dataDir,
+      names: ['localhost'],
+      now: new Date(Date.now() + 820 * 24 * 3600 * 1000),
+    });
+    expect(later.created).toBe(true);
+    expect(later.fingerprint256).not.toBe(first.fingerprint256);
   });
 });

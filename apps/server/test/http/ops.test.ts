@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDirSync } from '../../../../tooling/test-temp.ts';
 import { ConfigSchema } from '../../src/config/options.ts';
 import { ROUTES } from '../../src/protocol.ts';
 import { createUser, createVault, newHexId, recordEnvelope } from '../support/accounts.ts';
@@ -10,19 +10,20 @@ import { startTestServer, type TestServer } from '../support/test-server.ts';
 let t: TestServer;
 let webRoot: string;
 beforeAll(async () => {
-  webRoot = mkdtempSync(join(tmpdir(), 'coffer-web-'));
-  mkdirSync(join(webRoot, 'assets'));
+  // The secret sits next to the web root: what a `..` in a path would reach.
+  const parent = tempDirSync('coffer-web-');
+  webRoot = join(parent, 'web');
+  mkdirSync(join(webRoot, 'assets'), { recursive: true });
   writeFileSync(
     join(webRoot, 'index.html'),
     '<!doctype html><title>Coffer</title><script type="module" src="/assets/app.js"></script>',
   );
   writeFileSync(join(webRoot, 'assets', 'app.js'), 'console.log(1)');
-  writeFileSync(join(tmpdir(), 'coffer-outside-secret.txt'), 'outside');
+  writeFileSync(join(parent, 'coffer-outside-secret.txt'), 'outside');
   t = await startTestServer({ config: { webRoot } });
 });
 afterAll(async () => {
   await t?.close();
-  rmSync(webRoot, { recursive: true, force: true });
 });
 
 describe('operations', () => {

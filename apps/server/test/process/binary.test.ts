@@ -1,29 +1,21 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDirSync } from '../../../../tooling/test-temp.ts';
 import { MAX_SEMI_SPACE_MB } from '../../src/young-generation.ts';
 import { createUser, createVault, login, newHexId, recordEnvelope } from '../support/accounts.ts';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
 import { BINARY, buildBinary, spawnServer } from '../support/spawn-server.ts';
 import { openEvents, seqAtLeast } from '../support/sse.ts';
 
-const dirs: string[] = [];
-const tempDir = (): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'coffer-bin-'));
-  dirs.push(dir);
-  return dir;
-};
+const tempDir = (): string => tempDirSync('coffer-bin-');
 
 beforeAll(() => {
   buildBinary();
-});
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('the coffer-server binary', () => {

@@ -5,12 +5,11 @@
  * docs/durability.md; power loss cannot be simulated here).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import DatabaseConstructor from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempDirSync } from '../../../../tooling/test-temp.ts';
 import type { MutationOutcome } from '../../src/storage/contract.ts';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../../src/storage/sqlite/sqlite-store.ts';
 import { expectSameBytes } from './fixtures.ts';
@@ -29,7 +28,6 @@ let dataDir: string | undefined;
 
 afterEach(() => {
   child?.kill('SIGKILL');
-  if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** Run the writer until it has acknowledged `batches` pushes, then SIGKILL it. */
@@ -66,7 +64,7 @@ async function writeAndKill(dir: string, batches: number) {
 
 describe('SQLite durability', () => {
   it('keeps every acknowledged push across a SIGKILL of the writing process', async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'coffer-crash-'));
+    dataDir = tempDirSync('coffer-crash-');
     const { vaultId, ownerId, acknowledged } = await writeAndKill(dataDir, ACKNOWLEDGED_BATCHES);
     expect(acknowledged.length).toBe(ACKNOWLEDGED_BATCHES * 2);
 

@@ -5,10 +5,8 @@
  * earlier in the same group, an atomic batch rolled back alone, a failing
  * push that leaves the others applied.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDirSync } from '../../../../tooling/test-temp.ts';
 import type { Change, PullResult } from '../../src/storage/contract.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/storage/sqlite/sqlite-store.ts';
 import {
@@ -25,13 +23,12 @@ let dataDir: string;
 let store: SqliteStore;
 
 beforeEach(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'coffer-group-'));
+  dataDir = tempDirSync('coffer-group-');
   store = await openSqliteStore({ dataDir });
 });
 
 afterEach(async () => {
   await store.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 function changesOf(result: PullResult): Change[] {

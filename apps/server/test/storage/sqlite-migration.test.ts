@@ -4,11 +4,10 @@
  * layout (version 3) and on to the current version (5: record rows keep the id
  * of the mutation that wrote them), and everything it held still behaves the same.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirSync } from '../../../../tooling/test-temp.ts';
 import { migrateSqlite, SQLITE_SCHEMA_VERSION } from '../../src/storage/sqlite/migrations.ts';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../../src/storage/sqlite/sqlite-store.ts';
 
@@ -24,15 +23,9 @@ const M2 = hex(0xd2);
 const M3 = hex(0xd3);
 const ENVELOPE = Buffer.from('an old envelope');
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
 /** A data directory as a version-2 server left it, written with that schema's own SQL. */
 function oldDataDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'coffer-migrate-'));
-  dirs.push(dir);
+  const dir = tempDirSync('coffer-migrate-');
   const db = new Database(join(dir, SQLITE_FILE_NAME));
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');

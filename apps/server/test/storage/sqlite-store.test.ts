@@ -1,14 +1,14 @@
 /** The storage contract against SQLite: a fresh data directory per test. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
+import { tempDirSync } from '../../../../tooling/test-temp.ts';
 import { openSqliteStore } from '../../src/storage/index.ts';
 import { storeContract } from './contract.ts';
 
 storeContract('sqlite', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'coffer-sqlite-'));
+  const dataDir = tempDirSync('coffer-sqlite-');
   return {
     open: () => openSqliteStore({ dataDir }),
-    cleanup: async () => rmSync(dataDir, { recursive: true, force: true }),
+    // tempDirSync removes the dir once the test (this runs in beforeEach) is done.
+    cleanup: async () => {},
   };
 });

@@ -6,11 +6,10 @@
  * announced before the fsync that covers it, commits made while one fsync
  * runs share the next one, and a failed fsync stops the store.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import DatabaseConstructor from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDirSync } from '../../../../tooling/test-temp.ts';
 import type { PullResult } from '../../src/storage/contract.ts';
 import {
   openSqliteStore,
@@ -57,7 +56,7 @@ let store: SqliteStore;
 let fsync: HeldSync;
 
 beforeEach(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'coffer-walsync-'));
+  dataDir = tempDirSync('coffer-walsync-');
   fsync = new HeldSync();
   store = await openSqliteStore({ dataDir, syncWal: fsync.sync });
 });
@@ -66,7 +65,6 @@ afterEach(async () => {
   fsync.held = false;
   for (const done of fsync.calls.splice(0)) done(null);
   await store.close().catch(() => {});
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 function committedRows(): number {

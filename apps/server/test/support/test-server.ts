@@ -3,11 +3,10 @@
  * self-signed certificate it creates, pinned by an undici dispatcher whose
  * only trusted CA is that certificate. Logs are captured for inspection.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { Agent } from 'undici';
+import { tempDirSync } from '../../../../tooling/test-temp.ts';
 import { ConfigSchema, type ServerConfig } from '../../src/config/options.ts';
 import { createLogger } from '../../src/logger.ts';
 import { type RunningServer, type StartOverrides, startServer } from '../../src/server.ts';
@@ -37,7 +36,8 @@ export async function startTestServer(
     keepAlive?: boolean;
   } = {},
 ): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'coffer-server-test-'));
+  // Removed when the test (or, made in beforeAll, the file) is done, also when start-up fails.
+  const dataDir = tempDirSync('coffer-server-test-');
   const config = ConfigSchema.parse({
     dataDir,
     port: 0,
@@ -78,7 +78,6 @@ export async function startTestServer(
     async close() {
       await server.close();
       await dispatcher.close();
-      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
