@@ -74,10 +74,17 @@ function operation(route: RouteSpec, collector: SchemaCollector): Json {
     };
   }
   const success: Json = { description: route.summary };
+  const alternative = route.success.alternative;
   if (route.success.schema) {
     success.content = {
       'application/json': { schema: collector.convert(route.success.schema, 'output') },
+      ...(alternative && {
+        [alternative.contentType]: {
+          schema: { type: 'string', contentMediaType: alternative.contentType },
+        },
+      }),
     };
+    if (alternative) success.description = `${route.summary}\n\n${alternative.description}`;
   } else if (route.success.contentType) {
     success.content = { [route.success.contentType]: { schema: { type: 'string' } } };
   }

@@ -11,21 +11,8 @@
  * that knows it answers with that `Content-Type`, any other server (or any
  * other client) keeps JSON. Problems stay `application/problem+json`.
  *
- * Layout (integers big-endian; normative):
- *
- *     magic      4  "CPP1"
- *     flags      1  bit 0: hasMore; every other bit 0
- *     nextCursor 8  u64, at most 2^53 - 1
- *     count      4  u32, at most WIRE_LIMITS.maxPullLimit
- *     count times:
- *       seq       8  u64, at most 2^53 - 1
- *       revision  8  u64, 1 .. 2^53 - 1
- *       epoch     4  u32
- *       flags     1  bit 0: deleted; bit 1: an envelope follows; every other bit 0
- *       recordId 16
- *       authorId 16
- *       (bit 1)   length 4  u32, 1 .. MAX_RECORD_ENVELOPE_BYTES; then the envelope
- *     nothing after the last change
+ * Layout: {@link PULL_PAGE_BINARY_LAYOUT} (normative; the OpenAPI document
+ * of the pull route carries the same text for implementers in other languages).
  *
  * The decoder is the edge parser of this answer (as the zod schema is of the
  * JSON one): anything else is a {@link SchemaError}; it never returns a page
@@ -45,6 +32,28 @@ export const PULL_PAGE_BINARY_TYPE = 'application/vnd.coffer.pull-page.v1';
 export const MAX_RECORD_ENVELOPE_BYTES = Math.floor(
   ((WIRE_LIMITS.maxRecordEnvelopeChars - 5) * 3) / 4,
 );
+
+/**
+ * The byte layout of {@link PULL_PAGE_BINARY_TYPE}, normative, as published in
+ * the OpenAPI document (Markdown). The decoder below implements exactly this.
+ */
+export const PULL_PAGE_BINARY_LAYOUT = `Binary pull page \`${PULL_PAGE_BINARY_TYPE}\`: the same content as the JSON answer, envelopes as raw bytes. A client asks for it with \`Accept: ${PULL_PAGE_BINARY_TYPE}, application/json\`; a server that does not know it answers JSON, so a client must read whichever \`Content-Type\` comes back. Problems stay \`application/problem+json\`. Integers are big-endian; ids are 16 raw bytes (the JSON's lower-case hex); an envelope is the bytes its \`cfr1.\` armor encodes.
+
+    magic      4  "CPP1"
+    flags      1  bit 0: hasMore; every other bit 0
+    nextCursor 8  u64, at most 2^53 - 1
+    count      4  u32, at most ${WIRE_LIMITS.maxPullLimit}
+    count times:
+      seq       8  u64, at most 2^53 - 1
+      revision  8  u64, 1 .. 2^53 - 1
+      epoch     4  u32
+      flags     1  bit 0: deleted; bit 1: an envelope follows; every other bit 0
+      recordId 16
+      authorId 16
+      (bit 1)   length 4  u32, 1 .. ${MAX_RECORD_ENVELOPE_BYTES}; then the envelope
+    nothing after the last change
+
+A reader refuses the whole page on any deviation (unknown flag bits, a value out of range, a short or long buffer), as it would refuse JSON that fails the schema.`;
 
 const MAGIC = [0x43, 0x50, 0x50, 0x31]; // "CPP1"
 const PAGE_HEAD = 4 + 1 + 8 + 4;

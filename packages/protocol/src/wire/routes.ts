@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import * as accounts from './accounts.ts';
 import * as blobs from './blobs.ts';
 import { MetaResponse } from './meta.ts';
+import { PULL_PAGE_BINARY_LAYOUT, PULL_PAGE_BINARY_TYPE } from './pull-page-binary.ts';
 import * as records from './records.ts';
 import * as vaults from './vaults.ts';
 
@@ -24,7 +25,13 @@ export interface RouteSpec {
   binaryBody?: boolean;
   query?: z.ZodType;
   /** Success status and schema; `null` schema means no body (204) or a non-JSON body. */
-  success: { status: number; schema: z.ZodType | null; contentType?: string };
+  success: {
+    status: number;
+    schema: z.ZodType | null;
+    contentType?: string;
+    /** Another representation of the same answer, sent only to a client whose `Accept` lists it. */
+    alternative?: { contentType: string; description: string };
+  };
 }
 
 const noContent = { status: 204, schema: null } as const;
@@ -259,7 +266,11 @@ export const ROUTES: readonly RouteSpec[] = [
     tag: 'records',
     auth: true,
     query: records.PullQuery,
-    success: { status: 200, schema: records.PullResponse },
+    success: {
+      status: 200,
+      schema: records.PullResponse,
+      alternative: { contentType: PULL_PAGE_BINARY_TYPE, description: PULL_PAGE_BINARY_LAYOUT },
+    },
   },
   {
     method: 'GET',

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { base64urlBytes, HexId, KdfParams, Username } from './common.ts';
+import { WIRE_LIMITS } from './limits.ts';
 import { loginChallengeMessage } from './login-message.ts';
 import { parseClientHeader } from './meta.ts';
 import { buildOpenApiDocument } from './openapi.ts';
+import {
+  MAX_RECORD_ENVELOPE_BYTES,
+  PULL_PAGE_BINARY_LAYOUT,
+  PULL_PAGE_BINARY_TYPE,
+} from './pull-page-binary.ts';
 import { PushRequest } from './records.ts';
 import { ROUTES } from './routes.ts';
 
@@ -89,5 +95,17 @@ describe('wire building blocks', () => {
     expect(refs.length).toBeGreaterThan(10);
     for (const ref of refs) expect(doc.components.schemas[ref], ref).toBeDefined();
     expect(JSON.stringify(doc)).not.toContain('$defs');
+  });
+
+  it('publishes the binary pull page beside the JSON answer, with its layout', () => {
+    const doc = buildOpenApiDocument({ version: '1.2.3' }) as {
+      paths: Record<string, { get: { responses: Record<string, Record<string, unknown>> } }>;
+    };
+    const ok = doc.paths['/v1/vaults/{vaultId}/changes']!.get.responses['200']!;
+    expect(Object.keys(ok.content as object)).toEqual(['application/json', PULL_PAGE_BINARY_TYPE]);
+    expect(ok.description).toContain(PULL_PAGE_BINARY_LAYOUT);
+    // The published limits are the ones the decoder enforces.
+    expect(PULL_PAGE_BINARY_LAYOUT).toContain(`at most ${WIRE_LIMITS.maxPullLimit}`);
+    expect(PULL_PAGE_BINARY_LAYOUT).toContain(`1 .. ${MAX_RECORD_ENVELOPE_BYTES}; then`);
   });
 });
