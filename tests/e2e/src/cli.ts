@@ -1,8 +1,9 @@
-/** The BUILT `coffer` CLI, one profile directory per device. */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+/**
+ * The BUILT `coffer` CLI, one profile directory per device (removed when the
+ * test, or for a device made in beforeAll the file, is done).
+ */
 import { type BinaryResult, CLI_BIN, runBinary } from '@coffer/test-harness';
+import { tempDir } from '../../../tooling/test-temp.ts';
 
 export const COFFER_BIN = CLI_BIN;
 
@@ -13,7 +14,7 @@ export interface CliDevice {
 }
 
 export async function newCliDevice(passphrase: string): Promise<CliDevice> {
-  const home = await mkdtemp(join(tmpdir(), 'coffer-e2e-cli-'));
+  const home = await tempDir('coffer-e2e-cli-');
   return {
     run: (args, input) =>
       runBinary(COFFER_BIN, args, {

@@ -19,7 +19,7 @@ export interface E2eServer {
   query(sql: string): unknown[];
   /** Put record `from`'s envelope into record `to` as a new revision (a swapped envelope). */
   swapEnvelope(vaultId: string, from: string, to: string): void;
-  /** Stop the server and remove its data dir. */
+  /** Stop the server and remove its data dir (the harness also does when the test or file is done). */
   stop(): Promise<void>;
 }
 

@@ -4,11 +4,11 @@
  * shown as an integrity error, never as the other record's data.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { tempDir } from '../../../tooling/test-temp.ts';
 import { launchBrowser, newUserPage, type UserPage } from '../src/browser.ts';
 import { type CliDevice, newCliDevice } from '../src/cli.ts';
 import { type E2eServer, startServer } from '../src/server.ts';
@@ -93,7 +93,7 @@ describe('web app and CLI on one account', () => {
     await web.page.getByRole('button', { name: 'Upload' }).click();
     await web.page.getByRole('heading', { name: 'backup.bin', level: 3 }).waitFor();
     await expect.poll(() => syncStatus(web.page).textContent()).toMatch(/All changes saved/);
-    const out = join(await mkdtemp(join(tmpdir(), 'coffer-e2e-out-')), 'backup.bin');
+    const out = join(await tempDir('coffer-e2e-out-'), 'backup.bin');
     await ok(['get', 'Ops', 'backup.bin', '--sync', '--out', out]);
     expect(Buffer.compare(await readFile(out), bytes)).toBe(0);
   });

@@ -9,11 +9,11 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, open, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { tempDir } from '../../../tooling/test-temp.ts';
 import { launchBrowser } from '../src/browser.ts';
 import { type E2eServer, startServer } from '../src/server.ts';
 import { createVault, signUp } from '../src/web-user.ts';
@@ -104,7 +104,7 @@ beforeAll(async () => {
   page = await context.newPage();
   cdp = await context.newCDPSession(page);
   await page.goto(server.url);
-  const dir = await mkdtemp(join(tmpdir(), 'coffer-e2e-large-'));
+  const dir = await tempDir('coffer-e2e-large-');
   file = join(dir, 'large.bin');
   await writeFile(file, randomBytes(SIZE));
   sha256 = await hashOf(file);
@@ -137,7 +137,7 @@ describe('a 64 MiB attachment in the browser', () => {
       const download = page.waitForEvent('download', { timeout: 240_000 });
       await page.getByRole('button', { name: 'Download' }).click();
       const done = await download;
-      saved = join(await mkdtemp(join(tmpdir(), 'coffer-e2e-dl-')), done.suggestedFilename());
+      saved = join(await tempDir('coffer-e2e-dl-'), done.suggestedFilename());
       await done.saveAs(saved);
     });
     report('blob download', growth);
