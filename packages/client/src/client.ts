@@ -15,6 +15,7 @@ import { CofferClientError, VersionNotSupportedError } from './transport/errors.
 import { HttpTransport } from './transport/http-transport.ts';
 import type { TextRequest } from './transport/text-request.ts';
 import type { Clock } from './util/env.ts';
+import { reencryptPending } from './vault/reencrypt-progress.ts';
 import { VaultsApi } from './vault/vaults-api.ts';
 
 /** Options of {@link createClient}. */
@@ -50,7 +51,10 @@ export interface CofferClient extends Pick<SyncCore, 'records' | 'conflicts' | '
   vaults: VaultsApi;
   /** Check the server speaks our protocol; throws {@link VersionNotSupportedError}. */
   handshake(): Promise<MetaResponse>;
-  /** Sync a vault now (push then pull). */
+  /**
+   * Sync a vault now (push then pull); then finish a re-encryption this
+   * device's `vaults.removeMember` left pending (see {@link reencrypt}).
+   */
   sync(vaultId: string): Promise<void>;
   /**
    * Re-seal a vault's older-epoch records under its newest key (after a
@@ -134,7 +138,14 @@ export function createClient(options: ClientOptions): CofferClient {
       }
       return meta;
     },
-    sync: (vaultId) => core.engine.sync(vaultId),
+    async sync(vaultId) {
+      await core.engine.sync(vaultId);
+      // A rotation this device made whose re-encryption did not finish
+      // (interrupted, or the app never started it) finishes with the sync.
+      if (await reencryptPending(core.ctx.store, vaultId)) {
+        await reencryptVault(core.ctx, core.engine, vaultId);
+      }
+    },
     live: (vaultId) => core.engine.startLive(vaultId),
     reencrypt: (vaultId, o) => reencryptVault(core.ctx, core.engine, vaultId, o),
     async close() {

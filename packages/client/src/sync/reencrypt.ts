@@ -8,6 +8,7 @@
 import { encodeArmor, type Mutation } from '@coffer/protocol';
 import { openRecordData, sealRecordData } from '../records/record-crypto.ts';
 import { randomHexId } from '../util/env.ts';
+import { readReencryptProgress, writeReencryptProgress } from '../vault/reencrypt-progress.ts';
 import { storeAcknowledged } from './acknowledged.ts';
 import type { SyncContext } from './context.ts';
 import type { SyncEngine } from './engine.ts';
@@ -33,13 +34,6 @@ export interface ReencryptResult {
   complete: boolean;
 }
 
-interface Progress {
-  epoch: number;
-  after: string;
-}
-
-const progressKey = (vaultId: string) => `reencrypt:${vaultId}`;
-
 /**
  * Re-encrypt a vault's older-epoch records under its newest key.
  *
@@ -56,9 +50,10 @@ export async function reencryptVault(
   await engine.sync(vaultId);
   const ring = await ctx.keyring(vaultId, { refresh: true });
   const epoch = ring.current.epoch;
-  const saved = await ctx.store.getMeta(progressKey(vaultId));
-  const progress: Progress | undefined = saved ? JSON.parse(saved) : undefined;
+  const progress = await readReencryptProgress(ctx.store, vaultId);
   const after = progress?.epoch === epoch ? progress.after : '';
+  // Pending until the last batch is done: a run that stops resumes here.
+  await writeReencryptProgress(ctx.store, vaultId, { epoch, after, complete: false });
   const rows = (await ctx.store.listRecords(vaultId)).filter(
     (r) => r.envelope !== null && r.recordId > after,
   );
@@ -113,12 +108,18 @@ export async function reencryptVault(
       result.reencrypted += applied.length;
     }
     const last = batch[batch.length - 1]!;
-    await ctx.store.setMeta(
-      progressKey(vaultId),
-      JSON.stringify({ epoch, after: last.recordId } satisfies Progress),
-    );
+    await writeReencryptProgress(ctx.store, vaultId, {
+      epoch,
+      after: last.recordId,
+      complete: false,
+    });
     options.onProgress?.(i + batch.length, rows.length);
   }
+  await writeReencryptProgress(ctx.store, vaultId, {
+    epoch,
+    after: rows.at(-1)?.recordId ?? after,
+    complete: true,
+  });
   result.complete = true;
   return result;
 }

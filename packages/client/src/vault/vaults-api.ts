@@ -24,6 +24,7 @@ import type { Transport } from '../transport/transport.ts';
 import { fromBase64Url } from '../util/base64url.ts';
 import type { Clock } from '../util/env.ts';
 import { buildKeyring, type VaultKeyring } from './keyring.ts';
+import { writeReencryptProgress } from './reencrypt-progress.ts';
 
 /** A user's public keys as checked against this device's pins. */
 export interface UserKeys {
@@ -278,7 +279,11 @@ export class VaultsApi {
     return this.#transport.changeRole(vaultId, accountId, { role });
   }
 
-  /** Remove a member, then rotate to a new epoch granted to the remaining members only. */
+  /**
+   * Remove a member, then rotate to a new epoch granted to the remaining
+   * members only. Re-encryption of the older records is left pending on this
+   * device: `client.reencrypt` runs it (with progress), `client.sync` finishes it.
+   */
   async removeMember(vaultId: string, accountId: string): Promise<number> {
     await this.#transport.removeMember(vaultId, accountId);
     const ring = await this.keyring(vaultId, { refresh: true });
@@ -311,6 +316,10 @@ export class VaultsApi {
     }
     const { epoch } = await this.#transport.newEpoch(vaultId, { epoch: key.epoch, grants });
     this.#rings.set(vaultId, buildKeyring(vaultId, [...ring.keys, key], signers));
+    // The removed member's past records are signed by a non-member now: until
+    // this device re-seals them under the new epoch, other devices refuse
+    // them. `client.reencrypt` (or the next `client.sync`) does it.
+    await writeReencryptProgress(this.#store, vaultId, { epoch, after: '', complete: false });
     return epoch;
   }
 }

@@ -56,4 +56,42 @@ describe('re-encryption of older epochs', () => {
     expect((await other.client.records.list(vaultId)).map((r) => r.value)).toHaveLength(25);
     expect(other.errors).toEqual([]);
   });
+
+  it("keeps a removed member's past writes readable: the remover's next sync re-seals them", async () => {
+    const alice = await signedUp(server, 'ann');
+    const bob = await signedUp(server, 'ben');
+    const { vaultId } = await alice.client.vaults.create();
+    const bobKeys = await alice.client.vaults.share(vaultId, bob.username, 'writer');
+    await alice.client.records.put(vaultId, 'by-alice', 'a');
+    await alice.client.sync(vaultId);
+    await bob.client.sync(vaultId);
+    await bob.client.records.put(vaultId, 'by-bob', 'written while a member');
+    await bob.client.sync(vaultId);
+    await alice.client.sync(vaultId);
+    // The app removes bob and never calls reencrypt (as the CLI did).
+    await alice.client.vaults.removeMember(vaultId, bobKeys.accountId);
+
+    // Meanwhile a new device of alice's refuses bob's record: signed by a
+    // non-member under an epoch bob still holds the key of.
+    const other = device(server);
+    await other.client.accounts.login(alice.username, alice.passphrase);
+    await other.client.sync(vaultId);
+    expect((await other.client.records.list(vaultId)).map((r) => r.name)).toEqual(['by-alice']);
+    expect(other.errors.map((e) => e.code)).toContain('signer_untrusted');
+
+    // alice's own next sync finishes the pending re-encryption...
+    await alice.client.sync(vaultId);
+    expect(JSON.parse((await alice.store.getMeta(`reencrypt:${vaultId}`))!)).toMatchObject({
+      epoch: 2,
+      complete: true,
+    });
+    // ...and every device reads bob's past write again, now under epoch 2.
+    await other.client.sync(vaultId);
+    const byName = new Map((await other.client.records.list(vaultId)).map((r) => [r.name, r]));
+    expect(byName.get('by-bob')?.value).toBe('written while a member');
+    const ring = await other.client.vaults.keyring(vaultId);
+    for (const row of await other.store.listRecords(vaultId)) {
+      expect((await openRecordData(ring, row.recordId, row.envelope!)).epoch).toBe(2);
+    }
+  });
 });
