@@ -163,6 +163,9 @@ describe('the journey', () => {
     await bob.ok(['get', VAULT_NAME, 'files/blob.bin', '--out', out]);
     expect(Buffer.compare(await readFile(out), FILE_BYTES)).toBe(0);
     expect((await bob.ok(['get', VAULT_NAME, 'small.bin'])).stdoutBytes).toEqual(SMALL_BINARY);
+    // A writer's own write, which alice's devices must keep reading after he leaves.
+    await bob.ok(['put', VAULT_NAME, 'from-bob', 'written by bob as a writer']);
+    await alice.ok(['sync']);
   });
 
   it('encrypts a file offline to bob and alice; bob and alice decrypt it, a stranger cannot', async () => {
@@ -199,6 +202,8 @@ describe('the journey', () => {
   it('alice removes bob: the key rotates and new writes are unreadable to him', async () => {
     const r = json(await alice.ok(['--json', 'vault', 'remove', VAULT_NAME, 'bob']));
     expect(r.epoch).toBe(2);
+    // Every record (4 of alice's, 1 of bob's) re-sealed under epoch 2 by alice.
+    expect(r.reencrypted).toBe(5);
     await alice.ok(['put', VAULT_NAME, 'after-removal', 'new secret after removal']);
     const denied = await bob.run(['get', VAULT_NAME, 'after-removal']);
     expectFailure(denied, 4, /no vault named/);
@@ -227,6 +232,11 @@ describe('the journey', () => {
     expect((await third.ok(['get', VAULT_NAME, 'after-removal'])).stdout).toBe(
       'new secret after removal',
     );
+    // bob's past write: re-sealed by alice at the removal, not refused as a non-member's.
+    expect((await third.ok(['get', VAULT_NAME, 'from-bob'])).stdout).toBe(
+      'written by bob as a writer',
+    );
+    expect(json(await third.ok(['--json', 'status'])).conflicts).toBe(0);
     const out = join(work, 'third-file.bin');
     await third.ok(['get', VAULT_NAME, 'files/blob.bin', '--out', out]);
     expect(Buffer.compare(await readFile(out), FILE_BYTES)).toBe(0);

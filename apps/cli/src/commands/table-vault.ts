@@ -56,7 +56,8 @@ export const VAULT_COMMANDS: readonly CommandSpec[] = [
   },
   {
     path: ['vault', 'remove'],
-    summary: 'remove a member and rotate the vault key (new writes are unreadable to them)',
+    summary:
+      'remove a member, rotate the vault key (new writes are unreadable to them) and re-encrypt older records under it',
     positionals: [{ name: 'NAME' }, { name: 'USER' }],
     options: {},
     examples: ['coffer vault remove ops bob'],
