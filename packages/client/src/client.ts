@@ -120,6 +120,22 @@ export function createClient(options: ClientOptions): CofferClient {
     if (session?.accountId !== s?.accountId) vaults.forgetKeys();
     session = s;
   });
+  // One re-encryption per vault at a time: a sync finishing a pending run and
+  // an app's own call (the web app's, after removeMember) would otherwise
+  // re-seal the same records twice, the second push of each refused.
+  const reencrypting = new Map<string, Promise<unknown>>();
+  const reencrypt = (vaultId: string, o?: ReencryptOptions): Promise<ReencryptResult> => {
+    const before = reencrypting.get(vaultId) ?? Promise.resolve();
+    const run = before
+      .catch(() => {})
+      .then(() => reencryptVault(core.ctx, core.engine, vaultId, o));
+    const settled = run.catch(() => {});
+    reencrypting.set(vaultId, settled);
+    void settled.then(() => {
+      if (reencrypting.get(vaultId) === settled) reencrypting.delete(vaultId);
+    });
+    return run;
+  };
   return {
     accounts,
     vaults,
@@ -142,12 +158,10 @@ export function createClient(options: ClientOptions): CofferClient {
       await core.engine.sync(vaultId);
       // A rotation this device made whose re-encryption did not finish
       // (interrupted, or the app never started it) finishes with the sync.
-      if (await reencryptPending(core.ctx.store, vaultId)) {
-        await reencryptVault(core.ctx, core.engine, vaultId);
-      }
+      if (await reencryptPending(core.ctx.store, vaultId)) await reencrypt(vaultId);
     },
     live: (vaultId) => core.engine.startLive(vaultId),
-    reencrypt: (vaultId, o) => reencryptVault(core.ctx, core.engine, vaultId, o),
+    reencrypt,
     async close() {
       core.engine.close();
       await core.engine.idle();

@@ -57,6 +57,27 @@ describe('re-encryption of older epochs', () => {
     expect(other.errors).toEqual([]);
   });
 
+  it('runs one re-encryption of a vault at a time: two at once re-seal each record once', async () => {
+    const alice = await signedUp(server, 'amy');
+    const bob = await signedUp(server, 'bert');
+    const { vaultId } = await alice.client.vaults.create();
+    const bobKeys = await alice.client.vaults.share(vaultId, bob.username, 'reader');
+    for (let i = 0; i < 12; i++) await alice.client.records.put(vaultId, `r${i}`, i);
+    await alice.client.sync(vaultId);
+    await alice.client.vaults.removeMember(vaultId, bobKeys.accountId);
+    // As the web app does: its own run, while a sync finishes the pending one.
+    const [one, , two] = await Promise.all([
+      alice.client.reencrypt(vaultId, { batch: 5 }),
+      alice.client.sync(vaultId),
+      alice.client.reencrypt(vaultId, { batch: 5 }),
+    ]);
+    // Run side by side, the second run's pushes would each be refused (skipped).
+    expect({
+      sealed: one.reencrypted + two.reencrypted,
+      skipped: one.skipped + two.skipped,
+    }).toEqual({ sealed: 12, skipped: 0 });
+  });
+
   it("keeps a removed member's past writes readable: the remover's next sync re-seals them", async () => {
     const alice = await signedUp(server, 'ann');
     const bob = await signedUp(server, 'ben');
