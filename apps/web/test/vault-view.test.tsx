@@ -102,6 +102,40 @@ describe('vault view', () => {
     await expect.element(page.getByText(/"a": 1/)).toBeVisible();
   });
 
+  test('a new record may not take an existing name: saving would replace that record', async () => {
+    const vault = new FakeVault();
+    vault.seed({ name: 'config' }, { kind: 'json', text: '{"a": 1}' });
+    mount(vault);
+    await userEvent.click(page.getByRole('button', { name: 'New record' }));
+    await userEvent.fill(page.getByLabelText('Name'), ' config ');
+    await userEvent.fill(page.getByLabelText('Value'), 'dup');
+    await userEvent.click(page.getByRole('button', { name: 'Save' }));
+    await expect
+      .element(page.getByText(/A record named “config” already exists\. Open it and choose Edit/))
+      .toBeVisible();
+    expect(vault.calls.some((c) => c.method === 'write')).toBe(false);
+    await expect.element(page.getByLabelText('Name')).toHaveFocus();
+    // Another name saves.
+    await userEvent.fill(page.getByLabelText('Name'), 'config-2');
+    await userEvent.click(page.getByRole('button', { name: 'Save' }));
+    expect(vault.calls.find((c) => c.method === 'write')?.args[0]).toBe('config-2');
+  });
+
+  test('a file named like an existing record replaces it only after a second, explicit click', async () => {
+    const vault = new FakeVault();
+    vault.seed({ name: 'report.pdf' }, { kind: 'text', text: 'old notes' });
+    mount(vault);
+    await userEvent.click(page.getByRole('button', { name: 'Attach file' }));
+    await userEvent.upload(page.getByLabelText('File'), new File(['x'.repeat(10)], 'report.pdf'));
+    await userEvent.click(page.getByRole('button', { name: 'Upload' }));
+    await expect
+      .element(page.getByText(/A record named “report.pdf” already exists/))
+      .toBeVisible();
+    expect(vault.calls.some((c) => c.method === 'uploadFile')).toBe(false);
+    await userEvent.click(page.getByRole('button', { name: 'Replace report.pdf' }));
+    await expect.poll(() => vault.calls.some((c) => c.method === 'uploadFile')).toBe(true);
+  });
+
   test('a secret is masked until revealed and can be copied', async () => {
     const vault = new FakeVault();
     vault.seed({ name: 'token', kind: 'secret' }, { kind: 'secret', text: 's3cr3t-value' });

@@ -11,15 +11,20 @@ type Notice = { tone: 'error' | 'info'; text: string };
  */
 export function FileUpload({
   vault,
+  existingNames,
   onDone,
 }: {
   vault: VaultHandle;
+  /** Names already in the vault: replacing one of them takes a second, explicit click. */
+  existingNames?: ReadonlySet<string>;
   onDone: (name: string | null) => void;
 }) {
   const input = useRef<HTMLInputElement>(null);
   const running = useRef<AbortController | null>(null);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
+  // The name the person agreed to replace (a second click on the same file name).
+  const [replacing, setReplacing] = useState<string | null>(null);
   // Leaving the form stops its upload.
   useEffect(() => () => running.current?.abort(), []);
 
@@ -27,6 +32,14 @@ export function FileUpload({
     event.preventDefault();
     const file = input.current?.files?.[0];
     if (!file) return;
+    if (existingNames?.has(file.name) && replacing !== file.name) {
+      setReplacing(file.name);
+      setNotice({
+        tone: 'info',
+        text: `A record named “${file.name}” already exists. Choose Replace to overwrite it with this file, or rename the file first.`,
+      });
+      return;
+    }
     const controller = new AbortController();
     running.current = controller;
     setNotice(null);
@@ -56,7 +69,18 @@ export function FileUpload({
       <h3>Attach a file</h3>
       <label>
         File
-        <input ref={input} type="file" name="file" required disabled={progress !== null} />
+        <input
+          ref={input}
+          type="file"
+          name="file"
+          required
+          disabled={progress !== null}
+          onChange={() => {
+            // Another file: its name is checked afresh.
+            setReplacing(null);
+            setNotice(null);
+          }}
+        />
       </label>
       {progress && (
         <div role="status" aria-live="polite" className="progress-line">
@@ -78,7 +102,7 @@ export function FileUpload({
       {notice?.tone === 'info' && <p role="status">{notice.text}</p>}
       <div className="row">
         <button type="submit" className="primary" disabled={progress !== null}>
-          Upload
+          {replacing === null ? 'Upload' : `Replace ${replacing}`}
         </button>
         {progress ? (
           <button type="button" onClick={() => running.current?.abort()}>

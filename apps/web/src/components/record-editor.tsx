@@ -7,11 +7,16 @@ export interface RecordEditorProps {
   vault: VaultHandle;
   /** Editing an existing record: its name is fixed (the record id derives from it). */
   initial?: { name: string; content: InlineContent };
+  /**
+   * Names already in the vault: a NEW record may not take one (saving would
+   * silently replace that record's value, and its kind, with this one).
+   */
+  existingNames?: ReadonlySet<string>;
   onDone: (name: string | null) => void;
 }
 
 /** Create or edit a text, JSON or secret record. */
-export function RecordEditor({ vault, initial, onDone }: RecordEditorProps) {
+export function RecordEditor({ vault, initial, existingNames, onDone }: RecordEditorProps) {
   const [name, setName] = useState(initial?.name ?? '');
   const [kind, setKind] = useState<InlineContent['kind']>(initial?.content.kind ?? 'text');
   const [text, setText] = useState(initial?.content.text ?? '');
@@ -32,11 +37,19 @@ export function RecordEditor({ vault, initial, onDone }: RecordEditorProps) {
       document.getElementById(valueId)?.focus();
       return;
     }
+    const trimmed = name.trim();
+    if (!initial && existingNames?.has(trimmed)) {
+      setError(
+        `A record named “${trimmed}” already exists. Open it and choose Edit to change it, or pick another name.`,
+      );
+      first.current?.focus();
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
-      await vault.write(name.trim(), { kind, text });
-      onDone(name.trim());
+      await vault.write(trimmed, { kind, text });
+      onDone(trimmed);
     } catch (caught) {
       setError(describeError(caught));
       setBusy(false);

@@ -53,6 +53,8 @@ export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack 
     return q ? list.records.filter((r) => r.name.toLowerCase().includes(q)) : list.records;
   }, [list.records, deferredQuery]);
 
+  const names = useMemo(() => new Set(list.records.map((r) => r.name)), [list.records]);
+
   const selected =
     pane.kind === 'detail'
       ? list.records.find((r) => r.recordId === pane.recordId)
@@ -149,7 +151,9 @@ export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack 
           )}
         </div>
         <div className="vault__pane" ref={paneRef}>
-          {pane.kind === 'new' && <RecordEditor vault={vault} onDone={selectByName} />}
+          {pane.kind === 'new' && (
+            <RecordEditor vault={vault} existingNames={names} onDone={selectByName} />
+          )}
           {pane.kind === 'edit' && (
             <RecordEditor
               vault={vault}
@@ -160,7 +164,9 @@ export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack 
               }}
             />
           )}
-          {pane.kind === 'upload' && <FileUpload vault={vault} onDone={selectByName} />}
+          {pane.kind === 'upload' && (
+            <FileUpload vault={vault} existingNames={names} onDone={selectByName} />
+          )}
           {selected && (
             <RecordDetail
               vault={vault}
