@@ -34,7 +34,12 @@ const MESSAGES: Record<string, string> = {
     'The server tried to roll back changes already seen. They were ignored; tell your server operator.',
   revision_rollback:
     'The server sent an older version of a record than one already seen. It was ignored.',
-  grant_not_trusted: 'A vault key was not signed by a member of the vault and was refused.',
+  grant_untrusted:
+    'A vault key or a member’s keys could not be verified as coming from a member of the vault, and were refused.',
+  signer_untrusted:
+    'A record signed by someone who is not (or no longer) a member of this vault was hidden. If a member was removed, the device that removed them re-encrypts their past records on its next sync; otherwise tell the vault’s owner.',
+  revision_fork:
+    'The server sent two different versions of a record under the same revision. The one already on this device was kept; tell your server operator.',
   rate_limited: 'Too many attempts. Wait a moment and try again.',
   quota_exceeded: 'The server’s storage limit for this vault is reached.',
   payload_too_large: 'That is too large for the server to accept.',
