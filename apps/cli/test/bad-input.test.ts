@@ -299,4 +299,44 @@ describe('bad input', () => {
     expectFailure(await erin.run(['put', 'main', 'keep-me', 'overwritten']), 3, /reader of main/);
     expect(json(await erin.ok(['--json', 'status']))).toMatchObject({ pending: 0 });
   });
+  it('records the server altered are refused: sync says so, lists them, and stores nothing of them', async () => {
+    const frank = await newDevice('frank passphrase is long');
+    await frank.ok(['signup', '--server', server.url, '-u', 'frank', '--pin', server.fingerprint]);
+    await frank.ok(['vault', 'create', 'ledger']);
+    await frank.ok(['put', 'ledger', 'kept', 'untouched']);
+    const db = new Database(join(server.dataDir, 'coffer.sqlite3'));
+    const newest = () => (db.prepare('SELECT max(seq) AS s FROM records').get() as { s: number }).s;
+    const before = newest();
+    await frank.ok(['put', 'ledger', 'forged-on-server', 'the real value']);
+    // Every change that put made on the server gets one byte flipped.
+    const rows = db
+      .prepare('SELECT vault_id, record_id, envelope FROM records WHERE seq > ?')
+      .all(before) as Array<{ vault_id: Buffer; record_id: Buffer; envelope: Buffer }>;
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      const forged = Buffer.from(row.envelope);
+      forged[120]! ^= 0x01;
+      db.prepare('UPDATE records SET envelope = ? WHERE vault_id = ? AND record_id = ?').run(
+        forged,
+        row.vault_id,
+        row.record_id,
+      );
+    }
+    db.close();
+    const fresh = await newDevice(frank.passphrase);
+    await fresh.ok(['login', '--server', server.url, '-u', 'frank', '--pin', server.fingerprint]);
+    const synced = await fresh.ok(['--json', 'sync', 'ledger']);
+    expect(synced.stderr).toMatch(
+      /warning: ledger: .*\(envelope_rejected(, \d+ times)?\); not stored on this device/,
+    );
+    expect(json(synced).refused).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ vault: 'ledger', code: 'envelope_rejected' }),
+      ]),
+    );
+    expectFailure(await fresh.run(['get', 'ledger', 'forged-on-server']), 4, /no key/);
+    expect((await fresh.ok(['get', 'ledger', 'kept'])).stdout).toBe('untouched');
+    // The writer's own device keeps the value it wrote.
+    expect((await frank.ok(['get', 'ledger', 'forged-on-server'])).stdout).toBe('the real value');
+  });
 });

@@ -36,6 +36,8 @@ export async function openLocalClient(
     store,
     profile,
     state,
+    // Nothing comes from a server here, so nothing is refused.
+    takeRefusals: () => [],
     async close() {
       await client.close();
       await store.close();

@@ -55,7 +55,7 @@ export async function accountFlow(
     { caFile: stringOption(ctx, 'ca-file'), pin: stringOption(ctx, 'pin') },
     ctx.out,
   );
-  const opened = buildClient({ home, config, server, trust });
+  const opened = buildClient({ home, config, server, trust }, ctx.out);
   try {
     await opened.client.handshake();
     const pass = await passphrase(opened.client);

@@ -7,11 +7,13 @@
 import type { CofferClient } from '@coffer/client';
 import { createClient, SqliteStore } from '@coffer/client/node';
 import type { CommandContext } from '../cli/command.ts';
+import type { Output } from '../cli/output.ts';
 import { profilePaths } from '../profile/home.ts';
 import type { ServerTrust } from '../profile/servers.ts';
 import { CLI_VERSION } from '../version.ts';
 import type { AccountState } from './account-state.ts';
 import { requireAccount, type ServerProfile } from './profile.ts';
+import { collectRefusals, type Refusal } from './refusals.ts';
 import { sessionOf, unlockAccount } from './unlock.ts';
 
 export { sessionOf, unlockAccount } from './unlock.ts';
@@ -20,7 +22,18 @@ export interface OpenedClient {
   client: CofferClient;
   store: SqliteStore;
   profile: ServerProfile;
+  /**
+   * What the client refused from the server since the last call (or since
+   * opening). Whatever no command took is a warning when the client closes.
+   */
+  takeRefusals(): Refusal[];
   close(): Promise<void>;
+}
+
+/** One warning line for a refusal (vault by name when the caller knows it). */
+export function refusalWarning(r: Refusal, vault = r.vaultId ?? 'account'): string {
+  const times = r.count > 1 ? `, ${r.count} times` : '';
+  return `${vault}: ${r.message} (${r.code}${times}); not stored on this device`;
 }
 
 function tlsOptions(trust: ServerTrust): { caPem?: string; pinSha256?: string } | undefined {
@@ -29,8 +42,8 @@ function tlsOptions(trust: ServerTrust): { caPem?: string; pinSha256?: string } 
   return undefined;
 }
 
-/** A client for `profile` (no account restored yet). */
-export function buildClient(profile: ServerProfile): OpenedClient {
+/** A client for `profile` (no account restored yet); `out` gets the refusals no command took. */
+export function buildClient(profile: ServerProfile, out?: Output): OpenedClient {
   const store = SqliteStore.open(profilePaths(profile.home).replica);
   const tls = tlsOptions(profile.trust);
   const client = createClient({
@@ -40,11 +53,20 @@ export function buildClient(profile: ServerProfile): OpenedClient {
     clientVersion: CLI_VERSION,
     ...(tls === undefined ? {} : { tls }),
   });
+  let refusals = collectRefusals(client);
+  const takeRefusals = () => {
+    const taken = refusals.stop();
+    refusals = collectRefusals(client);
+    return taken;
+  };
   return {
     client,
     store,
     profile,
+    takeRefusals,
     async close() {
+      for (const r of takeRefusals()) out?.warn(refusalWarning(r));
+      refusals.stop();
       await client.close();
       await store.close();
     },
@@ -61,13 +83,13 @@ export async function openAccountClient(
   unlocked?: { profile: ServerProfile; state: AccountState },
 ): Promise<OpenedClient & { state: AccountState }> {
   if (unlocked !== undefined) {
-    const opened = buildClient(unlocked.profile);
+    const opened = buildClient(unlocked.profile, ctx.out);
     opened.client.accounts.resume(await sessionOf(unlocked.state), unlocked.state.token);
     return { ...opened, state: unlocked.state };
   }
   const profile = await requireAccount(ctx);
   const state = await unlockAccount(ctx, profile.home, profile.username);
-  const opened = buildClient(profile);
+  const opened = buildClient(profile, ctx.out);
   opened.client.accounts.resume(await sessionOf(state), state.token);
   return { ...opened, state };
 }

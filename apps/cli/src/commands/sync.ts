@@ -1,6 +1,6 @@
 /** `coffer sync [VAULT] [--watch]`: push the outbox, pull changes; --watch follows live events until Ctrl-C. */
 
-import { openAccountClient } from '../account/open-client.ts';
+import { openAccountClient, refusalWarning } from '../account/open-client.ts';
 import { listNamedVaults, resolveVault } from '../account/vault-names.ts';
 import { booleanOption, type CommandContext } from '../cli/command.ts';
 import { CliError } from '../cli/exit-codes.ts';
@@ -17,11 +17,20 @@ export async function run(ctx: CommandContext): Promise<void> {
         : [{ vaultId: await resolveVault(opened, only, { sync: false }), name: only }];
     const progress = createProgress(ctx.out, 'syncing', vaults.length, 'items');
     let done = 0;
-    for (const v of vaults) {
-      await opened.client.sync(v.vaultId);
-      progress.update(++done);
+    try {
+      for (const v of vaults) {
+        await opened.client.sync(v.vaultId);
+        progress.update(++done);
+      }
+    } finally {
+      progress.finish();
     }
-    progress.finish();
+    const nameOf = (vaultId: string | undefined) =>
+      vaults.find((v) => v.vaultId === vaultId)?.name ?? vaultId ?? 'account';
+    // Since the client opened (resolving a vault's name may have synced it).
+    const refused = opened.takeRefusals().map((r) => ({ ...r, vault: nameOf(r.vaultId) }));
+    // Stored nothing of these: say so (stderr, also with --json), and list them in the document.
+    for (const r of refused) ctx.out.warn(refusalWarning(r, r.vault));
     const snap = opened.client.state.getSnapshot();
     if (snap.connection === 'offline' && !booleanOption(ctx, 'watch')) {
       throw new CliError(
@@ -33,7 +42,17 @@ export async function run(ctx: CommandContext): Promise<void> {
     }
     if (!booleanOption(ctx, 'watch')) {
       ctx.out.result(
-        { vaults: vaults.map((v) => v.name), pending: snap.pending, conflicts: snap.conflicts },
+        {
+          vaults: vaults.map((v) => v.name),
+          pending: snap.pending,
+          conflicts: snap.conflicts,
+          refused: refused.map(({ vault, code, message, count }) => ({
+            vault,
+            code,
+            message,
+            count,
+          })),
+        },
         `synced ${plural(vaults.length, 'vault')}; ${snap.pending} pending, ${plural(snap.conflicts, 'conflict')}`,
       );
       return;
