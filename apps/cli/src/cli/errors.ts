@@ -95,6 +95,8 @@ const ERRNO: Readonly<Record<string, ExitCodeName>> = {
   ENETUNREACH: 'network',
   UND_ERR_CONNECT_TIMEOUT: 'network',
   UND_ERR_SOCKET: 'network',
+  // A socket closed under a write (stdout's own EPIPE is handled before this).
+  EPIPE: 'network',
   // The local disk, not the command, failed.
   ENOSPC: 'io',
   EDQUOT: 'io',

@@ -11,7 +11,7 @@ import { ExitCode } from './exit-codes.ts';
 import { commandHelp, overviewHelp } from './help.ts';
 import { Output, type OutputStreams } from './output.ts';
 import { bindPositionals, parseCommandLine } from './parse.ts';
-import { isBrokenPipe, watchWriteFailures } from './write-failures.ts';
+import { isBrokenPipe, type WriteFailureWatch, watchWriteFailures } from './write-failures.ts';
 
 export async function main(
   argv: readonly string[],
@@ -20,7 +20,7 @@ export async function main(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   const stdout = watchWriteFailures(streams.stdout);
-  const code = await runCommand(argv, commands, streams, env);
+  const code = await runCommand(argv, commands, streams, env, stdout);
   const failed = await stdout.settle();
   // A command that failed has said why already (its --json document may be
   // what could not be written); one message is enough.
@@ -41,6 +41,7 @@ async function runCommand(
   commands: readonly CommandSpec[],
   streams: OutputStreams,
   env: NodeJS.ProcessEnv,
+  stdout: WriteFailureWatch,
 ): Promise<number> {
   // --json is known before parsing succeeds so that even usage errors honour it.
   const out = new Output(argv.includes('--json'), streams);
@@ -83,7 +84,8 @@ async function runCommand(
     await impl.run(ctx);
     return ExitCode.ok;
   } catch (e) {
-    if (isBrokenPipe(e)) return ExitCode.ok;
+    // The reader of stdout went away: what it took is what it wanted.
+    if (isBrokenPipe(e) && (await stdout.readerGone())) return ExitCode.ok;
     const err = toCliError(e);
     if (err !== undefined) {
       out.error(err.code, err.message, ExitCode[err.exit], err.hint, err.details);

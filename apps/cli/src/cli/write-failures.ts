@@ -10,6 +10,8 @@ import type { Writable } from 'node:stream';
 export interface WriteFailureWatch {
   /** The first write error, once every error already raised has been delivered; EPIPE excluded. */
   settle(): Promise<NodeJS.ErrnoException | undefined>;
+  /** True once this stream's reader has gone away (EPIPE on it), after pending errors are delivered. */
+  readerGone(): Promise<boolean>;
 }
 
 export function watchWriteFailures(stream: Writable): WriteFailureWatch {
@@ -18,23 +20,28 @@ export function watchWriteFailures(stream: Writable): WriteFailureWatch {
   stream.on('error', (e: NodeJS.ErrnoException) => {
     failure ??= e;
   });
+  // Errors of synchronous writes are emitted on the next tick; one turn of
+  // the event loop delivers them.
+  const delivered = () => new Promise((resolve) => setImmediate(resolve));
   return {
     async settle() {
-      // Errors of synchronous writes are emitted on the next tick; one turn
-      // of the event loop delivers them.
-      await new Promise((resolve) => setImmediate(resolve));
+      await delivered();
       // EPIPE: the reader went away (`coffer get … | head -c 10`); what it
       // read is what it wanted, as with any Unix tool.
       return failure?.code === 'EPIPE' ? undefined : failure;
+    },
+    async readerGone() {
+      await delivered();
+      return failure?.code === 'EPIPE';
     },
   };
 }
 
 /**
- * True for EPIPE anywhere in a cause chain: the reader of stdout went away
- * while a command was still writing (`coffer decrypt f - | head -c 10`).
- * Like any Unix tool, coffer then stops quietly: what the reader took is what
- * it wanted, and nothing on this side is lost or left half-written.
+ * True for EPIPE anywhere in a cause chain. Only together with
+ * {@link WriteFailureWatch.readerGone} of stdout does it mean the reader of
+ * the output went away (`coffer decrypt f - | head -c 10`), and coffer stops
+ * quietly like any Unix tool; an EPIPE of a socket is a network failure.
  */
 export function isBrokenPipe(e: unknown): boolean {
   for (let at = e, depth = 0; at instanceof Error && depth < 8; at = at.cause, depth++) {
