@@ -11,7 +11,7 @@ import type { MergeFunction } from './sync/conflict.ts';
 import { createSyncCore, type SyncCore } from './sync/core.ts';
 import type { RecordOpener } from './sync/record-opener.ts';
 import { type ReencryptOptions, type ReencryptResult, reencryptVault } from './sync/reencrypt.ts';
-import { CofferClientError, VersionNotSupportedError } from './transport/errors.ts';
+import { CofferClientError, isTransient, VersionNotSupportedError } from './transport/errors.ts';
 import { HttpTransport } from './transport/http-transport.ts';
 import type { TextRequest } from './transport/text-request.ts';
 import type { Clock } from './util/env.ts';
@@ -158,7 +158,20 @@ export function createClient(options: ClientOptions): CofferClient {
       await core.engine.sync(vaultId);
       // A rotation this device made whose re-encryption did not finish
       // (interrupted, or the app never started it) finishes with the sync.
-      if (await reencryptPending(core.ctx.store, vaultId)) await reencrypt(vaultId);
+      if (!(await reencryptPending(core.ctx.store, vaultId))) return;
+      try {
+        await reencrypt(vaultId);
+      } catch (error) {
+        if (isTransient(error)) throw error;
+        // E.g. this account lost the right to write since it removed the
+        // member: the sync itself succeeded. Said, and tried again next sync
+        // (progress is kept, so a retry costs one batch).
+        core.ctx.report(
+          'reencrypt_failed',
+          `re-encrypting older records under the new key failed: ${error instanceof CofferClientError ? error.code : 'error'}`,
+          { vaultId },
+        );
+      }
     },
     live: (vaultId) => core.engine.startLive(vaultId),
     reencrypt,

@@ -115,4 +115,27 @@ describe('re-encryption of older epochs', () => {
       expect((await openRecordData(ring, row.recordId, row.envelope!)).epoch).toBe(2);
     }
   });
+  it('a pending re-encryption that this account may no longer do is reported, and the sync still succeeds', async () => {
+    const alice = await signedUp(server, 'owner7');
+    const carol = await signedUp(server, 'admin7');
+    const bob = await signedUp(server, 'writer7');
+    const { vaultId } = await alice.client.vaults.create();
+    await alice.client.vaults.share(vaultId, carol.username, 'admin');
+    const bobKeys = await alice.client.vaults.share(vaultId, bob.username, 'writer');
+    await alice.client.records.put(vaultId, 'r', 1);
+    await alice.client.sync(vaultId);
+    await carol.client.sync(vaultId);
+    const carolId = (await alice.client.vaults.members(vaultId)).find(
+      (m) => m.username === carol.username,
+    )!.accountId;
+    // carol removes bob; before her device re-seals anything, alice makes her a reader.
+    await carol.client.vaults.removeMember(vaultId, bobKeys.accountId);
+    await alice.client.vaults.changeRole(vaultId, carolId, 'reader');
+    await carol.client.sync(vaultId);
+    expect(carol.errors.map((e) => e.code)).toContain('reencrypt_failed');
+    // Still pending: tried again on a later sync (by then perhaps allowed again).
+    expect(JSON.parse((await carol.store.getMeta(`reencrypt:${vaultId}`))!)).toMatchObject({
+      complete: false,
+    });
+  });
 });
