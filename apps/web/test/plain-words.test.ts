@@ -16,7 +16,7 @@ const DISTRUST: Record<DistrustCode, true> = {
 };
 
 describe('plain words for the SDK’s refusals', () => {
-  for (const code of [...Object.keys(DISTRUST), 'record_index_rejected']) {
+  for (const code of [...Object.keys(DISTRUST), 'record_index_rejected', 'reencrypt_failed']) {
     test(`${code} has its own sentence`, () => {
       expect(plainWords(code, 'sync')).not.toMatch(/Something went wrong/);
     });

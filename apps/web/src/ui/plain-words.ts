@@ -38,6 +38,8 @@ const MESSAGES: Record<string, string> = {
     'A vault key or a member’s keys could not be verified as coming from a member of the vault, and were refused.',
   signer_untrusted:
     'A record signed by someone who is not (or no longer) a member of this vault was hidden. If a member was removed, the device that removed them re-encrypts their past records on its next sync; otherwise tell the vault’s owner.',
+  reencrypt_failed:
+    'This device removed a member but could not re-encrypt the vault’s older records under the new key (your role may have changed). It tries again on the next sync; until then other devices do not show the removed member’s past records.',
   revision_fork:
     'The server sent two different versions of a record under the same revision. The one already on this device was kept; tell your server operator.',
   rate_limited: 'Too many attempts. Wait a moment and try again.',
