@@ -13,7 +13,7 @@ import type { ServerTrust } from '../profile/servers.ts';
 import { CLI_VERSION } from '../version.ts';
 import type { AccountState } from './account-state.ts';
 import { requireAccount, type ServerProfile } from './profile.ts';
-import { collectRefusals, type Refusal } from './refusals.ts';
+import { collectRefusals, isRefusal, type Refusal } from './refusals.ts';
 import { sessionOf, unlockAccount } from './unlock.ts';
 
 export { sessionOf, unlockAccount } from './unlock.ts';
@@ -33,7 +33,8 @@ export interface OpenedClient {
 /** One warning line for a refusal (vault by name when the caller knows it). */
 export function refusalWarning(r: Refusal, vault = r.vaultId ?? 'account'): string {
   const times = r.count > 1 ? `, ${r.count} times` : '';
-  return `${vault}: ${r.message} (${r.code}${times}); not stored on this device`;
+  const refused = isRefusal(r.code) ? '; not stored on this device' : '';
+  return `${vault}: ${r.message} (${r.code}${times})${refused}`;
 }
 
 function tlsOptions(trust: ServerTrust): { caPem?: string; pinSha256?: string } | undefined {

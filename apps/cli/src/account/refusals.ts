@@ -6,7 +6,22 @@
  * synced says so, instead of a clean "synced" while records were withheld.
  * Events are taken as they arrive (the SDK keeps only its last 50).
  */
-import type { CofferClient, SyncErrorEvent } from '@coffer/client';
+import type { CofferClient, DistrustCode, SyncErrorEvent } from '@coffer/client';
+
+/** Codes of data the client refused (and did not store); other events are problems to report. */
+const REFUSED: Record<DistrustCode, true> = {
+  envelope_rejected: true,
+  revision_rollback: true,
+  revision_fork: true,
+  grant_untrusted: true,
+  signer_untrusted: true,
+  sequence_rollback: true,
+};
+
+/** True when the event means something from the server was refused and not stored. */
+export function isRefusal(code: string): boolean {
+  return Object.hasOwn(REFUSED, code);
+}
 
 export interface Refusal {
   vaultId: string | undefined;

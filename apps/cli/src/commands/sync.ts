@@ -1,6 +1,7 @@
 /** `coffer sync [VAULT] [--watch]`: push the outbox, pull changes; --watch follows live events until Ctrl-C. */
 
 import { openAccountClient, refusalWarning } from '../account/open-client.ts';
+import { isRefusal } from '../account/refusals.ts';
 import { listNamedVaults, resolveVault } from '../account/vault-names.ts';
 import { booleanOption, type CommandContext } from '../cli/command.ts';
 import { CliError } from '../cli/exit-codes.ts';
@@ -46,12 +47,14 @@ export async function run(ctx: CommandContext): Promise<void> {
           vaults: vaults.map((v) => v.name),
           pending: snap.pending,
           conflicts: snap.conflicts,
-          refused: refused.map(({ vault, code, message, count }) => ({
-            vault,
-            code,
-            message,
-            count,
-          })),
+          refused: refused
+            .filter((r) => isRefusal(r.code))
+            .map(({ vault, code, message, count }) => ({
+              vault,
+              code,
+              message,
+              count,
+            })),
         },
         `synced ${plural(vaults.length, 'vault')}; ${snap.pending} pending, ${plural(snap.conflicts, 'conflict')}`,
       );
