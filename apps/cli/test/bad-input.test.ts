@@ -17,6 +17,23 @@ import { startTestServer, type TestServer } from './helpers/server.ts';
 let server: TestServer;
 let dave: Device;
 
+/**
+ * Flip one byte, at `offset`, of the envelope of every `records` row that
+ * `where` selects (the replica's table and the server's have these columns).
+ */
+function flipEnvelopeByte(db: Database.Database, where: string, params: unknown[], offset: number) {
+  const rows = db
+    .prepare(`SELECT vault_id, record_id, envelope FROM records WHERE ${where}`)
+    .all(...params) as Array<{ vault_id: unknown; record_id: unknown; envelope: Buffer }>;
+  const update = db.prepare('UPDATE records SET envelope = ? WHERE vault_id = ? AND record_id = ?');
+  for (const row of rows) {
+    const flipped = Buffer.from(row.envelope);
+    flipped[offset]! ^= 0x01;
+    update.run(flipped, row.vault_id, row.record_id);
+  }
+  return rows.length;
+}
+
 beforeAll(async () => {
   server = await startTestServer();
   dave = await newDevice('dave passphrase for bad input');
@@ -253,19 +270,9 @@ describe('bad input', () => {
   it('a tampered replica exits 8 and nothing on the server is lost', async () => {
     const replica = join(dave.home, 'replica.sqlite');
     const db = new Database(replica);
-    const row = db
-      .prepare(
-        'SELECT vault_id, record_id, envelope FROM records WHERE envelope IS NOT NULL ORDER BY seq DESC LIMIT 1',
-      )
-      .get() as { vault_id: string; record_id: string; envelope: Buffer };
-    const tampered = Buffer.from(row.envelope);
     // A byte of the first ciphertext chunk (after the 30-byte header, salt and commitment).
-    tampered[100]! ^= 0xff;
-    db.prepare('UPDATE records SET envelope = ? WHERE vault_id = ? AND record_id = ?').run(
-      tampered,
-      row.vault_id,
-      row.record_id,
-    );
+    const newest = 'seq = (SELECT max(seq) FROM records WHERE envelope IS NOT NULL)';
+    expect(flipEnvelopeByte(db, newest, [], 100)).toBe(1);
     db.close();
     expectFailure(await dave.run(['get', 'main', 'keep-me']), 8, /decryption failed/);
     await writeFile(replica, Buffer.alloc(8192, 0x41));
@@ -309,19 +316,7 @@ describe('bad input', () => {
     const before = newest();
     await frank.ok(['put', 'ledger', 'forged-on-server', 'the real value']);
     // Every change that put made on the server gets one byte flipped.
-    const rows = db
-      .prepare('SELECT vault_id, record_id, envelope FROM records WHERE seq > ?')
-      .all(before) as Array<{ vault_id: Buffer; record_id: Buffer; envelope: Buffer }>;
-    expect(rows.length).toBeGreaterThan(0);
-    for (const row of rows) {
-      const forged = Buffer.from(row.envelope);
-      forged[120]! ^= 0x01;
-      db.prepare('UPDATE records SET envelope = ? WHERE vault_id = ? AND record_id = ?').run(
-        forged,
-        row.vault_id,
-        row.record_id,
-      );
-    }
+    expect(flipEnvelopeByte(db, 'seq > ?', [before], 120)).toBeGreaterThan(0);
     db.close();
     const fresh = await newDevice(frank.passphrase);
     await fresh.ok(['login', '--server', server.url, '-u', 'frank', '--pin', server.fingerprint]);

@@ -38,7 +38,7 @@ export type * from './store/types.ts';
 export { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './sync/backoff.ts';
 export type { ConflictVersion, MergeFunction, MergeResult } from './sync/conflict.ts';
 export { createSyncCore, type SyncCore, type SyncCoreOptions } from './sync/core.ts';
-export type { DistrustCode } from './sync/distrust.ts';
+export { DISTRUST_CODES, type DistrustCode } from './sync/distrust.ts';
 export { type ReencryptOptions, type ReencryptResult, reencryptVault } from './sync/reencrypt.ts';
 export * from './transport/errors.ts';
 export { HttpTransport, type HttpTransportOptions } from './transport/http-transport.ts';

@@ -6,21 +6,13 @@
  * synced says so, instead of a clean "synced" while records were withheld.
  * Events are taken as they arrive (the SDK keeps only its last 50).
  */
-import type { CofferClient, DistrustCode, SyncErrorEvent } from '@coffer/client';
+import { type CofferClient, DISTRUST_CODES, type SyncErrorEvent } from '@coffer/client';
 
-/** Codes of data the client refused (and did not store); other events are problems to report. */
-const REFUSED: Record<DistrustCode, true> = {
-  envelope_rejected: true,
-  revision_rollback: true,
-  revision_fork: true,
-  grant_untrusted: true,
-  signer_untrusted: true,
-  sequence_rollback: true,
-};
+const REFUSED = new Set<string>(DISTRUST_CODES);
 
 /** True when the event means something from the server was refused and not stored. */
 export function isRefusal(code: string): boolean {
-  return Object.hasOwn(REFUSED, code);
+  return REFUSED.has(code);
 }
 
 export interface Refusal {

@@ -25,6 +25,16 @@ export type DistrustCode =
   /** A sequence not above the cursor (the server replays old changes). */
   | 'sequence_rollback';
 
+/** Every {@link DistrustCode}, for apps that tell a refusal from other error events. */
+export const DISTRUST_CODES: readonly DistrustCode[] = Object.keys({
+  envelope_rejected: true,
+  revision_rollback: true,
+  revision_fork: true,
+  grant_untrusted: true,
+  signer_untrusted: true,
+  sequence_rollback: true,
+} satisfies Record<DistrustCode, true>) as DistrustCode[];
+
 /** An incoming change compared with what the replica holds. */
 export type RevisionCheck = { ok: true; unchanged: boolean } | { ok: false; code: DistrustCode };
 

@@ -14,15 +14,21 @@ afterAll(async () => {
   await server.dispose();
 });
 
+/** A vault of alice's with `count` records, shared with bob as `role`, synced. */
+async function sharedVault(names: [string, string], count: number, role: 'reader' | 'writer') {
+  const alice = await signedUp(server, names[0]);
+  const bob = await signedUp(server, names[1]);
+  const { vaultId } = await alice.client.vaults.create();
+  const bobKeys = await alice.client.vaults.share(vaultId, bob.username, role);
+  for (let i = 0; i < count; i++) await alice.client.records.put(vaultId, `r${i}`, i);
+  await alice.client.sync(vaultId);
+  return { alice, bob, vaultId, bobId: bobKeys.accountId };
+}
+
 describe('re-encryption of older epochs', () => {
   it('re-seals every record under the newest epoch, resumable after an interruption', async () => {
-    const alice = await signedUp(server, 'alice');
-    const bob = await signedUp(server, 'bob');
-    const { vaultId } = await alice.client.vaults.create();
-    const bobKeys = await alice.client.vaults.share(vaultId, bob.username, 'writer');
-    for (let i = 0; i < 25; i++) await alice.client.records.put(vaultId, `r${i}`, i);
-    await alice.client.sync(vaultId);
-    expect(await alice.client.vaults.removeMember(vaultId, bobKeys.accountId)).toBe(2);
+    const { alice, vaultId, bobId } = await sharedVault(['alice', 'bob'], 25, 'writer');
+    expect(await alice.client.vaults.removeMember(vaultId, bobId)).toBe(2);
 
     // The first run stops after two batches of 5 (e.g. the app was closed).
     const stop = new AbortController();
@@ -58,13 +64,8 @@ describe('re-encryption of older epochs', () => {
   });
 
   it('runs one re-encryption of a vault at a time: two at once re-seal each record once', async () => {
-    const alice = await signedUp(server, 'amy');
-    const bob = await signedUp(server, 'bert');
-    const { vaultId } = await alice.client.vaults.create();
-    const bobKeys = await alice.client.vaults.share(vaultId, bob.username, 'reader');
-    for (let i = 0; i < 12; i++) await alice.client.records.put(vaultId, `r${i}`, i);
-    await alice.client.sync(vaultId);
-    await alice.client.vaults.removeMember(vaultId, bobKeys.accountId);
+    const { alice, vaultId, bobId } = await sharedVault(['amy', 'bert'], 12, 'reader');
+    await alice.client.vaults.removeMember(vaultId, bobId);
     // As the web app does: its own run, while a sync finishes the pending one.
     const [one, , two] = await Promise.all([
       alice.client.reencrypt(vaultId, { batch: 5 }),
