@@ -13,7 +13,7 @@ import type { ServerTrust } from '../profile/servers.ts';
 import { CLI_VERSION } from '../version.ts';
 import type { AccountState } from './account-state.ts';
 import { requireAccount, type ServerProfile } from './profile.ts';
-import { collectRefusals, isRefusal, type Refusal } from './refusals.ts';
+import { collectRefusals, type Refusal, refusalWarning } from './refusals.ts';
 import { sessionOf, unlockAccount } from './unlock.ts';
 
 export { sessionOf, unlockAccount } from './unlock.ts';
@@ -28,13 +28,6 @@ export interface OpenedClient {
    */
   takeRefusals(): Refusal[];
   close(): Promise<void>;
-}
-
-/** One warning line for a refusal (vault by name when the caller knows it). */
-export function refusalWarning(r: Refusal, vault = r.vaultId ?? 'account'): string {
-  const times = r.count > 1 ? `, ${r.count} times` : '';
-  const refused = isRefusal(r.code) ? '; not stored on this device' : '';
-  return `${vault}: ${r.message} (${r.code}${times})${refused}`;
 }
 
 function tlsOptions(trust: ServerTrust): { caPem?: string; pinSha256?: string } | undefined {
@@ -66,8 +59,7 @@ export function buildClient(profile: ServerProfile, out?: Output): OpenedClient 
     profile,
     takeRefusals,
     async close() {
-      for (const r of takeRefusals()) out?.warn(refusalWarning(r));
-      refusals.stop();
+      for (const r of refusals.stop()) out?.warn(refusalWarning(r));
       await client.close();
       await store.close();
     },

@@ -23,6 +23,13 @@ export interface Refusal {
   count: number;
 }
 
+/** One warning line for a refusal (the vault by name when the caller knows it). */
+export function refusalWarning(r: Refusal, vault = r.vaultId ?? 'account'): string {
+  const times = r.count > 1 ? `, ${r.count} times` : '';
+  const refused = isRefusal(r.code) ? '; not stored on this device' : '';
+  return `${vault}: ${r.message} (${r.code}${times})${refused}`;
+}
+
 /** Start collecting; `stop()` ends it and returns the refusals grouped by vault and code. */
 export function collectRefusals(client: CofferClient): { stop(): Refusal[] } {
   const seen = new Set<SyncErrorEvent>(client.state.getSnapshot().errors);

@@ -108,7 +108,7 @@ const ERRNO: Readonly<Record<string, ExitCodeName>> = {
 };
 
 /** SQLite's own words for the same local failures (the replica's disk). */
-const SQLITE_IO = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN)/;
+const SQLITE_IO = /^SQLITE_(FULL|IOERR)/;
 
 function errnoMessage(e: NodeJS.ErrnoException): string {
   const where = e.path === undefined ? '' : ` ${e.path}`;
@@ -154,8 +154,8 @@ export function toCliError(e: unknown): CliError | undefined {
     return new CliError(
       'io',
       'replica_io',
-      `cannot write the local replica: ${code === 'SQLITE_FULL' ? 'the disk is full' : e.message}`,
-      'free some space on the disk holding the profile directory and run the command again; SQLite rolled the failed change back, so the replica holds what it held before',
+      `cannot write the local replica: ${code === 'SQLITE_FULL' ? 'the disk is full' : 'an input/output error (a failing disk?)'}`,
+      'free some space on (or fix) the disk holding the profile directory and run the command again; SQLite rolled the failed change back, so the replica holds what it held before',
     );
   }
   if (typeof code === 'string') {

@@ -1,7 +1,7 @@
 /** `coffer sync [VAULT] [--watch]`: push the outbox, pull changes; --watch follows live events until Ctrl-C. */
 
-import { openAccountClient, refusalWarning } from '../account/open-client.ts';
-import { isRefusal } from '../account/refusals.ts';
+import { openAccountClient } from '../account/open-client.ts';
+import { isRefusal, refusalWarning } from '../account/refusals.ts';
 import { listNamedVaults, resolveVault } from '../account/vault-names.ts';
 import { booleanOption, type CommandContext } from '../cli/command.ts';
 import { CliError } from '../cli/exit-codes.ts';
