@@ -131,6 +131,12 @@ describe('a passphrase changed on another device', () => {
     expectFailure(r, 3, /no longer accepts this device's session/);
     expect(r.stderr).toMatch(/log in again: coffer login/);
     const fresh = { COFFER_SESSION: undefined, COFFER_PASSPHRASE: NEW };
+    // The new passphrase opens this device's profile only once it logs in with it: say so.
+    expectFailure(
+      await laptop.run(['sync'], { env: fresh }),
+      3,
+      /wrong passphrase\n {2}changed it on another device\? .*coffer login --username carol/,
+    );
     await laptop.ok(['login', '-u', 'carol'], { env: fresh });
     await laptop.ok(['sync'], { env: fresh });
     expect((await laptop.ok(['get', 'notes', 'shared'], { env: fresh })).stdout).toBe(

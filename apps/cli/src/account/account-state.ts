@@ -114,7 +114,13 @@ export async function loadAccountState(
     return decodeAccountState(plaintext);
   } catch (e) {
     if (e instanceof DecryptionError)
-      throw new CliError('auth', 'wrong_passphrase', 'wrong passphrase');
+      throw new CliError(
+        'auth',
+        'wrong_passphrase',
+        'wrong passphrase',
+        // This profile stays sealed with the passphrase it last logged in with.
+        `changed it on another device? This profile still opens with the previous passphrase until you log in again with the new one: coffer login --username ${username}`,
+      );
     if (e instanceof CliError) throw e;
     throw new CliError(
       'crypto',
