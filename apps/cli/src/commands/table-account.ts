@@ -56,9 +56,19 @@ export const ACCOUNT_COMMANDS: readonly CommandSpec[] = [
   {
     path: ['logout'],
     summary: 'end the server session and forget local keys and data of this profile',
+    description:
+      'Pending changes are pushed first. If some cannot be (the server is unreachable) or a\n' +
+      'conflict copy is still unresolved, logout refuses (exit 5) and deletes nothing, because\n' +
+      'those versions exist only on this device: sync or resolve them, or pass --force.',
     positionals: [],
-    options: {},
-    examples: ['coffer logout'],
+    options: {
+      force: {
+        type: 'boolean',
+        short: 'f',
+        description: 'log out even if unpushed changes or unresolved conflicts are lost',
+      },
+    },
+    examples: ['coffer logout', 'coffer logout --force   # discards what was never pushed'],
     load: () => import('./logout.ts'),
   },
   {
