@@ -6,38 +6,43 @@
  * ciphertext; never a key or a plaintext byte. What is read back is parsed;
  * anything unreadable counts as no journal (the transfer starts over).
  */
+import { lazySchema } from '@coffer/protocol';
 import { z } from 'zod';
 import type { LocalStore } from '../store/types.ts';
 
-const Hex = z.string().regex(/^(?:[0-9a-f]{2})*$/);
-const Count = z.number().int().nonnegative();
+const Hex = lazySchema(() => z.string().regex(/^(?:[0-9a-f]{2})*$/));
+const Count = lazySchema(() => z.number().int().nonnegative());
 
 /** An upload: where the server stopped and what the bytes before that hash to. */
-export const UploadJournalEntry = z.object({
-  v: z.literal(1),
-  vaultId: z.string(),
-  blobId: z.string(),
-  size: Count,
-  chunkBytes: z.number().int().positive(),
-  header: Hex,
-  salt: Hex,
-  /** Envelope bytes the server acknowledged (always at a PUT boundary). */
-  acked: Count,
-  /** Hash chain over the acknowledged PUTs: c = SHA-256(c ‖ SHA-256(put)), from 32 zero bytes. */
-  chain: Hex,
-  /** The PUT in flight when this was written: it may have landed without an answer. */
-  pending: z.object({ end: Count, digest: Hex }).nullable(),
-});
+export const UploadJournalEntry = lazySchema(() =>
+  z.object({
+    v: z.literal(1),
+    vaultId: z.string(),
+    blobId: z.string(),
+    size: Count,
+    chunkBytes: z.number().int().positive(),
+    header: Hex,
+    salt: Hex,
+    /** Envelope bytes the server acknowledged (always at a PUT boundary). */
+    acked: Count,
+    /** Hash chain over the acknowledged PUTs: c = SHA-256(c ‖ SHA-256(put)), from 32 zero bytes. */
+    chain: Hex,
+    /** The PUT in flight when this was written: it may have landed without an answer. */
+    pending: z.object({ end: Count, digest: Hex }).nullable(),
+  }),
+);
 export type UploadJournalEntry = z.infer<typeof UploadJournalEntry>;
 
 /** A download: plaintext bytes the sink has taken, all of them authenticated. */
-export const DownloadJournalEntry = z.object({
-  v: z.literal(1),
-  vaultId: z.string(),
-  blobId: z.string(),
-  size: Count,
-  written: Count,
-});
+export const DownloadJournalEntry = lazySchema(() =>
+  z.object({
+    v: z.literal(1),
+    vaultId: z.string(),
+    blobId: z.string(),
+    size: Count,
+    written: Count,
+  }),
+);
 export type DownloadJournalEntry = z.infer<typeof DownloadJournalEntry>;
 
 /** One journal slot in the meta table. */

@@ -9,7 +9,7 @@
  * truncated or tampered index is `undefined` and the caller rebuilds it from
  * the envelopes.
  */
-import { concatBytes, hkdfSha256, ownedCopy, u32be, utf8 } from '@coffer/protocol';
+import { concatBytes, hkdfSha256, lazySchema, ownedCopy, u32be, utf8 } from '@coffer/protocol';
 import { z } from 'zod';
 import type { VaultKeyring } from '../vault/keyring.ts';
 
@@ -36,27 +36,28 @@ export function recordIndexMetaKey(vaultId: string): string {
   return `record-index:${vaultId}`;
 }
 
-const int = z.number().int().nonnegative();
-const ints = z.array(int);
+const ints = lazySchema(() => z.array(z.number().int().nonnegative()));
 /**
  * Columns, one entry per record (a row of 10 000 parses and validates as a
  * few flat arrays, far cheaper than 10 000 objects). `type[i]` indexes the
  * distinct `types`, or is -1 for a tombstone.
  */
-const indexSchema = z.object({
-  v: z.literal(FORMAT),
-  vaultId: z.string(),
-  ids: z.array(z.string()),
-  revisions: ints,
-  types: z.array(z.string()),
-  type: z.array(z.number().int().min(-1)),
-  names: z.array(z.string()),
-  sizes: ints,
-  created: ints,
-  updated: ints,
-  blobIds: z.array(z.string().nullable()),
-  blobSizes: ints,
-});
+const indexSchema = lazySchema(() =>
+  z.object({
+    v: z.literal(FORMAT),
+    vaultId: z.string(),
+    ids: z.array(z.string()),
+    revisions: ints,
+    types: z.array(z.string()),
+    type: z.array(z.number().int().min(-1)),
+    names: z.array(z.string()),
+    sizes: ints,
+    created: ints,
+    updated: ints,
+    blobIds: z.array(z.string().nullable()),
+    blobSizes: ints,
+  }),
+);
 type IndexColumns = z.infer<typeof indexSchema>;
 
 /** Base64url of bytes; native where the runtime has it (Chromium 140+). */

@@ -8,7 +8,7 @@
  * authority on what is valid and says what is not (a pull page is still
  * parsed with its zod schema whenever the fast path does not vouch for it).
  */
-import { Change, PullResponse, WIRE_LIMITS } from '@coffer/protocol';
+import { Change, lazySchema, PullResponse, WIRE_LIMITS } from '@coffer/protocol';
 import { z } from 'zod';
 
 /**
@@ -18,13 +18,15 @@ import { z } from 'zod';
  * pattern is the one check that reads every character of the page on the
  * main thread; length limits and every other field are checked here as before.
  */
-export const PullPage = PullResponse.extend({
-  changes: z.array(
-    Change.extend({
-      envelope: z.string().max(WIRE_LIMITS.maxRecordEnvelopeChars).nullable(),
-    }),
-  ),
-});
+export const PullPage = lazySchema(() =>
+  PullResponse.extend({
+    changes: z.array(
+      Change.extend({
+        envelope: z.string().max(WIRE_LIMITS.maxRecordEnvelopeChars).nullable(),
+      }),
+    ),
+  }),
+);
 export type PullPage = z.infer<typeof PullPage>;
 
 const HEX_ID = /^[0-9a-f]{32}$/;

@@ -4,15 +4,18 @@
  * 32 lower-case hex digits (16 bytes), envelopes as armor (`cfr1.` ‖ base64url).
  */
 import { z } from 'zod';
+import { lazySchema } from './lazy-schema.ts';
 
 /** A 16-byte identifier as 32 lower-case hex digits (vault, record, mutation, account, session, ...). */
-export const HexId = z
-  .string()
-  .regex(/^[0-9a-f]{32}$/, 'must be 32 lower-case hex digits (16 bytes)')
-  .meta({
-    description: '16-byte identifier, 32 lower-case hex digits',
-    example: '0123456789abcdef0123456789abcdef',
-  });
+export const HexId = lazySchema(() =>
+  z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, 'must be 32 lower-case hex digits (16 bytes)')
+    .meta({
+      description: '16-byte identifier, 32 lower-case hex digits',
+      example: '0123456789abcdef0123456789abcdef',
+    }),
+);
 export type HexId = z.infer<typeof HexId>;
 
 function base64urlLength(bytes: number): number {
@@ -39,9 +42,13 @@ export function base64urlBytes(bytes: number, description: string) {
 }
 
 /** A 32-byte public key (X25519 or Ed25519) as unpadded base64url. */
-export const PublicKey32 = base64urlBytes(32, '32-byte public key, unpadded base64url');
+export const PublicKey32 = lazySchema(() =>
+  base64urlBytes(32, '32-byte public key, unpadded base64url'),
+);
 /** An Ed25519 signature (64 bytes) as unpadded base64url. */
-export const Signature64 = base64urlBytes(64, 'Ed25519 signature (64 bytes), unpadded base64url');
+export const Signature64 = lazySchema(() =>
+  base64urlBytes(64, 'Ed25519 signature (64 bytes), unpadded base64url'),
+);
 
 /**
  * An envelope as text armor; `maxChars` bounds the armored length (about 4/3 of
@@ -62,13 +69,15 @@ export function armoredEnvelope(maxChars: number, description: string) {
  * Usernames are lower-case so that two spellings never name two accounts:
  * 3-64 characters of a-z, 0-9, '.', '_', '-', starting with a letter or digit.
  */
-export const Username = z
-  .string()
-  .regex(
-    /^[a-z0-9][a-z0-9._-]{2,63}$/,
-    'must be 3-64 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit',
-  )
-  .meta({ description: 'account name (lower-case)', example: 'alice' });
+export const Username = lazySchema(() =>
+  z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9._-]{2,63}$/,
+      'must be 3-64 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit',
+    )
+    .meta({ description: 'account name (lower-case)', example: 'alice' }),
+);
 export type Username = z.infer<typeof Username>;
 
 /** Argon2id bounds (the same as the envelope's PASSPHRASE stanza): a server can neither weaken nor inflate them. */
@@ -82,32 +91,38 @@ export const KDF_BOUNDS = {
 } as const;
 
 /** Argon2id parameters of an account's passphrase derivation. */
-export const KdfParams = z
-  .strictObject({
-    algorithm: z.literal('argon2id'),
-    memoryKiB: z.int().min(KDF_BOUNDS.minMemoryKiB).max(KDF_BOUNDS.maxMemoryKiB),
-    iterations: z.int().min(KDF_BOUNDS.minIterations).max(KDF_BOUNDS.maxIterations),
-    parallelism: z.int().min(KDF_BOUNDS.minParallelism).max(KDF_BOUNDS.maxParallelism),
-  })
-  .meta({ description: 'Argon2id parameters (floor 64 MiB, t=3)' });
+export const KdfParams = lazySchema(() =>
+  z
+    .strictObject({
+      algorithm: z.literal('argon2id'),
+      memoryKiB: z.int().min(KDF_BOUNDS.minMemoryKiB).max(KDF_BOUNDS.maxMemoryKiB),
+      iterations: z.int().min(KDF_BOUNDS.minIterations).max(KDF_BOUNDS.maxIterations),
+      parallelism: z.int().min(KDF_BOUNDS.minParallelism).max(KDF_BOUNDS.maxParallelism),
+    })
+    .meta({ description: 'Argon2id parameters (floor 64 MiB, t=3)' }),
+);
 export type KdfParams = z.infer<typeof KdfParams>;
 
 /** A 16-byte KDF salt. */
-export const KdfSalt = base64urlBytes(16, '16-byte Argon2id salt, unpadded base64url');
+export const KdfSalt = lazySchema(() =>
+  base64urlBytes(16, '16-byte Argon2id salt, unpadded base64url'),
+);
 
 /** Salt and parameters of an account's passphrase derivation. */
-export const Kdf = z.strictObject({ salt: KdfSalt, params: KdfParams });
+export const Kdf = lazySchema(() => z.strictObject({ salt: KdfSalt, params: KdfParams }));
 export type Kdf = z.infer<typeof Kdf>;
 
 /** Roles in a vault, from most to least powerful. */
-export const Role = z.enum(['owner', 'admin', 'writer', 'reader']);
+export const Role = lazySchema(() => z.enum(['owner', 'admin', 'writer', 'reader']));
 export type Role = z.infer<typeof Role>;
 
 /** A key epoch (u32 in the envelope header; epoch 0 means "no key yet"). */
-export const Epoch = z.int().min(0).max(0xffff_ffff);
+export const Epoch = lazySchema(() => z.int().min(0).max(0xffff_ffff));
 
 /** An RFC 3339 timestamp in UTC. */
-export const Timestamp = z.iso.datetime().meta({ description: 'RFC 3339 timestamp (UTC)' });
+export const Timestamp = lazySchema(() =>
+  z.iso.datetime().meta({ description: 'RFC 3339 timestamp (UTC)' }),
+);
 
 /**
  * A whole number in a query string: plain decimal digits only, then checked

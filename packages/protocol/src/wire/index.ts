@@ -4,6 +4,7 @@ export * from './api-error.ts';
 export * from './blobs.ts';
 export * from './byte-range.ts';
 export * from './common.ts';
+export * from './lazy-schema.ts';
 export * from './limits.ts';
 export * from './login-message.ts';
 export * from './meta.ts';

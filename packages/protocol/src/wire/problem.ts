@@ -4,6 +4,7 @@
  * `title` or `detail`, which are for people.
  */
 import { z } from 'zod';
+import { lazySchema } from './lazy-schema.ts';
 
 /** Every `code` a Coffer server can answer with, and its HTTP status. */
 export const PROBLEM_CODES = {
@@ -32,27 +33,31 @@ export type ProblemCode = keyof typeof PROBLEM_CODES;
 const codes = Object.keys(PROBLEM_CODES) as [ProblemCode, ...ProblemCode[]];
 
 /** The `code` of a problem; unknown future codes are allowed so old clients keep parsing. */
-export const ProblemCodeSchema = z.enum(codes);
+export const ProblemCodeSchema = lazySchema(() => z.enum(codes));
 
 /** One field-level complaint of a `validation_failed` problem. */
-export const ProblemIssue = z.strictObject({ path: z.string(), message: z.string() });
+export const ProblemIssue = lazySchema(() =>
+  z.strictObject({ path: z.string(), message: z.string() }),
+);
 
 /** An RFC 9457 problem document as Coffer servers send it. */
-export const Problem = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.int().min(400).max(599),
-    code: z.string(),
-    detail: z.string().optional(),
-    instance: z.string().optional(),
-    issues: z.array(ProblemIssue).optional(),
-    /** For `version_not_supported`: the protocol range the server accepts. */
-    protocol: z.strictObject({ min: z.int(), max: z.int() }).optional(),
-    /** For `rate_limited`: seconds until a retry may succeed. */
-    retryAfterSeconds: z.int().optional(),
-  })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details with a stable `code`' });
+export const Problem = lazySchema(() =>
+  z
+    .object({
+      type: z.string(),
+      title: z.string(),
+      status: z.int().min(400).max(599),
+      code: z.string(),
+      detail: z.string().optional(),
+      instance: z.string().optional(),
+      issues: z.array(ProblemIssue).optional(),
+      /** For `version_not_supported`: the protocol range the server accepts. */
+      protocol: z.strictObject({ min: z.int(), max: z.int() }).optional(),
+      /** For `rate_limited`: seconds until a retry may succeed. */
+      retryAfterSeconds: z.int().optional(),
+    })
+    .meta({ id: 'Problem', description: 'RFC 9457 problem details with a stable `code`' }),
+);
 export type Problem = z.infer<typeof Problem>;
 
 /**
