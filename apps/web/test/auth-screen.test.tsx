@@ -108,6 +108,27 @@ describe('auth screen', () => {
     await expect.poll(() => gateway.attempts).toEqual([{ mode: 'signup', username: 'bob' }]);
   });
 
+  test('a username typed with capitals logs in as the lower-case account (usernames are lower-case)', async () => {
+    const { gateway } = mount();
+    await userEvent.fill(page.getByLabelText('Username'), '  Alice ');
+    await userEvent.fill(page.getByLabelText('Passphrase'), 'correct horse battery');
+    await userEvent.click(page.getByRole('button', { name: 'Log in' }));
+    await expect.poll(() => gateway.attempts).toEqual([{ mode: 'login', username: 'alice' }]);
+  });
+
+  test('a username that cannot be one says what a username is, before contacting the server', async () => {
+    const { gateway } = mount();
+    await userEvent.click(page.getByRole('button', { name: 'Create one' }));
+    await userEvent.fill(page.getByLabelText('Username'), 'alice smith!');
+    await userEvent.fill(page.getByLabelText('Passphrase', { exact: true }), 'a long passphrase');
+    await userEvent.fill(page.getByLabelText('Passphrase again'), 'a long passphrase');
+    await userEvent.click(page.getByRole('button', { name: 'Create account' }));
+    await expect
+      .element(page.getByRole('alert'))
+      .toMatchTextContent('A username is 3 to 64 characters: lower-case letters, digits');
+    expect(gateway.attempts).toEqual([]);
+  });
+
   test('after a lock only the passphrase is asked', async () => {
     mount(new FakeGateway(), 'carol');
     await expect.element(page.getByRole('heading', { name: 'Unlock Coffer' })).toBeVisible();

@@ -83,6 +83,14 @@ describe('share dialog', () => {
       .toHaveTextContent('There is no user with that name.');
   });
 
+  test('a name typed with capitals finds the lower-case user', async () => {
+    const { vault } = mount();
+    await userEvent.fill(page.getByLabelText('Username to share with'), 'Bob ');
+    await userEvent.click(page.getByRole('button', { name: 'Look up' }));
+    await expect.element(page.getByText('11111 22222 33333')).toBeVisible();
+    expect(vault.calls.find((c) => c.method === 'lookupUser')?.args).toEqual(['bob']);
+  });
+
   test('removing a member shows the key rotation progress until it completes', async () => {
     const { vault } = mount();
     await userEvent.click(page.getByRole('button', { name: 'Remove carol' }));

@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { CofferGateway, CofferSession, StepProgress } from '../api/types.ts';
 import { describeError } from '../ui/plain-words.ts';
+import { normalizeUsername, usernameProblem } from '../ui/username.ts';
 import { ProgressLine } from './progress-line.tsx';
 
 const MIN_PASSPHRASE = 10;
@@ -50,6 +51,12 @@ export function AuthScreen({
   async function submit(event: FormEvent) {
     event.preventDefault();
     setError(null);
+    const name = normalizeUsername(username);
+    const problem = usernameProblem(name);
+    if (problem) {
+      setError(problem);
+      return;
+    }
     if (mode === 'signup' && passphrase.length < MIN_PASSPHRASE) {
       setError(`Use a passphrase of at least ${MIN_PASSPHRASE} characters.`);
       return;
@@ -61,7 +68,8 @@ export function AuthScreen({
     setProgress({ step: 'Starting…' });
     try {
       const run = mode === 'signup' ? gateway.signup : gateway.login;
-      const session = await run.call(gateway, username.trim(), passphrase, setProgress);
+      setUsername(name);
+      const session = await run.call(gateway, name, passphrase, setProgress);
       setPassphrase('');
       setConfirm('');
       onSession(session);

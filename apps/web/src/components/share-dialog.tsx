@@ -1,6 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import type { MemberInfo, Role, UserKeyInfo, VaultHandle } from '../api/types.ts';
 import { describeError } from '../ui/plain-words.ts';
+import { normalizeUsername, usernameProblem } from '../ui/username.ts';
 import { FormMessages } from './form-messages.tsx';
 import { MembersList } from './members-list.tsx';
 import { Modal } from './modal.tsx';
@@ -41,9 +42,16 @@ export function ShareDialog({ vault, self, onClose }: ShareDialogProps) {
     setNotice(null);
     setFound(null);
     setCompared(false);
+    const name = normalizeUsername(username);
+    const problem = usernameProblem(name);
+    if (problem) {
+      setError(problem);
+      return;
+    }
+    setUsername(name);
     setBusy(true);
     try {
-      setFound(await vault.lookupUser(username.trim()));
+      setFound(await vault.lookupUser(name));
     } catch (caught) {
       setError(describeError(caught, 'user-lookup'));
     } finally {
