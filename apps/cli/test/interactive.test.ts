@@ -162,6 +162,34 @@ describe('coffer on a terminal', () => {
     expect(list.stdout).toContain('reader');
   });
 
+  it('encrypts to a user only after the fingerprint is confirmed; a rejected key stays unpinned', async () => {
+    const cid = await newHome();
+    const dov = await newHome();
+    expect(await signUpQuietly(cid, 'cid')).toBe(0);
+    expect(await signUpQuietly(dov, 'dov')).toBe(0);
+    const plain = join(cid, 'memo.txt');
+    await writeFile(plain, 'for dov');
+    const sealed = join(cid, 'memo.cfr');
+    const encrypt = (answer: string) =>
+      cofferOnTerminal(
+        ['encrypt', '--to', 'dov', plain, sealed],
+        [{ expect: 'Does dov read the same fingerprint to you? [y/N] ', send: answer }],
+        { COFFER_HOME: cid, COFFER_PASSPHRASE: 'cid passphrase' },
+      );
+    const refused = await encrypt('n\r');
+    expect(refused.code).toBe(8);
+    expect(refused.output).toMatch(/dov's fingerprint: (\d{5} ){11}\d{5}/);
+    expect(refused.output).toMatch(/not encrypted to dov/);
+    await expect(readFile(sealed)).rejects.toThrow();
+    // Asked again: the rejected key was not pinned on the way.
+    const accepted = await encrypt('y\r');
+    expect(accepted).toMatchObject({ code: 0, pending: null });
+    const opened = await coffer(['decrypt', sealed, '-'], {
+      env: { COFFER_HOME: dov, COFFER_PASSPHRASE: 'dov passphrase' },
+    });
+    expect(opened.stdout).toBe('for dov');
+  });
+
   it('encrypts and decrypts a file with passphrases typed at the terminal', async () => {
     const dir = await newHome();
     const plain = join(dir, 'notes.txt');

@@ -197,6 +197,21 @@ describe('the journey', () => {
       4,
       /no user named nobody-by-that-name on https:/,
     );
+    // mallory's key was never checked on alice's device: a script is refused (the key the
+    // server hands out could be its own), shown the fingerprint, and nothing is pinned.
+    const unchecked = () => alice.run(['encrypt', '--to', 'mallory', plain, `${plain}.m.cfr`]);
+    for (let i = 0; i < 2; i++)
+      expectFailure(
+        await unchecked(),
+        2,
+        /mallory's key is not pinned on this device; their fingerprint is (\d{5} ){11}\d{5}\n.*coffer user show mallory/,
+      );
+    await expect(readFile(`${plain}.m.cfr`)).rejects.toThrow();
+    await alice.ok(['user', 'show', 'mallory']);
+    await alice.ok(['encrypt', '--to', 'mallory', plain, `${plain}.m.cfr`]);
+    expect((await stranger.ok(['decrypt', `${plain}.m.cfr`, '-'])).stdout).toBe(
+      'for bob and alice only',
+    );
   });
 
   it('alice removes bob: the key rotates and new writes are unreadable to him', async () => {

@@ -1,6 +1,7 @@
 /**
  * Users as recipients of offline file envelopes: their X25519 keys from the
- * key directory, checked against (and pinned in) this profile by the SDK, or
+ * key directory, checked against this profile's pin by the SDK (a user seen
+ * for the first time is pinned only after the fingerprint was confirmed), or
  * the pinned key alone when the server is unreachable. The sender is always a
  * recipient too, so they can open what they encrypted.
  */
@@ -8,7 +9,8 @@ import { isTransient } from '@coffer/client';
 import { kidForPublicKey, type Recipient } from '@coffer/protocol';
 import type { CommandContext } from '../cli/command.ts';
 import { CliError } from '../cli/exit-codes.ts';
-import { sessionOf } from './open-client.ts';
+import { canPrompt, promptYesNo } from '../cli/prompt.ts';
+import { type OpenedClient, sessionOf } from './open-client.ts';
 import { lookupUser } from './user-keys.ts';
 import { withAccountClient } from './with-client.ts';
 
@@ -29,6 +31,8 @@ export async function resolveFileRecipients(
     for (const user of users) {
       let publicKey: Uint8Array;
       try {
+        if ((await opened.store.getPinnedUser(user)) === undefined)
+          await confirmFirstSight(ctx, opened, user);
         publicKey = (await lookupUser(opened, user)).x25519PublicKey;
       } catch (e) {
         const pinned = isTransient(e) ? await opened.store.getPinnedUser(user) : undefined;
@@ -42,6 +46,29 @@ export async function resolveFileRecipients(
       throw new CliError('usage', 'too_many_recipients', 'at most 31 recipients besides yourself');
     return out;
   });
+}
+
+/**
+ * A key the server hands out for someone never checked here could be the
+ * server's own: as `vault share` does, the person compares the fingerprint
+ * before anything is sealed to it (or pinned). Looking pins nothing.
+ */
+async function confirmFirstSight(
+  ctx: CommandContext,
+  opened: OpenedClient,
+  user: string,
+): Promise<void> {
+  const { fingerprint } = await lookupUser(opened, user, { pin: false });
+  if (!canPrompt() || ctx.out.json)
+    throw new CliError(
+      'usage',
+      'fingerprint_required',
+      `${user}'s key is not pinned on this device; their fingerprint is ${fingerprint}`,
+      `compare it with ${user} out of band, then \`coffer user show ${user}\` pins it; encrypt again after that`,
+    );
+  ctx.out.info(`${user}'s fingerprint: ${fingerprint}`);
+  if (!(await promptYesNo(`Does ${user} read the same fingerprint to you?`)))
+    throw new CliError('crypto', 'fingerprint_rejected', `not encrypted to ${user}`);
 }
 
 export async function fileDecryptionKeys(

@@ -8,7 +8,8 @@ export const OFFLINE_COMMANDS: readonly CommandSpec[] = [
     description:
       'With --passphrase, the file key is wrapped with Argon2id from a passphrase (works offline).\n' +
       'With --to, it is wrapped to the X25519 keys of the named users, as pinned in this profile\n' +
-      '(run `coffer user show NAME` first to check and pin a fingerprint). Use "-" for stdin/stdout.',
+      '(run `coffer user show NAME` first to check and pin a fingerprint; a user not pinned yet\n' +
+      'is shown and asked about on a terminal, refused in scripts). Use "-" for stdin/stdout.',
     positionals: [{ name: 'IN' }, { name: 'OUT' }],
     options: {
       passphrase: {
