@@ -16,9 +16,35 @@ export interface SdkGatewayOptions {
   serverUrl: string;
 }
 
+/** The IndexedDB database of an account's replica on this browser. */
+export function replicaName(username: string): string {
+  return `coffer:${username}`;
+}
+
+/**
+ * Whether this browser already holds a replica of that name. Unknown (an
+ * old browser without `indexedDB.databases()`) counts as yes: the answer
+ * only decides whether a failed login may delete it.
+ */
+async function replicaExists(name: string): Promise<boolean> {
+  if (typeof indexedDB.databases !== 'function') return true;
+  try {
+    return (await indexedDB.databases()).some((db) => db.name === name);
+  } catch {
+    return true;
+  }
+}
+
+function deleteReplica(name: string): Promise<void> {
+  return new Promise((resolve) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = request.onerror = request.onblocked = () => resolve();
+  });
+}
+
 async function openClient(serverUrl: string, username: string, onProgress: ProgressListener) {
   // One replica per account: a second account on this browser never reads the first's outbox.
-  const store = await IndexedDbStore.open(`coffer:${username}`);
+  const store = await IndexedDbStore.open(replicaName(username));
   const client = createClient({
     serverUrl,
     store,
@@ -53,6 +79,9 @@ async function start(
   before?: (client: CofferClient) => Promise<void>,
 ): Promise<CofferSession> {
   onProgress({ step: 'Contacting the server…' });
+  // A failed first login leaves no database named after what was typed (a
+  // mistyped name, or a passphrase typed into the username field).
+  const existed = await replicaExists(replicaName(username));
   const { client, store } = await openClient(serverUrl, username, onProgress);
   try {
     await client.handshake();
@@ -63,6 +92,7 @@ async function start(
   } catch (error) {
     await client.close().catch(() => {});
     await store.close().catch(() => {});
+    if (!existed) await deleteReplica(replicaName(username));
     throw error;
   }
 }
