@@ -102,6 +102,33 @@ describe('vault view', () => {
     await expect.element(page.getByText(/"a": 1/)).toBeVisible();
   });
 
+  test('a name of only spaces is refused: a record with no name could not be found again', async () => {
+    const vault = mount();
+    await userEvent.click(page.getByRole('button', { name: 'New record' }));
+    await userEvent.fill(page.getByLabelText('Name'), '   ');
+    await userEvent.fill(page.getByLabelText('Value'), 'hello');
+    await userEvent.click(page.getByRole('button', { name: 'Save' }));
+    await expect.element(page.getByRole('alert')).toHaveTextContent('Give the record a name.');
+    await expect.element(page.getByLabelText('Name')).toHaveFocus();
+    expect(vault.calls.some((c) => c.method === 'write')).toBe(false);
+  });
+
+  test('saving an empty JSON value says what is missing instead of doing nothing', async () => {
+    const vault = mount();
+    await userEvent.click(page.getByRole('button', { name: 'New record' }));
+    await userEvent.fill(page.getByLabelText('Name'), 'config');
+    await userEvent.click(page.getByRole('radio', { name: 'JSON' }));
+    // Not an error before the person tried to save.
+    await expect.element(page.getByLabelText('Value')).toHaveAttribute('aria-invalid', 'false');
+    await userEvent.click(page.getByRole('button', { name: 'Save' }));
+    await expect.element(page.getByText('Enter a JSON value, for example {} or [].')).toBeVisible();
+    await expect.element(page.getByLabelText('Value')).toHaveFocus();
+    await expect
+      .element(page.getByLabelText('Value'))
+      .toHaveAccessibleDescription('Enter a JSON value, for example {} or [].');
+    expect(vault.calls.some((c) => c.method === 'write')).toBe(false);
+  });
+
   test('a new record may not take an existing name: saving would replace that record', async () => {
     const vault = new FakeVault();
     vault.seed({ name: 'config' }, { kind: 'json', text: '{"a": 1}' });

@@ -22,22 +22,42 @@ export function RecordEditor({ vault, initial, existingNames, onDone }: RecordEd
   const [text, setText] = useState(initial?.content.text ?? '');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  /** Save was pressed: an empty JSON value is now an error worth saying, not just a blank field. */
+  const [attempted, setAttempted] = useState(false);
   const first = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   // A separate label (not wrapping) so the field's accessible name is not its content.
   const valueId = useId();
 
   useEffect(() => first.current?.focus(), []);
 
-  const jsonError = kind === 'json' ? checkJson(text) : null;
+  const jsonError =
+    kind !== 'json'
+      ? null
+      : text.trim() === ''
+        ? attempted
+          ? 'Enter a JSON value, for example {} or [].'
+          : null
+        : checkJson(text);
 
   async function save(event: FormEvent) {
     event.preventDefault();
+    setAttempted(true);
+    const trimmed = name.trim();
+    if (!initial && trimmed === '') {
+      // `required` lets spaces through; a record with no name cannot be found or opened.
+      setError('Give the record a name.');
+      first.current?.focus();
+      return;
+    }
+    if (kind === 'json' && text.trim() === '') {
+      document.getElementById(valueId)?.focus();
+      return;
+    }
     if (jsonError) {
       // The field already shows (and is described by) the JSON error: send the person there.
       document.getElementById(valueId)?.focus();
       return;
     }
-    const trimmed = name.trim();
     if (!initial && existingNames?.has(trimmed)) {
       setError(
         `A record named “${trimmed}” already exists. Open it and choose Edit to change it, or pick another name.`,
@@ -123,7 +143,7 @@ export function RecordEditor({ vault, initial, existingNames, onDone }: RecordEd
           />
         )}
       </div>
-      {jsonError && text.length > 0 && (
+      {jsonError && (
         <p id="json-error" className="hint error">
           {jsonError}
         </p>
