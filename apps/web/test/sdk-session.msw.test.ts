@@ -67,3 +67,32 @@ test('a login on a new device builds each vault index in the background, sealed'
     await second.client.close();
   }
 }, 60_000);
+
+test('a vault opened again after an admin changed the role has the new role (it stays open in between)', async () => {
+  const owner = await device('owner');
+  const member = await device('member');
+  await owner.client.accounts.signup('fern', PASSPHRASE);
+  await owner.client.accounts.login('fern', PASSPHRASE);
+  await member.client.accounts.signup('gus', PASSPHRASE);
+  const gus = await member.client.accounts.login('gus', PASSPHRASE, 'web');
+  const { vaultId } = await owner.client.vaults.create();
+  await owner.client.records.put(vaultId, '.coffer/vault', { name: 'Shared' });
+  await owner.client.sync(vaultId);
+  await owner.client.vaults.share(vaultId, 'gus', 'reader');
+
+  const session = await SdkSession.start(member.client, member.store, gus);
+  try {
+    expect((await session.openVault(vaultId)).info.role).toBe('reader');
+    await owner.client.vaults.changeRole(vaultId, gus.accountId, 'writer');
+    // The list is asked for again (focus, online, every 30 s), not within 2 s of the last time.
+    vi.setSystemTime(Date.now() + 5_000);
+    await session.refreshVaults();
+    vi.useRealTimers();
+    expect(session.vaults.getSnapshot()?.find((v) => v.vaultId === vaultId)?.role).toBe('writer');
+    expect((await session.openVault(vaultId)).info.role).toBe('writer');
+  } finally {
+    vi.useRealTimers();
+    await session.lock();
+    await owner.client.close();
+  }
+}, 60_000);

@@ -162,7 +162,11 @@ export class SdkSession implements CofferSession {
       // Catch up on anything the live stream could not announce (e.g. while offline).
       void this.client.sync(vaultId).catch(() => {});
     }
-    return vault;
+    const opened = await vault;
+    // Kept open since an earlier visit: the list may have a newer role (a reader
+    // made writer gets the write controls; a writer made reader loses them).
+    opened.updateInfo(info);
+    return opened;
   }
 
   async changePassphrase(current: string, next: string, onProgress: ProgressListener) {

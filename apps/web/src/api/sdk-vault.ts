@@ -39,6 +39,7 @@ function fail(code: string, message: string): never {
 }
 
 export class SdkVault implements VaultHandle {
+  #info: VaultInfo;
   readonly records = createSubject<RecordListView>({ status: 'loading', records: [] });
   readonly conflicts = createSubject<ReadonlyArray<ConflictInfo>>([]);
   #rows = new Map<string, SdkSummary>();
@@ -54,8 +55,9 @@ export class SdkVault implements VaultHandle {
   private constructor(
     readonly client: CofferClient,
     readonly store: IndexedDbStore,
-    readonly info: VaultInfo,
+    info: VaultInfo,
   ) {
+    this.#info = info;
     this.#unsubscribe = client.state.subscribe(() => void this.#refreshIfChanged());
   }
 
@@ -80,6 +82,16 @@ export class SdkVault implements VaultHandle {
     if (mark === this.#mark || this.#closed) return;
     this.#mark = mark;
     await this.refresh();
+  }
+
+  /** The vault as last listed: its role changes when an admin changes it, without a new open. */
+  get info(): VaultInfo {
+    return this.#info;
+  }
+
+  /** Take the vault list's newer view (role, name) for the next screen that shows this vault. */
+  updateInfo(info: VaultInfo): void {
+    this.#info = info;
   }
 
   static async open(client: CofferClient, store: IndexedDbStore, info: VaultInfo) {
