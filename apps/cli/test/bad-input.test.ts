@@ -92,6 +92,49 @@ describe('bad input', () => {
     expect(help.stdout).toMatch(/Examples:\n {2}coffer user show bob/);
   });
 
+  it('a chosen passphrase under 8 characters is refused wherever it comes from, before anything is made', async () => {
+    const fresh = await newDevice('short');
+    const signup = ['signup', '--server', server.url, '-u', 'shorty', '--pin', server.fingerprint];
+    expectFailure(
+      await fresh.run(signup),
+      2,
+      /at least 8 characters \(the one in COFFER_PASSPHRASE is shorter\)/,
+    );
+    const file = join(fresh.home, 'pass.txt');
+    await writeFile(file, 'tiny\n');
+    expectFailure(
+      await fresh.run(['--passphrase-file', file, ...signup]),
+      2,
+      /at least 8 characters \(the one in .*pass\.txt is shorter\)/,
+    );
+    expect(json(await fresh.run(['--json', 'status']))).toMatchObject({ loggedIn: false });
+    expectFailure(
+      await fresh.run(['encrypt', '-p', file, join(fresh.home, 'x.cfr')], {
+        env: { COFFER_FILE_PASSPHRASE: 'abc' },
+      }),
+      2,
+      /at least 8 characters \(the one in COFFER_FILE_PASSPHRASE is shorter\)/,
+    );
+    await expect(readFile(join(fresh.home, 'x.cfr'))).rejects.toThrow();
+    expectFailure(
+      await dave.run(['passphrase', 'change'], { env: { COFFER_NEW_PASSPHRASE: 'abc' } }),
+      2,
+      /at least 8 characters/,
+    );
+    // Nothing changed: the old passphrase still opens the account.
+    expect((await dave.ok(['get', 'main', 'keep-me'])).stdout).toBe('precious');
+    // Reading an existing file or account takes any length (they were chosen elsewhere).
+    const sealed = join(fresh.home, 'ok.cfr');
+    await fresh.ok(['encrypt', '-p', file, sealed], {
+      env: { COFFER_FILE_PASSPHRASE: 'long enough now' },
+    });
+    expectFailure(
+      await fresh.run(['decrypt', sealed, '-'], { env: { COFFER_FILE_PASSPHRASE: 'abc' } }),
+      8,
+      /decryption failed/,
+    );
+  });
+
   it('a wrong passphrase exits 3, locally and at login', async () => {
     expectFailure(
       await dave.run(['get', 'main', 'keep-me'], {

@@ -45,6 +45,24 @@ export async function readPassphrase(ctx: CommandContext, label = 'Passphrase'):
   return value;
 }
 
+const MIN_NEW_PASSPHRASE = 8;
+
+/**
+ * A passphrase being chosen guards keys that a malicious server (it holds the
+ * login public key and salt) or a file's holder can attack offline: the same
+ * floor whether it is typed, in a variable or in a file. `source` names where
+ * it came from (never the value).
+ */
+function longEnough(passphrase: string, source?: string): string {
+  if ([...passphrase].length >= MIN_NEW_PASSPHRASE) return passphrase;
+  throw new CliError(
+    'usage',
+    'passphrase_too_short',
+    `passphrase must have at least ${MIN_NEW_PASSPHRASE} characters${source === undefined ? '' : ` (the one in ${source} is shorter)`}`,
+    'a few random words are easy to type and hard to guess',
+  );
+}
+
 /**
  * A passphrase being chosen (signup, encrypt, passphrase change): asked twice
  * on a terminal. `envName`/`fileOption` let scripts supply a second, new one.
@@ -53,13 +71,13 @@ export async function readNewPassphrase(
   ctx: CommandContext,
   opts: { envName?: string; file?: string | undefined; label?: string } = {},
 ): Promise<string> {
-  if (opts.file !== undefined) return fromFile(opts.file);
+  if (opts.file !== undefined) return longEnough(await fromFile(opts.file), opts.file);
   const envName = opts.envName ?? 'COFFER_PASSPHRASE';
   if (envName === 'COFFER_PASSPHRASE' && ctx.globals.passphraseFile !== undefined) {
-    return fromFile(ctx.globals.passphraseFile);
+    return longEnough(await fromFile(ctx.globals.passphraseFile), ctx.globals.passphraseFile);
   }
   const env = ctx.env[envName];
-  if (env !== undefined && env !== '') return env;
+  if (env !== undefined && env !== '') return longEnough(env, envName);
   if (!canPrompt()) {
     throw new CliError(
       'auth',
@@ -69,13 +87,7 @@ export async function readNewPassphrase(
     );
   }
   const label = opts.label ?? 'New passphrase';
-  const first = await promptHidden(`${label}: `);
-  if (first.length < 8)
-    throw new CliError(
-      'usage',
-      'passphrase_too_short',
-      'passphrase must have at least 8 characters',
-    );
+  const first = longEnough(await promptHidden(`${label}: `));
   const second = await promptHidden(`${label} (again): `);
   if (first !== second)
     throw new CliError('usage', 'passphrase_mismatch', 'the two passphrases differ');
@@ -96,7 +108,10 @@ export async function readFilePassphrase(
 ): Promise<{ passphrase: string; fromAccountEnv: boolean }> {
   const fileEnv = ctx.env.COFFER_FILE_PASSPHRASE;
   if (ctx.globals.passphraseFile === undefined && fileEnv !== undefined && fileEnv !== '')
-    return { passphrase: fileEnv, fromAccountEnv: false };
+    return {
+      passphrase: opts.choosing ? longEnough(fileEnv, 'COFFER_FILE_PASSPHRASE') : fileEnv,
+      fromAccountEnv: false,
+    };
   const fromAccountEnv =
     ctx.globals.passphraseFile === undefined &&
     ctx.env.COFFER_PASSPHRASE !== undefined &&
