@@ -53,9 +53,20 @@ export interface StartOverrides {
   challengeTtlMs?: number;
   heartbeatMs?: number;
   maxLiveStreamsPerAccount?: number;
+  drainDeadlineMs?: number;
   limits?: Partial<ServerLimits>;
   rateLimits?: { perUser?: RateLimitRule; perAddress?: RateLimitRule };
 }
+
+/**
+ * How long close() waits for requests in flight before it closes their
+ * connections. Node stops its own header and request timeouts once the
+ * listener closes, so without a deadline one client that trickles a body (or
+ * headers) would hold a SIGTERM drain open forever. 25 s fits inside the usual
+ * supervisor grace periods (Kubernetes 30 s, systemd 90 s); a request cut off
+ * here was never answered, so nothing it carried was acknowledged.
+ */
+export const DRAIN_DEADLINE_MS = 25_000;
 
 /** Authentication attempts: 10 per address+username then one every 6 s; 120 per address then 2/s. */
 export const AUTH_RATE_LIMITS = {
@@ -196,8 +207,16 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         clearInterval(timer);
-        // Fastify's close stops accepting and waits for in-flight requests.
-        await app.close();
+        const deadline = setTimeout(() => {
+          logger.warn('drain deadline passed: closing connections with requests still unfinished');
+          app.server.closeAllConnections();
+        }, overrides.drainDeadlineMs ?? DRAIN_DEADLINE_MS);
+        try {
+          // Fastify's close stops accepting and waits for in-flight requests.
+          await app.close();
+        } finally {
+          clearTimeout(deadline);
+        }
         await store.close();
       })();
       return closing;

@@ -63,3 +63,30 @@ it('answers requests arriving during shutdown with problem+json 503', async () =
   const problem = JSON.parse(second.slice(second.indexOf('\r\n\r\n') + 4)) as { code: string };
   expect(problem).toMatchObject({ status: 503, code: 'unavailable' });
 });
+
+it('a drain ends at its deadline even while a client trickles a body', async () => {
+  // Node stops its request timeouts once the listener closes: without a
+  // deadline this request would hold the shutdown open for as long as the
+  // client keeps sending a byte now and then.
+  const t = await startTestServer({ overrides: { drainDeadlineMs: 50 } });
+  const { port } = new URL(t.url);
+  const socket = connect({
+    host: '127.0.0.1',
+    port: Number(port),
+    servername: 'localhost',
+    ca: readFileSync(tlsPaths(t.dataDir).cert, 'utf8'),
+  });
+  socket.on('error', () => {
+    // The server cutting the connection may surface as a reset.
+  });
+  const socketClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  const seen = new Promise<void>((resolve) => t.server.app.server.once('request', () => resolve()));
+  socket.write(
+    'POST /v1/auth/prelogin HTTP/1.1\r\nHost: localhost\r\nCoffer-Protocol: 1\r\n' +
+      'Coffer-Client: coffer-server-tests/0.0.0\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{',
+  );
+  await seen;
+  await t.close();
+  await socketClosed;
+  expect(t.logs.some((l) => l.includes('drain deadline passed'))).toBe(true);
+});
