@@ -26,7 +26,12 @@ export { type ClientOptions, type CofferClient, createClient } from './client.ts
 export { type ConflictEntry, ConflictsApi } from './records/conflicts-api.ts';
 export * from './records/record-kinds.ts';
 export type { RecordSummary } from './records/record-summaries.ts';
-export { type PutOptions, type RecordEntry, RecordsApi } from './records/records-api.ts';
+export {
+  type PutOptions,
+  type RecordEntry,
+  RecordsApi,
+  type WithheldEntry,
+} from './records/records-api.ts';
 export {
   type SyncErrorEvent,
   type SyncSnapshot,
@@ -40,6 +45,7 @@ export type { ConflictVersion, MergeFunction, MergeResult } from './sync/conflic
 export { createSyncCore, type SyncCore, type SyncCoreOptions } from './sync/core.ts';
 export { DISTRUST_CODES, type DistrustCode } from './sync/distrust.ts';
 export { type ReencryptOptions, type ReencryptResult, reencryptVault } from './sync/reencrypt.ts';
+export { WITHHELD_LIMIT, type WithheldRecord } from './sync/withheld.ts';
 export * from './transport/errors.ts';
 export { HttpTransport, type HttpTransportOptions } from './transport/http-transport.ts';
 export type { LiveEvent, Transport } from './transport/transport.ts';

@@ -7,6 +7,7 @@ import { fromHex, type RecordData, toHex, utf8 } from '@coffer/protocol';
 import type { SyncContext } from '../sync/context.ts';
 import type { SyncEngine } from '../sync/engine.ts';
 import { parseContent } from '../sync/push-conflict.ts';
+import { readWithheld, type WithheldRecord } from '../sync/withheld.ts';
 import { openRecordData, recordIdForName, sealRecordData } from './record-crypto.ts';
 import { listSummaries, type RecordSummary } from './record-summaries.ts';
 
@@ -22,6 +23,12 @@ export interface RecordEntry<T = unknown> {
   pending: boolean;
   /** The blob this record references (read it with `client.blobs.get`). */
   blob?: { blobId: string; size: number };
+}
+
+/** A withheld record (see {@link RecordsApi.withheld}). */
+export interface WithheldEntry extends WithheldRecord {
+  /** Its name, when the replica holds an earlier verified version. */
+  name?: string;
 }
 
 /** Options of {@link RecordsApi.put}. */
@@ -119,6 +126,34 @@ export class RecordsApi {
       }
     }
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * Records of a vault that the server sent a change of that did not verify
+   * (see `sync/withheld.ts`): the replica keeps its last verified version,
+   * whose name is given when it has one. Listed until a verified change of
+   * the record arrives or the server stops listing it, so a person or a
+   * script can see, long after the sync that refused it, what is missing.
+   *
+   * @example
+   * const { records } = await client.records.withheld(vaultId);
+   * for (const r of records) console.warn(r.name ?? r.recordId, r.code);
+   */
+  async withheld(vaultId: string): Promise<{ records: WithheldEntry[]; more: number }> {
+    const { records, more } = await readWithheld(this.#ctx.store, vaultId);
+    const held = await this.#ctx.store.getRecords(
+      vaultId,
+      records.map((r) => r.recordId),
+    );
+    const out: WithheldEntry[] = [];
+    for (const r of records) {
+      const envelope = held.get(r.recordId)?.envelope ?? null;
+      // The held version was verified when it was stored; a row that no
+      // longer opens (a damaged replica) is listed without a name.
+      const data = await this.#decode(vaultId, r.recordId, envelope).catch(() => undefined);
+      out.push(data ? { ...r, name: data.name } : r);
+    }
+    return { records: out, more };
   }
 
   /**

@@ -19,6 +19,7 @@ beforeEach(async () => {
   ctx = {
     store,
     keyring: async () => ring,
+    clock: { now: () => 5_000 },
     report: (code: string, _message: string, where: { recordId?: string } = {}) =>
       errors.push({ code, ...(where.recordId ? { recordId: where.recordId } : {}) }),
   } as unknown as SyncContext;
@@ -114,6 +115,8 @@ describe('checkPage', () => {
       { code: 'sequence_rollback', recordId: a.recordId },
     ]);
     expect(pending.rows().map((r) => r.recordId)).toEqual([b.recordId]);
+    // A replayed sequence number withholds nothing: the record's change came earlier.
+    expect(pending.refused.size).toBe(0);
     errors.length = 0;
     await checkPage(
       ctx,
@@ -123,6 +126,9 @@ describe('checkPage', () => {
       pending,
     );
     expect(errors).toEqual([{ code: 'envelope_rejected', recordId: a.recordId }]);
+    expect([...pending.refused.values()]).toEqual([
+      { recordId: a.recordId, code: 'envelope_rejected', revision: 1, seq: 8, at: 5_000 },
+    ]);
   });
 
   it('skips a row the replica holds byte for byte, and a tombstone needs no key', async () => {

@@ -14,6 +14,7 @@ import { checkIncomingEdit, checkIncomingRevision } from './distrust.ts';
 import { replicaEditTime } from './edit-time.ts';
 import type { OpenJob, OpenOutcome } from './open-records.ts';
 import { inThreadOpener, openKeysOf } from './record-opener.ts';
+import type { WithheldRecord } from './withheld.ts';
 
 /** A page's envelopes opened: index i belongs to `changes[i]`. */
 export interface OpenedPage {
@@ -97,6 +98,8 @@ export class PendingRows {
    * earlier life must not be sent with that life's revision as their base.
    */
   readonly restarted = new Set<string>();
+  /** Records whose change was refused (the replica keeps what it had), by id. */
+  readonly refused = new Map<string, WithheldRecord>();
   bytes = 0;
 
   get size(): number {
@@ -109,6 +112,11 @@ export class PendingRows {
     const before = this.#byRecord.get(accepted.row.recordId);
     this.bytes += (accepted.row.envelope?.length ?? 0) - (before?.row.envelope?.length ?? 0);
     this.#byRecord.set(accepted.row.recordId, accepted);
+    this.refused.delete(accepted.row.recordId);
+  }
+  /** A refused change: listed as withheld when the rows are stored. */
+  refuse(refusal: WithheldRecord): void {
+    this.refused.set(refusal.recordId, refusal);
   }
   rows(): StoredRecord[] {
     return Array.from(this.#byRecord.values(), (a) => a.row);
@@ -116,6 +124,7 @@ export class PendingRows {
   clear(): void {
     this.#byRecord.clear();
     this.restarted.clear();
+    this.refused.clear();
     this.bytes = 0;
   }
 }
@@ -159,15 +168,20 @@ export async function checkPage(
     candidates.map((i) => changes[i]!.recordId).filter((id) => !pending.get(id)),
   );
 
+  // A refused change is an event, and the record is listed as withheld.
+  const refuse = (change: PulledChange, code: string, message: string) => {
+    const { recordId, revision, seq } = change;
+    ctx.report(code, message, { vaultId, recordId });
+    pending.refuse({ recordId, code, revision, seq, at: ctx.clock.now() });
+  };
   // Decisions in sequence order; a record met twice before it is stored is
   // checked against its earlier change, so pages cannot roll back each other.
   for (const i of candidates) {
     const change = changes[i]!;
     const envelope = opened.envelopes[i];
     const outcome = opened.outcomes[i];
-    const where = { vaultId, recordId: change.recordId };
     if (envelope === undefined) {
-      ctx.report('envelope_rejected', 'an envelope is not valid armor', where);
+      refuse(change, 'envelope_rejected', 'an envelope is not valid armor');
       continue;
     }
     const prior = pending.get(change.recordId);
@@ -180,10 +194,10 @@ export async function checkPage(
     // an envelope still must not predate the replica's (the edit check below).
     if (!check.ok && options.resync && !prior) check = { ok: true, unchanged: false };
     if (!check.ok) {
-      ctx.report(
+      refuse(
+        change,
         check.code,
         'server sent a revision older than or different from one already seen',
-        where,
       );
       continue;
     }
@@ -192,9 +206,9 @@ export async function checkPage(
     if (envelope !== null) {
       if (!outcome?.ok) {
         if (outcome?.reason === 'signer_untrusted') {
-          ctx.report('signer_untrusted', 'a record is not signed by a member of the vault', where);
+          refuse(change, 'signer_untrusted', 'a record is not signed by a member of the vault');
         } else {
-          ctx.report('envelope_rejected', 'an envelope does not open under its record', where);
+          refuse(change, 'envelope_rejected', 'an envelope does not open under its record');
         }
         continue;
       }
@@ -205,10 +219,10 @@ export async function checkPage(
           : await replicaEditTime(await ctx.keyring(vaultId), current);
         const edit = checkIncomingEdit(before, updatedAt);
         if (!edit.ok) {
-          ctx.report(
+          refuse(
+            change,
             edit.code,
             'server sent an older version of a record again, at a higher revision',
-            where,
           );
           continue;
         }

@@ -8,6 +8,7 @@ import { ServerProblemError } from '../transport/errors.ts';
 import type { SyncContext } from './context.ts';
 import { withOutboxLock } from './outbox-lock.ts';
 import { checkPage, type OpenedPage, openPage, PendingRows } from './page-check.ts';
+import { readWithheld, updateWithheld } from './withheld.ts';
 
 /**
  * Pull every change after the cursor. Returns the number of rows stored.
@@ -54,8 +55,16 @@ async function pullFrom(
   const pending = new PendingRows();
   // Cursor of the last page whose rows are all in `pending` (written with them).
   let checkedCursor = start;
+  // Read once per pull; rewritten at a flush only when it changes.
+  let withheld = await readWithheld(ctx.store, vaultId);
   const flush = async () => {
     if (pending.size === 0 && checkedCursor === start) return;
+    // Before the cursor moves past a refused change, so no refusal is lost.
+    if (pending.refused.size > 0 || withheld.records.some((r) => pending.get(r.recordId))) {
+      withheld = await updateWithheld(ctx.store, vaultId, [...pending.refused.values()], (id) =>
+        Boolean(pending.get(id)),
+      );
+    }
     await ctx.store.applyPull(vaultId, pending.rows(), checkedCursor);
     if (pending.restarted.size > 0) await forgetBases(ctx, vaultId, pending.restarted);
     stored += pending.size;
@@ -113,6 +122,8 @@ export async function fullResync(ctx: SyncContext, vaultId: string): Promise<num
   const stored = await pullFrom(ctx, vaultId, 0, seen);
   // Ids only: a large vault's envelopes are never all in memory at once.
   const gone = (await ctx.store.listRecordIds(vaultId)).filter((id) => !seen.has(id));
+  // A record the server no longer lists is not withheld any more: it is gone.
+  await updateWithheld(ctx.store, vaultId, [], (id) => !seen.has(id));
   if (gone.length > 0) {
     await ctx.store.deleteRecords(vaultId, gone);
     await forgetBases(ctx, vaultId, new Set(gone));

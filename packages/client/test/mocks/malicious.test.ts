@@ -47,6 +47,31 @@ describe('scenario: a malicious server', () => {
     await b.engine.sync(vaultId);
     expect(codes(b.errors).filter((c) => c === 'envelope_rejected')).toHaveLength(2);
     expect(await values(b, vaultId)).toEqual({ one: 'one-v1', two: 'two-v1' });
+    // Still listed at the next sync, which meets no change and reports nothing.
+    await b.engine.sync(vaultId);
+    expect(codes(b.errors)).toHaveLength(2);
+    const { records, more } = await b.records.withheld(vaultId);
+    expect(more).toBe(0);
+    expect(records.map((r) => [r.name, r.code]).sort()).toEqual([
+      ['one', 'envelope_rejected'],
+      ['two', 'envelope_rejected'],
+    ]);
+  });
+
+  it('a withheld record the server no longer lists leaves the list at the full resync', async () => {
+    const { a, b, vaultId } = await synced(['one', 'two']);
+    const ids = new Map((await b.records.list(vaultId)).map((r) => [r.name, r.recordId] as const));
+    expect(coffer.mock.tamper.swap(vaultId, ids.get('one')!, ids.get('two')!)).toBe(true);
+    await b.engine.sync(vaultId);
+    expect((await b.records.withheld(vaultId)).records).toHaveLength(2);
+    // 'one' is deleted and its tombstone purged before b sees it: b's cursor
+    // is behind the purge horizon, and it resyncs from 0.
+    await a.records.delete(vaultId, 'one');
+    await a.engine.idle();
+    expect(coffer.mock.purgeTombstones(vaultId)).toBe(1);
+    await b.engine.sync(vaultId);
+    const { records } = await b.records.withheld(vaultId);
+    expect(records.map((r) => r.recordId)).toEqual([ids.get('two')]);
   });
 
   it('rolled-back revisions: revision_rollback, the newer local version stays', async () => {
@@ -79,6 +104,10 @@ describe('scenario: a malicious server', () => {
     await b.engine.sync(vaultId);
     expect(codes(b.errors)).toEqual(['revision_rollback']);
     expect(await values(b, vaultId)).toEqual({ doc: 'doc-v2' });
+    const withheld = (await b.records.withheld(vaultId)).records;
+    expect(withheld).toMatchObject([
+      { name: 'doc', recordId: row!.recordId, code: 'revision_rollback', revision: 3 },
+    ]);
     // Device a writes on top of the tampered record: its push meets the replay
     // as a conflict, refuses to store it, and its newer edit wins.
     clock.advance(10);
@@ -90,6 +119,8 @@ describe('scenario: a malicious server', () => {
     expect(await values(b, vaultId)).toEqual({ doc: 'doc-v3' });
     expect(await values(a, vaultId)).toEqual({ doc: 'doc-v3' });
     expect(codes(b.errors)).toEqual(['revision_rollback']);
+    // A verified change of the record ends its listing.
+    expect(await b.records.withheld(vaultId)).toEqual({ records: [], more: 0 });
   });
 
   it('a replayed old change (at or below the cursor): sequence_rollback, nothing overwritten', async () => {
