@@ -89,13 +89,16 @@ export class FakeVault implements VaultHandle {
 
   /** Set to make the next transfer wait until its signal aborts (cancel tests). */
   holdTransfers = false;
+  /** Lets a held transfer finish (set while one is held). */
+  releaseTransfer: (() => void) | undefined;
   /** Set to make the next transfer fail with this code. */
   failTransfers: string | null = null;
 
   async #transfer(signal: AbortSignal | undefined) {
     if (this.failTransfers) throw Object.assign(new Error('failed'), { code: this.failTransfers });
     if (!this.holdTransfers) return;
-    await new Promise<void>((_, reject) => {
+    await new Promise<void>((resolve, reject) => {
+      this.releaseTransfer = resolve;
       const stop = () => reject(signal?.reason ?? new DOMException('aborted', 'AbortError'));
       if (signal?.aborted) stop();
       signal?.addEventListener('abort', stop, { once: true });

@@ -300,6 +300,27 @@ describe('vault view', () => {
     vi.unstubAllGlobals();
   });
 
+  test('opening a record while a file uploads keeps the upload going, and does not jump away when it ends', async () => {
+    const vault = new FakeVault();
+    vault.seed({ name: 'notes' }, { kind: 'text', text: 'read me meanwhile' });
+    vault.holdTransfers = true;
+    mount(vault);
+    await userEvent.click(page.getByRole('button', { name: 'Attach file' }));
+    await userEvent.upload(page.getByLabelText('File'), new File(['x'.repeat(4096)], 'big.iso'));
+    await userEvent.click(page.getByRole('button', { name: 'Upload' }));
+    await expect.element(page.getByLabelText('Upload progress')).toBeVisible();
+    await userEvent.click(page.getByRole('option', { name: /notes/ }));
+    await expect.element(page.getByText('read me meanwhile')).toBeVisible();
+    // Still uploading, and still cancellable: not silently aborted.
+    await expect.element(page.getByLabelText('Upload progress')).toBeVisible();
+    await expect.element(page.getByRole('button', { name: 'Cancel upload' })).toBeVisible();
+    expect(page.getByText('Upload cancelled.').query()).toBeNull();
+    vault.releaseTransfer?.();
+    await expect.element(page.getByRole('option', { name: /big\.iso/ })).toBeVisible();
+    await expect.element(page.getByLabelText('Upload progress')).not.toBeInTheDocument();
+    await expect.element(page.getByRole('heading', { name: 'notes' })).toBeVisible();
+  });
+
   test('readers see no write controls', async () => {
     const vault = new FakeVault({ role: 'reader' });
     vault.seed({ name: 'note' }, { kind: 'text', text: 'x' });

@@ -12,11 +12,14 @@ type Notice = { tone: 'error' | 'info'; text: string };
 export function FileUpload({
   vault,
   existingNames,
+  onBusy,
   onDone,
 }: {
   vault: VaultHandle;
   /** Names already in the vault: replacing one of them takes a second, explicit click. */
   existingNames?: ReadonlySet<string>;
+  /** Told when an upload starts, and when it was cancelled (the form must stay mounted meanwhile). */
+  onBusy?: (busy: boolean) => void;
   onDone: (name: string | null) => void;
 }) {
   const input = useRef<HTMLInputElement>(null);
@@ -44,6 +47,7 @@ export function FileUpload({
     running.current = controller;
     setNotice(null);
     setProgress({ done: 0, total: file.size });
+    onBusy?.(true);
     try {
       await vault.uploadFile(
         file.name,
@@ -55,6 +59,9 @@ export function FileUpload({
       onDone(file.name);
     } catch (caught) {
       running.current = null;
+      // Cancelled by the person: nothing to read. A failure keeps the form (and
+      // its error) up until they choose Cancel, wherever they went meanwhile.
+      if (controller.signal.aborted) onBusy?.(false);
       setNotice(
         controller.signal.aborted
           ? { tone: 'info', text: 'Upload cancelled.' }

@@ -39,6 +39,14 @@ export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack 
   const deferredQuery = useDeferredValue(query);
   const [pane, setPane] = useState<Pane>({ kind: 'none' });
   const [sharing, setSharing] = useState(false);
+  /**
+   * A file is uploading: its form stays (with progress and Cancel upload) while
+   * the person looks at records or writes another one. Unmounting it would
+   * abort the upload without a word.
+   */
+  const [uploading, setUploading] = useState(false);
+  const paneNow = useRef(pane);
+  paneNow.current = pane;
   const heading = useRef<HTMLHeadingElement>(null);
   const paneRef = useRef<HTMLDivElement>(null);
   const canWrite = vault.info.role !== 'reader';
@@ -164,8 +172,18 @@ export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack 
               }}
             />
           )}
-          {pane.kind === 'upload' && (
-            <FileUpload vault={vault} existingNames={names} onDone={selectByName} />
+          {(pane.kind === 'upload' || uploading) && (
+            <FileUpload
+              vault={vault}
+              existingNames={names}
+              onBusy={setUploading}
+              onDone={(name) => {
+                setUploading(false);
+                // Show the uploaded file only if the person is still on the upload
+                // form: never replace a record they opened or an editor they type in.
+                if (paneNow.current.kind === 'upload') selectByName(name);
+              }}
+            />
           )}
           {selected && (
             <RecordDetail
