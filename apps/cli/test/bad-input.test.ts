@@ -374,6 +374,16 @@ describe('bad input', () => {
     );
     expectFailure(await fresh.run(['get', 'ledger', 'forged-on-server']), 4, /no key/);
     expect((await fresh.ok(['get', 'ledger', 'kept'])).stdout).toBe('untouched');
+    // The next sync meets no change, and still says what this device lacks.
+    const again = await fresh.ok(['--json', 'sync', 'ledger']);
+    expect(again.stderr).not.toMatch(/not stored on this device/);
+    expect(again.stderr).toMatch(
+      /warning: ledger: 1 record withheld: the server's latest version did not verify.*: record [0-9a-f]{32} \(envelope_rejected\)/,
+    );
+    expect(json(again).refused).toEqual([]);
+    expect(json(again).withheld).toEqual([
+      expect.objectContaining({ vault: 'ledger', key: null, code: 'envelope_rejected' }),
+    ]);
     // The writer's own device keeps the value it wrote.
     expect((await frank.ok(['get', 'ledger', 'forged-on-server'])).stdout).toBe('the real value');
   });

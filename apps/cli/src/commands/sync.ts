@@ -3,6 +3,7 @@
 import { openAccountClient } from '../account/open-client.ts';
 import { isRefusal, refusalWarning } from '../account/refusals.ts';
 import { listNamedVaults, resolveVault } from '../account/vault-names.ts';
+import { listWithheld, withheldWarning } from '../account/withheld.ts';
 import { booleanOption, type CommandContext } from '../cli/command.ts';
 import { CliError } from '../cli/exit-codes.ts';
 import { createProgress } from '../cli/progress.ts';
@@ -32,6 +33,9 @@ export async function run(ctx: CommandContext): Promise<void> {
     const refused = opened.takeRefusals().map((r) => ({ ...r, vault: nameOf(r.vaultId) }));
     // Stored nothing of these: say so (stderr, also with --json), and list them in the document.
     for (const r of refused) ctx.out.warn(refusalWarning(r, r.vault));
+    // Every sync, not only the one that met the bad version: the replica still lacks it.
+    const withheld = await listWithheld(opened.client, vaults);
+    for (const w of withheld) ctx.out.warn(withheldWarning(w));
     const snap = opened.client.state.getSnapshot();
     if (snap.connection === 'offline' && !booleanOption(ctx, 'watch')) {
       throw new CliError(
@@ -55,6 +59,16 @@ export async function run(ctx: CommandContext): Promise<void> {
               message,
               count,
             })),
+          withheld: withheld.flatMap((w) =>
+            w.records.map((r) => ({
+              vault: w.vault,
+              recordId: r.recordId,
+              key: r.name ?? null,
+              code: r.code,
+              revision: r.revision,
+              refusedAt: new Date(r.at).toISOString(),
+            })),
+          ),
         },
         `synced ${plural(vaults.length, 'vault')}; ${snap.pending} pending, ${plural(snap.conflicts, 'conflict')}`,
       );
