@@ -34,6 +34,35 @@ describe('app', () => {
     expect(gateway.session.opened.get('v-Ops')?.closed).toBe(true);
   });
 
+  test('the browser Back button goes up a screen instead of leaving the app; history holds no names', async () => {
+    const gateway = new FakeGateway();
+    await logIn(gateway);
+    await userEvent.fill(page.getByLabelText('New vault name'), 'Ops');
+    await userEvent.click(page.getByRole('button', { name: 'Create vault' }));
+    await expect.element(page.getByRole('heading', { name: 'Ops' })).toHaveFocus();
+    gateway.session.sync.set({ ...gateway.session.sync.getSnapshot(), conflicts: 1 });
+    await userEvent.click(page.getByRole('button', { name: '1 conflict to resolve' }));
+    await expect.element(page.getByRole('heading', { name: 'Conflicts' })).toBeVisible();
+    // Two screens deep: an entry of this page for each (checked before pressing
+    // Back, which without them would take the test page itself away).
+    expect(history.state).toEqual({ cofferDepth: 2 });
+    history.back();
+    await expect.element(page.getByRole('heading', { name: 'Ops' })).toBeVisible();
+    history.back();
+    await expect.element(page.getByRole('heading', { name: 'Your vaults' })).toBeVisible();
+    expect(gateway.session.opened.get('v-Ops')?.closed).toBe(true);
+  });
+
+  test('going up with the app buttons leaves no extra Back presses behind', async () => {
+    const gateway = new FakeGateway();
+    await logIn(gateway);
+    await userEvent.fill(page.getByLabelText('New vault name'), 'Ops');
+    await userEvent.click(page.getByRole('button', { name: 'Create vault' }));
+    await expect.poll(() => history.state).toEqual({ cofferDepth: 1 });
+    await userEvent.click(page.getByRole('button', { name: '← Vaults' }));
+    await expect.poll(() => history.state?.cofferDepth ?? 0).toBe(0);
+  });
+
   test('the conflicts link in the bar opens the conflict view of the open vault', async () => {
     const gateway = new FakeGateway();
     await logIn(gateway);

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { CofferGateway, CofferSession, VaultHandle, VaultInfo } from '../api/types.ts';
 import { loadIdleMinutes, saveIdleMinutes } from '../ui/idle-settings.ts';
 import { describeError } from '../ui/plain-words.ts';
+import { useBackButton } from '../ui/use-back-button.ts';
 import { useIdleLock } from '../ui/use-idle-lock.ts';
 import { SESSION_ENDED_CODES, useSessionRefresh } from '../ui/use-session-refresh.ts';
 import { AuthScreen, type LockReason } from './auth-screen.tsx';
@@ -14,7 +15,8 @@ type Screen = { kind: 'vaults' } | { kind: 'vault'; handle: VaultHandle } | { ki
 
 /**
  * The whole app. Navigation is in memory on purpose: nothing about the
- * user's vaults or records appears in URLs or history.
+ * user's vaults or records appears in URLs or history (history entries
+ * carry only a screen depth, so that Back goes up a screen).
  */
 export interface AppProps {
   gateway: CofferGateway;
@@ -54,6 +56,16 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
       }
     },
     [session, closeVault],
+  );
+
+  useBackButton(
+    !session || screen.kind === 'vaults' ? 0 : screen.kind === 'vault' && showConflicts ? 2 : 1,
+    (depth) => {
+      if (depth === 0) {
+        closeVault();
+        setScreen({ kind: 'vaults' });
+      } else setShowConflicts(false);
+    },
   );
 
   useIdleLock(session ? idleMinutes : 0, () => void end('idle'), idleMinuteMs);
