@@ -2,10 +2,10 @@
  * The Fastify application: hooks (versions, security headers, metrics), the
  * problem+json error path, limits and timeouts set on purpose, and every route.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { errorCodes, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { accountRoutes } from '../routes/account.ts';
 import { authRoutes } from '../routes/auth.ts';
-import { blobRoutes } from '../routes/blobs.ts';
+import { BLOB_CHUNK_ROUTE, blobRoutes } from '../routes/blobs.ts';
 import { liveRoutes } from '../routes/live.ts';
 import { metaRoutes } from '../routes/meta.ts';
 import { opsRoutes } from '../routes/ops.ts';
@@ -113,12 +113,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Fastify's answers without its whole-text scan for poisoned keys (json-body.ts).
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
-  // Raw bytes for blob chunks; the route sets its own limit.
+  // Every other route reads JSON: Fastify's default text/plain parser would
+  // hand them a string, answered as a confusing validation failure.
+  app.removeContentTypeParser('text/plain');
+  // Raw bytes for blob chunks only (the route sets its own limit): on a JSON
+  // route a Buffer would reach the schema, whose answer listed Buffer's methods.
   app.addContentTypeParser(
     'application/octet-stream',
     { parseAs: 'buffer' },
-    (_request, body, done) => {
-      done(null, body);
+    (request, body, done) => {
+      if (request.routeOptions.url === BLOB_CHUNK_ROUTE) done(null, body);
+      else done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE('application/octet-stream'));
     },
   );
 

@@ -33,6 +33,9 @@ function status(u: UploadRow): BlobStatus {
   };
 }
 
+/** The one route whose body is raw bytes (application/octet-stream). */
+export const BLOB_CHUNK_ROUTE = '/v1/vaults/:vaultId/blobs/:blobId/chunks';
+
 export function blobRoutes(app: FastifyInstance, ctx: AppContext): void {
   const auth = { preHandler: requireSession(ctx) };
 
@@ -80,7 +83,7 @@ export function blobRoutes(app: FastifyInstance, ctx: AppContext): void {
   });
 
   app.put<BlobParams>(
-    '/v1/vaults/:vaultId/blobs/:blobId/chunks',
+    BLOB_CHUNK_ROUTE,
     { ...auth, bodyLimit: ctx.limits.maxBlobChunkBytes },
     async (request) => {
       const caller = callerOf(request);

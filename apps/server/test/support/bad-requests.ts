@@ -191,10 +191,12 @@ export function badRequests(route: Route, w: World, chunkLimit: number): BadRequ
       type: 'application/x-www-form-urlencoded',
     });
     add('XML body', 'unsupported_media_type', { body: '<a/>', type: 'application/xml' });
-    add('octet-stream body', 'validation_failed', {
+    // Bytes and text are not read as JSON (only the chunk route takes bytes).
+    add('octet-stream body', 'unsupported_media_type', {
       body: Buffer.from('{}'),
       type: 'application/octet-stream',
     });
+    add('text/plain body', 'unsupported_media_type', { body: '{}', type: 'text/plain' });
     // Read as UTF-8, like every JSON body: not JSON.
     add('JSON in UTF-16', 'bad_request', {
       body: Buffer.from('{}', 'utf16le'),
