@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './config/options.ts';
+import { fsReason } from './fs-reason.ts';
 import { buildApp } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
 import { LiveStreamRegistry } from './http/live-registry.ts';
@@ -19,6 +20,8 @@ import { type ServerLimits, WIRE_LIMITS } from './protocol.ts';
 import { PUSH_BODY_BYTES } from './routes/records.ts';
 import { loadServerSecret } from './server-secret.ts';
 import { openPostgresStore, openSqliteStore, type Store } from './storage/index.ts';
+import { type DataDirLock, lockDataDir } from './storage/sqlite/data-dir-lock.ts';
+import { SQLITE_FILE_NAME } from './storage/sqlite/sqlite-store.ts';
 import { loadTls } from './tls/load-tls.ts';
 import { SERVER_VERSION } from './version.ts';
 
@@ -107,7 +110,27 @@ export async function startServer(
   logger: Logger,
   overrides: StartOverrides = {},
 ): Promise<RunningServer> {
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new Error(`data directory ${config.dataDir}: ${fsReason(error)}`);
+  }
+  // SQLite: one process per data directory (PostgreSQL instances may share one).
+  const lock: DataDirLock | null = config.databaseUrl ? null : lockDataDir(config.dataDir);
+  try {
+    return await startLocked(config, logger, overrides, lock);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+async function startLocked(
+  config: ServerConfig,
+  logger: Logger,
+  overrides: StartOverrides,
+  lock: DataDirLock | null,
+): Promise<RunningServer> {
   const serverSecret = loadServerSecret(config.dataDir, config.serverSecret);
   const tls = config.insecureHttp
     ? null
@@ -125,7 +148,11 @@ export async function startServer(
       });
   const store: Store = config.databaseUrl
     ? await openPostgresStore({ databaseUrl: config.databaseUrl })
-    : await openSqliteStore({ dataDir: config.dataDir });
+    : await openSqliteStore({ dataDir: config.dataDir }).catch((error: unknown) => {
+        // e.g. "file is not a database": say which file.
+        const file = join(config.dataDir, SQLITE_FILE_NAME);
+        throw new Error(`database ${file}: ${fsReason(error)}`);
+      });
 
   let origin = config.publicUrl ? new URL(config.publicUrl).origin : '';
   const limits: ServerLimits = {
@@ -218,6 +245,7 @@ export async function startServer(
           clearTimeout(deadline);
         }
         await store.close();
+        lock?.release();
       })();
       return closing;
     },

@@ -3,9 +3,10 @@
  * self-signed one kept in DATA_DIR/tls (created on first start, renewed when it
  * nears expiry). The fingerprint is written to a stable path for clients to pin.
  */
-import { X509Certificate } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { X509Certificate } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readCertificateAndKey } from './check-pem.ts';
 import { createSelfSignedCertificate, fingerprintOf } from './self-signed.ts';
 
 export interface TlsMaterial {
@@ -38,8 +39,7 @@ function writePrivate(path: string, content: string): void {
   renameSync(tmp, path);
 }
 
-function usable(certPem: string, now: Date): boolean {
-  const cert = new X509Certificate(certPem);
+function usable(cert: X509Certificate, now: Date): boolean {
   return new Date(cert.validTo).getTime() - now.getTime() > RENEW_BEFORE_MS;
 }
 
@@ -58,16 +58,22 @@ export function loadTls(options: {
   now?: Date;
 }): TlsMaterial {
   if (options.certFile && options.keyFile) {
-    const cert = readFileSync(options.certFile, 'utf8');
-    const key = readFileSync(options.keyFile, 'utf8');
+    const { cert, key } = readCertificateAndKey(options.certFile, options.keyFile, {
+      cert: '--tls-cert',
+      key: '--tls-key',
+    });
     return { cert, key, fingerprint256: fingerprintOf(cert), created: false, selfSigned: false };
   }
   const paths = tlsPaths(options.dataDir);
   const now = options.now ?? new Date();
   if (existsSync(paths.cert) && existsSync(paths.key)) {
-    const cert = readFileSync(paths.cert, 'utf8');
-    if (usable(cert, now)) {
-      const key = readFileSync(paths.key, 'utf8');
+    // Damaged files are not replaced silently: clients pinned this certificate.
+    const { cert, key, x509 } = readCertificateAndKey(paths.cert, paths.key, {
+      cert: 'TLS certificate',
+      key: 'TLS key',
+      hint: `delete ${paths.dir} to make a new self-signed certificate; clients that pinned the old fingerprint must then pin the new one`,
+    });
+    if (usable(x509, now)) {
       const fingerprint256 = fingerprintOf(cert);
       writeFileSync(paths.fingerprint, `${fingerprint256}\n`);
       return { cert, key, fingerprint256, created: false, selfSigned: true };

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDirSync } from '../../../../tooling/test-temp.ts';
+import { createSelfSignedCertificate } from '../../src/tls/self-signed.ts';
 import { MAX_SEMI_SPACE_MB } from '../../src/young-generation.ts';
 import { createUser, createVault, login, newHexId, recordEnvelope } from '../support/accounts.ts';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
@@ -93,6 +94,79 @@ describe('the coffer-server binary', () => {
     expect(cmdline(chosen.child.pid ?? 0).join(' ')).not.toContain('--max-semi-space-size');
     expect((await chosen.api().get('/healthz')).status).toBe(200);
     await chosen.stop();
+  });
+
+  it('refuses a second server on the same SQLite data directory in one line; a killed server leaves no stale lock', async () => {
+    const dataDir = tempDir();
+    const first = await spawnServer(['--data-dir', dataDir]);
+    // Two processes on one SQLite file would not see each other's live events.
+    const second = spawnSync(process.execPath, [BINARY, '--data-dir', dataDir, '--port', '0'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(second.status).toBe(1);
+    expect(second.stderr).toContain(
+      `coffer-server: cannot start: another coffer-server is already using the data directory ${dataDir}`,
+    );
+    expect(second.stderr).not.toMatch(/\n\s+at /);
+    expect((await first.api().get('/readyz')).status).toBe(200);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const again = await spawnServer(['--data-dir', dataDir]);
+    expect((await again.api().get('/readyz')).status).toBe(200);
+    expect(await again.stop()).toBe(0);
+  });
+
+  it('names the file and the problem when a certificate, key, data directory or database is wrong', () => {
+    const dir = tempDir();
+    const mine = createSelfSignedCertificate(['localhost'], {});
+    const other = createSelfSignedCertificate(['localhost'], {});
+    const file = (name: string, text: string): string => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
+    const cert = file('cert.pem', mine.certPem);
+    const key = file('key.pem', mine.keyPem);
+    const otherKey = file('other-key.pem', other.keyPem);
+    const junk = file('junk.pem', 'not a certificate\n');
+    const start = (args: string[]): string => {
+      const run = spawnSync(process.execPath, [BINARY, '--port', '0', ...args], {
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      return run.stderr;
+    };
+    const dataDir = (): string => tempDir();
+    expect(start(['--data-dir', dataDir(), '--tls-cert', junk, '--tls-key', key])).toBe(
+      `coffer-server: cannot start: --tls-cert ${junk}: not a PEM certificate\n`,
+    );
+    expect(start(['--data-dir', dataDir(), '--tls-cert', cert, '--tls-key', junk])).toContain(
+      `--tls-key ${junk}: not a PEM private key`,
+    );
+    expect(start(['--data-dir', dataDir(), '--tls-cert', cert, '--tls-key', otherKey])).toContain(
+      `--tls-key ${otherKey} is not the private key of --tls-cert ${cert}`,
+    );
+    expect(start(['--data-dir', dataDir(), '--tls-cert', dir, '--tls-key', key])).toContain(
+      `--tls-cert ${dir}: is a directory, not a file`,
+    );
+    expect(start(['--data-dir', cert])).toContain(
+      `data directory ${cert}: exists and is not a directory`,
+    );
+    const notADatabase = dataDir();
+    writeFileSync(join(notADatabase, 'coffer.sqlite3'), 'not a database, just text\n'.repeat(200));
+    expect(start(['--data-dir', notADatabase])).toContain(
+      `database ${join(notADatabase, 'coffer.sqlite3')}: file is not a database`,
+    );
+    // A damaged self-signed certificate is not replaced silently: clients pinned it.
+    const damaged = dataDir();
+    mkdirSync(join(damaged, 'tls'));
+    writeFileSync(join(damaged, 'tls', 'cert.pem'), 'garbage\n');
+    writeFileSync(join(damaged, 'tls', 'key.pem'), mine.keyPem);
+    expect(start(['--data-dir', damaged])).toContain(
+      `TLS certificate ${join(damaged, 'tls', 'cert.pem')}: not a PEM certificate (delete ${join(damaged, 'tls')} to make a new self-signed certificate`,
+    );
   });
 
   it('plain HTTP only with --insecure-http', async () => {
