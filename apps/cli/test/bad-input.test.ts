@@ -310,6 +310,40 @@ describe('bad input', () => {
     }
   });
 
+  it('a tampered vault name or a replica row edited to text exits 8 naming the replica, not 4 or 1', async () => {
+    const login = ['login', '--server', server.url, '-u', 'dave', '--pin', server.fingerprint];
+    const named = await newDevice(dave.passphrase);
+    await named.ok(login);
+    await named.ok(['sync']);
+    let db = new Database(join(named.home, 'replica.sqlite'));
+    // The vault's first record is its name (`.coffer/vault`), written by `vault create`.
+    const oldest = 'seq = (SELECT min(seq) FROM records WHERE envelope IS NOT NULL)';
+    expect(flipEnvelopeByte(db, oldest, [], 100)).toBe(1);
+    db.close();
+    expectFailure(
+      await named.run(['get', 'main', 'keep-me']),
+      8,
+      /no readable vault named main: the name of [0-9a-f]{32} does not open[\s\S]*coffer doctor/,
+    );
+    const list = await named.ok(['vault', 'list']);
+    expect(list.stderr).toMatch(/the name of vault [0-9a-f]{32} does not open/);
+    const edited = await newDevice(dave.passphrase);
+    await edited.ok(login);
+    await edited.ok(['sync']);
+    db = new Database(join(edited.home, 'replica.sqlite'));
+    const newest = 'seq = (SELECT max(seq) FROM records WHERE envelope IS NOT NULL)';
+    expect(
+      db.prepare(`UPDATE records SET envelope = CAST(envelope AS TEXT) WHERE ${newest}`).run()
+        .changes,
+    ).toBe(1);
+    db.close();
+    expectFailure(
+      await edited.run(['get', 'main', 'keep-me']),
+      8,
+      /replica \(replica\.sqlite\) is damaged/,
+    );
+  });
+
   it('a tampered replica exits 8 and nothing on the server is lost', async () => {
     const replica = join(dave.home, 'replica.sqlite');
     const db = new Database(replica);
@@ -355,7 +389,9 @@ describe('bad input', () => {
     await frank.ok(['vault', 'create', 'ledger']);
     await frank.ok(['put', 'ledger', 'kept', 'untouched']);
     const db = new Database(join(server.dataDir, 'coffer.sqlite3'));
-    const newest = () => (db.prepare('SELECT max(seq) AS s FROM records').get() as { s: number }).s;
+    const newest2 = (handle: Database.Database) =>
+      (handle.prepare('SELECT max(seq) AS s FROM records').get() as { s: number }).s;
+    const newest = () => newest2(db);
     const before = newest();
     await frank.ok(['put', 'ledger', 'forged-on-server', 'the real value']);
     // Every change that put made on the server gets one byte flipped.
@@ -384,6 +420,21 @@ describe('bad input', () => {
     expect(json(again).withheld).toEqual([
       expect.objectContaining({ vault: 'ledger', key: null, code: 'envelope_rejected' }),
     ]);
+    // A newer version, altered, of a record this device holds: reading it says it may be stale.
+    const server2 = new Database(join(server.dataDir, 'coffer.sqlite3'));
+    const beforeSecond = newest2(server2);
+    await frank.ok(['put', 'ledger', 'kept', 'second']);
+    expect(flipEnvelopeByte(server2, 'seq > ?', [beforeSecond], 120)).toBe(1);
+    server2.close();
+    expect((await fresh.ok(['sync', 'ledger'])).stderr).toMatch(/ledger: 2 records withheld/);
+    const stale = await fresh.ok(['get', 'ledger', 'kept']);
+    expect(stale.stdout).toBe('untouched');
+    expect(stale.stderr).toMatch(
+      /ledger\/kept: the server's latest version did not verify \(envelope_rejected\); this is the last verified version/,
+    );
+    expect(json(await fresh.ok(['--json', 'get', 'ledger', 'kept'])).withheld).toMatchObject({
+      code: 'envelope_rejected',
+    });
     // The writer's own device keeps the value it wrote.
     expect((await frank.ok(['get', 'ledger', 'forged-on-server'])).stdout).toBe('the real value');
   });

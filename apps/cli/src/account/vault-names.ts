@@ -13,15 +13,19 @@ import {
   vaultNameOf,
   vaultNameValue,
 } from '@coffer/client';
+import { toCliError } from '../cli/errors.ts';
 import { CliError } from '../cli/exit-codes.ts';
 import type { OpenedClient } from './open-client.ts';
 
 const KNOWN_IDS = 'cli:vault-ids';
+const KEY_MISSING = new Set(['key_not_found', 'vault_key_missing']);
 
 export interface NamedVault {
   vaultId: string;
   name: string;
   role: string | undefined;
+  /** The name record is in the replica but does not open (damaged or tampered): the id stands in. */
+  unreadable?: CliError;
 }
 
 /** Is this a record name the CLI reserves (hidden from `ls`)? */
@@ -93,13 +97,25 @@ export async function listNamedVaults(
   for (const s of summaries) {
     if (options.sync) await opened.client.sync(s.vaultId);
     let name: string | undefined;
+    let unreadable: CliError | undefined;
     try {
       name = await nameOf(opened, s.vaultId);
     } catch (e) {
       if (e instanceof CliError) throw e;
+      // A name that fails verification must not pass for a vault without one:
+      // "no vault named X" would hide the damage (see resolveVault).
+      // Only damage: a vault whose key this device lacks (not granted yet) has no name here either.
+      const failed = toCliError(e);
+      if (failed !== undefined && failed.exit === 'crypto' && !KEY_MISSING.has(failed.code))
+        unreadable = failed;
       name = undefined;
     }
-    out.push({ vaultId: s.vaultId, name: name ?? s.vaultId, role: s.role });
+    out.push({
+      vaultId: s.vaultId,
+      name: name ?? s.vaultId,
+      role: s.role,
+      ...(unreadable === undefined ? {} : { unreadable }),
+    });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -129,6 +145,8 @@ export async function resolveVault(
   const vaults = await listNamedVaults(opened, options);
   const matches = vaults.filter((v) => v.name === name || v.vaultId === name);
   if (matches.length === 0 && !options.sync) return resolveVault(opened, name, { sync: true });
+  const unreadable = vaults.filter((v) => v.unreadable !== undefined);
+  if (matches.length === 0 && unreadable.length > 0) throw unreadableNames(name, unreadable);
   if (matches.length === 0) {
     const left = (await leftIds(opened)).filter((id) => !vaults.some((v) => v.vaultId === id));
     throw new CliError(
@@ -149,6 +167,26 @@ export async function resolveVault(
     );
   }
   return matches[0]!.vaultId;
+}
+
+/** The name looked up may be one this device can no longer read: say that, in the crypto class. */
+function unreadableNames(name: string, unreadable: NamedVault[]): CliError {
+  return new CliError(
+    'crypto',
+    'vault_name_unreadable',
+    `no readable vault named ${name}: the name of ${unreadable.map((v) => v.vaultId).join(', ')} does not open (${unreadable[0]?.unreadable?.message ?? 'decryption failed'}); the local replica is damaged or was tampered with`,
+    'run `coffer doctor`; `coffer logout` then `coffer login` rebuilds the replica from the server',
+  );
+}
+
+/** Warnings for `vault list`: vaults shown by id because their name does not open. */
+export function unreadableNameWarnings(vaults: readonly NamedVault[]): string[] {
+  return vaults
+    .filter((v) => v.unreadable !== undefined)
+    .map(
+      (v) =>
+        `the name of vault ${v.vaultId} does not open (damaged or tampered local replica); shown by its id`,
+    );
 }
 
 /** Create a vault and write its name record (pushed at once). */

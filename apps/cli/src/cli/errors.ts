@@ -142,7 +142,7 @@ export function toCliError(e: unknown): CliError | undefined {
   if (e instanceof CliError) return e;
   if (!(e instanceof Error)) return undefined;
   const code = (e as { code?: unknown }).code;
-  if (typeof code === 'string' && /^SQLITE_(NOTADB|CORRUPT)/.test(code)) {
+  if (typeof code === 'string' && /^SQLITE_(NOTADB|CORRUPT)|^replica_corrupt$/.test(code)) {
     return new CliError(
       'crypto',
       'replica_corrupt',

@@ -1,5 +1,5 @@
 /** `coffer vault list`: from the server, or (offline) the vaults this device has replicated. */
-import { listNamedVaults } from '../account/vault-names.ts';
+import { listNamedVaults, unreadableNameWarnings } from '../account/vault-names.ts';
 import { withAccountClient } from '../account/with-client.ts';
 import type { CommandContext } from '../cli/command.ts';
 
@@ -16,6 +16,7 @@ export async function run(ctx: CommandContext): Promise<void> {
   });
   // Roles come from the server only: say so instead of printing a bare "?".
   if (offline) ctx.out.warn('server unreachable: listing the vaults this device has replicated');
+  for (const w of unreadableNameWarnings(vaults)) ctx.out.warn(w);
   ctx.out.result(
     {
       vaults: vaults.map((v) => ({ name: v.name, vaultId: v.vaultId, role: v.role ?? null })),

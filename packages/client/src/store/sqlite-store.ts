@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { CofferClientError } from '../transport/errors.ts';
 import { SqliteCheckpointer, WRITER_AUTOCHECKPOINT } from './sqlite-checkpointer.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.ts';
 import type {
@@ -17,9 +18,14 @@ import type {
 export type { LocalStore } from './types.ts';
 
 // better-sqlite3 hands back Buffers; the contract speaks plain Uint8Array.
+// Anything else in a bytes column means the file was edited or damaged: a typed error, not a TypeError.
 const bytes = (value: unknown): Uint8Array => {
-  const b = value as Buffer;
-  return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  if (!(value instanceof Uint8Array))
+    throw new CofferClientError(
+      'replica_corrupt',
+      'the local replica holds a non-binary value where bytes belong (damaged or edited)',
+    );
+  return new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
 };
 const maybeBytes = (value: unknown): Uint8Array | null => (value == null ? null : bytes(value));
 

@@ -18,7 +18,8 @@ export type ClientErrorCode =
   | 'vault_key_missing'
   | 'record_not_found'
   | 'forbidden_by_role'
-  | 'bad_argument';
+  | 'bad_argument'
+  | 'replica_corrupt';
 
 /** Base class of every SDK error. */
 export class CofferClientError extends Error {
