@@ -113,6 +113,13 @@ export async function run(ctx: CommandContext): Promise<void> {
     ? { entry: local, bytes: undefined }
     : await fromServer(ctx, unlocked, vault, key, out, force);
   const entry = done.entry;
+  if (entry.withheld) {
+    // The server has a newer version that did not verify: a person reading
+    // a secret must know it may be out of date.
+    ctx.out.warn(
+      `${vault}/${key}: the server's latest version did not verify (${entry.withheld.code}); this is the last verified version`,
+    );
+  }
   if (done.bytes !== undefined) {
     if (out !== undefined)
       ctx.out.result({ vault, key, out, bytes: done.bytes }, `wrote ${done.bytes} bytes to ${out}`);
@@ -133,6 +140,9 @@ export async function run(ctx: CommandContext): Promise<void> {
       value: entry.value,
       updatedAt: entry.updatedAt,
       pending: entry.pending,
+      withheld: entry.withheld
+        ? { code: entry.withheld.code, refusedAt: new Date(entry.withheld.at).toISOString() }
+        : null,
     });
   } else {
     if (entry.type === BINARY_TYPE) refuseBinaryOnTerminal(ctx, vault, key, bytes.length);

@@ -23,6 +23,12 @@ export interface RecordEntry<T = unknown> {
   pending: boolean;
   /** The blob this record references (read it with `client.blobs.get`). */
   blob?: { blobId: string; size: number };
+  /**
+   * Set (by `get`) when the server's latest version of this record did not
+   * verify: this is the last verified version, not the newest (see
+   * {@link RecordsApi.withheld}).
+   */
+  withheld?: { code: string; at: number };
 }
 
 /** A withheld record (see {@link RecordsApi.withheld}). */
@@ -93,14 +99,22 @@ export class RecordsApi {
     return recordId;
   }
 
-  /** The value under `name`, or undefined (never written, or deleted). */
+  /**
+   * The value under `name`, or undefined (never written, or deleted). When
+   * the server's latest version of the record did not verify, the entry is
+   * the last verified one and says so (`withheld`).
+   */
   async get<T = unknown>(vaultId: string, name: string): Promise<RecordEntry<T> | undefined> {
     const ring = await this.#ctx.keyring(vaultId);
     const recordId = await recordIdForName(ring, name);
     const view = await this.#engine.localView(vaultId, recordId);
     if (!view) return undefined;
     const data = await this.#decode(vaultId, recordId, view.envelope);
-    return data && toEntry<T>(recordId, data, view.pending);
+    if (!data) return undefined;
+    const entry = toEntry<T>(recordId, data, view.pending);
+    const { records } = await readWithheld(this.#ctx.store, vaultId);
+    const refusal = records.find((r) => r.recordId === recordId);
+    return refusal ? { ...entry, withheld: { code: refusal.code, at: refusal.at } } : entry;
   }
 
   /** Delete the record under `name` (a tombstone replicates the deletion). */

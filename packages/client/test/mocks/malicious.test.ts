@@ -108,6 +108,11 @@ describe('scenario: a malicious server', () => {
     expect(withheld).toMatchObject([
       { name: 'doc', recordId: row!.recordId, code: 'revision_rollback', revision: 3 },
     ]);
+    // A read says its value is the last verified one, not the server's latest.
+    expect((await b.records.get(vaultId, 'doc'))?.withheld).toEqual({
+      code: 'revision_rollback',
+      at: withheld[0]!.at,
+    });
     // Device a writes on top of the tampered record: its push meets the replay
     // as a conflict, refuses to store it, and its newer edit wins.
     clock.advance(10);
@@ -121,6 +126,7 @@ describe('scenario: a malicious server', () => {
     expect(codes(b.errors)).toEqual(['revision_rollback']);
     // A verified change of the record ends its listing.
     expect(await b.records.withheld(vaultId)).toEqual({ records: [], more: 0 });
+    expect(await b.records.get(vaultId, 'doc')).not.toHaveProperty('withheld');
   });
 
   it('a replayed old change (at or below the cursor): sequence_rollback, nothing overwritten', async () => {
