@@ -310,6 +310,40 @@ describe('bad input', () => {
     }
   });
 
+  it('a tampered vault name or a replica row edited to text exits 8 naming the replica, not 4 or 1', async () => {
+    const login = ['login', '--server', server.url, '-u', 'dave', '--pin', server.fingerprint];
+    const named = await newDevice(dave.passphrase);
+    await named.ok(login);
+    await named.ok(['sync']);
+    let db = new Database(join(named.home, 'replica.sqlite'));
+    // The vault's first record is its name (`.coffer/vault`), written by `vault create`.
+    const oldest = 'seq = (SELECT min(seq) FROM records WHERE envelope IS NOT NULL)';
+    expect(flipEnvelopeByte(db, oldest, [], 100)).toBe(1);
+    db.close();
+    expectFailure(
+      await named.run(['get', 'main', 'keep-me']),
+      8,
+      /no readable vault named main: the name of [0-9a-f]{32} does not open[\s\S]*coffer doctor/,
+    );
+    const list = await named.ok(['vault', 'list']);
+    expect(list.stderr).toMatch(/the name of vault [0-9a-f]{32} does not open/);
+    const edited = await newDevice(dave.passphrase);
+    await edited.ok(login);
+    await edited.ok(['sync']);
+    db = new Database(join(edited.home, 'replica.sqlite'));
+    const newest = 'seq = (SELECT max(seq) FROM records WHERE envelope IS NOT NULL)';
+    expect(
+      db.prepare(`UPDATE records SET envelope = CAST(envelope AS TEXT) WHERE ${newest}`).run()
+        .changes,
+    ).toBe(1);
+    db.close();
+    expectFailure(
+      await edited.run(['get', 'main', 'keep-me']),
+      8,
+      /replica \(replica\.sqlite\) is damaged/,
+    );
+  });
+
   it('a tampered replica exits 8 and nothing on the server is lost', async () => {
     const replica = join(dave.home, 'replica.sqlite');
     const db = new Database(replica);
