@@ -94,6 +94,7 @@ describe('share dialog', () => {
   test('removing a member shows the key rotation progress until it completes', async () => {
     const { vault } = mount();
     await userEvent.click(page.getByRole('button', { name: 'Remove carol' }));
+    await userEvent.click(page.getByRole('button', { name: 'Really remove carol' }));
     await expect
       .element(page.getByRole('progressbar', { name: 'Key rotation progress' }))
       .toBeVisible();
@@ -111,6 +112,7 @@ describe('share dialog', () => {
       .element(page.getByRole('combobox', { name: 'Role of alice' }))
       .not.toBeInTheDocument();
     await userEvent.selectOptions(carol, 'writer');
+    await userEvent.click(page.getByRole('button', { name: 'Change role of carol to writer' }));
     await expect.element(page.getByText('carol is now writer.')).toBeVisible();
     expect(vault.calls.find((c) => c.method === 'changeRole')?.args).toEqual(['c', 'writer']);
     await expect.element(carol).toHaveValue('writer');
@@ -121,8 +123,32 @@ describe('share dialog', () => {
     vault.failNext.set('changeRole', Object.assign(new Error('x'), { code: 'forbidden' }));
     const carol = page.getByRole('combobox', { name: 'Role of carol' });
     await userEvent.selectOptions(carol, 'admin');
+    await userEvent.click(page.getByRole('button', { name: 'Change role of carol to admin' }));
     await expect.element(page.getByRole('alert')).toMatchTextContent('does not allow');
     await expect.element(carol).toHaveValue('reader');
+  });
+
+  test('arrow keys on a role only pick it: nothing changes until Change role', async () => {
+    const { vault } = mount();
+    const carol = page.getByRole('combobox', { name: 'Role of carol' });
+    await expect.element(carol).toHaveValue('reader');
+    (carol.element() as HTMLSelectElement).focus();
+    await userEvent.keyboard('{ArrowDown}');
+    await expect.element(carol).toHaveValue('writer');
+    expect(vault.calls.some((c) => c.method === 'changeRole')).toBe(false);
+    await userEvent.click(page.getByRole('button', { name: 'Keep carol reader' }));
+    await expect.element(carol).toHaveValue('reader');
+    expect(vault.calls.some((c) => c.method === 'changeRole')).toBe(false);
+  });
+
+  test('Remove asks again (it rotates the vault key); Keep cancels and takes focus', async () => {
+    const { vault } = mount();
+    await userEvent.click(page.getByRole('button', { name: 'Remove carol' }));
+    await expect.element(page.getByRole('button', { name: 'Keep carol' })).toHaveFocus();
+    expect(vault.calls.some((c) => c.method === 'removeMember')).toBe(false);
+    await userEvent.click(page.getByRole('button', { name: 'Keep carol' }));
+    await expect.element(page.getByRole('button', { name: 'Remove carol' })).toBeVisible();
+    expect(vault.calls.some((c) => c.method === 'removeMember')).toBe(false);
   });
 
   test('Escape closes it', async () => {

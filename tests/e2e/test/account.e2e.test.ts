@@ -63,6 +63,7 @@ describe('accounts, sharing and sessions in the browser', () => {
       )
       .toBe(1);
     await alice.page.getByRole('combobox', { name: 'Role of bob' }).selectOption('writer');
+    await alice.page.getByRole('button', { name: 'Change role of bob to writer' }).click();
     await alice.page.getByText('bob is now writer.').waitFor();
     await alice.page.keyboard.press('Escape');
     await alice.page.getByRole('button', { name: 'Share' }).click();

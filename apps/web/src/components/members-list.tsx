@@ -1,7 +1,8 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { MemberInfo, Role, StepProgress, VaultHandle } from '../api/types.ts';
 import { describeError } from '../ui/plain-words.ts';
 import { FormMessages } from './form-messages.tsx';
+import { MemberActions } from './member-actions.tsx';
 import { ProgressLine } from './progress-line.tsx';
 
 export interface MembersListProps {
@@ -18,6 +19,23 @@ export function MembersList({ vault, members, self, canManage, onChanged }: Memb
   const [progress, setProgress] = useState<StepProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  /**
+   * A role picked but not applied yet: arrow keys on a closed select change its
+   * value at once, so applying on change would re-role a member per key press.
+   */
+  const [drafts, setDrafts] = useState<ReadonlyMap<string, Exclude<Role, 'owner'>>>(new Map());
+  /** The member whose Remove was pressed once (removal rotates the key: asked twice). */
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const keep = useRef<HTMLButtonElement>(null);
+
+  function setDraft(accountId: string, role: Exclude<Role, 'owner'> | null) {
+    setDrafts((old) => {
+      const next = new Map(old);
+      if (role === null) next.delete(accountId);
+      else next.set(accountId, role);
+      return next;
+    });
+  }
 
   async function changeRole(member: MemberInfo, role: Exclude<Role, 'owner'>) {
     setError(null);
@@ -30,11 +48,13 @@ export function MembersList({ vault, members, self, canManage, onChanged }: Memb
     } catch (caught) {
       setError(describeError(caught));
     } finally {
+      setDraft(member.accountId, null);
       setRemoving(null);
     }
   }
 
   async function remove(member: MemberInfo) {
+    setConfirming(null);
     setRemoving(member.accountId);
     setError(null);
     setNotice(null);
@@ -65,9 +85,12 @@ export function MembersList({ vault, members, self, canManage, onChanged }: Memb
               <select
                 className="member__role-select"
                 aria-label={`Role of ${m.username}`}
-                value={m.role}
+                value={drafts.get(m.accountId) ?? m.role}
                 disabled={removing !== null}
-                onChange={(e) => changeRole(m, e.target.value as Exclude<Role, 'owner'>)}
+                onChange={(e) => {
+                  const role = e.target.value as Exclude<Role, 'owner'>;
+                  setDraft(m.accountId, role === m.role ? null : role);
+                }}
               >
                 <option value="reader">reader</option>
                 <option value="writer">writer</option>
@@ -77,15 +100,22 @@ export function MembersList({ vault, members, self, canManage, onChanged }: Memb
               <span className="member__role">{m.role}</span>
             )}
             {canManage && m.username !== self && m.role !== 'owner' && (
-              <button
-                type="button"
-                className="danger"
+              <MemberActions
+                member={m}
+                draft={drafts.get(m.accountId)}
+                confirming={confirming === m.accountId}
                 disabled={removing !== null}
-                onClick={() => remove(m)}
-                aria-label={`Remove ${m.username}`}
-              >
-                Remove
-              </button>
+                keep={keep}
+                onApply={(role) => changeRole(m, role)}
+                onUndoDraft={() => setDraft(m.accountId, null)}
+                onRemove={() => {
+                  setConfirming(m.accountId);
+                  // The Remove button is replaced: focus the safe choice.
+                  requestAnimationFrame(() => keep.current?.focus());
+                }}
+                onReallyRemove={() => remove(m)}
+                onKeep={() => setConfirming(null)}
+              />
             )}
           </li>
         ))}
