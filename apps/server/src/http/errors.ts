@@ -7,6 +7,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, PROBLEM_MEDIA_TYPE, type ProblemCode, problemOf } from '../protocol.ts';
 import { StorageError } from '../storage/contract.ts';
+import { storeTrouble } from '../storage/unavailable.ts';
 
 // The problem-building pieces live in the protocol package, shared with the
 // mocks so both answer identically; re-exported for the routes.
@@ -45,6 +46,23 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof StorageError) {
     // Storage messages are written for clients (no bytes, no SQL); keep them.
     return new ApiError(STORAGE_CODES[error.code] ?? 'internal', error.message);
+  }
+  const trouble = storeTrouble(error);
+  if (trouble === 'out_of_space') {
+    return new ApiError(
+      'unavailable',
+      'the server is out of storage space; retry later',
+      {},
+      { 'retry-after': '60' },
+    );
+  }
+  if (trouble === 'unreachable') {
+    return new ApiError(
+      'unavailable',
+      'the server cannot reach its database; retry shortly',
+      {},
+      { 'retry-after': '5' },
+    );
   }
   const fe = error as Partial<FastifyError> & { status?: number };
   switch (fe.code) {
