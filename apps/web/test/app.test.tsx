@@ -106,6 +106,22 @@ describe('app', () => {
     await expect.element(page.getByRole('button', { name: /Shared with me/ })).toBeVisible();
   });
 
+  test('a vault that is no longer shared with you closes, saying why, instead of offering edits the server refuses', async () => {
+    const gateway = new FakeGateway();
+    await logIn(gateway);
+    await userEvent.fill(page.getByLabelText('New vault name'), 'Ops');
+    await userEvent.click(page.getByRole('button', { name: 'Create vault' }));
+    await expect.element(page.getByRole('heading', { name: 'Ops' })).toBeVisible();
+    gateway.session.serverVaults = [];
+    window.dispatchEvent(new Event('focus'));
+    await expect.element(page.getByRole('heading', { name: 'Your vaults' })).toBeVisible();
+    await expect
+      .element(page.getByRole('alert'))
+      .toHaveTextContent('“Ops” is no longer shared with you, so it was closed.');
+    await expect.element(page.getByRole('button', { name: 'New record' })).not.toBeInTheDocument();
+    expect(gateway.session.opened.get('v-Ops')?.closed).toBe(true);
+  });
+
   test('the account screen lists sessions and ends another device’s session', async () => {
     const gateway = new FakeGateway();
     await logIn(gateway);

@@ -13,3 +13,7 @@ describe('plain words for the SDK’s refusals', () => {
     });
   }
 });
+
+test('a push refused with 404 in sync says the vault is no longer shared, not a vague "does not know that"', () => {
+  expect(plainWords('not_found', 'sync')).toMatch(/no longer shared with you/);
+});

@@ -92,6 +92,23 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
     if (session) document.title = 'Coffer';
   }, [session]);
 
+  // Removed from the open vault (or it was deleted): the list no longer has
+  // it. Staying on its screen would offer edits the server refuses, kept in
+  // the outbox for good; go to the list and say why.
+  const openVaultId = screen.kind === 'vault' ? screen.handle.info.vaultId : null;
+  useEffect(() => {
+    if (!session || openVaultId === null) return;
+    const check = () => {
+      const list = session.vaults.getSnapshot();
+      if (!list || list.some((v) => v.vaultId === openVaultId)) return;
+      const name = screen.kind === 'vault' ? screen.handle.info.name : '';
+      closeVault();
+      setError(`“${name}” is no longer shared with you, so it was closed.`);
+    };
+    check();
+    return session.vaults.subscribe(check);
+  }, [session, openVaultId, screen, closeVault]);
+
   async function open(vault: VaultInfo) {
     setError(null);
     try {

@@ -86,6 +86,9 @@ const IN_CONTEXT: Record<ErrorContext, Record<string, string>> = {
   sync: {
     network:
       'Cannot reach the server. Your changes are kept on this device and sent when it is back.',
+    // The server answers 404 for a vault the account is not (or no longer) a member of.
+    not_found:
+      'The server refused changes to a vault that is no longer shared with you (or was deleted). They stay on this device only.',
   },
 };
 
