@@ -95,6 +95,10 @@ export function errorHandler(
   reply: FastifyReply,
 ): FastifyReply {
   const apiError = toApiError(error);
-  if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
+  // Logged: what the server did not answer on purpose (a bug, a failing
+  // store). Not an answer it chose: a quota reached (507), a drain (503).
+  const chosen =
+    apiError.code !== 'internal' && (error instanceof ApiError || error instanceof StorageError);
+  if (apiError.status >= 500 && !chosen) request.log.error({ err: error }, 'request failed');
   return sendProblem(reply, apiError);
 }

@@ -84,11 +84,15 @@ describe('blobs', () => {
       grants: [{ epoch: 1, grant: await keyGrant(vaultId, 1) }],
     });
     expect((await alice.api.post(`/v1/vaults/${vaultId}/blobs`, { size: 0 })).status).toBe(400);
+    const errorLines = () => t.logs.filter((l) => l.includes('"level":50')).length;
+    const errorsBefore = errorLines();
     const overQuota = await alice.api.post(`/v1/vaults/${vaultId}/blobs`, {
       size: 4 * 1024 * 1024,
     });
     expect(overQuota.status).toBe(507);
     expect(overQuota.body.code).toBe('quota_exceeded');
+    // A user at their quota is not a server fault: no error line (with a stack) to page on.
+    expect(errorLines()).toBe(errorsBefore);
     expect((await bob.api.post(`/v1/vaults/${vaultId}/blobs`, { size: 10 })).status).toBe(403);
 
     const { body } = await alice.api.post(`/v1/vaults/${vaultId}/blobs`, { size: 4 });
