@@ -5,7 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -315,6 +315,9 @@ describe('bad input', () => {
     const named = await newDevice(dave.passphrase);
     await named.ok(login);
     await named.ok(['sync']);
+    // A copy of the same device for the second tampering (the server limits logins).
+    const edited = await newDevice(dave.passphrase);
+    await cp(named.home, edited.home, { recursive: true });
     let db = new Database(join(named.home, 'replica.sqlite'));
     // The vault's first record is its name (`.coffer/vault`), written by `vault create`.
     const oldest = 'seq = (SELECT min(seq) FROM records WHERE envelope IS NOT NULL)';
@@ -323,13 +326,10 @@ describe('bad input', () => {
     expectFailure(
       await named.run(['get', 'main', 'keep-me']),
       8,
-      /no readable vault named main: the name of [0-9a-f]{32} does not open[\s\S]*coffer doctor/,
+      /no readable vault named main: the name of [0-9a-f]{32} does not open[\s\S]*coffer logout. then .coffer login. rebuilds/,
     );
     const list = await named.ok(['vault', 'list']);
     expect(list.stderr).toMatch(/the name of vault [0-9a-f]{32} does not open/);
-    const edited = await newDevice(dave.passphrase);
-    await edited.ok(login);
-    await edited.ok(['sync']);
     db = new Database(join(edited.home, 'replica.sqlite'));
     const newest = 'seq = (SELECT max(seq) FROM records WHERE envelope IS NOT NULL)';
     expect(

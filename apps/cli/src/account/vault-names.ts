@@ -175,7 +175,7 @@ function unreadableNames(name: string, unreadable: NamedVault[]): CliError {
     'crypto',
     'vault_name_unreadable',
     `no readable vault named ${name}: the name of ${unreadable.map((v) => v.vaultId).join(', ')} does not open (${unreadable[0]?.unreadable?.message ?? 'decryption failed'}); the local replica is damaged or was tampered with`,
-    'run `coffer doctor`; `coffer logout` then `coffer login` rebuilds the replica from the server',
+    '`coffer logout` then `coffer login` rebuilds the replica from the server (which keeps everything pushed)',
   );
 }
 
