@@ -62,13 +62,18 @@ export async function run(ctx: CommandContext): Promise<void> {
   const progress = createProgress(ctx.out, 'decrypting', opened.size);
   const open = createOpenEnvelopeStream(prepared.options);
   let report: { bytesIn: number; bytesOut: number };
+  // Plaintext the envelope released had verified under the key: past that, the key was right.
+  let verified = 0;
   try {
     report = await pipeToTarget(prepared.source, open, output, {
       force,
       onProgress: (n) => progress.update(n),
+      onOutput: (n) => {
+        verified += n;
+      },
     });
   } catch (e) {
-    throw explained(e, input, output, prepared);
+    throw explained(e, input, output, { ...prepared, verified });
   } finally {
     // Before the result line, so the cleared progress line cannot swallow or precede it.
     progress.finish();
@@ -79,22 +84,33 @@ export async function run(ctx: CommandContext): Promise<void> {
   );
 }
 
-/** The protocol cannot tell a wrong key from damage; say both, in the words of the envelope kind. */
-function explained(e: unknown, input: string, output: string, prepared: Prepared): unknown {
+/**
+ * The protocol gives one error for a wrong key and for damage (no oracle); say
+ * both, in the words of the envelope kind. Once some plaintext verified the
+ * key was right, so a passphrase is not blamed for a damaged or cut file.
+ */
+function explained(
+  e: unknown,
+  input: string,
+  output: string,
+  prepared: Prepared & { verified: number },
+): unknown {
   const passphrase = prepared.options.passphrase !== undefined;
   const code = toCliError(e)?.code;
   if (code === 'decryption_failed')
     return new CliError(
       'crypto',
       code,
-      passphrase
-        ? `decryption failed: wrong passphrase, or ${input} is damaged`
-        : `decryption failed: ${input} is damaged or was changed`,
+      prepared.verified > 0
+        ? `decryption failed: ${input} is damaged, cut short or was changed after its first ${prepared.verified} bytes (the ${passphrase ? 'passphrase' : 'key'} is right)`
+        : passphrase
+          ? `decryption failed: wrong passphrase, or ${input} is damaged`
+          : `decryption failed: ${input} is damaged or was changed`,
       [
         output === '-'
           ? 'what reached stdout so far is incomplete: discard it'
           : `${output} was not written`,
-        passphrase && prepared.fromAccountEnv
+        passphrase && prepared.fromAccountEnv && prepared.verified === 0
           ? "; the passphrase came from COFFER_PASSPHRASE: give the file's in COFFER_FILE_PASSPHRASE"
           : '',
       ].join(''),

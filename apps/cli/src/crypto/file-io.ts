@@ -35,6 +35,8 @@ export interface PipeOptions {
   force: boolean;
   /** Called with running totals of bytes read. */
   onProgress?: (bytesIn: number) => void;
+  /** Called with each piece the transform released (decrypt: verified plaintext), before it is written. */
+  onOutput?: (bytes: number) => void;
 }
 
 /** Refuse to clobber a target unless --force; a target that is a directory is a usage error. */
@@ -81,6 +83,7 @@ async function drive(
   transform: ReadableWritablePair<Uint8Array, Uint8Array> | undefined,
   sink: ByteSink,
   onIn: (n: number) => void,
+  onOut?: (n: number) => void,
 ): Promise<void> {
   if (transform === undefined) {
     for (let piece = await source.next(); piece !== undefined; piece = await source.next()) {
@@ -113,6 +116,7 @@ async function drive(
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
+        onOut?.(value.length);
         const writing = sink.push(value);
         if (writing) await writing;
       }
@@ -146,10 +150,10 @@ export async function pipeToTarget(
   try {
     if (target === '-') {
       const sink = createByteSink(undefined, createYoungGc(GC_EVERY));
-      await drive(source, transform, sink, onIn);
+      await drive(source, transform, sink, onIn, options.onOutput);
       return { bytesIn, bytesOut: sink.bytes };
     }
-    return await toFile(source, transform, target, onIn, () => bytesIn);
+    return await toFile(source, transform, target, onIn, () => bytesIn, options.onOutput);
   } finally {
     await source.close();
   }
@@ -186,6 +190,7 @@ async function toFile(
   target: string,
   onIn: (n: number) => void,
   bytesIn: () => number,
+  onOut?: (n: number) => void,
 ): Promise<TransferReport> {
   const finalPath = resolve(target);
   const tmp = join(
@@ -199,7 +204,7 @@ async function toFile(
   process.once('SIGINT', cleanupOnSignal);
   process.once('SIGTERM', cleanupOnSignal);
   try {
-    await drive(source, transform, file.sink, onIn);
+    await drive(source, transform, file.sink, onIn, onOut);
     probeMemory('written');
     await file.sync();
     probeMemory('synced');
