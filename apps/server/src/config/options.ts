@@ -95,7 +95,7 @@ export const OPTIONS = {
   trustProxy: {
     flag: 'trust-proxy',
     env: 'COFFER_TRUST_PROXY',
-    help: 'take the client address from X-Forwarded-For (behind a proxy)',
+    help: 'behind one proxy: take the client address from the last X-Forwarded-For entry (the one the proxy appended)',
     boolean: true,
   },
   metricsToken: {

@@ -57,7 +57,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           },
         }
       : { http: { requireHostHeader: false } }),
-    trustProxy: options.trustProxy ?? false,
+    // One hop: the address our proxy appended (the last X-Forwarded-For
+    // entry). `true` would take the first entry, which the client writes
+    // itself: "X-Forwarded-For: 127.0.0.1" would pass as loopback for
+    // /metrics, and a new made-up address per request would dodge the
+    // authentication rate limits.
+    // (proxy-addr's hop count 1: trust the socket peer, hop 0, and no further.)
+    trustProxy: options.trustProxy ? (_address: string, hop: number) => hop < 1 : false,
     bodyLimit: SMALL_BODY_BYTES,
     // Fastify leaves these open by default; a slow client must not hold a socket forever.
     connectionTimeout: 120_000,

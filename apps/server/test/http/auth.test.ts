@@ -144,6 +144,36 @@ describe('login', () => {
     expect(res.body.detail).toBe('missing, invalid, expired or revoked credentials');
   });
 
+  it('behind a trusted proxy, rate-limits by the address the proxy appended, not one the client wrote', async () => {
+    const proxied = await startTestServer({
+      config: { trustProxy: true },
+      overrides: { rateLimits: AUTH_RATE_LIMITS },
+    });
+    try {
+      const username = name('spoof');
+      const statuses: number[] = [];
+      for (let i = 0; i < 15; i++) {
+        // A made-up first entry per request, then the client's real address.
+        const res = await proxied
+          .api()
+          .post(
+            '/v1/auth/prelogin',
+            { username },
+            { headers: { 'x-forwarded-for': `198.51.100.${i}, 203.0.113.7` } },
+          );
+        statuses.push(res.status);
+      }
+      expect(statuses).toContain(429);
+      // Another client behind the same proxy has its own bucket.
+      const other = await proxied
+        .api()
+        .post('/v1/auth/prelogin', { username }, { headers: { 'x-forwarded-for': '203.0.113.8' } });
+      expect(other.status).toBe(200);
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('rate-limits attempts per address and username', async () => {
     const limited_ = await startTestServer({ overrides: { rateLimits: AUTH_RATE_LIMITS } });
     try {

@@ -118,6 +118,9 @@ describe('who may read /metrics', () => {
     try {
       expect((await proxied.api().get('/metrics', from('127.0.0.1'))).status).toBe(200);
       expect((await proxied.api().get('/metrics', from('::1'))).status).toBe(200);
+      // The client wrote the first entry itself; the proxy appended the real address.
+      const spoofed = await proxied.api().get('/metrics', from('127.0.0.1, 203.0.113.7'));
+      expect(spoofed.status).toBe(403);
       const outside = await proxied.api().get('/metrics', from('203.0.113.7'));
       expect(outside.status).toBe(403);
       expect(outside.body).toMatchObject({ code: 'forbidden' });
