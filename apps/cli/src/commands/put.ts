@@ -34,7 +34,15 @@ async function valueBytes(ctx: CommandContext): Promise<Uint8Array> {
   }
   if (process.stdin.isTTY === true)
     throw usageError('give VALUE, --file PATH, or pipe the value on stdin');
-  return readStdin();
+  const piped = await readStdin();
+  // No VALUE and nothing on stdin is far more often a forgotten value (an unquoted empty
+  // variable, a job whose stdin is /dev/null) than a wish to blank the key: refuse.
+  if (piped.length === 0)
+    throw usageError(
+      'no VALUE given and stdin is empty: nothing stored',
+      "to store an empty value say so: coffer put VAULT KEY '' (or --file /dev/null)",
+    );
+  return piped;
 }
 
 /** Files above the record limit go to a blob: streamed from disk, uploaded resumably, never whole in memory. */

@@ -1,0 +1,37 @@
+/**
+ * Where `put` takes its value from: VALUE, --file, or stdin. A value that is
+ * missing by mistake must not overwrite a key.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expectFailure } from './helpers/cli.ts';
+import { type Device, newDevice } from './helpers/device.ts';
+import { startTestServer, type TestServer } from './helpers/server.ts';
+
+let server: TestServer;
+let hana: Device;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  hana = await newDevice('hana passphrase for put input');
+  await hana.ok(['signup', '--server', server.url, '-u', 'hana', '--pin', server.fingerprint]);
+  await hana.unlock();
+  await hana.ok(['vault', 'create', 'main']);
+});
+afterAll(() => server.stop());
+
+it('put with no VALUE and an empty stdin stores nothing (a forgotten value must not blank a key)', async () => {
+  await hana.ok(['put', 'main', 'blank-me-not', 'the secret']);
+  // What `coffer put main blank-me-not $UNSET` or a job with stdin on /dev/null runs.
+  const r = await hana.run(['put', 'main', 'blank-me-not'], { input: '' });
+  expectFailure(
+    r,
+    2,
+    /no VALUE given and stdin is empty: nothing stored\n.*coffer put VAULT KEY ''/,
+  );
+  expect((await hana.ok(['get', 'main', 'blank-me-not'])).stdout).toBe('the secret');
+  // Said explicitly, an empty value is stored; piped bytes still are too.
+  await hana.ok(['put', 'main', 'blank-me-not', '']);
+  expect((await hana.ok(['get', 'main', 'blank-me-not'])).stdout).toBe('');
+  await hana.ok(['put', 'main', 'blank-me-not'], { input: 'from stdin' });
+  expect((await hana.ok(['get', 'main', 'blank-me-not'])).stdout).toBe('from stdin');
+});
