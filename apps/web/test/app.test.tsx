@@ -162,6 +162,35 @@ describe('app', () => {
     expect(session.locked).toBe(true);
   });
 
+  test('log out with changes not yet on the server asks first; Stay keeps the session', async () => {
+    const gateway = new FakeGateway();
+    await logIn(gateway);
+    const session = gateway.session;
+    session.sync.set({ ...session.sync.getSnapshot(), pending: 2, connection: 'offline' });
+    await userEvent.click(page.getByRole('button', { name: 'Log out' }));
+    const dialog = page.getByRole('dialog', { name: 'Log out with unsent changes?' });
+    await expect.element(dialog).toMatchTextContent('2 changes have not reached the server yet');
+    await expect.element(page.getByRole('button', { name: 'Stay logged in' })).toHaveFocus();
+    await userEvent.click(page.getByRole('button', { name: 'Stay logged in' }));
+    await expect.element(dialog).not.toBeInTheDocument();
+    expect(session.loggedOut).toBe(false);
+    await userEvent.click(page.getByRole('button', { name: 'Log out' }));
+    await userEvent.click(page.getByRole('button', { name: 'Log out anyway' }));
+    await expect.element(page.getByRole('heading', { name: 'Log in to Coffer' })).toBeVisible();
+    expect(session.loggedOut).toBe(true);
+  });
+
+  test('a logout the server could not hear of (offline) says so on the login screen', async () => {
+    const gateway = new FakeGateway();
+    await logIn(gateway);
+    gateway.session.logoutFails = 'network';
+    await userEvent.click(page.getByRole('button', { name: 'Log out' }));
+    await expect.element(page.getByRole('heading', { name: 'Log in to Coffer' })).toBeVisible();
+    await expect
+      .element(page.getByRole('status'))
+      .toMatchTextContent('the server could not be reached to end the session there');
+  });
+
   test('log out ends the session', async () => {
     const gateway = new FakeGateway();
     await logIn(gateway);

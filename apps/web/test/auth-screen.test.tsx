@@ -129,6 +129,15 @@ describe('auth screen', () => {
     expect(gateway.attempts).toEqual([]);
   });
 
+  test('a wrong passphrase while unlocking blames only the passphrase (the username is fixed)', async () => {
+    const gateway = new FakeGateway();
+    gateway.failWith = 'unauthorized';
+    mount(gateway, 'carol');
+    await userEvent.fill(page.getByLabelText('Passphrase'), 'wrong one here');
+    await userEvent.click(page.getByRole('button', { name: 'Unlock' }));
+    await expect.element(page.getByRole('alert')).toHaveTextContent('Wrong passphrase.');
+  });
+
   test('after a lock only the passphrase is asked', async () => {
     mount(new FakeGateway(), 'carol');
     await expect.element(page.getByRole('heading', { name: 'Unlock Coffer' })).toBeVisible();

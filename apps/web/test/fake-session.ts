@@ -90,8 +90,12 @@ export class FakeSession implements CofferSession {
     this.locked = true;
   }
 
+  /** Make logout fail with this code (after dropping the keys, as the SDK does). */
+  logoutFails: string | undefined;
+
   async logout() {
     this.loggedOut = true;
+    if (this.logoutFails) throw Object.assign(new Error('x'), { code: this.logoutFails });
   }
 }
 

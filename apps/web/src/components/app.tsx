@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CofferGateway, CofferSession, VaultHandle, VaultInfo } from '../api/types.ts';
 import { loadIdleMinutes, saveIdleMinutes } from '../ui/idle-settings.ts';
-import { describeError } from '../ui/plain-words.ts';
+import { describeError, errorCode } from '../ui/plain-words.ts';
 import { useBackButton } from '../ui/use-back-button.ts';
 import { useIdleLock } from '../ui/use-idle-lock.ts';
 import { SESSION_ENDED_CODES, useSessionRefresh } from '../ui/use-session-refresh.ts';
 import { AuthScreen, type LockReason } from './auth-screen.tsx';
+import { LogoutConfirm } from './logout-confirm.tsx';
 import { SettingsScreen } from './settings-screen.tsx';
 import { SyncStatusBar } from './sync-status-bar.tsx';
 import { VaultList } from './vault-list.tsx';
@@ -34,6 +35,10 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
   const [showConflicts, setShowConflicts] = useState(false);
   const [idleMinutes, setIdleMinutes] = useState(loadIdleMinutes);
   const [error, setError] = useState<string | null>(null);
+  /** Log out was pressed while changes wait in the outbox: asked first. */
+  const [confirmingLogout, setConfirmingLogout] = useState(false);
+  /** Said on the login screen after a logout the server did not hear of. */
+  const [authNotice, setAuthNotice] = useState<string | null>(null);
 
   const closeVault = useCallback(() => {
     setScreen((s) => {
@@ -49,10 +54,18 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
       closeVault();
       setSession(null);
       setLocked(how === 'logout' ? undefined : { username: session.username, reason: how });
+      setConfirmingLogout(false);
+      setAuthNotice(null);
       try {
         await (how === 'logout' ? session.logout() : session.lock());
       } catch (caught) {
-        setError(describeError(caught));
+        // The shell (and its error line) is gone: say it on the login screen.
+        // (A 401 means the server had already ended it: nothing to say.)
+        if (how === 'logout' && errorCode(caught) === 'network')
+          setAuthNotice(
+            'Logged out on this browser, but the server could not be reached to end the session there. It ends when it expires; you can also end it from Account on another device.',
+          );
+        else if (how !== 'logout') setError(describeError(caught));
       }
     },
     [session, closeVault],
@@ -124,6 +137,7 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
       <AuthScreen
         key={locked?.username ?? 'new'}
         gateway={gateway}
+        {...(authNotice ? { notice: authNotice } : {})}
         {...(locked
           ? {
               lockedUsername: locked.username,
@@ -155,7 +169,14 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
           <button type="button" onClick={() => void end('manual')}>
             Lock
           </button>
-          <button type="button" onClick={() => void end('logout')}>
+          <button
+            type="button"
+            onClick={() =>
+              session.sync.getSnapshot().pending > 0
+                ? setConfirmingLogout(true)
+                : void end('logout')
+            }
+          >
             Log out
           </button>
         </nav>
@@ -191,6 +212,13 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
           />
         )}
       </main>
+      {confirmingLogout && (
+        <LogoutConfirm
+          pending={session.sync.getSnapshot().pending}
+          onLogout={() => void end('logout')}
+          onStay={() => setConfirmingLogout(false)}
+        />
+      )}
       <SyncStatusBar
         sync={session.sync}
         {...(screen.kind === 'vault' ? { onShowConflicts: () => setShowConflicts(true) } : {})}

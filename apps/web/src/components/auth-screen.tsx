@@ -24,6 +24,8 @@ export interface AuthScreenProps {
   lockReason?: LockReason;
   /** Leave the unlock screen for a plain login (someone else on this browser). */
   onSwitchUser?: () => void;
+  /** Something to know from what just happened (a logout the server did not hear of). */
+  notice?: string;
 }
 
 /**
@@ -37,6 +39,7 @@ export function AuthScreen({
   lockedUsername,
   lockReason = 'manual',
   onSwitchUser,
+  notice,
 }: AuthScreenProps) {
   const [mode, setMode] = useState<'login' | 'signup'>('login');
   const [username, setUsername] = useState(lockedUsername ?? '');
@@ -74,7 +77,11 @@ export function AuthScreen({
       setConfirm('');
       onSession(session);
     } catch (caught) {
-      setError(describeError(caught, 'login'));
+      const words = describeError(caught, 'login');
+      // Unlocking, the username is fixed: only the passphrase can be wrong.
+      setError(
+        lockedUsername && words === 'Wrong username or passphrase.' ? 'Wrong passphrase.' : words,
+      );
       setProgress(null);
     }
   }
@@ -88,6 +95,7 @@ export function AuthScreen({
   return (
     <main className="auth">
       <h1>{title}</h1>
+      {notice && <p role="status">{notice}</p>}
       {lockedUsername && (
         <p>
           {LOCK_WORDS[lockReason]} Enter the passphrase of {lockedUsername} to unlock.
