@@ -47,6 +47,14 @@ export async function versionHook(request: FastifyRequest, _reply: FastifyReply)
     );
   }
   const version = /^[0-9]{1,6}$/.test(protocol) ? Number(protocol) : Number.NaN;
+  if (Number.isNaN(version)) {
+    // "1.0", "v1", or the header sent twice ("1, 2"): no side to upgrade, the value is wrong.
+    throw new ApiError(
+      'version_not_supported',
+      `send Coffer-Protocol once, as a whole number such as ${PROTOCOL_VERSION} (this server accepts ${RANGE.min}..${RANGE.max})`,
+      { protocol: RANGE },
+    );
+  }
   if (!(version >= RANGE.min && version <= RANGE.max)) {
     const advice =
       version > RANGE.max
@@ -54,7 +62,7 @@ export async function versionHook(request: FastifyRequest, _reply: FastifyReply)
         : 'your client is too old for this server: upgrade the client';
     throw new ApiError(
       'version_not_supported',
-      `protocol version ${Number.isNaN(version) ? '(unreadable)' : version} is not supported; this server accepts ${RANGE.min}..${RANGE.max}; ${advice}`,
+      `protocol version ${version} is not supported; this server accepts ${RANGE.min}..${RANGE.max}; ${advice}`,
       { protocol: RANGE },
     );
   }

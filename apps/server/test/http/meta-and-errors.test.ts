@@ -47,6 +47,14 @@ describe('protocol headers', () => {
       .get('/v1/vaults', { headers: { 'coffer-protocol': '1; drop table' } });
     expect(junk.status).toBe(426);
     expect(junk.text).not.toContain('drop table');
+    // Not a version at all: neither side is told to upgrade.
+    for (const unreadable of ['1.0', 'v1', '1, 2']) {
+      const res = await t.api().get('/v1/vaults', { headers: { 'coffer-protocol': unreadable } });
+      expect(res.status).toBe(426);
+      expect(res.body.detail).toBe(
+        'send Coffer-Protocol once, as a whole number such as 1 (this server accepts 1..1)',
+      );
+    }
   });
 
   it('400 without a well-formed Coffer-Client', async () => {
