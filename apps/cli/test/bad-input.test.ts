@@ -435,6 +435,13 @@ describe('bad input', () => {
     expect(json(await fresh.ok(['--json', 'get', 'ledger', 'kept'])).withheld).toMatchObject({
       code: 'envelope_rejected',
     });
+    // Without a passphrase or the server: status and doctor count them.
+    expect(json(await fresh.ok(['--json', 'status']))).toMatchObject({ withheld: 2 });
+    const checks = json(await fresh.run(['--json', 'doctor'])).checks as Array<{ name: string }>;
+    expect(checks.find((c) => c.name === 'withheld')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringMatching(/^2 record\(s\) in 1 vault\(s\)/),
+    });
     // The writer's own device keeps the value it wrote.
     expect((await frank.ok(['get', 'ledger', 'forged-on-server'])).stdout).toBe('the real value');
   });

@@ -45,7 +45,7 @@ export type { ConflictVersion, MergeFunction, MergeResult } from './sync/conflic
 export { createSyncCore, type SyncCore, type SyncCoreOptions } from './sync/core.ts';
 export { DISTRUST_CODES, type DistrustCode } from './sync/distrust.ts';
 export { type ReencryptOptions, type ReencryptResult, reencryptVault } from './sync/reencrypt.ts';
-export { WITHHELD_LIMIT, type WithheldRecord } from './sync/withheld.ts';
+export { countWithheld, WITHHELD_LIMIT, type WithheldRecord } from './sync/withheld.ts';
 export * from './transport/errors.ts';
 export { HttpTransport, type HttpTransportOptions } from './transport/http-transport.ts';
 export type { LiveEvent, Transport } from './transport/transport.ts';

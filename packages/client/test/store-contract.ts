@@ -236,6 +236,14 @@ export function runStoreContract(name: string, open: () => Promise<LocalStore>):
       expect(await store.getMeta('session')).toBeUndefined();
     });
 
+    it('lists meta keys by prefix, literally and sorted', async () => {
+      for (const key of ['withheld:v2', 'withheld:v1', 'withheldX', 'with_held:v3', 'session'])
+        await store.setMeta(key, '1');
+      expect(await store.listMetaKeys('withheld:')).toEqual(['withheld:v1', 'withheld:v2']);
+      expect(await store.listMetaKeys('with_')).toEqual(['with_held:v3']);
+      expect(await store.listMetaKeys('nothing:')).toEqual([]);
+    });
+
     it('keeps only the bytes of a view, not the buffer behind it', async () => {
       const slab = new Uint8Array(64 * 1024).fill(9);
       slab.set([1, 2, 3], 100);

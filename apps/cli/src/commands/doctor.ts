@@ -4,6 +4,7 @@
  * integrity, pending outbox. Exits with the code of the first failure.
  */
 import { existsSync } from 'node:fs';
+import { countWithheld } from '@coffer/client';
 import { createTlsFetch, SqliteStore } from '@coffer/client/node';
 import Database from 'better-sqlite3';
 import { buildClient } from '../account/open-client.ts';
@@ -126,11 +127,20 @@ export async function run(ctx: CommandContext): Promise<void> {
       );
       const store = SqliteStore.open(replica);
       const pending = await store.countOutbox();
+      const withheld = await countWithheld(store);
       await store.close();
       checks.push({
         name: 'outbox',
         status: pending > 0 ? 'warn' : 'ok',
         detail: `${pending} change(s) waiting to be pushed`,
+      });
+      checks.push({
+        name: 'withheld',
+        status: withheld.records > 0 ? 'warn' : 'ok',
+        detail:
+          withheld.records > 0
+            ? `${withheld.records} record(s) in ${withheld.vaults} vault(s): the server's latest version did not verify, this device keeps the last verified one (\`coffer sync\` lists them)`
+            : 'every record the server sent verified',
       });
     } catch {
       checks.push({

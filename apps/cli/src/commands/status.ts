@@ -3,6 +3,7 @@
  * conflicts, unlocked sessions (and whether COFFER_SESSION opens one).
  */
 import { existsSync } from 'node:fs';
+import { countWithheld } from '@coffer/client';
 import { SqliteStore } from '@coffer/client/node';
 import { openProfile } from '../account/profile.ts';
 import { countSessions, openSession } from '../account/session-file.ts';
@@ -14,11 +15,13 @@ export async function run(ctx: CommandContext): Promise<void> {
   const paths = profilePaths(home);
   let pending = 0;
   let conflicts = 0;
+  let withheld = 0;
   if (existsSync(paths.replica)) {
     const store = SqliteStore.open(paths.replica);
     try {
       pending = await store.countOutbox();
       conflicts = (await store.listConflicts()).length;
+      withheld = (await countWithheld(store)).records;
     } finally {
       await store.close();
     }
@@ -46,6 +49,7 @@ export async function run(ctx: CommandContext): Promise<void> {
     sessions,
     pending,
     conflicts,
+    withheld,
     home,
   };
   if (!loggedIn) {
@@ -62,6 +66,11 @@ export async function run(ctx: CommandContext): Promise<void> {
       `session: ${sessionLine(token, tokenWorks, sessions)}`,
       `pending changes: ${pending}${pending > 0 ? ' (run `coffer sync`)' : ''}`,
       `conflicts: ${conflicts}${conflicts > 0 ? ' (see `coffer conflicts`)' : ''}`,
+      ...(withheld > 0
+        ? [
+            `withheld: ${withheld} record(s) whose latest server version did not verify (\`coffer sync\` lists them)`,
+          ]
+        : []),
     ].join('\n'),
   );
 }

@@ -314,6 +314,15 @@ export class IndexedDbStore implements LocalStore {
     });
   }
 
+  async listMetaKeys(prefix: string): Promise<string[]> {
+    // Every string that starts with `prefix` sorts between it and prefix + U+FFFF.
+    const range = IDBKeyRange.bound(prefix, `${prefix}\uffff`);
+    const keys = await this.#tx('meta', 'readonly', (tx) =>
+      request(tx.objectStore('meta').getAllKeys(range)),
+    );
+    return (keys as string[]).filter((k) => k.startsWith(prefix));
+  }
+
   async close(): Promise<void> {
     this.#db.close();
   }

@@ -171,6 +171,10 @@ export class MemoryStore implements LocalStore {
     else this.#meta.set(key, value);
   }
 
+  async listMetaKeys(prefix: string): Promise<string[]> {
+    return [...this.#meta.keys()].filter((k) => k.startsWith(prefix)).sort();
+  }
+
   async close(): Promise<void> {}
 
   async listRecordRevisions(vaultId: string): Promise<RecordRevision[]> {

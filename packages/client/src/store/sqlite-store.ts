@@ -410,6 +410,13 @@ export class SqliteStore implements LocalStore {
     else this.#stmt('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
   }
 
+  async listMetaKeys(prefix: string): Promise<string[]> {
+    // substr, not LIKE: '_' and '%' in a prefix are literal here.
+    return this.#stmt('SELECT key FROM meta WHERE substr(key, 1, ?) = ? ORDER BY key')
+      .pluck()
+      .all(prefix.length, prefix) as string[];
+  }
+
   async close(): Promise<void> {
     await this.#checkpointer?.close();
     if (this.#db.open) this.#db.close();

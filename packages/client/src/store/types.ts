@@ -136,6 +136,8 @@ export interface LocalStore {
   /** Small string values (session, account, progress markers); `undefined` deletes. */
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string | undefined): Promise<void>;
+  /** The meta keys that start with `prefix`, sorted (per-vault entries: `withheld:<vaultId>`). */
+  listMetaKeys(prefix: string): Promise<string[]>;
 
   close(): Promise<void>;
 

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../store/memory-store.ts';
-import { readWithheld, updateWithheld, WITHHELD_LIMIT, type WithheldRecord } from './withheld.ts';
+import {
+  countWithheld,
+  readWithheld,
+  updateWithheld,
+  WITHHELD_LIMIT,
+  type WithheldRecord,
+} from './withheld.ts';
 
 const VAULT = 'a'.repeat(32);
 const refusal = (n: number, code = 'envelope_rejected'): WithheldRecord => ({
@@ -35,6 +41,15 @@ describe('withheld records', () => {
     expect(after.records).toHaveLength(WITHHELD_LIMIT);
     expect(after.more).toBe(5);
     expect(await readWithheld(store, VAULT)).toEqual(after);
+  });
+
+  it('counts records and vaults over the whole replica, without keys', async () => {
+    const store = new MemoryStore();
+    expect(await countWithheld(store)).toEqual({ records: 0, vaults: 0 });
+    await updateWithheld(store, VAULT, [refusal(1), refusal(2)], new Set());
+    await updateWithheld(store, 'b'.repeat(32), [refusal(3)], new Set());
+    await store.setMeta('record-index:x', 'not a withheld list');
+    expect(await countWithheld(store)).toEqual({ records: 3, vaults: 2 });
   });
 
   it('a damaged entry reads as none and the next refusal replaces it', async () => {

@@ -50,7 +50,8 @@ export interface WithheldList {
   more: number;
 }
 
-const metaKey = (vaultId: string) => `withheld:${vaultId}`;
+const PREFIX = 'withheld:';
+const metaKey = (vaultId: string) => `${PREFIX}${vaultId}`;
 
 /**
  * A vault's withheld records. An unreadable entry (a damaged replica) reads
@@ -97,4 +98,25 @@ export async function updateWithheld(
     after.records.length === 0 && after.more === 0 ? undefined : JSON.stringify(after),
   );
   return after;
+}
+
+/**
+ * How many records are withheld over every vault of a replica. Needs no key
+ * (ids and codes only), so a status check can say so without a passphrase.
+ *
+ * @example
+ * const { records, vaults } = await countWithheld(store);
+ */
+export async function countWithheld(
+  store: LocalStore,
+): Promise<{ records: number; vaults: number }> {
+  let records = 0;
+  let vaults = 0;
+  for (const key of await store.listMetaKeys(PREFIX)) {
+    const list = await readWithheld(store, key.slice(PREFIX.length));
+    const count = list.records.length + list.more;
+    records += count;
+    if (count > 0) vaults++;
+  }
+  return { records, vaults };
 }
