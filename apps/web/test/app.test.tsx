@@ -129,7 +129,7 @@ describe('app', () => {
     await expect.element(page.getByRole('heading', { name: 'Account' })).toHaveFocus();
     await expect.element(page.getByText('Web browser (Linux) (this device)')).toBeVisible();
     const end = page.getByRole('button', {
-      name: /^End the session of coffer-cli, last seen 3 min ago/,
+      name: /^End session: coffer-cli, last seen 3 min ago/,
     });
     await userEvent.click(end);
     await expect.element(page.getByText(/Ended the session of “coffer-cli”/)).toBeVisible();

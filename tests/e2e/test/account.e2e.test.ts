@@ -76,7 +76,7 @@ describe('accounts, sharing and sessions in the browser', () => {
   test('ending a session from another device sends that device to the unlock screen', async () => {
     await logIn(aliceLaptop.page, 'alice');
     await alice.page.getByRole('button', { name: 'Account' }).click();
-    const endOther = alice.page.getByRole('button', { name: /^End the session of/ });
+    const endOther = alice.page.getByRole('button', { name: /^End session: / });
     await expect.poll(() => endOther.count()).toBe(1);
     await endOther.click();
     await alice.page.getByText(/Ended the session of/).waitFor();

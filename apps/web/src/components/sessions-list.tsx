@@ -71,7 +71,7 @@ export function SessionsList({ session }: SessionsListProps) {
                   className="danger"
                   disabled={busy !== null}
                   onClick={() => revoke(s)}
-                  aria-label={`End the session of ${s.label}, last seen ${formatSince(s.lastSeenAt, now)}`}
+                  aria-label={`End session: ${s.label}, last seen ${formatSince(s.lastSeenAt, now)}`}
                 >
                   End session
                 </button>
