@@ -7,7 +7,7 @@ import { resolveHome } from '../profile/home.ts';
 import { CLI_VERSION } from '../version.ts';
 import type { CommandContext, CommandSpec } from './command.ts';
 import { toCliError } from './errors.ts';
-import { ExitCode } from './exit-codes.ts';
+import { ExitCode, usageError } from './exit-codes.ts';
 import { commandHelp, overviewHelp } from './help.ts';
 import { Output, type OutputStreams } from './output.ts';
 import { bindPositionals, parseCommandLine } from './parse.ts';
@@ -57,6 +57,14 @@ async function runCommand(
       if (v.help === true) {
         streams.stdout.write(overviewHelp(commands, parsed.words));
         return ExitCode.ok;
+      }
+      // A script asked for one JSON document: an error document, not the help text.
+      if (out.json) {
+        const group = ['coffer', ...parsed.words].join(' ');
+        throw usageError(
+          parsed.words.length > 0 ? `missing command after ${group}` : 'missing command',
+          `see: ${group} --help`,
+        );
       }
       streams.stderr.write(overviewHelp(commands, parsed.words));
       return ExitCode.usage;

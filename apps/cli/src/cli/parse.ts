@@ -5,7 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import type { CommandSpec, OptionSpec } from './command.ts';
-import { usageError } from './exit-codes.ts';
+import { type CliError, usageError } from './exit-codes.ts';
+import { closest } from './suggest.ts';
 
 export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   home: {
@@ -115,14 +116,39 @@ export function parseCommandLine(
   } catch (e) {
     const message = e instanceof Error ? e.message.split('\n')[0]! : String(e);
     const name = words.length > 0 ? `coffer ${words.join(' ')}` : 'coffer';
+    const unknown = /^Unknown option '(-{1,2}[^'=]+)'/.exec(message)?.[1];
+    if (unknown !== undefined) throw unknownOption(unknown, Object.keys(options), name);
     throw usageError(message.replace(/\. To specify a positional.*$/, ''), `see: ${name} --help`);
   }
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   if (command === undefined && parsed.positionals.length > 0 && values.help !== true) {
     const typed = [...words, parsed.positionals[0]!].join(' ');
-    throw usageError(`unknown command: ${typed}`, 'see: coffer --help');
+    const near = closest(
+      typed,
+      commands.map((c) => c.path.slice(0, words.length + 1).join(' ')),
+    );
+    throw usageError(
+      `unknown command: ${typed}`,
+      near === undefined
+        ? 'see: coffer --help'
+        : `did you mean \`coffer ${near}\`? see: coffer --help`,
+    );
   }
   return { command, words, values, positionals: parsed.positionals };
+}
+
+/** An unknown flag, with the nearest one this command takes (a passphrase flag gets the rule). */
+function unknownOption(flag: string, known: readonly string[], name: string): CliError {
+  if (/^--?(passphrase|password|pass)$/.test(flag) && !known.includes('passphrase'))
+    return usageError(
+      `unknown option ${flag}: a passphrase is never taken on the command line (ps and shell history would show it)`,
+      'set COFFER_PASSPHRASE, pass --passphrase-file PATH, or let the prompt ask',
+    );
+  const near = flag.startsWith('--') ? closest(flag.slice(2), known) : undefined;
+  return usageError(
+    `unknown option ${flag}`,
+    near === undefined ? `see: ${name} --help` : `did you mean --${near}? see: ${name} --help`,
+  );
 }
 
 /** Map positionals to the command's named arguments, enforcing arity. */
