@@ -81,7 +81,13 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
     },
   );
 
-  useIdleLock(session ? idleMinutes : 0, () => void end('idle'), idleMinuteMs);
+  useIdleLock(
+    session ? idleMinutes : 0,
+    () => void end('idle'),
+    idleMinuteMs,
+    // A 4 GiB upload outlasts any idle delay; locking would abort it.
+    () => (session?.sync.getSnapshot().transfers.length ?? 0) > 0,
+  );
 
   useSessionRefresh(session, () => void end('ended'));
 

@@ -5,12 +5,21 @@ const ACTIVITY = ['pointerdown', 'keydown', 'wheel', 'touchstart'] as const;
 /**
  * Call `onIdle` after `minutes` without user input (0 disables). Activity
  * only moves a timestamp; one coarse timer checks it, so typing costs nothing.
+ * While `busy()` says work is running that a lock would kill (a file upload
+ * or download: locking closes the client), that counts as activity.
  * `minuteMs` exists so tests can shrink a minute.
  */
-export function useIdleLock(minutes: number, onIdle: () => void, minuteMs = 60_000): void {
+export function useIdleLock(
+  minutes: number,
+  onIdle: () => void,
+  minuteMs = 60_000,
+  busy: () => boolean = () => false,
+): void {
   const last = useRef(Date.now());
   const callback = useRef(onIdle);
   callback.current = onIdle;
+  const working = useRef(busy);
+  working.current = busy;
 
   useEffect(() => {
     if (minutes <= 0) return;
@@ -22,7 +31,8 @@ export function useIdleLock(minutes: number, onIdle: () => void, minuteMs = 60_0
     const limit = minutes * minuteMs;
     const timer = setInterval(
       () => {
-        if (Date.now() - last.current >= limit) callback.current();
+        if (working.current()) last.current = Date.now();
+        else if (Date.now() - last.current >= limit) callback.current();
       },
       Math.min(limit, 10_000),
     );
