@@ -191,6 +191,33 @@ describe('app', () => {
       .toMatchTextContent('the server could not be reached to end the session there');
   });
 
+  test('leaving a vault or locking while a file transfers asks first: that cancels the transfer', async () => {
+    const gateway = new FakeGateway();
+    await logIn(gateway);
+    await userEvent.fill(page.getByLabelText('New vault name'), 'Ops');
+    await userEvent.click(page.getByRole('button', { name: 'Create vault' }));
+    await expect.element(page.getByRole('heading', { name: 'Ops' })).toBeVisible();
+    const session = gateway.session;
+    session.sync.set({
+      ...session.sync.getSnapshot(),
+      transfers: [{ id: 't1', direction: 'upload', done: 1, total: 2 }],
+    });
+    const dialog = page.getByRole('dialog', { name: 'Cancel the file transfer?' });
+    await userEvent.click(page.getByRole('button', { name: '← Vaults' }));
+    await expect.element(dialog).toBeVisible();
+    await expect.element(page.getByRole('button', { name: 'Stay' })).toHaveFocus();
+    await userEvent.click(page.getByRole('button', { name: 'Stay' }));
+    await expect.element(dialog).not.toBeInTheDocument();
+    await expect.element(page.getByRole('heading', { name: 'Ops' })).toBeVisible();
+    await userEvent.click(page.getByRole('button', { name: 'Lock' }));
+    await expect.element(dialog).toBeVisible();
+    await userEvent.click(page.getByRole('button', { name: 'Stay' }));
+    expect(session.locked).toBe(false);
+    await userEvent.click(page.getByRole('button', { name: '← Vaults' }));
+    await userEvent.click(page.getByRole('button', { name: 'Leave and cancel' }));
+    await expect.element(page.getByRole('heading', { name: 'Your vaults' })).toBeVisible();
+  });
+
   test('log out ends the session', async () => {
     const gateway = new FakeGateway();
     await logIn(gateway);

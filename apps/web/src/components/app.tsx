@@ -6,6 +6,7 @@ import { useBackButton } from '../ui/use-back-button.ts';
 import { useIdleLock } from '../ui/use-idle-lock.ts';
 import { SESSION_ENDED_CODES, useSessionRefresh } from '../ui/use-session-refresh.ts';
 import { AuthScreen, type LockReason } from './auth-screen.tsx';
+import { LeaveConfirm } from './leave-confirm.tsx';
 import { LogoutConfirm } from './logout-confirm.tsx';
 import { SettingsScreen } from './settings-screen.tsx';
 import { SyncStatusBar } from './sync-status-bar.tsx';
@@ -37,6 +38,8 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
   const [error, setError] = useState<string | null>(null);
   /** Log out was pressed while changes wait in the outbox: asked first. */
   const [confirmingLogout, setConfirmingLogout] = useState(false);
+  /** Leaving a vault (or locking) asked to wait while a file transfer runs: what to do if confirmed. */
+  const [leaving, setLeaving] = useState<(() => void) | null>(null);
   /** Said on the login screen after a logout the server did not hear of. */
   const [authNotice, setAuthNotice] = useState<string | null>(null);
 
@@ -71,10 +74,22 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
     [session, closeVault],
   );
 
+  /** A file transfer runs in the open vault: leaving would abort it without a word. */
+  const transferring = () =>
+    screen.kind === 'vault' && (session?.sync.getSnapshot().transfers.length ?? 0) > 0;
+  function guardLeave(action: () => void) {
+    if (transferring()) setLeaving(() => action);
+    else action();
+  }
+
   useBackButton(
     !session || screen.kind === 'vaults' ? 0 : screen.kind === 'vault' && showConflicts ? 2 : 1,
     (depth) => {
-      if (depth === 0) {
+      if (depth === 0 && transferring()) {
+        // Back already left the vault's entry: return to it, then ask.
+        history.forward();
+        setLeaving(() => closeVault);
+      } else if (depth === 0) {
         closeVault();
         setScreen({ kind: 'vaults' });
       } else setShowConflicts(false);
@@ -169,18 +184,20 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
         <span className="brand">Coffer</span>
         <nav className="row" aria-label="Account">
           <span className="muted">{session.username}</span>
-          <button type="button" onClick={() => setScreen({ kind: 'settings' })}>
+          <button type="button" onClick={() => guardLeave(() => setScreen({ kind: 'settings' }))}>
             Account
           </button>
-          <button type="button" onClick={() => void end('manual')}>
+          <button type="button" onClick={() => guardLeave(() => void end('manual'))}>
             Lock
           </button>
           <button
             type="button"
             onClick={() =>
-              session.sync.getSnapshot().pending > 0
-                ? setConfirmingLogout(true)
-                : void end('logout')
+              guardLeave(() =>
+                session.sync.getSnapshot().pending > 0
+                  ? setConfirmingLogout(true)
+                  : void end('logout'),
+              )
             }
           >
             Log out
@@ -203,7 +220,7 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
             self={session.username}
             showConflicts={showConflicts}
             onShowConflicts={setShowConflicts}
-            onBack={closeVault}
+            onBack={() => guardLeave(closeVault)}
           />
         )}
         {screen.kind === 'settings' && (
@@ -218,6 +235,15 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
           />
         )}
       </main>
+      {leaving && (
+        <LeaveConfirm
+          onLeave={() => {
+            setLeaving(null);
+            leaving();
+          }}
+          onStay={() => setLeaving(null)}
+        />
+      )}
       {confirmingLogout && (
         <LogoutConfirm
           pending={session.sync.getSnapshot().pending}
