@@ -138,6 +138,14 @@ describe('auth screen', () => {
     await expect.element(page.getByRole('alert')).toHaveTextContent('Wrong passphrase.');
   });
 
+  test('sign up says, before it is too late, that a forgotten passphrase cannot be reset', async () => {
+    mount();
+    await userEvent.click(page.getByRole('button', { name: 'Create one' }));
+    await expect
+      .element(page.getByLabelText('Passphrase', { exact: true }))
+      .toHaveAccessibleDescription(/At least 10 characters\..*nobody can reset it/);
+  });
+
   test('after a lock only the passphrase is asked', async () => {
     mount(new FakeGateway(), 'carol');
     await expect.element(page.getByRole('heading', { name: 'Unlock Coffer' })).toBeVisible();

@@ -124,12 +124,19 @@ export function AuthScreen({
             name="passphrase"
             type="password"
             autoComplete={mode === 'signup' ? 'new-password' : 'current-password'}
+            aria-describedby={mode === 'signup' ? 'passphrase-hint' : undefined}
             required
             value={passphrase}
             onChange={(e) => setPassphrase(e.target.value)}
             disabled={busy}
           />
         </label>
+        {mode === 'signup' && (
+          <p id="passphrase-hint" className="hint">
+            At least {MIN_PASSPHRASE} characters. Your data is encrypted with it on this device, so
+            nobody can reset it: if you forget it, your data cannot be opened.
+          </p>
+        )}
         {mode === 'signup' && (
           <label>
             Passphrase again
