@@ -34,6 +34,21 @@ import type {
 
 const INTEGRITY = ['envelope_rejected', 'decryption_failed'];
 
+const NOT_LATEST =
+  'The server’s latest version of this record did not verify (it was altered or forged), so this is the last verified version. It may be out of date.';
+
+/** A record refused with no verified version here: shown as an error, never as data. */
+function unreadableRow(recordId: string, at: number): RecordSummary {
+  return {
+    recordId,
+    name: `Unreadable record ${recordId.slice(0, 12)}`,
+    kind: 'text',
+    updatedAt: at,
+    conflicted: false,
+    integrityError: 'It does not open with this vault’s keys: it was altered or forged.',
+  };
+}
+
 function fail(code: string, message: string): never {
   throw Object.assign(new Error(message), { code });
 }
@@ -124,9 +139,11 @@ export class SdkVault implements VaultHandle {
   async #load(): Promise<void> {
     const vaultId = this.info.vaultId;
     const started = performance.now();
-    const [entries, copies] = await Promise.all([
+    const [entries, copies, withheld] = await Promise.all([
       this.client.records.summaries(vaultId),
       this.client.conflicts.list(vaultId),
+      // Kept by the SDK across reloads, unlike its error events.
+      this.client.records.withheld(vaultId),
     ]);
     // User Timing (no data, just a duration): the bench and devtools see the listing's share.
     performance.measure('coffer:list-records', { start: started });
@@ -144,6 +161,7 @@ export class SdkVault implements VaultHandle {
     this.#currents = currents;
     this.#copies = copies;
     const conflicted = new Set(copies.map((c) => c.recordId));
+    const notLatest = new Set(withheld.records.map((r) => r.recordId));
     const rows: RecordSummary[] = [];
     for (const e of entries) {
       if (e.name.startsWith(RESERVED_PREFIX)) continue;
@@ -154,22 +172,21 @@ export class SdkVault implements VaultHandle {
         updatedAt: e.updatedAt,
         ...(e.blob ? { size: e.blob.size } : {}),
         conflicted: conflicted.has(e.recordId),
+        ...(notLatest.has(e.recordId) ? { notLatest: NOT_LATEST } : {}),
       });
     }
     // Records the SDK refused (forged or swapped envelopes) appear as errors, never as data.
     const seen = new Set(rows.map((r) => r.recordId));
+    for (const refused of withheld.records) {
+      if (seen.has(refused.recordId)) continue;
+      seen.add(refused.recordId);
+      rows.push(unreadableRow(refused.recordId, refused.at));
+    }
     for (const error of this.client.state.getSnapshot().errors) {
       if (!INTEGRITY.includes(error.code) || error.vaultId !== vaultId || !error.recordId) continue;
       if (seen.has(error.recordId)) continue;
       seen.add(error.recordId);
-      rows.push({
-        recordId: error.recordId,
-        name: `Unreadable record ${error.recordId.slice(0, 12)}`,
-        kind: 'text',
-        updatedAt: error.at,
-        conflicted: false,
-        integrityError: 'It does not open with this vault’s keys: it was altered or forged.',
-      });
+      rows.push(unreadableRow(error.recordId, error.at));
     }
     this.records.set({ status: 'ready', records: rows });
     this.conflicts.set(copies.map((c) => this.#conflictInfo(c)));

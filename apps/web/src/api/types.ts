@@ -61,6 +61,11 @@ export interface RecordSummary {
   conflicted: boolean;
   /** The envelope failed to open or verify: shown as an error, never as data. */
   integrityError?: string;
+  /**
+   * The server's latest version of this record did not verify: what this
+   * device shows is its last verified version, which may be out of date.
+   */
+  notLatest?: string;
 }
 
 export interface RecordListView {

@@ -79,6 +79,11 @@ export function RecordDetail({
       <h3 id="detail-heading" ref={heading} tabIndex={-1}>
         {record.name}
       </h3>
+      {record.notLatest && !record.integrityError ? (
+        <p className="error integrity" role="alert">
+          {record.notLatest}
+        </p>
+      ) : null}
       {record.integrityError ? (
         <p className="error integrity" role="alert">
           Integrity error: this record failed its check and is not shown. {record.integrityError}

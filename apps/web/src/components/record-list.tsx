@@ -111,7 +111,13 @@ export function RecordList({ records, selectedId, onSelect }: RecordListProps) {
             aria-posinset={index + 1}
             className="record-row"
             data-problem={
-              record.integrityError ? 'integrity' : record.conflicted ? 'conflict' : undefined
+              record.integrityError
+                ? 'integrity'
+                : record.conflicted
+                  ? 'conflict'
+                  : record.notLatest
+                    ? 'not-latest'
+                    : undefined
             }
             style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
             onClick={() => {
@@ -127,9 +133,11 @@ export function RecordList({ records, selectedId, onSelect }: RecordListProps) {
                 ? 'Integrity error'
                 : record.conflicted
                   ? 'Conflict'
-                  : record.kind === 'file' && record.size !== undefined
-                    ? `File · ${formatBytes(record.size)}`
-                    : KIND_LABEL[record.kind]}
+                  : record.notLatest
+                    ? 'Newer version refused'
+                    : record.kind === 'file' && record.size !== undefined
+                      ? `File · ${formatBytes(record.size)}`
+                      : KIND_LABEL[record.kind]}
             </span>
           </div>
         ))}
