@@ -4,7 +4,6 @@
  * files 0600, and files are replaced atomically (write temp, fsync, rename) so
  * a crash never leaves a half-written profile.
  */
-import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -33,7 +32,10 @@ export async function writePrivateFile(path: string, data: string | Uint8Array):
   // chmod whatever folder the user writes into (even /tmp) to 0700. The profile
   // home itself is tightened by ensurePrivateDir when the profile is opened.
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  // Web Crypto, loaded on first use: a static node:crypto import here cost
+  // every command, `coffer --version` too, ~20 ms of start-up.
+  const suffix = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(6))).toString('hex');
+  const tmp = `${path}.${suffix}.tmp`;
   const fh = await open(tmp, 'wx', 0o600);
   try {
     await fh.writeFile(data);
