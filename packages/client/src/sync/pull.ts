@@ -119,6 +119,8 @@ async function pullFrom(
  */
 export async function fullResync(ctx: SyncContext, vaultId: string): Promise<number> {
   const seen = new Set<string>();
+  // Every record is read again: refusals beyond the listed ones are recounted.
+  await updateWithheld(ctx.store, vaultId, [], new Set(), { recount: true });
   const stored = await pullFrom(ctx, vaultId, 0, seen);
   // Ids only: a large vault's envelopes are never all in memory at once.
   const gone = (await ctx.store.listRecordIds(vaultId)).filter((id) => !seen.has(id));

@@ -41,6 +41,9 @@ describe('withheld records', () => {
     expect(after.records).toHaveLength(WITHHELD_LIMIT);
     expect(after.more).toBe(5);
     expect(await readWithheld(store, VAULT)).toEqual(after);
+    // A full resync meets every record again: what was only counted is recounted.
+    const recounted = await updateWithheld(store, VAULT, [], new Set(), { recount: true });
+    expect(recounted).toEqual({ records: after.records, more: 0 });
   });
 
   it('counts records and vaults over the whole replica, without keys', async () => {

@@ -82,16 +82,22 @@ export async function updateWithheld(
   vaultId: string,
   refused: ReadonlyArray<WithheldRecord>,
   verified: ReadonlySet<string> | ((recordId: string) => boolean),
+  options: { recount?: boolean } = {},
 ): Promise<WithheldList> {
   const before = await readWithheld(store, vaultId);
   const isVerified = typeof verified === 'function' ? verified : (id: string) => verified.has(id);
   const refusedIds = new Set(refused.map((r) => r.recordId));
   const kept = before.records.filter((r) => !isVerified(r.recordId) && !refusedIds.has(r.recordId));
-  if (refused.length === 0 && kept.length === before.records.length) return before;
+  // `recount`: the refusals only counted are met again (a full resync
+  // re-reads every record), so they are counted afresh.
+  const more = options.recount ? 0 : before.more;
+  if (refused.length === 0 && kept.length === before.records.length && more === before.more) {
+    return before;
+  }
   const all = [...kept, ...refused];
   const after = {
     records: all.slice(0, WITHHELD_LIMIT),
-    more: before.more + Math.max(0, all.length - WITHHELD_LIMIT),
+    more: more + Math.max(0, all.length - WITHHELD_LIMIT),
   };
   await store.setMeta(
     metaKey(vaultId),
