@@ -91,3 +91,40 @@ it('applies remote changes live, names each one, and stops cleanly on SIGTERM', 
     await server.start();
   }
 });
+
+it('a watch started while the server is down says so at once, then that it is back', async () => {
+  await server.stop();
+  const watcher = spawn(process.execPath, [COFFER_BIN, '--json', 'sync', '--watch'], {
+    env: { PATH: process.env.PATH ?? '', COFFER_HOME: two.home, COFFER_PASSPHRASE: two.passphrase },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => watcher.once('exit', resolve));
+  let out = '';
+  const lines = () =>
+    out
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const checks: Array<() => void> = [];
+  watcher.stdout.on('data', (b: Buffer) => {
+    out += b.toString();
+    for (const check of checks) check();
+  });
+  const waitFor = (connection: string) =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (lines().some((e) => e.event === 'sync' && e.connection === connection)) resolve();
+      };
+      checks.push(check);
+      check();
+    });
+  try {
+    await waitFor('offline');
+    expect(lines()[0]).toMatchObject({ event: 'sync', connection: 'offline' });
+  } finally {
+    await server.start();
+  }
+  await waitFor('online');
+  watcher.kill('SIGTERM');
+  expect(await exited).toBe(0);
+});

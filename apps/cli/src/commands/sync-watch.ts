@@ -89,6 +89,20 @@ export async function watchVaults(
       emit(ctx, event, `${s.connection}, ${s.pending} pending, ${s.conflicts} conflict(s)`),
     );
   });
+  // Events only follow changes: a watch that starts with the server down would say
+  // nothing at all about it (until the server comes back), so say where it starts.
+  if (first.connection === 'offline')
+    emit(
+      ctx,
+      {
+        event: 'sync',
+        connection: first.connection,
+        pending: first.pending,
+        conflicts: first.conflicts,
+        lastSyncAt: first.lastSyncAt,
+      },
+      `${first.connection}, ${first.pending} pending, ${first.conflicts} conflict(s)`,
+    );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
