@@ -1,6 +1,7 @@
 /**
  * Where `put` takes its value from: VALUE, --file, or stdin. A value that is
- * missing by mistake must not overwrite a key.
+ * missing by mistake must not overwrite a key. Offline, put and rm say that
+ * the change is only local.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectFailure } from './helpers/cli.ts';
@@ -34,4 +35,21 @@ it('put with no VALUE and an empty stdin stores nothing (a forgotten value must 
   expect((await hana.ok(['get', 'main', 'blank-me-not'])).stdout).toBe('');
   await hana.ok(['put', 'main', 'blank-me-not'], { input: 'from stdin' });
   expect((await hana.ok(['get', 'main', 'blank-me-not'])).stdout).toBe('from stdin');
+});
+
+it('offline, put and rm both say the change is only local until it is pushed', async () => {
+  await hana.ok(['put', 'main', 'gone-soon', 'v']);
+  await server.stop();
+  try {
+    expect((await hana.ok(['put', 'main', 'offline-put', 'v'])).stdout).toBe(
+      'stored offline-put locally (not pushed yet)\n',
+    );
+    expect((await hana.ok(['rm', 'main', 'gone-soon'])).stdout).toBe(
+      'deleted gone-soon locally (not pushed yet)\n',
+    );
+  } finally {
+    await server.start();
+  }
+  await hana.ok(['sync']);
+  expect((await hana.ok(['rm', 'main', 'offline-put'])).stdout).toBe('deleted offline-put\n');
 });

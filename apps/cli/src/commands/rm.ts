@@ -16,5 +16,8 @@ export async function run(ctx: CommandContext): Promise<void> {
     await opened.client.records.delete(vaultId, key);
     return pushOrQueue(ctx, opened, vaultId);
   });
-  ctx.out.result({ vault, key, deleted: true, pushed }, `deleted ${key}`);
+  ctx.out.result(
+    { vault, key, deleted: true, pushed },
+    pushed ? `deleted ${key}` : `deleted ${key} locally (not pushed yet)`,
+  );
 }
