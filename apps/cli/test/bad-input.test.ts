@@ -426,7 +426,9 @@ describe('bad input', () => {
     await frank.ok(['put', 'ledger', 'kept', 'second']);
     expect(flipEnvelopeByte(server2, 'seq > ?', [beforeSecond], 120)).toBe(1);
     server2.close();
-    expect((await fresh.ok(['sync', 'ledger'])).stderr).toMatch(/ledger: 2 records withheld/);
+    const third = await fresh.ok(['sync', 'ledger']);
+    expect(third.stderr).toMatch(/ledger: 2 records withheld/);
+    expect(third.stdout).toMatch(/^synced 1 vault; 0 pending, 0 conflicts, 2 withheld/);
     const stale = await fresh.ok(['get', 'ledger', 'kept']);
     expect(stale.stdout).toBe('untouched');
     expect(stale.stderr).toMatch(

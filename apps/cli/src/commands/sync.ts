@@ -36,6 +36,7 @@ export async function run(ctx: CommandContext): Promise<void> {
     // Every sync, not only the one that met the bad version: the replica still lacks it.
     const withheld = await listWithheld(opened.client, vaults);
     for (const w of withheld) ctx.out.warn(withheldWarning(w));
+    const withheldCount = withheld.reduce((n, w) => n + w.records.length + w.more, 0);
     const snap = opened.client.state.getSnapshot();
     if (snap.connection === 'offline' && !booleanOption(ctx, 'watch')) {
       throw new CliError(
@@ -70,7 +71,7 @@ export async function run(ctx: CommandContext): Promise<void> {
             })),
           ),
         },
-        `synced ${plural(vaults.length, 'vault')}; ${snap.pending} pending, ${plural(snap.conflicts, 'conflict')}`,
+        `synced ${plural(vaults.length, 'vault')}; ${snap.pending} pending, ${plural(snap.conflicts, 'conflict')}${withheldCount > 0 ? `, ${withheldCount} withheld (see the warnings)` : ''}`,
       );
       return;
     }
