@@ -53,3 +53,9 @@ it('offline, put and rm both say the change is only local until it is pushed', a
   await hana.ok(['sync']);
   expect((await hana.ok(['rm', 'main', 'offline-put'])).stdout).toBe('deleted offline-put\n');
 });
+
+it('a server refusal reads as its detail, without the HTTP status words in front', async () => {
+  const r = await hana.run(['vault', 'remove', 'main', 'hana']);
+  expect(r.code).toBe(3);
+  expect(r.stderr).toMatch(/^coffer: the owner cannot leave/);
+});

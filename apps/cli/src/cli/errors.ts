@@ -137,6 +137,20 @@ function errnoMessage(e: NodeJS.ErrnoException): string {
   }
 }
 
+/**
+ * A server problem reads "<title>: <detail>", the title being the HTTP status
+ * words ("Forbidden: the owner cannot leave…"). The exit code already carries
+ * the class: people get the detail, which says what happened.
+ */
+function withoutStatusTitle(e: Error): string {
+  if (typeof (e as { status?: unknown }).status !== 'number') return e.message;
+  const m =
+    /^(?:Bad request|Unauthorized|Forbidden|Not found|Conflict|Gone|Precondition failed|Payload too large|Unprocessable entity|Too many requests|Internal server error|Service unavailable): (.+)$/is.exec(
+      e.message,
+    );
+  return m?.[1] ?? e.message;
+}
+
 /** The code and exit class of a thrown value, looking through `cause` chains (fetch wraps errno errors). */
 export function toCliError(e: unknown): CliError | undefined {
   if (e instanceof CliError) return e;
@@ -170,7 +184,7 @@ export function toCliError(e: unknown): CliError | undefined {
       );
     if (exit === 'network' && code !== 'tls_pin_mismatch' && code !== 'wrong_origin')
       return new CliError(exit, code, e.message, NETWORK_HINT);
-    if (exit !== undefined) return new CliError(exit, code, e.message);
+    if (exit !== undefined) return new CliError(exit, code, withoutStatusTitle(e));
     const errno = ERRNO[code];
     if (errno !== undefined) {
       const net = errno === 'network';
@@ -187,7 +201,7 @@ export function toCliError(e: unknown): CliError | undefined {
     return new CliError(
       byStatus(status),
       typeof code === 'string' ? code : `http_${status}`,
-      e.message,
+      withoutStatusTitle(e),
     );
   }
   if (e.cause !== undefined && e.cause !== e) {
