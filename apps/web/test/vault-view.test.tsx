@@ -321,6 +321,35 @@ describe('vault view', () => {
     await expect.element(page.getByRole('heading', { name: 'notes' })).toBeVisible();
   });
 
+  test('picking another record while writing one asks before discarding the text', async () => {
+    const vault = new FakeVault();
+    vault.seed({ name: 'notes' }, { kind: 'text', text: 'old notes' });
+    mount(vault);
+    await userEvent.click(page.getByRole('button', { name: 'New record' }));
+    await userEvent.fill(page.getByLabelText('Name'), 'draft');
+    await userEvent.fill(page.getByLabelText('Value'), 'three careful paragraphs');
+    await userEvent.click(page.getByRole('option', { name: /notes/ }));
+    const dialog = page.getByRole('dialog', { name: 'Discard unsaved changes?' });
+    await expect.element(dialog).toBeVisible();
+    await expect.element(page.getByRole('button', { name: 'Keep writing' })).toHaveFocus();
+    await userEvent.click(page.getByRole('button', { name: 'Keep writing' }));
+    await expect.element(page.getByLabelText('Value')).toHaveValue('three careful paragraphs');
+    await userEvent.click(page.getByRole('option', { name: /notes/ }));
+    await userEvent.click(page.getByRole('button', { name: 'Discard' }));
+    await expect.element(page.getByText('old notes')).toBeVisible();
+    expect(vault.calls.some((c) => c.method === 'write')).toBe(false);
+  });
+
+  test('an editor with nothing typed is replaced without asking', async () => {
+    const vault = new FakeVault();
+    vault.seed({ name: 'notes' }, { kind: 'text', text: 'old notes' });
+    mount(vault);
+    await userEvent.click(page.getByRole('button', { name: 'New record' }));
+    await userEvent.click(page.getByRole('option', { name: /notes/ }));
+    await expect.element(page.getByText('old notes')).toBeVisible();
+    expect(page.getByRole('dialog').query()).toBeNull();
+  });
+
   test('readers see no write controls', async () => {
     const vault = new FakeVault({ role: 'reader' });
     vault.seed({ name: 'note' }, { kind: 'text', text: 'x' });

@@ -13,10 +13,18 @@ export interface RecordEditorProps {
    */
   existingNames?: ReadonlySet<string>;
   onDone: (name: string | null) => void;
+  /** Told whether the form holds anything not saved (so nothing replaces it silently). */
+  onDirty?: (dirty: boolean) => void;
 }
 
 /** Create or edit a text, JSON or secret record. */
-export function RecordEditor({ vault, initial, existingNames, onDone }: RecordEditorProps) {
+export function RecordEditor({
+  vault,
+  initial,
+  existingNames,
+  onDone,
+  onDirty,
+}: RecordEditorProps) {
   const [name, setName] = useState(initial?.name ?? '');
   const [kind, setKind] = useState<InlineContent['kind']>(initial?.content.kind ?? 'text');
   const [text, setText] = useState(initial?.content.text ?? '');
@@ -29,6 +37,16 @@ export function RecordEditor({ vault, initial, existingNames, onDone }: RecordEd
   const valueId = useId();
 
   useEffect(() => first.current?.focus(), []);
+
+  const dirty =
+    name !== (initial?.name ?? '') ||
+    kind !== (initial?.content.kind ?? 'text') ||
+    text !== (initial?.content.text ?? '');
+  const reportDirty = useRef(onDirty);
+  reportDirty.current = onDirty;
+  useEffect(() => reportDirty.current?.(dirty), [dirty]);
+  // Gone (saved, cancelled or discarded): nothing of it is left to lose.
+  useEffect(() => () => reportDirty.current?.(false), []);
 
   const jsonError =
     kind !== 'json'

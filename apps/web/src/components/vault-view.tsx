@@ -2,6 +2,7 @@ import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { InlineContent, RecordSummary, VaultHandle } from '../api/types.ts';
 import { useObservable } from '../ui/use-observable.ts';
 import { ConflictView } from './conflict-view.tsx';
+import { DiscardConfirm } from './discard-confirm.tsx';
 import { FileUpload } from './file-upload.tsx';
 import { RecordDetail } from './record-detail.tsx';
 import { RecordEditor } from './record-editor.tsx';
@@ -47,6 +48,13 @@ export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack 
   const [uploading, setUploading] = useState(false);
   const paneNow = useRef(pane);
   paneNow.current = pane;
+  /** The editor holds unsaved text: whatever would replace it asks first. */
+  const [editorDirty, setEditorDirty] = useState(false);
+  const [discarding, setDiscarding] = useState<(() => void) | null>(null);
+  function guardEditor(action: () => void) {
+    if ((pane.kind === 'new' || pane.kind === 'edit') && editorDirty) setDiscarding(() => action);
+    else action();
+  }
   const heading = useRef<HTMLHeadingElement>(null);
   const paneRef = useRef<HTMLDivElement>(null);
   const canWrite = vault.info.role !== 'reader';
@@ -94,7 +102,7 @@ export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack 
   return (
     <section className="vault" aria-labelledby="vault-heading">
       <div className="vault__head row spread">
-        <button type="button" className="link" onClick={onBack}>
+        <button type="button" className="link" onClick={() => guardEditor(onBack)}>
           ← Vaults
         </button>
         <h2 id="vault-heading" ref={heading} tabIndex={-1}>
@@ -103,10 +111,14 @@ export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack 
         <div className="row">
           {canWrite && (
             <>
-              <button type="button" className="primary" onClick={() => setPane({ kind: 'new' })}>
+              <button
+                type="button"
+                className="primary"
+                onClick={() => guardEditor(() => setPane({ kind: 'new' }))}
+              >
                 New record
               </button>
-              <button type="button" onClick={() => setPane({ kind: 'upload' })}>
+              <button type="button" onClick={() => guardEditor(() => setPane({ kind: 'upload' }))}>
                 Attach file
               </button>
             </>
@@ -147,12 +159,14 @@ export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack 
                 <RecordList
                   records={filtered}
                   selectedId={selected?.recordId ?? null}
-                  onSelect={(r, how) => {
-                    // Picked from the list: focus stays in the list.
-                    setFocusDetail(false);
-                    setPane({ kind: 'detail', recordId: r.recordId });
-                    if (how === 'pointer') revealPaneOnPhone();
-                  }}
+                  onSelect={(r, how) =>
+                    guardEditor(() => {
+                      // Picked from the list: focus stays in the list.
+                      setFocusDetail(false);
+                      setPane({ kind: 'detail', recordId: r.recordId });
+                      if (how === 'pointer') revealPaneOnPhone();
+                    })
+                  }
                 />
               )}
             </>
@@ -160,12 +174,18 @@ export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack 
         </div>
         <div className="vault__pane" ref={paneRef}>
           {pane.kind === 'new' && (
-            <RecordEditor vault={vault} existingNames={names} onDone={selectByName} />
+            <RecordEditor
+              vault={vault}
+              existingNames={names}
+              onDone={selectByName}
+              onDirty={setEditorDirty}
+            />
           )}
           {pane.kind === 'edit' && (
             <RecordEditor
               vault={vault}
               initial={{ name: pane.record.name, content: pane.content }}
+              onDirty={setEditorDirty}
               onDone={() => {
                 setFocusDetail(true);
                 setPane({ kind: 'detail', recordId: pane.record.recordId });
@@ -205,6 +225,16 @@ export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack 
         </div>
       </div>
       {sharing && <ShareDialog vault={vault} self={self} onClose={() => setSharing(false)} />}
+      {discarding && (
+        <DiscardConfirm
+          onKeep={() => setDiscarding(null)}
+          onDiscard={() => {
+            setDiscarding(null);
+            setEditorDirty(false);
+            discarding();
+          }}
+        />
+      )}
     </section>
   );
 }
