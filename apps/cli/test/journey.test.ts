@@ -301,6 +301,7 @@ describe('the journey', () => {
       'clock',
       'replica',
       'outbox',
+      'withheld',
     ]);
   });
 
