@@ -190,6 +190,18 @@ describe('coffer on a terminal', () => {
     expect(opened.stdout).toBe('for dov');
   });
 
+  it('does not write ciphertext to the terminal (exit 2, before asking for anything)', async () => {
+    const dir = await newHome();
+    const plain = join(dir, 'plain.txt');
+    await writeFile(plain, 'secret words');
+    const r = await cofferOnTerminal(['encrypt', '--passphrase', plain, '-'], [], {
+      COFFER_HOME: dir,
+    });
+    expect(r.code).toBe(2);
+    expect(r.output).toMatch(/not writing the encrypted bytes to the terminal/);
+    expect(r.output).not.toMatch(/Passphrase/);
+  });
+
   it('encrypts and decrypts a file with passphrases typed at the terminal', async () => {
     const dir = await newHome();
     const plain = join(dir, 'notes.txt');

@@ -34,6 +34,12 @@ async function recipientsFor(ctx: CommandContext): Promise<Recipient[]> {
 export async function run(ctx: CommandContext): Promise<void> {
   const input = arg(ctx, 'IN');
   const output = arg(ctx, 'OUT');
+  // Ciphertext is binary: on a terminal it is noise that can also set terminal modes.
+  if (output === '-' && process.stdout.isTTY === true)
+    throw usageError(
+      'not writing the encrypted bytes to the terminal',
+      'redirect stdout (coffer encrypt … - > FILE.cfr) or give OUT as a file',
+    );
   await checkTarget(output, booleanOption(ctx, 'force'), input);
   const recipients = await recipientsFor(ctx);
   const source = await openByteSource(input);
