@@ -218,6 +218,29 @@ describe('app', () => {
     await expect.element(page.getByRole('heading', { name: 'Your vaults' })).toBeVisible();
   });
 
+  test('leaving a vault or locking while a record is being written asks before discarding it', async () => {
+    const gateway = new FakeGateway();
+    await logIn(gateway);
+    await userEvent.fill(page.getByLabelText('New vault name'), 'Ops');
+    await userEvent.click(page.getByRole('button', { name: 'Create vault' }));
+    await userEvent.click(page.getByRole('button', { name: 'New record' }));
+    await userEvent.fill(page.getByLabelText('Name'), 'draft');
+    await userEvent.fill(page.getByLabelText('Value'), 'three careful paragraphs');
+    const dialog = page.getByRole('dialog', { name: 'Discard unsaved changes?' });
+    await userEvent.click(page.getByRole('button', { name: 'Lock' }));
+    await expect.element(dialog).toBeVisible();
+    await userEvent.click(page.getByRole('button', { name: 'Stay' }));
+    expect(gateway.session.locked).toBe(false);
+    await expect.element(page.getByLabelText('Value')).toHaveValue('three careful paragraphs');
+    await userEvent.click(page.getByRole('button', { name: '← Vaults' }));
+    await expect.element(dialog).toBeVisible();
+    await userEvent.click(page.getByRole('button', { name: 'Leave and discard' }));
+    await expect.element(page.getByRole('heading', { name: 'Your vaults' })).toBeVisible();
+    // Nothing unsaved any more: Lock locks at once.
+    await userEvent.click(page.getByRole('button', { name: 'Lock' }));
+    await expect.poll(() => gateway.session.locked).toBe(true);
+  });
+
   test('log out ends the session', async () => {
     const gateway = new FakeGateway();
     await logIn(gateway);

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CofferGateway, CofferSession, VaultHandle, VaultInfo } from '../api/types.ts';
 import { loadIdleMinutes, saveIdleMinutes } from '../ui/idle-settings.ts';
 import { describeError, errorCode } from '../ui/plain-words.ts';
@@ -39,7 +39,12 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
   /** Log out was pressed while changes wait in the outbox: asked first. */
   const [confirmingLogout, setConfirmingLogout] = useState(false);
   /** Leaving a vault (or locking) asked to wait while a file transfer runs: what to do if confirmed. */
-  const [leaving, setLeaving] = useState<(() => void) | null>(null);
+  const [leaving, setLeaving] = useState<{
+    reason: 'transfer' | 'draft';
+    proceed: () => void;
+  } | null>(null);
+  /** The open vault's record editor holds unsaved text (told by the vault screen). */
+  const unsaved = useRef(false);
   /** Said on the login screen after a logout the server did not hear of. */
   const [authNotice, setAuthNotice] = useState<string | null>(null);
 
@@ -77,18 +82,24 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
   /** A file transfer runs in the open vault: leaving would abort it without a word. */
   const transferring = () =>
     screen.kind === 'vault' && (session?.sync.getSnapshot().transfers.length ?? 0) > 0;
+  function leaveRisk(): 'transfer' | 'draft' | null {
+    if (transferring()) return 'transfer';
+    return screen.kind === 'vault' && unsaved.current ? 'draft' : null;
+  }
   function guardLeave(action: () => void) {
-    if (transferring()) setLeaving(() => action);
+    const reason = leaveRisk();
+    if (reason) setLeaving({ reason, proceed: action });
     else action();
   }
 
   useBackButton(
     !session || screen.kind === 'vaults' ? 0 : screen.kind === 'vault' && showConflicts ? 2 : 1,
     (depth) => {
-      if (depth === 0 && transferring()) {
+      const reason = depth === 0 ? leaveRisk() : null;
+      if (reason) {
         // Back already left the vault's entry: return to it, then ask.
         history.forward();
-        setLeaving(() => closeVault);
+        setLeaving({ reason, proceed: closeVault });
       } else if (depth === 0) {
         closeVault();
         setScreen({ kind: 'vaults' });
@@ -221,6 +232,9 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
             showConflicts={showConflicts}
             onShowConflicts={setShowConflicts}
             onBack={() => guardLeave(closeVault)}
+            onUnsaved={(value) => {
+              unsaved.current = value;
+            }}
           />
         )}
         {screen.kind === 'settings' && (
@@ -237,9 +251,11 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
       </main>
       {leaving && (
         <LeaveConfirm
+          reason={leaving.reason}
           onLeave={() => {
             setLeaving(null);
-            leaving();
+            unsaved.current = false;
+            leaving.proceed();
           }}
           onStay={() => setLeaving(null)}
         />

@@ -24,6 +24,8 @@ export interface VaultViewProps {
   showConflicts: boolean;
   onShowConflicts: (show: boolean) => void;
   onBack: () => void;
+  /** Told whether the record editor holds unsaved text (the app asks before leaving then). */
+  onUnsaved?: (unsaved: boolean) => void;
 }
 
 /** The layout's one-column breakpoint (layout.css switches to two columns at 800 px). */
@@ -34,7 +36,14 @@ function recordCount(n: number): string {
 }
 
 /** A vault: searchable record list on one side, the selected record or an editor on the other. */
-export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack }: VaultViewProps) {
+export function VaultView({
+  vault,
+  self,
+  showConflicts,
+  onShowConflicts,
+  onBack,
+  onUnsaved,
+}: VaultViewProps) {
   const list = useObservable(vault.records);
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query);
@@ -51,6 +60,9 @@ export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack 
   /** The editor holds unsaved text: whatever would replace it asks first. */
   const [editorDirty, setEditorDirty] = useState(false);
   const [discarding, setDiscarding] = useState<(() => void) | null>(null);
+  const tellUnsaved = useRef(onUnsaved);
+  tellUnsaved.current = onUnsaved;
+  useEffect(() => tellUnsaved.current?.(editorDirty), [editorDirty]);
   function guardEditor(action: () => void) {
     if ((pane.kind === 'new' || pane.kind === 'edit') && editorDirty) setDiscarding(() => action);
     else action();
@@ -102,7 +114,8 @@ export function VaultView({ vault, self, showConflicts, onShowConflicts, onBack 
   return (
     <section className="vault" aria-labelledby="vault-heading">
       <div className="vault__head row spread">
-        <button type="button" className="link" onClick={() => guardEditor(onBack)}>
+        {/* Leaving the vault: the app asks, for unsaved text as for a running transfer. */}
+        <button type="button" className="link" onClick={onBack}>
           ← Vaults
         </button>
         <h2 id="vault-heading" ref={heading} tabIndex={-1}>
