@@ -220,6 +220,12 @@ describe('the journey', () => {
     // Every record (4 of alice's, 1 of bob's) re-sealed under epoch 2 by alice.
     expect(r.reencrypted).toBe(5);
     await alice.ok(['put', VAULT_NAME, 'after-removal', 'new secret after removal']);
+    // bob's next sync says the vault went away (by id: its name no longer opens), once.
+    const synced = await bob.ok(['sync']);
+    expect(synced.stderr).toMatch(
+      /this account lost access to 1 vault\(s\) it had here .*: [0-9a-f]{32}/,
+    );
+    expect((await bob.ok(['sync'])).stderr).not.toMatch(/lost access/);
     const denied = await bob.run(['get', VAULT_NAME, 'after-removal']);
     expectFailure(denied, 4, /no vault named/);
     // Why it is gone: a removal (by id only; the name is secret and no longer opens).

@@ -48,11 +48,16 @@ const LEFT_IDS = 'cli:vault-ids-left';
  * named X" can say that a removal may be why. Names cannot be kept: they are
  * secret, and the replica no longer opens a vault once its keys are revoked.
  */
-async function rememberLeft(opened: OpenedClient, before: string[], now: string[]): Promise<void> {
+async function rememberLeft(
+  opened: OpenedClient,
+  before: string[],
+  now: string[],
+): Promise<string[]> {
   const gone = before.filter((id) => !now.includes(id));
-  if (gone.length === 0) return;
+  if (gone.length === 0) return gone;
   const left = [...new Set([...(await leftIds(opened)), ...gone])].slice(-100);
   await opened.store.setMeta(LEFT_IDS, JSON.stringify(left));
+  return gone;
 }
 
 async function leftIds(opened: OpenedClient): Promise<string[]> {
@@ -76,7 +81,7 @@ async function nameOf(opened: OpenedClient, vaultId: string): Promise<string | u
  */
 export async function listNamedVaults(
   opened: OpenedClient,
-  options: { sync: boolean; onOffline?: () => void },
+  options: { sync: boolean; onOffline?: () => void; onLeft?: (vaults: string[]) => void },
 ): Promise<NamedVault[]> {
   let summaries: Array<{ vaultId: string; role: string | undefined }>;
   try {
@@ -85,7 +90,13 @@ export async function listNamedVaults(
       role: v.role,
     }));
     const ids = summaries.map((v) => v.vaultId);
-    await rememberLeft(opened, await knownIds(opened), ids);
+    const gone = await rememberLeft(opened, await knownIds(opened), ids);
+    if (gone.length > 0 && options.onLeft !== undefined) {
+      // The name, while this device can still open it (else the id).
+      const labels: string[] = [];
+      for (const id of gone) labels.push((await nameOf(opened, id).catch(() => undefined)) ?? id);
+      options.onLeft(labels);
+    }
     await rememberIds(opened, ids);
   } catch (e) {
     if (!isTransient(e)) throw e;

@@ -15,7 +15,14 @@ export async function run(ctx: CommandContext): Promise<void> {
     const only = ctx.args.VAULT;
     const vaults =
       only === undefined
-        ? await listNamedVaults(opened, { sync: false })
+        ? await listNamedVaults(opened, {
+            sync: false,
+            // Said once, when it happens: otherwise the vault just vanishes from the list.
+            onLeft: (vaults) =>
+              ctx.out.warn(
+                `this account lost access to ${vaults.length} vault(s) it had here (removed by an owner or admin, or deleted): ${vaults.join(', ')}`,
+              ),
+          })
         : [{ vaultId: await resolveVault(opened, only, { sync: false }), name: only }];
     const progress = createProgress(ctx.out, 'syncing', vaults.length, 'items');
     let done = 0;
