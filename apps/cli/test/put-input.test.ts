@@ -59,3 +59,16 @@ it('a server refusal reads as its detail, without the HTTP status words in front
   expect(r.code).toBe(3);
   expect(r.stderr).toMatch(/^coffer: the owner cannot leave/);
 });
+
+it('put --file names what is wrong with the path', async () => {
+  expectFailure(
+    await hana.run(['put', 'main', 'k', '--file', hana.home]),
+    2,
+    /is a directory, not a file/,
+  );
+  expectFailure(
+    await hana.run(['put', 'main', 'k', '--file', `${hana.home}/missing.bin`]),
+    4,
+    /cannot read .*missing\.bin: no such file/,
+  );
+});

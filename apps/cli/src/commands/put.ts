@@ -92,10 +92,13 @@ export async function run(ctx: CommandContext): Promise<void> {
   if (file !== undefined && ctx.args.VALUE === undefined) {
     // A pipe (`--file <(cmd)`, /dev/stdin) has no size: read it whole, within the inline limit.
     const size = await stat(file).then(
-      (s) => (s.isFile() ? s.size : s.isDirectory() ? -1 : 0),
+      (s) => (s.isFile() ? s.size : s.isDirectory() ? -2 : 0),
       () => -1,
     );
-    if (size < 0) throw new CliError('notFound', 'file_not_found', `cannot read ${file}`);
+    if (size === -2)
+      throw new CliError('usage', 'is_directory', `${file} is a directory, not a file`);
+    if (size < 0)
+      throw new CliError('notFound', 'file_not_found', `cannot read ${file}: no such file`);
     if (size > RECORD_LIMIT) return putBlob(ctx, vault, key, file, size);
   }
   const encoded = encodeValue(await valueBytes(ctx));
