@@ -6,7 +6,7 @@ import {
   keyGrant,
   login,
   newHexId,
-  recordEnvelope,
+  newRecordPush,
 } from '../support/accounts.ts';
 import { openEvents, seqAtLeast } from '../support/sse.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
@@ -23,18 +23,7 @@ afterAll(async () => {
 
 async function pushOne(api: import('../support/api.ts').Api, vaultId: string) {
   const recordId = newHexId();
-  return api.post(`/v1/vaults/${vaultId}/push`, {
-    mutations: [
-      {
-        op: 'put',
-        mutationId: newHexId(),
-        recordId,
-        baseRevision: null,
-        epoch: 1,
-        envelope: await recordEnvelope(vaultId, recordId),
-      },
-    ],
-  });
+  return api.post(`/v1/vaults/${vaultId}/push`, await newRecordPush(vaultId, recordId));
 }
 
 describe('live events', () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDirSync } from '../../../../tooling/test-temp.ts';
 import { ConfigSchema } from '../../src/config/options.ts';
 import { ROUTES } from '../../src/protocol.ts';
-import { createUser, createVault, newHexId, recordEnvelope } from '../support/accounts.ts';
+import { createUser, createVault, newHexId, newRecordPush } from '../support/accounts.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 let t: TestServer;
@@ -36,18 +36,7 @@ describe('operations', () => {
     const alice = await createUser(t.api());
     const vaultId = await createVault(alice);
     const recordId = newHexId();
-    await alice.api.post(`/v1/vaults/${vaultId}/push`, {
-      mutations: [
-        {
-          op: 'put',
-          mutationId: newHexId(),
-          recordId,
-          baseRevision: null,
-          epoch: 1,
-          envelope: await recordEnvelope(vaultId, recordId),
-        },
-      ],
-    });
+    await alice.api.post(`/v1/vaults/${vaultId}/push`, await newRecordPush(vaultId, recordId));
     await alice.api.get(`/v1/vaults/${vaultId}/changes`);
     const metrics = (await t.api().get('/metrics', { noProtocolHeaders: true })).text;
     expect(metrics).toMatch(

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, createVault, newHexId, recordEnvelope } from '../support/accounts.ts';
+import { createUser, createVault, newHexId, newRecordPush } from '../support/accounts.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 let t: TestServer;
@@ -18,18 +18,10 @@ describe('smoke', () => {
     const alice = await createUser(t.api(), 'alice');
     const vaultId = await createVault(alice);
     const recordId = newHexId();
-    const push = await alice.api.post(`/v1/vaults/${vaultId}/push`, {
-      mutations: [
-        {
-          op: 'put',
-          mutationId: newHexId(),
-          recordId,
-          baseRevision: null,
-          epoch: 1,
-          envelope: await recordEnvelope(vaultId, recordId),
-        },
-      ],
-    });
+    const push = await alice.api.post(
+      `/v1/vaults/${vaultId}/push`,
+      await newRecordPush(vaultId, recordId),
+    );
     expect(push.status, push.text).toBe(200);
     expect(push.body.results[0]).toMatchObject({ status: 'applied', revision: 1, seq: 1 });
     const pull = await alice.api.get(`/v1/vaults/${vaultId}/changes?cursor=0`);

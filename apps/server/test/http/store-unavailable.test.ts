@@ -6,7 +6,7 @@
  */
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createUser, createVault, newHexId, recordEnvelope } from '../support/accounts.ts';
+import { createUser, createVault, newHexId, newRecordPush } from '../support/accounts.ts';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
@@ -67,18 +67,7 @@ it('answers 503 unavailable with Retry-After while the database is unreachable, 
   const alice = await createUser(t.api(), 'alice');
   const vaultId = await createVault(alice);
   const recordId = newHexId();
-  const push = {
-    mutations: [
-      {
-        op: 'put',
-        mutationId: newHexId(),
-        recordId,
-        baseRevision: null,
-        epoch: 1,
-        envelope: await recordEnvelope(vaultId, recordId),
-      },
-    ],
-  };
+  const push = await newRecordPush(vaultId, recordId);
 
   await relay.cut();
   for (const res of [

@@ -4,6 +4,7 @@ import {
   createVault,
   keyGrant,
   newHexId,
+  newRecordPush,
   recordEnvelope,
   type TestUser,
 } from '../support/accounts.ts';
@@ -29,18 +30,7 @@ async function addMember(owner: TestUser, vaultId: string, member: TestUser, rol
 
 const putBody = async (vaultId: string) => {
   const recordId = newHexId();
-  return {
-    mutations: [
-      {
-        op: 'put',
-        mutationId: newHexId(),
-        recordId,
-        baseRevision: null,
-        epoch: 1,
-        envelope: await recordEnvelope(vaultId, recordId),
-      },
-    ],
-  };
+  return await newRecordPush(vaultId, recordId);
 };
 
 describe('vaults', () => {

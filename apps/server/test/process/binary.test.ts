@@ -8,7 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDirSync } from '../../../../tooling/test-temp.ts';
 import { createSelfSignedCertificate } from '../../src/tls/self-signed.ts';
 import { MAX_SEMI_SPACE_MB } from '../../src/young-generation.ts';
-import { createUser, createVault, login, newHexId, recordEnvelope } from '../support/accounts.ts';
+import {
+  createUser,
+  createVault,
+  login,
+  newHexId,
+  newRecordPush,
+  recordEnvelope,
+} from '../support/accounts.ts';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
 import { BINARY, buildBinary, spawnServer } from '../support/spawn-server.ts';
 import { openEvents, seqAtLeast } from '../support/sse.ts';
@@ -184,18 +191,7 @@ describe('the coffer-server binary', () => {
     const alice = await createUser(server.api());
     const vaultId = await createVault(alice);
     const recordId = newHexId();
-    const body = JSON.stringify({
-      mutations: [
-        {
-          op: 'put',
-          mutationId: newHexId(),
-          recordId,
-          baseRevision: null,
-          epoch: 1,
-          envelope: await recordEnvelope(vaultId, recordId),
-        },
-      ],
-    });
+    const body = JSON.stringify(await newRecordPush(vaultId, recordId));
     // An open live stream must not hold the shutdown up.
     const events = await openEvents(alice.api, `/v1/vaults/${vaultId}/events`);
     await events.waitFor(seqAtLeast(0));

@@ -67,6 +67,22 @@ export const recordEnvelope = (
     plaintext,
   );
 
+/** A push body that creates one record (epoch 1, never written before). */
+export async function newRecordPush(vaultId: string, recordId: string) {
+  return {
+    mutations: [
+      {
+        op: 'put',
+        mutationId: newHexId(),
+        recordId,
+        baseRevision: null,
+        epoch: 1,
+        envelope: await recordEnvelope(vaultId, recordId),
+      },
+    ],
+  };
+}
+
 export async function signupBody(username: string, loginSeed: Uint8Array) {
   return {
     username,
