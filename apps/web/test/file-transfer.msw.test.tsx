@@ -4,26 +4,23 @@
 // tampered blob refused (nothing saved), and cancel.
 import { createClient } from '@coffer/client';
 import { IndexedDbStore } from '@coffer/client/indexeddb';
-import { type BrowserMockServer, setupCofferWorker } from '@coffer/mocks/browser';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { SdkVault } from '../src/api/sdk-vault.ts';
 import { FileDownload } from '../src/components/file-download.tsx';
 import type { SaveTarget } from '../src/components/file-save.ts';
 import { FileUpload } from '../src/components/file-upload.tsx';
+import { MOCK_BASE, useMockWorker } from './mock-worker.ts';
 import { recordingTarget } from './recording-target.ts';
 import { cleanup, render } from './render.tsx';
 
-const BASE = 'https://coffer.test';
-let coffer: BrowserMockServer;
+const coffer = useMockWorker();
 let vault: SdkVault;
 
 beforeAll(async () => {
-  coffer = setupCofferWorker({ baseUrl: BASE });
-  await coffer.start({ serviceWorkerUrl: '/mockServiceWorker.js' });
   const store = await IndexedDbStore.open(`coffer-file-test-${crypto.randomUUID()}`);
   const client = createClient({
-    serverUrl: BASE,
+    serverUrl: MOCK_BASE,
     store,
     clientName: 'web-test',
     clientVersion: '0.0.0',
@@ -41,7 +38,6 @@ afterEach(() => {
 
 afterAll(() => {
   vault?.close();
-  coffer?.stop();
 });
 
 function bytes(size: number, seed: number): Uint8Array {

@@ -3,21 +3,11 @@
 // there (a mistyped name, or a passphrase typed into the username field,
 // must not be kept in the browser's storage as a database name).
 import { IndexedDbStore } from '@coffer/client/indexeddb';
-import { type BrowserMockServer, setupCofferWorker } from '@coffer/mocks/browser';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { createSdkGateway, replicaName } from '../src/api/sdk-gateway.ts';
+import { MOCK_BASE, useMockWorker } from './mock-worker.ts';
 
-const BASE = 'https://coffer.test';
-let coffer: BrowserMockServer;
-
-beforeAll(async () => {
-  coffer = setupCofferWorker({ baseUrl: BASE });
-  await coffer.start({ serviceWorkerUrl: '/mockServiceWorker.js' });
-}, 60_000);
-
-afterAll(() => {
-  coffer?.stop();
-});
+useMockWorker();
 
 async function databaseNames(): Promise<Array<string | undefined>> {
   return (await indexedDB.databases()).map((db) => db.name);
@@ -27,7 +17,7 @@ const unique = () => `u${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`;
 
 test('a failed login under a name never used here leaves no database named after it', async () => {
   const username = unique();
-  const gateway = createSdkGateway({ serverUrl: BASE });
+  const gateway = createSdkGateway({ serverUrl: MOCK_BASE });
   await expect(gateway.login(username, 'not the passphrase', () => {})).rejects.toBeDefined();
   expect(await databaseNames()).not.toContain(replicaName(username));
 }, 60_000);
@@ -37,7 +27,7 @@ test('a failed login keeps the replica that was already on this device (it may h
   const existing = await IndexedDbStore.open(replicaName(username));
   await existing.setMeta('marker', 'kept');
   await existing.close();
-  const gateway = createSdkGateway({ serverUrl: BASE });
+  const gateway = createSdkGateway({ serverUrl: MOCK_BASE });
   await expect(gateway.login(username, 'not the passphrase', () => {})).rejects.toBeDefined();
   expect(await databaseNames()).toContain(replicaName(username));
   const reopened = await IndexedDbStore.open(replicaName(username));

@@ -4,27 +4,17 @@
 // vault lists from it instead of opening every envelope.
 import { createClient } from '@coffer/client';
 import { IndexedDbStore } from '@coffer/client/indexeddb';
-import { type BrowserMockServer, setupCofferWorker } from '@coffer/mocks/browser';
-import { afterAll, beforeAll, expect, test, vi } from 'vitest';
+import { expect, test, vi } from 'vitest';
 import { SdkSession } from '../src/api/sdk-session.ts';
+import { MOCK_BASE, useMockWorker } from './mock-worker.ts';
 
-const BASE = 'https://coffer.test';
 const PASSPHRASE = 'correct horse battery staple';
-let coffer: BrowserMockServer;
-
-beforeAll(async () => {
-  coffer = setupCofferWorker({ baseUrl: BASE });
-  await coffer.start({ serviceWorkerUrl: '/mockServiceWorker.js' });
-}, 60_000);
-
-afterAll(() => {
-  coffer?.stop();
-});
+useMockWorker();
 
 async function device(name: string) {
   const store = await IndexedDbStore.open(`coffer-session-test-${name}-${crypto.randomUUID()}`);
   const client = createClient({
-    serverUrl: BASE,
+    serverUrl: MOCK_BASE,
     store,
     clientName: 'web-test',
     clientVersion: '0.0.0',

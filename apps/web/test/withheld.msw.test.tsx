@@ -5,34 +5,27 @@
 // SDK's error events) still says so.
 import { type CofferClient, createClient } from '@coffer/client';
 import { IndexedDbStore } from '@coffer/client/indexeddb';
-import { type BrowserMockServer, setupCofferWorker } from '@coffer/mocks/browser';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, expect, test } from 'vitest';
 import { page } from 'vitest/browser';
 import { SdkVault } from '../src/api/sdk-vault.ts';
 import { RecordDetail } from '../src/components/record-detail.tsx';
+import { MOCK_BASE, useMockWorker } from './mock-worker.ts';
 import { cleanup, render } from './render.tsx';
 
-const BASE = 'https://coffer.test';
 const PASSPHRASE = 'correct horse battery staple';
-let coffer: BrowserMockServer;
+const coffer = useMockWorker();
 const opened: Array<{ client: CofferClient; store: IndexedDbStore }> = [];
-
-beforeAll(async () => {
-  coffer = setupCofferWorker({ baseUrl: BASE });
-  await coffer.start({ serviceWorkerUrl: '/mockServiceWorker.js' });
-}, 60_000);
 
 afterAll(async () => {
   cleanup();
   for (const { client } of opened) await client.close().catch(() => {});
   for (const store of new Set(opened.map((o) => o.store))) await store.close();
-  coffer?.stop();
 });
 
 async function device(name: string, now: () => number) {
   const store = await IndexedDbStore.open(`coffer-withheld-${name}-${crypto.randomUUID()}`);
   const client = createClient({
-    serverUrl: BASE,
+    serverUrl: MOCK_BASE,
     store,
     clientName: 'web-test',
     clientVersion: '0.0.0',
@@ -71,7 +64,7 @@ test('a newer version that does not verify: the last verified one is shown as su
   // A reload: a new client over the same replica (no error events in memory).
   await reader.client.close();
   const again = createClient({
-    serverUrl: BASE,
+    serverUrl: MOCK_BASE,
     store: reader.store,
     clientName: 'web-test',
     clientVersion: '0.0.0',

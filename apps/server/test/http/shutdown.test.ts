@@ -3,11 +3,9 @@
  * a 503 problem document (code `unavailable`) with `Connection: close`, not
  * Fastify's plain-JSON 503; the request in flight before it is answered.
  */
-import { readFileSync } from 'node:fs';
-import { connect } from 'node:tls';
 import { expect, it } from 'vitest';
-import { tlsPaths } from '../../src/tls/load-tls.ts';
 import { createUser, createVault } from '../support/accounts.ts';
+import { pinnedSocket } from '../support/raw-tls.ts';
 import { openEvents } from '../support/sse.ts';
 import { startTestServer } from '../support/test-server.ts';
 
@@ -15,13 +13,7 @@ it('answers requests arriving during shutdown with problem+json 503', async () =
   const t = await startTestServer();
   const user = await createUser(t.api(), 'drain');
   const vaultId = await createVault(user);
-  const { port } = new URL(t.url);
-  const socket = connect({
-    host: '127.0.0.1',
-    port: Number(port),
-    servername: 'localhost',
-    ca: readFileSync(tlsPaths(t.dataDir).cert, 'utf8'),
-  });
+  const socket = pinnedSocket(t);
   await new Promise<void>((resolve, reject) => {
     socket.once('secureConnect', resolve);
     socket.once('error', reject);
@@ -69,13 +61,7 @@ it('a drain ends at its deadline even while a client trickles a body', async () 
   // deadline this request would hold the shutdown open for as long as the
   // client keeps sending a byte now and then.
   const t = await startTestServer({ overrides: { drainDeadlineMs: 50 } });
-  const { port } = new URL(t.url);
-  const socket = connect({
-    host: '127.0.0.1',
-    port: Number(port),
-    servername: 'localhost',
-    ca: readFileSync(tlsPaths(t.dataDir).cert, 'utf8'),
-  });
+  const socket = pinnedSocket(t);
   socket.on('error', () => {
     // The server cutting the connection may surface as a reset.
   });

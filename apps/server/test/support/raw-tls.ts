@@ -3,7 +3,7 @@
  * send: broken framing, truncated bodies, oversized headers.
  */
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:tls';
+import { connect, type TLSSocket } from 'node:tls';
 import { tlsPaths } from '../../src/tls/load-tls.ts';
 import type { TestServer } from './test-server.ts';
 
@@ -15,17 +15,22 @@ export interface RawExchange {
   json: unknown;
 }
 
+/** A TLS connection to the test server that trusts only its certificate. */
+export function pinnedSocket(t: TestServer): TLSSocket {
+  const ca = readFileSync(tlsPaths(t.dataDir).cert, 'utf8');
+  const { port } = new URL(t.url);
+  return connect({ host: '127.0.0.1', port: Number(port), ca, servername: 'localhost' });
+}
+
 /**
  * Write `chunks` in order, then close our side of the connection (which cuts
  * off a request whose body is not complete); resolve once the server closed
  * its side too.
  */
 export function rawExchange(t: TestServer, chunks: Array<string | Buffer>): Promise<RawExchange> {
-  const ca = readFileSync(tlsPaths(t.dataDir).cert, 'utf8');
-  const { port } = new URL(t.url);
   return new Promise((resolve) => {
     const received: Buffer[] = [];
-    const socket = connect({ host: '127.0.0.1', port: Number(port), ca, servername: 'localhost' });
+    const socket = pinnedSocket(t);
     socket.on('secureConnect', () => {
       for (const chunk of chunks) socket.write(chunk);
       socket.end();
