@@ -179,6 +179,23 @@ describe('vault view', () => {
     await expect.element(page.getByText(/^Copied$|Copy failed/)).toBeVisible();
   });
 
+  test('a hidden secret shows the same mask whatever its length (the mask must not tell it)', async () => {
+    const vault = new FakeVault();
+    vault.seed({ name: 'pin', kind: 'secret' }, { kind: 'secret', text: '1' });
+    vault.seed({ name: 'key', kind: 'secret' }, { kind: 'secret', text: 'k'.repeat(20) });
+    vault.seed({ name: 'long', kind: 'secret' }, { kind: 'secret', text: 'x'.repeat(300) });
+    mount(vault);
+    const masks: Array<string | null> = [];
+    for (const name of ['pin', 'key', 'long']) {
+      await userEvent.click(page.getByRole('option', { name: new RegExp(`^${name}`) }));
+      const hidden = page.getByLabelText('Secret value, hidden');
+      await expect.element(hidden).toBeVisible();
+      masks.push(hidden.element().textContent);
+    }
+    expect(masks[0]).toMatch(/^•+$/);
+    expect(new Set(masks).size).toBe(1);
+  });
+
   test('edit keeps the name and saves the new value', async () => {
     const vault = new FakeVault();
     vault.seed({ name: 'note' }, { kind: 'text', text: 'old' });

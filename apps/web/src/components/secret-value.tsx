@@ -4,6 +4,12 @@ import { useEffect, useState } from 'react';
 const CLIPBOARD_CLEAR_MS = 30_000;
 
 /**
+ * What a hidden secret shows, whatever its value: a mask as long as the
+ * value would tell anyone looking at the screen how long the secret is.
+ */
+export const SECRET_MASK = '•'.repeat(12);
+
+/**
  * A secret shown as dots until the user reveals it; copy puts it on the
  * clipboard without revealing it. The reveal resets when the record changes.
  */
@@ -38,7 +44,7 @@ export function SecretValue({ value, recordId }: { value: string; recordId: stri
         className="secret__value"
         aria-label={revealed ? 'Secret value' : 'Secret value, hidden'}
       >
-        {revealed ? value : '•'.repeat(Math.min(24, Math.max(8, value.length)))}
+        {revealed ? value : SECRET_MASK}
       </output>
       <div className="row">
         <button type="button" onClick={() => setRevealed(!revealed)} aria-pressed={revealed}>
