@@ -68,3 +68,41 @@ describe('main', () => {
     expect({ code, stderr: s.stderr() }).toEqual({ code: 0, stderr: '' });
   });
 });
+
+describe('main waits for its output', () => {
+  it('returns only once stdout took every byte (the bin exits right after: a pipe was cut off at 64 KiB)', async () => {
+    let release: (() => void) | undefined;
+    let written = 0;
+    // A pipe whose reader has not read yet: the big write completes only when released.
+    const stdout = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        if (chunk.length === 0) return done();
+        release = () => {
+          written += chunk.length;
+          done();
+        };
+      },
+    });
+    const s = streams(stdout);
+    let returned = false;
+    const exit = main(
+      ['run'],
+      commands(async () => {
+        stdout.write(Buffer.alloc(200_000, 97));
+      }),
+      s.io,
+      {},
+    ).then((code) => {
+      returned = true;
+      return code;
+    });
+    // Many turns of the event loop: the command is long done, the write still pending.
+    for (let turn = 0; turn < 50; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect({ returned, writeStarted: release !== undefined }).toEqual({
+      returned: false,
+      writeStarted: true,
+    });
+    release?.();
+    expect({ code: await exit, written }).toEqual({ code: 0, written: 200_000 });
+  });
+});

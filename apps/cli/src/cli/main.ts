@@ -11,7 +11,12 @@ import { ExitCode, usageError } from './exit-codes.ts';
 import { commandHelp, overviewHelp } from './help.ts';
 import { Output, type OutputStreams } from './output.ts';
 import { bindPositionals, parseCommandLine } from './parse.ts';
-import { isBrokenPipe, type WriteFailureWatch, watchWriteFailures } from './write-failures.ts';
+import {
+  flushed,
+  isBrokenPipe,
+  type WriteFailureWatch,
+  watchWriteFailures,
+} from './write-failures.ts';
 
 export async function main(
   argv: readonly string[],
@@ -24,7 +29,10 @@ export async function main(
   const failed = await stdout.settle();
   // A command that failed has said why already (its --json document may be
   // what could not be written); one message is enough.
-  if (failed === undefined || code !== ExitCode.ok) return code;
+  if (failed === undefined || code !== ExitCode.ok) {
+    await flushed(streams.stderr);
+    return code;
+  }
   // The result (or the error document) did not reach stdout: say so on stderr.
   const err = toCliError(failed);
   new Output(false, streams).error(
@@ -33,6 +41,7 @@ export async function main(
     ExitCode.io,
     'check where stdout goes (a full disk?) and run the command again',
   );
+  await flushed(streams.stderr);
   return ExitCode.io;
 }
 

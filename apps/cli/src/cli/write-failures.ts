@@ -25,6 +25,7 @@ export function watchWriteFailures(stream: Writable): WriteFailureWatch {
   const delivered = () => new Promise((resolve) => setImmediate(resolve));
   return {
     async settle() {
+      await flushed(stream);
       await delivered();
       // EPIPE: the reader went away (`coffer get … | head -c 10`); what it
       // read is what it wanted, as with any Unix tool.
@@ -35,6 +36,29 @@ export function watchWriteFailures(stream: Writable): WriteFailureWatch {
       return failure?.code === 'EPIPE';
     },
   };
+}
+
+/**
+ * Resolves once every write already made to `stream` has reached the OS (or
+ * failed). Writes to a pipe are asynchronous in Node: the bin's
+ * `process.exit` right after the last write cut `coffer get … | cmd` off at
+ * the pipe's 64 KiB buffer, with exit 0. Write callbacks run in order, so the
+ * callback of an empty write comes after every earlier write.
+ */
+export function flushed(stream: Writable): Promise<void> {
+  if (stream.writableLength === 0 || stream.destroyed || stream.writableEnded)
+    return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('close', done);
+      stream.off('error', done);
+      resolve();
+    };
+    stream.once('close', done);
+    // Also a listener, so that a failing stream (stderr has no other) does not crash the process.
+    stream.once('error', done);
+    stream.write('', () => done());
+  });
 }
 
 /**
