@@ -1,4 +1,5 @@
 // Local disk failures are their own exit class (io, 9), not "a bug".
+import { ServerProblemError } from '@coffer/client';
 import { describe, expect, it } from 'vitest';
 import { toCliError } from './errors.ts';
 import { ExitCode } from './exit-codes.ts';
@@ -39,5 +40,40 @@ describe('toCliError: the local disk', () => {
   it('a damaged replica is still a crypto-class failure, not io', () => {
     const bad = Object.assign(new Error('file is not a database'), { code: 'SQLITE_NOTADB' });
     expect(toCliError(bad)?.exit).toBe('crypto');
+  });
+});
+
+describe('toCliError: rate limited (429)', () => {
+  it('says when to try again, and gives it to --json as error.retryAfterSeconds', () => {
+    const limited = new ServerProblemError(
+      'rate_limited',
+      429,
+      'Too many requests: too many attempts; retry later',
+      41_200,
+    );
+    const err = toCliError(limited);
+    expect({
+      exit: err?.exit,
+      code: err?.code,
+      message: err?.message,
+      hint: err?.hint,
+      errorFields: err?.errorFields,
+    }).toEqual({
+      exit: 'server',
+      code: 'rate_limited',
+      message: 'too many attempts; retry later',
+      hint: 'try again in 42 s',
+      errorFields: { retryAfterSeconds: 42 },
+    });
+  });
+
+  it('without a Retry-After it still says to wait, and invents no number', () => {
+    const err = toCliError(
+      new ServerProblemError('rate_limited', 429, 'Too many requests: slow down'),
+    );
+    expect({ hint: err?.hint, errorFields: err?.errorFields }).toEqual({
+      hint: 'try again in a moment',
+      errorFields: undefined,
+    });
   });
 });

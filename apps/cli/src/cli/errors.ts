@@ -151,6 +151,24 @@ function withoutStatusTitle(e: Error): string {
   return m?.[1] ?? e.message;
 }
 
+/**
+ * The server limits attempts (logins, live streams): a script must know when
+ * to retry, so the wait the server gave (Retry-After) is said in the hint and
+ * given to --json as `error.retryAfterSeconds`.
+ */
+function rateLimited(e: Error): CliError {
+  const ms = (e as { retryAfterMs?: unknown }).retryAfterMs;
+  const seconds = typeof ms === 'number' && ms > 0 ? Math.ceil(ms / 1000) : undefined;
+  return new CliError(
+    'server',
+    'rate_limited',
+    withoutStatusTitle(e),
+    seconds === undefined ? 'try again in a moment' : `try again in ${seconds} s`,
+    undefined,
+    seconds === undefined ? undefined : { retryAfterSeconds: seconds },
+  );
+}
+
 /** The code and exit class of a thrown value, looking through `cause` chains (fetch wraps errno errors). */
 export function toCliError(e: unknown): CliError | undefined {
   if (e instanceof CliError) return e;
@@ -197,6 +215,7 @@ export function toCliError(e: unknown): CliError | undefined {
     }
   }
   const status = (e as { status?: unknown }).status;
+  if (status === 429 || code === 'rate_limited') return rateLimited(e);
   if (typeof status === 'number' && status >= 400) {
     return new CliError(
       byStatus(status),

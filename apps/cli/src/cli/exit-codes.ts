@@ -59,18 +59,22 @@ export class CliError extends Error {
   readonly hint: string | undefined;
   /** Extra fields of the --json failure document, beside `ok` and `error` (e.g. doctor's checks). */
   readonly details: Record<string, unknown> | undefined;
+  /** Extra fields of the --json `error` object itself (e.g. `retryAfterSeconds`). */
+  readonly errorFields: Record<string, unknown> | undefined;
   constructor(
     exit: ExitCodeName,
     code: string,
     message: string,
     hint?: string,
     details?: Record<string, unknown>,
+    errorFields?: Record<string, unknown>,
   ) {
     super(message);
     this.exit = exit;
     this.code = code;
     this.hint = hint;
     this.details = details;
+    this.errorFields = errorFields;
   }
 }
 

@@ -1,5 +1,6 @@
 // main(): how a command's outcome and its output's fate become the exit code.
 import { PassThrough, Writable } from 'node:stream';
+import { ServerProblemError } from '@coffer/client';
 import { describe, expect, it } from 'vitest';
 import type { CommandSpec } from './command.ts';
 import { main } from './main.ts';
@@ -66,6 +67,46 @@ describe('main', () => {
       {},
     );
     expect({ code, stderr: s.stderr() }).toEqual({ code: 0, stderr: '' });
+  });
+});
+
+describe('main: the --json error document', () => {
+  it('carries retryAfterSeconds of a rate-limited request inside error', async () => {
+    let out = '';
+    const stdout = new Writable({
+      write(chunk, _enc, done) {
+        out += String(chunk);
+        done();
+      },
+    });
+    const s = streams(stdout);
+    const code = await main(
+      ['--json', 'run'],
+      commands(async () => {
+        throw new ServerProblemError(
+          'rate_limited',
+          429,
+          'Too many requests: too many attempts',
+          9_000,
+        );
+      }),
+      s.io,
+      {},
+    );
+    expect({ code, doc: JSON.parse(out) }).toEqual({
+      code: 7,
+      doc: {
+        ok: false,
+        error: {
+          code: 'rate_limited',
+          message: 'too many attempts',
+          exit: 7,
+          hint: 'try again in 9 s',
+          retryAfterSeconds: 9,
+        },
+      },
+    });
+    expect(s.stderr()).toBe('coffer: too many attempts\n  try again in 9 s\n');
   });
 });
 

@@ -105,7 +105,7 @@ async function runCommand(
     if (isBrokenPipe(e) && (await stdout.readerGone())) return ExitCode.ok;
     const err = toCliError(e);
     if (err !== undefined) {
-      out.error(err.code, err.message, ExitCode[err.exit], err.hint, err.details);
+      out.error(err.code, err.message, ExitCode[err.exit], err.hint, err.details, err.errorFields);
       return ExitCode[err.exit];
     }
     const message = e instanceof Error ? e.message : String(e);

@@ -59,12 +59,19 @@ export class Output {
     exit: number,
     hint?: string,
     details?: Record<string, unknown>,
+    errorFields?: Record<string, unknown>,
   ): void {
     this.streams.stderr.write(`coffer: ${message}\n`);
     if (hint !== undefined) this.streams.stderr.write(`  ${hint}\n`);
     if (this.json && !this.#resultWritten) {
       this.#resultWritten = true;
-      const error = hint === undefined ? { code, message, exit } : { code, message, exit, hint };
+      const error = {
+        code,
+        message,
+        exit,
+        ...(hint === undefined ? {} : { hint }),
+        ...errorFields,
+      };
       this.streams.stdout.write(`${JSON.stringify({ ok: false, ...details, error })}\n`);
     }
   }
