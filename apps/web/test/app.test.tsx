@@ -162,6 +162,74 @@ describe('app', () => {
     expect(session.locked).toBe(true);
   });
 
+  test('text being written when the server ends the session comes back in the editor after unlocking', async () => {
+    const gateway = new FakeGateway();
+    await logIn(gateway);
+    await userEvent.fill(page.getByLabelText('New vault name'), 'Ops');
+    await userEvent.click(page.getByRole('button', { name: 'Create vault' }));
+    await userEvent.click(page.getByRole('button', { name: 'New record' }));
+    const note = 'A long note, typed for twenty minutes.\nSecond paragraph.';
+    await userEvent.fill(page.getByLabelText('Name'), 'meeting notes');
+    await userEvent.click(page.getByRole('radio', { name: 'Secret' }));
+    await userEvent.click(page.getByRole('radio', { name: 'Text' }));
+    await userEvent.fill(page.getByLabelText('Value'), note);
+    const ended = gateway.session;
+    ended.sync.set({
+      ...ended.sync.getSnapshot(),
+      errors: [{ code: 'unauthorized', message: '', at: Date.now() }],
+    });
+    await expect.element(page.getByRole('heading', { name: 'Unlock Coffer' })).toBeVisible();
+    await expect.element(page.getByText(/comes back in the editor after you unlock/)).toBeVisible();
+    // Kept in memory only: nothing of it was written to the browser's storage.
+    expect(JSON.stringify({ ...localStorage, ...sessionStorage })).not.toContain('twenty minutes');
+    await userEvent.fill(page.getByLabelText('Passphrase'), 'correct horse battery');
+    await userEvent.click(page.getByRole('button', { name: 'Unlock' }));
+    await expect.element(page.getByRole('heading', { name: 'Ops' })).toBeVisible();
+    await expect.element(page.getByLabelText('Name')).toHaveValue('meeting notes');
+    await expect.element(page.getByLabelText('Name')).toHaveFocus();
+    await expect.element(page.getByLabelText('Value')).toHaveValue(note);
+    await expect.element(page.getByRole('radio', { name: 'Text' })).toBeChecked();
+    await expect.element(page.getByText(/Put back after you logged in again/)).toBeVisible();
+    await userEvent.click(page.getByRole('button', { name: 'Save' }));
+    const vault = gateway.session.opened.get('v-Ops');
+    await expect
+      .poll(() => vault?.calls.find((c) => c.method === 'write')?.args)
+      .toEqual(['meeting notes', { kind: 'text', text: note }]);
+    // Put back once: leaving and opening the vault again shows no editor.
+    await userEvent.click(page.getByRole('button', { name: '← Vaults' }));
+    await userEvent.click(page.getByRole('button', { name: /Ops/ }));
+    await expect.element(page.getByRole('heading', { name: 'Ops' })).toHaveFocus();
+    await expect.element(page.getByLabelText('Value')).not.toBeInTheDocument();
+  });
+
+  test('an edit cut short by the idle lock comes back as that edit; someone else logging in never sees it', async () => {
+    localStorage.setItem('coffer.idleLockMinutes', '1');
+    const gateway = new FakeGateway();
+    // A "minute" of 1 s: long enough for the steps between two locks on a busy machine.
+    await logIn(gateway, 1000);
+    await userEvent.fill(page.getByLabelText('New vault name'), 'Ops');
+    await userEvent.click(page.getByRole('button', { name: 'Create vault' }));
+    const vault = gateway.session.opened.get('v-Ops');
+    vault?.seed({ name: 'plan' }, { kind: 'text', text: 'old plan' });
+    await userEvent.click(page.getByRole('option', { name: /plan/ }));
+    await userEvent.click(page.getByRole('button', { name: 'Edit' }));
+    await userEvent.fill(page.getByLabelText('Value'), 'the new plan');
+    await expect.element(page.getByText(/locked itself after you were idle/)).toBeVisible();
+    await userEvent.fill(page.getByLabelText('Passphrase'), 'correct horse battery');
+    await userEvent.click(page.getByRole('button', { name: 'Unlock' }));
+    await expect.element(page.getByRole('heading', { name: 'Edit plan' })).toBeVisible();
+    await expect.element(page.getByLabelText('Value')).toHaveValue('the new plan');
+    await expect.element(page.getByLabelText('Value')).toHaveFocus();
+    // Locked again with the text still unsaved; this time someone else logs in.
+    await expect.element(page.getByText(/locked itself after you were idle/)).toBeVisible();
+    await userEvent.click(page.getByRole('button', { name: 'Log in as someone else' }));
+    await userEvent.fill(page.getByLabelText('Username'), 'bob');
+    await userEvent.fill(page.getByLabelText('Passphrase'), 'correct horse battery');
+    await userEvent.click(page.getByRole('button', { name: 'Log in' }));
+    await expect.element(page.getByRole('heading', { name: 'Your vaults' })).toBeVisible();
+    await expect.element(page.getByLabelText('Value')).not.toBeInTheDocument();
+  });
+
   test('log out with changes not yet on the server asks first; Stay keeps the session', async () => {
     const gateway = new FakeGateway();
     await logIn(gateway);

@@ -112,7 +112,10 @@ export class FakeGateway implements CofferGateway {
     onProgress({ step: 'Deriving your key (this takes a moment)', fraction: 0.3 });
     if (this.hold) await new Promise<void>((resolve) => (this.release = resolve));
     if (this.failWith) throw Object.assign(new Error('x'), { code: this.failWith });
+    const previous = this.session;
     this.session = new FakeSession(username);
+    // The same account logging in again sees the vaults the server has for it.
+    if (previous.username === username) this.session.vaults.set(previous.vaults.getSnapshot());
     return this.session;
   }
 

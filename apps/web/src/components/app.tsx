@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CofferGateway, CofferSession, VaultHandle, VaultInfo } from '../api/types.ts';
+import type { KeptDraft } from '../ui/draft.ts';
 import { loadIdleMinutes, saveIdleMinutes } from '../ui/idle-settings.ts';
 import { describeError, errorCode } from '../ui/plain-words.ts';
 import { useBackButton } from '../ui/use-back-button.ts';
@@ -47,6 +48,16 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
   const unsaved = useRef(false);
   /** Said on the login screen after a logout the server did not hear of. */
   const [authNotice, setAuthNotice] = useState<string | null>(null);
+  /** What the open vault's record editor holds unsaved (told by the vault screen). */
+  const draft = useRef<KeptDraft | null>(null);
+  /**
+   * Unsaved editor text of a session that ended under it (the server ended
+   * it, or the idle lock): kept in memory only, for the same user's next
+   * login, which puts it back in the editor.
+   */
+  const [kept, setKept] = useState<{ username: string; draft: KeptDraft } | null>(null);
+  /** The kept text the vault screen opens with (once: cleared when the vault closes). */
+  const [restore, setRestore] = useState<KeptDraft | undefined>(undefined);
 
   const closeVault = useCallback(() => {
     setScreen((s) => {
@@ -54,11 +65,16 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
       return { kind: 'vaults' };
     });
     setShowConflicts(false);
+    setRestore(undefined);
   }, []);
 
   const end = useCallback(
     async (how: LockReason | 'logout') => {
       if (!session) return;
+      // A logout (or a Lock the person confirmed discarding for) keeps nothing.
+      const unsavedText = how === 'logout' ? null : draft.current;
+      setKept(unsavedText ? { username: session.username, draft: unsavedText } : null);
+      draft.current = null;
       closeVault();
       setSession(null);
       setLocked(how === 'logout' ? undefined : { username: session.username, reason: how });
@@ -154,6 +170,17 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
     return session.vaults.subscribe(check);
   }, [session, openVaultId, screen, closeVault]);
 
+  /** Logged in again after a session ended under unsaved text: open its editor with it. */
+  async function reopenDraft(next: CofferSession, text: KeptDraft) {
+    try {
+      const handle = await next.openVault(text.vaultId);
+      setRestore(text);
+      setScreen({ kind: 'vault', handle });
+    } catch (caught) {
+      setError(`The record you were writing could not be opened again: ${describeError(caught)}`);
+    }
+  }
+
   async function open(vault: VaultInfo) {
     setError(null);
     try {
@@ -174,13 +201,20 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
           ? {
               lockedUsername: locked.username,
               lockReason: locked.reason,
-              onSwitchUser: () => setLocked(undefined),
+              draftKept: kept?.username === locked.username,
+              // Someone else at this browser never gets the previous user's text.
+              onSwitchUser: () => {
+                setLocked(undefined);
+                setKept(null);
+              },
             }
           : {})}
         onSession={(s) => {
           setSession(s);
           setLocked(undefined);
           setScreen({ kind: 'vaults' });
+          setKept(null);
+          if (kept && kept.username === s.username) void reopenDraft(s, kept.draft);
         }}
       />
     );
@@ -235,6 +269,10 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
             onUnsaved={(value) => {
               unsaved.current = value;
             }}
+            onDraft={(value) => {
+              draft.current = value;
+            }}
+            {...(restore?.vaultId === screen.handle.info.vaultId ? { restore } : {})}
           />
         )}
         {screen.kind === 'settings' && (
@@ -255,6 +293,7 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
           onLeave={() => {
             setLeaving(null);
             unsaved.current = false;
+            draft.current = null;
             leaving.proceed();
           }}
           onStay={() => setLeaving(null)}

@@ -22,6 +22,8 @@ export interface AuthScreenProps {
   lockedUsername?: string;
   /** Why the session locked: the Lock button, the idle timer, or the server ended it. */
   lockReason?: LockReason;
+  /** Unsaved editor text of the ended session waits for this unlock (in memory only). */
+  draftKept?: boolean;
   /** Leave the unlock screen for a plain login (someone else on this browser). */
   onSwitchUser?: () => void;
   /** Something to know from what just happened (a logout the server did not hear of). */
@@ -38,6 +40,7 @@ export function AuthScreen({
   onSession,
   lockedUsername,
   lockReason = 'manual',
+  draftKept = false,
   onSwitchUser,
   notice,
 }: AuthScreenProps) {
@@ -99,6 +102,12 @@ export function AuthScreen({
       {lockedUsername && (
         <p>
           {LOCK_WORDS[lockReason]} Enter the passphrase of {lockedUsername} to unlock.
+        </p>
+      )}
+      {lockedUsername && draftKept && (
+        <p className="notice">
+          The record you were writing was not saved. It comes back in the editor after you unlock
+          (only in this tab: reloading the page or logging in as someone else discards it).
         </p>
       )}
       <form onSubmit={submit} className="stack" aria-busy={busy}>

@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import type { InlineContent, VaultHandle } from '../api/types.ts';
+import type { EditorValues } from '../ui/draft.ts';
 import { describeError } from '../ui/plain-words.ts';
 import { checkJson } from './json-check.ts';
 
@@ -15,6 +16,13 @@ export interface RecordEditorProps {
   onDone: (name: string | null) => void;
   /** Told whether the form holds anything not saved (so nothing replaces it silently). */
   onDirty?: (dirty: boolean) => void;
+  /**
+   * Text kept from a session that ended while it was being written: the form
+   * starts with it (still unsaved) and says so.
+   */
+  restored?: EditorValues;
+  /** Told what the form holds whenever it is unsaved (null once nothing is). */
+  onDraft?: (values: EditorValues | null) => void;
 }
 
 /** Create or edit a text, JSON or secret record. */
@@ -24,10 +32,14 @@ export function RecordEditor({
   existingNames,
   onDone,
   onDirty,
+  restored,
+  onDraft,
 }: RecordEditorProps) {
-  const [name, setName] = useState(initial?.name ?? '');
-  const [kind, setKind] = useState<InlineContent['kind']>(initial?.content.kind ?? 'text');
-  const [text, setText] = useState(initial?.content.text ?? '');
+  const [name, setName] = useState(initial?.name ?? restored?.name ?? '');
+  const [kind, setKind] = useState<InlineContent['kind']>(
+    restored?.kind ?? initial?.content.kind ?? 'text',
+  );
+  const [text, setText] = useState(restored?.text ?? initial?.content.text ?? '');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   /** Save was pressed: an empty JSON value is now an error worth saying, not just a blank field. */
@@ -35,6 +47,9 @@ export function RecordEditor({
   const first = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   // A separate label (not wrapping) so the field's accessible name is not its content.
   const valueId = useId();
+  const restoredId = useId();
+  /** The field that takes focus first also reads out why the form came back filled in. */
+  const describeFirst = restored ? restoredId : undefined;
 
   useEffect(() => first.current?.focus(), []);
 
@@ -45,8 +60,20 @@ export function RecordEditor({
   const reportDirty = useRef(onDirty);
   reportDirty.current = onDirty;
   useEffect(() => reportDirty.current?.(dirty), [dirty]);
+  const reportDraft = useRef(onDraft);
+  reportDraft.current = onDraft;
+  useEffect(
+    () => reportDraft.current?.(dirty ? { name, kind, text } : null),
+    [dirty, name, kind, text],
+  );
   // Gone (saved, cancelled or discarded): nothing of it is left to lose.
-  useEffect(() => () => reportDirty.current?.(false), []);
+  useEffect(
+    () => () => {
+      reportDirty.current?.(false);
+      reportDraft.current?.(null);
+    },
+    [],
+  );
 
   const jsonError =
     kind !== 'json'
@@ -107,12 +134,19 @@ export function RecordEditor({
       aria-label={initial ? `Edit ${initial.name}` : 'New record'}
     >
       <h3>{initial ? `Edit ${initial.name}` : 'New record'}</h3>
+      {restored && (
+        <p id={restoredId} className="notice" role="status">
+          Put back after you logged in again: this text had not been saved when Coffer locked or
+          your session ended. Save it, or Cancel to discard it.
+        </p>
+      )}
       {!initial && (
         <label>
           Name
           <input
             ref={first}
             name="record-name"
+            aria-describedby={describeFirst}
             required
             maxLength={500}
             value={name}
@@ -144,6 +178,7 @@ export function RecordEditor({
             name="record-value"
             type="password"
             autoComplete="off"
+            aria-describedby={initial ? describeFirst : undefined}
             value={text}
             onChange={(e) => setText(e.target.value)}
           />
@@ -155,7 +190,11 @@ export function RecordEditor({
             rows={kind === 'json' ? 10 : 6}
             spellCheck={kind === 'text'}
             aria-invalid={jsonError !== null}
-            aria-describedby={jsonError ? 'json-error' : undefined}
+            aria-describedby={
+              [jsonError ? 'json-error' : '', initial ? (describeFirst ?? '') : '']
+                .filter(Boolean)
+                .join(' ') || undefined
+            }
             value={text}
             onChange={(e) => setText(e.target.value)}
           />

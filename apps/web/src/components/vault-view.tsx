@@ -1,5 +1,6 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { InlineContent, RecordSummary, VaultHandle } from '../api/types.ts';
+import type { EditorValues, KeptDraft } from '../ui/draft.ts';
 import { useObservable } from '../ui/use-observable.ts';
 import { ConflictView } from './conflict-view.tsx';
 import { DiscardConfirm } from './discard-confirm.tsx';
@@ -14,8 +15,9 @@ type Pane =
   | { kind: 'detail'; recordId: string }
   /** Just saved: shown as soon as the replica lists it (the write is async). */
   | { kind: 'saved'; name: string }
-  | { kind: 'new' }
-  | { kind: 'edit'; record: RecordSummary; content: InlineContent }
+  /** `restored`: text kept from a session that ended while it was being written. */
+  | { kind: 'new'; restored?: EditorValues }
+  | { kind: 'edit'; record: RecordSummary; content: InlineContent; restored?: EditorValues }
   | { kind: 'upload' };
 
 export interface VaultViewProps {
@@ -26,6 +28,17 @@ export interface VaultViewProps {
   onBack: () => void;
   /** Told whether the record editor holds unsaved text (the app asks before leaving then). */
   onUnsaved?: (unsaved: boolean) => void;
+  /** Told what the record editor holds while it is unsaved (kept if the session ends under it). */
+  onDraft?: (draft: KeptDraft | null) => void;
+  /** Unsaved text of this vault kept across a re-login: open the editor with it. */
+  restore?: KeptDraft;
+}
+
+function restoredPane(draft: KeptDraft | undefined): Pane {
+  if (!draft) return { kind: 'none' };
+  return draft.editing
+    ? { kind: 'edit', ...draft.editing, restored: draft.values }
+    : { kind: 'new', restored: draft.values };
 }
 
 /** The layout's one-column breakpoint (layout.css switches to two columns at 800 px). */
@@ -43,11 +56,13 @@ export function VaultView({
   onShowConflicts,
   onBack,
   onUnsaved,
+  onDraft,
+  restore,
 }: VaultViewProps) {
   const list = useObservable(vault.records);
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query);
-  const [pane, setPane] = useState<Pane>({ kind: 'none' });
+  const [pane, setPane] = useState<Pane>(() => restoredPane(restore));
   const [sharing, setSharing] = useState(false);
   /**
    * A file is uploading: its form stays (with progress and Cancel upload) while
@@ -62,6 +77,23 @@ export function VaultView({
   const [discarding, setDiscarding] = useState<(() => void) | null>(null);
   const tellUnsaved = useRef(onUnsaved);
   tellUnsaved.current = onUnsaved;
+  const tellDraft = useRef(onDraft);
+  tellDraft.current = onDraft;
+  /** The editor's unsaved values, with what the app needs to open the same editor again. */
+  function reportDraft(values: EditorValues | null) {
+    const now = paneNow.current;
+    tellDraft.current?.(
+      values === null
+        ? null
+        : {
+            vaultId: vault.info.vaultId,
+            values,
+            ...(now.kind === 'edit'
+              ? { editing: { record: now.record, content: now.content } }
+              : {}),
+          },
+    );
+  }
   useEffect(() => tellUnsaved.current?.(editorDirty), [editorDirty]);
   function guardEditor(action: () => void) {
     if ((pane.kind === 'new' || pane.kind === 'edit') && editorDirty) setDiscarding(() => action);
@@ -71,9 +103,12 @@ export function VaultView({
   const paneRef = useRef<HTMLDivElement>(null);
   const canWrite = vault.info.role !== 'reader';
 
-  // On opening, and on coming back from the conflicts screen (its heading is gone).
+  // On opening, and on coming back from the conflicts screen (its heading is gone);
+  // not when opened with restored text: the editor takes focus to say so.
+  const restoring = useRef(restore !== undefined);
   useEffect(() => {
-    if (!showConflicts) heading.current?.focus();
+    if (restoring.current) restoring.current = false;
+    else if (!showConflicts) heading.current?.focus();
   }, [showConflicts]);
 
   const filtered = useMemo(() => {
@@ -192,6 +227,8 @@ export function VaultView({
               existingNames={names}
               onDone={selectByName}
               onDirty={setEditorDirty}
+              onDraft={reportDraft}
+              {...(pane.restored ? { restored: pane.restored } : {})}
             />
           )}
           {pane.kind === 'edit' && (
@@ -199,6 +236,8 @@ export function VaultView({
               vault={vault}
               initial={{ name: pane.record.name, content: pane.content }}
               onDirty={setEditorDirty}
+              onDraft={reportDraft}
+              {...(pane.restored ? { restored: pane.restored } : {})}
               onDone={() => {
                 setFocusDetail(true);
                 setPane({ kind: 'detail', recordId: pane.record.recordId });
