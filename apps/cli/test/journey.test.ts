@@ -17,6 +17,7 @@ let server: TestServer;
 let work: string;
 let alice: Device;
 let bob: Device;
+let aliceFingerprint: unknown;
 const SECRET_VALUE = 'hunter2-the-plaintext-value-7f3a';
 const KEY_NAME = 'db/password-keyname-91c2';
 const VAULT_NAME = 'ops-vaultname-5d1e';
@@ -72,6 +73,7 @@ describe('the journey', () => {
       username: 'alice',
       fingerprint: expect.stringMatching(/^(\d{5} ){11}\d{5}$/),
     });
+    aliceFingerprint = json(r).fingerprint;
     await alice.unlock();
     await alice.ok(['vault', 'create', VAULT_NAME]);
     await alice.ok(['put', VAULT_NAME, KEY_NAME, SECRET_VALUE]);
@@ -124,8 +126,12 @@ describe('the journey', () => {
       String(shown.fingerprint),
     ]);
     const members = json(await alice.ok(['--json', 'vault', 'members', VAULT_NAME])).members;
+    // Her own fingerprint is known here (from her keys), bob's since `user show` pinned it.
     expect(members).toEqual(
-      expect.arrayContaining([expect.objectContaining({ username: 'bob', role: 'writer' })]),
+      expect.arrayContaining([
+        { username: 'alice', role: 'owner', fingerprint: aliceFingerprint },
+        { username: 'bob', role: 'writer', fingerprint: shown.fingerprint },
+      ]),
     );
     // Sharing again: the same role is a conflict; another role changes it (no second grant).
     const fp = ['--fingerprint', String(shown.fingerprint)];
