@@ -52,8 +52,13 @@ export interface CofferClient extends Pick<SyncCore, 'records' | 'conflicts' | '
   /** Check the server speaks our protocol; throws {@link VersionNotSupportedError}. */
   handshake(): Promise<MetaResponse>;
   /**
-   * Sync a vault now (push then pull); then finish a re-encryption this
-   * device's `vaults.removeMember` left pending (see {@link reencrypt}).
+   * Sync a vault now (push then pull), including writes that wait for their
+   * retry backoff; then finish a re-encryption this device's
+   * `vaults.removeMember` left pending (see {@link reencrypt}). A failing
+   * sync does not reject: being offline sets `state.connection` to
+   * `'offline'`, anything else is an error event in `state.errors` (for
+   * example `unauthorized` for a revoked session, `not_found` for a vault
+   * this account cannot see), and the sync is retried with backoff.
    */
   sync(vaultId: string): Promise<void>;
   /**
@@ -155,7 +160,7 @@ export function createClient(options: ClientOptions): CofferClient {
       return meta;
     },
     async sync(vaultId) {
-      await core.engine.sync(vaultId);
+      await core.engine.sync(vaultId, { retryNow: true });
       // A rotation this device made whose re-encryption did not finish
       // (interrupted, or the app never started it) finishes with the sync.
       if (!(await reencryptPending(core.ctx.store, vaultId))) return;

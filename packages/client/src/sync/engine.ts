@@ -28,6 +28,8 @@ export class SyncEngine {
   readonly #chains = new Map<string, Promise<void>>();
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #live = new Map<string, AbortController>();
+  /** Failed runs in a row per vault: the retry of a run that failed backs off on it. */
+  readonly #failures = new Map<string, number>();
   #closed = false;
 
   constructor(ctx: SyncContext) {
@@ -105,21 +107,36 @@ export class SyncEngine {
   /**
    * Push then pull one vault, after any sync of it already running. Network
    * failures only mark the state offline; other problems become error events.
+   * `retryNow` (an application's explicit sync) pushes the writes that wait
+   * for their backoff too: the user asked for it, typically once back online.
    */
-  sync(vaultId: string): Promise<void> {
+  sync(vaultId: string, options: { retryNow?: boolean } = {}): Promise<void> {
     const previous = this.#chains.get(vaultId) ?? Promise.resolve();
-    const run = previous.then(() => this.#runOnce(vaultId));
+    const run = previous.then(() => this.#runOnce(vaultId, options.retryNow === true));
     this.#chains.set(vaultId, run);
     return run;
   }
 
-  async #runOnce(vaultId: string): Promise<void> {
+  /** Make every write of the vault that waits for its backoff due now (attempts are kept). */
+  async #dueNow(vaultId: string): Promise<void> {
+    const { store, clock } = this.#ctx;
+    await withOutboxLock(store, vaultId, async () => {
+      const now = clock.now();
+      for (const entry of await store.listOutbox({ vaultId })) {
+        if (entry.nextAttemptAt > now) await store.updateOutbox({ ...entry, nextAttemptAt: now });
+      }
+    });
+  }
+
+  async #runOnce(vaultId: string, retryNow: boolean): Promise<void> {
     if (this.#closed) return;
     const end = this.#ctx.state.beginActivity();
     try {
+      if (retryNow) await this.#dueNow(vaultId);
       await pushVault(this.#ctx, vaultId);
       await pullVault(this.#ctx, vaultId);
       const { retryAt } = await pushVault(this.#ctx, vaultId);
+      this.#failures.delete(vaultId);
       this.#scheduleRetry(vaultId, retryAt);
     } catch (error) {
       if (error instanceof NetworkError) this.#ctx.state.update({ connection: 'offline' });
@@ -130,7 +147,14 @@ export class SyncEngine {
       const queued = await this.#ctx.store.listOutbox({ vaultId });
       const now = this.#ctx.clock.now();
       const due = queued.map((e) => e.nextAttemptAt).filter((t) => t > now);
-      this.#scheduleRetry(vaultId, due.length ? Math.min(...due) : now + this.#ctx.backoff.baseMs);
+      // With nothing queued the run is retried on its own backoff: a failure
+      // that does not heal by waiting (a revoked session, a deleted vault, a
+      // removed member) was asked again every half second, for ever.
+      const failures = (this.#failures.get(vaultId) ?? 0) + 1;
+      this.#failures.set(vaultId, failures);
+      const { backoff, random } = this.#ctx;
+      const fallback = now + Math.max(backoff.baseMs, backoffDelay(failures, backoff, random));
+      this.#scheduleRetry(vaultId, due.length ? Math.min(...due) : fallback);
     } finally {
       await this.#ctx.refreshCounts();
       end();
