@@ -9,6 +9,7 @@ import type { SyncEngine } from '../sync/engine.ts';
 import { parseContent } from '../sync/push-conflict.ts';
 import { readWithheld, type WithheldRecord } from '../sync/withheld.ts';
 import { openRecordData, recordIdForName, sealRecordData } from './record-crypto.ts';
+import { checkRecordSize, recordJson } from './record-limits.ts';
 import { listSummaries, type RecordSummary } from './record-summaries.ts';
 
 /** A record as the application sees it. */
@@ -68,12 +69,16 @@ export class RecordsApi {
   }
 
   /**
-   * Write a JSON value under `name` (creates or replaces).
+   * Write a JSON value under `name` (creates or replaces). Throws
+   * `bad_argument` for a value JSON cannot carry (`undefined`, a BigInt, a
+   * circular structure) and for a record larger than a server accepts (about
+   * 256 KiB sealed: put large content in a blob), before anything is queued.
    *
    * @example
    * await client.records.put(vaultId, 'settings', { theme: 'dark' });
    */
   async put(vaultId: string, name: string, value: unknown, options: PutOptions = {}) {
+    const json = recordJson(value);
     const ring = await this.#ctx.keyring(vaultId);
     const recordId = await recordIdForName(ring, name);
     const now = this.#ctx.clock.now();
@@ -85,7 +90,7 @@ export class RecordsApi {
     const data: RecordData = {
       name,
       type: options.type ?? 'application/json',
-      content: utf8(JSON.stringify(value)),
+      content: utf8(json),
       createdAt: previous?.createdAt ?? now,
       // Never move backwards: a later edit must win newest-edit-wins on this device.
       updatedAt: Math.max(now, (previous?.updatedAt ?? 0) + 1),
@@ -95,6 +100,7 @@ export class RecordsApi {
         : {}),
     };
     const envelope = await sealRecordData(ring, recordId, data, author);
+    checkRecordSize(envelope);
     await this.#engine.write(vaultId, recordId, envelope, ring.current.epoch);
     return recordId;
   }
