@@ -7,6 +7,9 @@ import {
   PULL_PAGE_BINARY_TYPE,
 } from '@coffer/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient as createNodeClient } from '../src/node.ts';
+import { MemoryStore } from '../src/store/memory-store.ts';
+import { inThreadOpener } from '../src/sync/record-opener.ts';
 import {
   CofferClientError,
   InvalidResponseError,
@@ -15,7 +18,12 @@ import {
   VersionNotSupportedError,
 } from '../src/transport/errors.ts';
 import { HttpTransport } from '../src/transport/http-transport.ts';
-import { createTlsFetch, createTlsHttp, normalizeFingerprint } from '../src/transport/node-tls.ts';
+import {
+  createTlsFetch,
+  createTlsHttp,
+  normalizeFingerprint,
+  TlsPinMismatchError,
+} from '../src/transport/node-tls.ts';
 import type { TextRequest } from '../src/transport/text-request.ts';
 import { checkServerUrl } from '../src/transport/url.ts';
 import { makeSelfSigned, type SelfSigned, startHttps } from './tls-fixture.ts';
@@ -157,8 +165,24 @@ describe('HttpTransport over HTTPS', () => {
     const error = await transport({ pin: 'ab'.repeat(32) })
       .getMeta()
       .catch((e) => e);
-    expect(error).toBeInstanceOf(NetworkError);
-    expect(String(error.cause?.code ?? error.cause?.cause?.code)).toBe('tls_pin_mismatch');
+    // The typed error itself: the server was reached, and may be an impostor.
+    expect(error).toBeInstanceOf(TlsPinMismatchError);
+    expect(error).not.toBeInstanceOf(NetworkError);
+    expect(error).toMatchObject({ code: 'tls_pin_mismatch' });
+    expect(error.message).toMatch(/does not match the pinned SHA-256 fingerprint/);
+  });
+
+  it("createClient from '@coffer/client/node' with a wrong pin: handshake rejects with TlsPinMismatchError", async () => {
+    const client = createNodeClient({
+      serverUrl: url,
+      store: new MemoryStore(),
+      clientName: 'test-app',
+      clientVersion: '1.2.3',
+      tls: { pinSha256: 'ab'.repeat(32) },
+      opener: inThreadOpener,
+    });
+    await expect(client.handshake()).rejects.toThrow(TlsPinMismatchError);
+    await client.close();
   });
 
   it('refuses an unpinned self-signed certificate with the system roots', async () => {
@@ -222,8 +246,8 @@ describe('pull pages through the text request (Node)', () => {
     const error = await pulling('ab'.repeat(32))
       .pull('aa', 0, 10)
       .catch((e) => e);
-    expect(error).toBeInstanceOf(NetworkError);
-    expect(String(error.cause?.code ?? error.cause?.cause?.code)).toBe('tls_pin_mismatch');
+    expect(error).toBeInstanceOf(TlsPinMismatchError);
+    expect(error).toMatchObject({ code: 'tls_pin_mismatch' });
   });
 });
 
