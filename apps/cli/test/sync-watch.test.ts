@@ -1,7 +1,7 @@
 /** `coffer sync --watch` stays live: a change from another device arrives without another command. */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { COFFER_BIN } from './helpers/cli.ts';
+import { COFFER_BIN, json } from './helpers/cli.ts';
 import { type Device, newDevice } from './helpers/device.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
@@ -127,4 +127,51 @@ it('a watch started while the server is down says so at once, then that it is ba
   await waitFor('online');
   watcher.kill('SIGTERM');
   expect(await exited).toBe(0);
+});
+
+it('on a device fresh from login, sync names vaults, and a watch prints changes on stdout by name (state on stderr)', async () => {
+  const three = await newDevice(one.passphrase);
+  await three.ok(['login', '--server', server.url, '-u', 'frank', '--pin', server.fingerprint]);
+  await three.unlock();
+  // The vault names were not replicated before this first pull: they used to be ids.
+  expect(json(await three.ok(['--json', 'sync'])).vaults).toEqual(['live']);
+  const fresh = await newDevice(one.passphrase);
+  await fresh.ok(['login', '--server', server.url, '-u', 'frank', '--pin', server.fingerprint]);
+  const watcher = spawn(process.execPath, [COFFER_BIN, 'sync', '--watch'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      COFFER_HOME: fresh.home,
+      COFFER_PASSPHRASE: fresh.passphrase,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => watcher.once('exit', resolve));
+  let out = '';
+  let err = '';
+  const checks: Array<() => void> = [];
+  const waitFor = (done: () => boolean) =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (done()) resolve();
+      };
+      checks.push(check);
+      check();
+    });
+  watcher.stdout.on('data', (b: Buffer) => {
+    out += b.toString();
+    for (const c of checks) c();
+  });
+  watcher.stderr.on('data', (b: Buffer) => {
+    err += b.toString();
+    for (const c of checks) c();
+  });
+  await waitFor(() => err.includes('watching 1 vault(s)'));
+  await one.ok(['put', 'live', 'note', 'seen by a person']);
+  await waitFor(() => out.includes('live: note added'));
+  watcher.kill('SIGINT');
+  expect(await exited).toBe(0);
+  // stdout holds the changes alone, one line each; the connection state is a log line.
+  expect(out).toMatch(/^(\d{4}-\d\d-\d\dT[\d:.]+Z live: \S+ (added|updated|deleted)\n)+$/);
+  expect(err).toMatch(/Z online, \d+ pending, \d+ conflict\(s\)\n/);
+  expect(err).not.toMatch(/added|updated|deleted/);
 });

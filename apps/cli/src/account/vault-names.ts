@@ -131,6 +131,25 @@ export async function listNamedVaults(
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/**
+ * Names of `vaults` listed before they were pulled (a new device: the name
+ * record was not replicated yet, so the id stood in), read again after a sync.
+ */
+export async function renameAfterSync(
+  opened: OpenedClient,
+  vaults: readonly NamedVault[],
+): Promise<NamedVault[]> {
+  const out: NamedVault[] = [];
+  for (const v of vaults) {
+    const name =
+      v.name === v.vaultId && v.unreadable === undefined
+        ? await nameOf(opened, v.vaultId).catch(() => undefined)
+        : undefined;
+    out.push(name === undefined ? v : { ...v, name });
+  }
+  return out;
+}
+
 /** Like {@link resolveVault}, and refuses (exit 3) when this account may only read the vault. */
 export async function resolveWritableVault(opened: OpenedClient, name: string): Promise<string> {
   const vaultId = await resolveVault(opened, name, { sync: false });

@@ -2,8 +2,9 @@
  * The live half of `coffer sync --watch`: follows the server's live events
  * and reports what changed, key by key (the SDK's state store only says that
  * something synced, so each sync is diffed against the last listing of the
- * vault). With --json each change is one JSON line on stdout; otherwise a
- * short line on stderr.
+ * vault). Changes are the output (stdout): with --json one JSON object per
+ * line (NDJSON, state changes too), otherwise one line per change; the
+ * connection state is a log line on stderr for people.
  */
 
 import type { OpenedClient } from '../account/open-client.ts';
@@ -19,6 +20,8 @@ async function listing(opened: OpenedClient, vaultId: string): Promise<Listing> 
 
 function emit(ctx: CommandContext, event: Record<string, unknown>, text: string): void {
   if (ctx.out.json) ctx.out.streams.stdout.write(`${JSON.stringify(event)}\n`);
+  else if (event.event === 'change')
+    ctx.out.streams.stdout.write(`${new Date().toISOString()} ${text}\n`);
   else ctx.out.info(`${new Date().toISOString()} ${text}`);
 }
 

@@ -2,7 +2,7 @@
 
 import { openAccountClient } from '../account/open-client.ts';
 import { isRefusal, refusalWarning } from '../account/refusals.ts';
-import { listNamedVaults, resolveVault } from '../account/vault-names.ts';
+import { listNamedVaults, renameAfterSync, resolveVault } from '../account/vault-names.ts';
 import { listWithheld, withheldWarning } from '../account/withheld.ts';
 import { booleanOption, type CommandContext } from '../cli/command.ts';
 import { CliError } from '../cli/exit-codes.ts';
@@ -13,7 +13,7 @@ export async function run(ctx: CommandContext): Promise<void> {
   const opened = await openAccountClient(ctx);
   try {
     const only = ctx.args.VAULT;
-    const vaults =
+    let vaults =
       only === undefined
         ? await listNamedVaults(opened, {
             sync: false,
@@ -23,7 +23,13 @@ export async function run(ctx: CommandContext): Promise<void> {
                 `this account lost access to ${vaults.length} vault(s) it had here (removed by an owner or admin, or deleted): ${vaults.join(', ')}`,
               ),
           })
-        : [{ vaultId: await resolveVault(opened, only, { sync: false }), name: only }];
+        : [
+            {
+              vaultId: await resolveVault(opened, only, { sync: false }),
+              name: only,
+              role: undefined,
+            },
+          ];
     const progress = createProgress(ctx.out, 'syncing', vaults.length, 'items');
     let done = 0;
     try {
@@ -34,6 +40,8 @@ export async function run(ctx: CommandContext): Promise<void> {
     } finally {
       progress.finish();
     }
+    // A new device learns the names only now (listed by id before the first pull).
+    vaults = await renameAfterSync(opened, vaults);
     const nameOf = (vaultId: string | undefined) =>
       vaults.find((v) => v.vaultId === vaultId)?.name ?? vaultId ?? 'account';
     // Since the client opened (resolving a vault's name may have synced it).

@@ -133,6 +133,13 @@ export const VAULT_COMMANDS: readonly CommandSpec[] = [
   {
     path: ['sync'],
     summary: 'push pending writes and pull changes (all vaults, or one); --watch stays live',
+    description:
+      '--watch stays connected until Ctrl-C (or SIGTERM, exit 0) and prints each change it applies\n' +
+      'on stdout, one line each: `2026-01-01T12:00:00.000Z ops: db/password updated`. With --json\n' +
+      'it prints one JSON object per line (NDJSON) instead of one document, never "ok":\n' +
+      '  {"event":"change","vault","key","change":"added"|"updated"|"deleted","updatedAt"?}\n' +
+      '  {"event":"sync","connection","pending","conflicts","lastSyncAt"}\n' +
+      'Logs and warnings go to stderr; the line `watching N vault(s)…` there says the watch is live.',
     positionals: [{ name: 'VAULT', optional: true }],
     options: {
       watch: {
@@ -141,7 +148,11 @@ export const VAULT_COMMANDS: readonly CommandSpec[] = [
         description: 'keep running and apply changes as they happen',
       },
     },
-    examples: ['coffer sync', 'coffer sync ops --watch'],
+    examples: [
+      'coffer sync',
+      'coffer sync ops --watch',
+      'coffer --json sync --watch | jq -c --unbuffered \'select(.event == "change")\'',
+    ],
     load: () => import('./sync.ts'),
   },
   {
