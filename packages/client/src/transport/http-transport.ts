@@ -19,7 +19,7 @@ import {
   VaultList,
   VaultSummary,
 } from '@coffer/protocol';
-import { InvalidResponseError, NetworkError } from './errors.ts';
+import { CofferClientError, InvalidResponseError, NetworkError } from './errors.ts';
 import { problemToError } from './problem.ts';
 import { BINARY_PULL_ACCEPT, isBinaryPullPage, readBinaryPullPage } from './pull-answer.ts';
 import { PullPageParser } from './pull-page.ts';
@@ -130,11 +130,24 @@ export class HttpTransport implements Transport {
       response = await this.#fetch(url, init);
     } catch (error) {
       if (call.signal?.aborted) throw error;
-      // The cause keeps the TLS/pin failure for callers; the message names no secret.
-      throw new NetworkError(`cannot reach ${this.origin}`, { cause: error });
+      throw this.#unreachable(error);
     }
     if (!response.ok) throw await problemToError(response, this.#protocol, this.#client);
     return response;
+  }
+
+  /**
+   * The error for a request that got no answer. A server whose certificate
+   * does not match the pin was reached, and may be an impostor: that is the
+   * pinned connector's `TlsPinMismatchError` itself (the fetch buries it in
+   * its causes), never "cannot reach" nor a reason to go offline quietly.
+   */
+  #unreachable(error: unknown): CofferClientError {
+    for (let at = error, depth = 0; at instanceof Error && depth < 8; at = at.cause, depth++) {
+      if (at instanceof CofferClientError && at.code === 'tls_pin_mismatch') return at;
+    }
+    // The cause keeps the TLS failure for callers; the message names no secret.
+    return new NetworkError(`cannot reach ${this.origin}`, { cause: error });
   }
 
   /** A GET through the text request: the same headers and errors as {@link #send}. */
@@ -144,7 +157,7 @@ export class HttpTransport implements Transport {
     try {
       answer = await request(url.href, { method: 'GET', headers });
     } catch (error) {
-      throw new NetworkError(`cannot reach ${this.origin}`, { cause: error });
+      throw this.#unreachable(error);
     }
     if (answer.status < 200 || answer.status > 599) {
       throw new InvalidResponseError(`${call.method} ${call.path}: unexpected HTTP status`);
