@@ -18,7 +18,7 @@ import {
   type SessionList,
   sealKeyBundle,
 } from '@coffer/protocol';
-import { CofferClientError } from '../transport/errors.ts';
+import { CofferClientError, ServerProblemError } from '../transport/errors.ts';
 import type { Transport } from '../transport/transport.ts';
 import { fromBase64Url, toBase64Url } from '../util/base64url.ts';
 import type { DeriveKeys } from './kdf.ts';
@@ -113,12 +113,22 @@ export class AccountsApi {
       passphrase,
       'login',
     );
-    const answer = await this.#transport.login({
-      username,
-      challengeId,
-      signature,
-      ...(deviceName ? { deviceName } : {}),
-    });
+    const answer = await this.#transport
+      .login({ username, challengeId, signature, ...(deviceName ? { deviceName } : {}) })
+      .catch((error: unknown) => {
+        // The server's one 401 for every credential problem reads "missing,
+        // invalid, expired or revoked credentials": at login it means this
+        // (the same for an unknown username: no oracle).
+        if (error instanceof ServerProblemError && error.status === 401) {
+          throw new ServerProblemError(
+            error.code,
+            401,
+            'Unauthorized: wrong username or passphrase',
+            error.retryAfterMs,
+          );
+        }
+        throw error;
+      });
     this.#transport.setToken(answer.token);
     this.#token = answer.token;
     const account = await this.#transport.getAccount();
@@ -194,7 +204,15 @@ export class AccountsApi {
       keys.masterKey,
       next.masterKey,
       bundleOwner(session.username),
-    );
+    ).catch((error: unknown) => {
+      // The bundle does not open under keys derived from `oldPassphrase`. The
+      // code stays the protocol's (apps map it), the error becomes the SDK's.
+      const code = (error as { code?: unknown }).code;
+      if (code === 'key_not_found' || code === 'decryption_failed') {
+        throw new CofferClientError(code, 'the current passphrase is wrong', { cause: error });
+      }
+      throw error;
+    });
     await this.#transport.changeCredentials({
       challengeId,
       signature,
