@@ -309,6 +309,26 @@ describe('app', () => {
     await expect.poll(() => gateway.session.locked).toBe(true);
   });
 
+  test('closing or reloading the tab with a record being written makes the browser ask first', async () => {
+    const gateway = new FakeGateway();
+    await logIn(gateway);
+    await userEvent.fill(page.getByLabelText('New vault name'), 'Ops');
+    await userEvent.click(page.getByRole('button', { name: 'Create vault' }));
+    const unload = () => {
+      const event = new Event('beforeunload', { cancelable: true });
+      window.dispatchEvent(event);
+      return event.defaultPrevented;
+    };
+    expect(unload()).toBe(false);
+    await userEvent.click(page.getByRole('button', { name: 'New record' }));
+    await userEvent.fill(page.getByLabelText('Name'), 'draft');
+    await userEvent.fill(page.getByLabelText('Value'), 'three careful paragraphs');
+    await expect.poll(unload).toBe(true);
+    await userEvent.click(page.getByRole('button', { name: 'Save' }));
+    await expect.element(page.getByRole('heading', { name: 'draft', level: 3 })).toBeVisible();
+    expect(unload()).toBe(false);
+  });
+
   test('log out ends the session', async () => {
     const gateway = new FakeGateway();
     await logIn(gateway);

@@ -27,6 +27,13 @@ async function logIn(passphrase: string) {
 }
 
 describe('auth screen', () => {
+  test('switching to Create one starts the form again at its first field, named for what it does', async () => {
+    mount();
+    await userEvent.click(page.getByRole('button', { name: 'Create one' }));
+    await expect.element(page.getByLabelText('Username')).toHaveFocus();
+    await expect.element(page.getByRole('form', { name: 'Create a Coffer account' })).toBeVisible();
+  });
+
   test('focuses the username field first', async () => {
     mount();
     await expect.element(page.getByLabelText('Username')).toHaveFocus();

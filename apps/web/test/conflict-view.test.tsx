@@ -78,6 +78,20 @@ describe('conflict view', () => {
     ]);
   });
 
+  test('by keyboard, focus follows: Merge… to the merged value, Cancel back to Merge…, a resolve to the heading', async () => {
+    mount([conflict, { ...conflict, conflictId: 'c2', name: 'db/user' }]);
+    const merge = page.getByRole('button', { name: 'Merge…' }).first();
+    await userEvent.click(merge);
+    await expect.element(page.getByRole('textbox', { name: 'Merged value' })).toHaveFocus();
+    await userEvent.click(page.getByRole('button', { name: 'Cancel' }));
+    await expect.element(page.getByRole('button', { name: 'Merge…' }).first()).toHaveFocus();
+    await userEvent.keyboard('{Shift>}{Tab}{/Shift}');
+    await expect.element(page.getByRole('button', { name: 'Keep theirs' }).first()).toHaveFocus();
+    await userEvent.keyboard('{Enter}');
+    await expect.element(page.getByRole('listitem')).toHaveLength(1);
+    await expect.element(page.getByRole('heading', { name: 'Conflicts' })).toHaveFocus();
+  });
+
   test('a merged JSON value must be valid JSON', async () => {
     const vault = mount([
       {

@@ -271,6 +271,36 @@ describe('vault view', () => {
     expect(vault.calls.filter((c) => c.method === 'remove')).toHaveLength(1);
   });
 
+  test('Escape over unsaved text asks before discarding it; Keep writing returns to the text', async () => {
+    const vault = mount();
+    await userEvent.click(page.getByRole('button', { name: 'New record' }));
+    await userEvent.fill(page.getByLabelText('Name'), 'letter');
+    await userEvent.fill(page.getByLabelText('Value'), 'three careful paragraphs');
+    await userEvent.keyboard('{Escape}');
+    const dialog = page.getByRole('dialog', { name: 'Discard unsaved changes?' });
+    await expect.element(dialog).toBeVisible();
+    await expect.element(page.getByRole('button', { name: 'Keep writing' })).toHaveFocus();
+    // Escape again is the dialog's own cancel: it keeps the text.
+    await userEvent.keyboard('{Escape}');
+    await expect.element(dialog).not.toBeInTheDocument();
+    await expect.element(page.getByLabelText('Value')).toHaveFocus();
+    await expect.element(page.getByLabelText('Value')).toHaveValue('three careful paragraphs');
+    await userEvent.keyboard('{Escape}');
+    await userEvent.click(page.getByRole('button', { name: 'Discard' }));
+    await expect.element(page.getByRole('form', { name: 'New record' })).not.toBeInTheDocument();
+    await expect.element(page.getByRole('heading', { name: 'Team', level: 2 })).toHaveFocus();
+    expect(vault.calls.some((c) => c.method === 'write')).toBe(false);
+  });
+
+  test('Attach file starts in its form, and Escape leaves it for the vault heading', async () => {
+    mount();
+    await userEvent.click(page.getByRole('button', { name: 'Attach file' }));
+    await expect.element(page.getByLabelText('File')).toHaveFocus();
+    await userEvent.keyboard('{Escape}');
+    await expect.element(page.getByRole('form', { name: 'Attach a file' })).not.toBeInTheDocument();
+    await expect.element(page.getByRole('heading', { name: 'Team', level: 2 })).toHaveFocus();
+  });
+
   test('on a phone a tapped record is scrolled into view (it renders below the whole list)', async () => {
     await page.viewport(390, 700);
     try {

@@ -102,6 +102,21 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
     if (transferring()) return 'transfer';
     return screen.kind === 'vault' && unsaved.current ? 'draft' : null;
   }
+  // Closing the tab or reloading would lose the same things, with no dialog of
+  // ours to ask: let the browser ask. (Changes already saved wait in the
+  // encrypted outbox in IndexedDB and survive a reload.)
+  const risk = useRef(leaveRisk);
+  risk.current = leaveRisk;
+  useEffect(() => {
+    const warn = (event: BeforeUnloadEvent) => {
+      if (risk.current() === null) return;
+      event.preventDefault();
+      // Older browsers ask only when returnValue is set.
+      event.returnValue = '';
+    };
+    addEventListener('beforeunload', warn);
+    return () => removeEventListener('beforeunload', warn);
+  }, []);
   function guardLeave(action: () => void) {
     const reason = leaveRisk();
     if (reason) setLeaving({ reason, proceed: action });

@@ -97,7 +97,7 @@ export function AuthScreen({
       : 'Create a Coffer account';
   return (
     <main className="auth">
-      <h1>{title}</h1>
+      <h1 id="auth-title">{title}</h1>
       {notice && <p role="status">{notice}</p>}
       {lockedUsername && (
         <p>
@@ -110,7 +110,8 @@ export function AuthScreen({
           (only in this tab: reloading the page or logging in as someone else discards it).
         </p>
       )}
-      <form onSubmit={submit} className="stack" aria-busy={busy}>
+      {/* Named by the title: entering the form says whether it logs in or creates an account. */}
+      <form onSubmit={submit} className="stack" aria-busy={busy} aria-labelledby="auth-title">
         <label>
           Username
           <input
@@ -187,6 +188,8 @@ export function AuthScreen({
             onClick={() => {
               setMode(mode === 'login' ? 'signup' : 'login');
               setError(null);
+              // The form changed under the button: start it again from its first field.
+              first.current?.focus();
             }}
           >
             {mode === 'login' ? 'Create one' : 'Log in'}

@@ -11,8 +11,26 @@ function inlineOf(conflict: ConflictInfo): InlineContent | null {
 }
 
 /** One conflict: both versions side by side; keep one, or edit a merge of both. */
-function ConflictCard({ vault, conflict }: { vault: VaultHandle; conflict: ConflictInfo }) {
+function ConflictCard({
+  vault,
+  conflict,
+  onResolved,
+}: {
+  vault: VaultHandle;
+  conflict: ConflictInfo;
+  /** This card is about to go: whoever had focus in it needs somewhere to be. */
+  onResolved: () => void;
+}) {
   const [merging, setMerging] = useState<InlineContent | null>(null);
+  const mergedField = useRef<HTMLTextAreaElement>(null);
+  const mergeButton = useRef<HTMLButtonElement>(null);
+  /** Where focus goes once the buttons it was on are replaced (they unmount with it). */
+  const [focusNext, setFocusNext] = useState<'field' | 'merge' | null>(null);
+  useEffect(() => {
+    if (focusNext === 'field') mergedField.current?.focus();
+    if (focusNext === 'merge') mergeButton.current?.focus();
+    setFocusNext(null);
+  }, [focusNext]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -25,6 +43,7 @@ function ConflictCard({ vault, conflict }: { vault: VaultHandle; conflict: Confl
     setError(null);
     try {
       await vault.resolveConflict(conflict.conflictId, choice);
+      onResolved();
     } catch (caught) {
       setError(describeError(caught));
       setBusy(false);
@@ -44,6 +63,7 @@ function ConflictCard({ vault, conflict }: { vault: VaultHandle; conflict: Confl
           <label>
             Merged value
             <textarea
+              ref={mergedField}
               rows={6}
               value={merging.text}
               onChange={(e) => setMerging({ ...merging, text: e.target.value })}
@@ -58,7 +78,14 @@ function ConflictCard({ vault, conflict }: { vault: VaultHandle; conflict: Confl
             >
               Save merge
             </button>
-            <button type="button" disabled={busy} onClick={() => setMerging(null)}>
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => {
+                setMerging(null);
+                setFocusNext('merge');
+              }}
+            >
               Cancel
             </button>
           </div>
@@ -72,7 +99,15 @@ function ConflictCard({ vault, conflict }: { vault: VaultHandle; conflict: Confl
             Keep theirs
           </button>
           {base && (
-            <button type="button" disabled={busy} onClick={() => setMerging({ ...base })}>
+            <button
+              ref={mergeButton}
+              type="button"
+              disabled={busy}
+              onClick={() => {
+                setMerging({ ...base });
+                setFocusNext('field');
+              }}
+            >
               Merge…
             </button>
           )}
@@ -112,7 +147,12 @@ export function ConflictView({ vault, onClose }: { vault: VaultHandle; onClose: 
           </p>
           <ul className="plain stack">
             {conflicts.map((c) => (
-              <ConflictCard key={c.conflictId} vault={vault} conflict={c} />
+              <ConflictCard
+                key={c.conflictId}
+                vault={vault}
+                conflict={c}
+                onResolved={() => heading.current?.focus()}
+              />
             ))}
           </ul>
         </>

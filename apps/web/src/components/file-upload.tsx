@@ -30,6 +30,8 @@ export function FileUpload({
   const [replacing, setReplacing] = useState<string | null>(null);
   // Leaving the form stops its upload.
   useEffect(() => () => running.current?.abort(), []);
+  // Opened with Attach file: start in the form (as New record does), not back at the button.
+  useEffect(() => input.current?.focus(), []);
 
   async function upload(event: FormEvent) {
     event.preventDefault();
@@ -72,7 +74,18 @@ export function FileUpload({
   }
 
   return (
-    <form className="stack" onSubmit={upload} aria-label="Attach a file">
+    <form
+      className="stack"
+      onSubmit={upload}
+      aria-label="Attach a file"
+      onKeyDown={(e) => {
+        // As in the record editor, Escape cancels; a running upload has its own Cancel upload.
+        if (e.key === 'Escape' && progress === null) {
+          e.preventDefault();
+          onDone(null);
+        }
+      }}
+    >
       <h3>Attach a file</h3>
       <label>
         File

@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import type { InlineContent, VaultHandle } from '../api/types.ts';
 import type { EditorValues } from '../ui/draft.ts';
 import { describeError } from '../ui/plain-words.ts';
+import { DiscardConfirm } from './discard-confirm.tsx';
 import { checkJson } from './json-check.ts';
 
 export interface RecordEditorProps {
@@ -44,6 +45,16 @@ export function RecordEditor({
   const [busy, setBusy] = useState(false);
   /** Save was pressed: an empty JSON value is now an error worth saying, not just a blank field. */
   const [attempted, setAttempted] = useState(false);
+  /** Escape was pressed over unsaved text: a stray key must not throw it away unasked. */
+  const [confirmingEscape, setConfirmingEscape] = useState(false);
+  // Leave only once the confirmation is closed: while its modal is open, focus
+  // cannot move to the vault heading and would fall to <body>.
+  const [discarded, setDiscarded] = useState(false);
+  const done = useRef(onDone);
+  done.current = onDone;
+  useEffect(() => {
+    if (discarded) done.current(null);
+  }, [discarded]);
   const first = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   // A separate label (not wrapping) so the field's accessible name is not its content.
   const valueId = useId();
@@ -122,102 +133,114 @@ export function RecordEditor({
   }
 
   return (
-    <form
-      className="editor stack"
-      onSubmit={save}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape' && !busy) {
+    <>
+      <form
+        className="editor stack"
+        onSubmit={save}
+        onKeyDown={(e) => {
+          // Escape while composing (an input method) or in the confirmation belongs to them.
+          if (e.key !== 'Escape' || busy || e.nativeEvent.isComposing || confirmingEscape) return;
           e.preventDefault();
-          onDone(null);
-        }
-      }}
-      aria-label={initial ? `Edit ${initial.name}` : 'New record'}
-    >
-      <h3>{initial ? `Edit ${initial.name}` : 'New record'}</h3>
-      {restored && (
-        <p id={restoredId} className="notice" role="status">
-          Put back after you logged in again: this text had not been saved when Coffer locked or
-          your session ended. Save it, or Cancel to discard it.
-        </p>
-      )}
-      {!initial && (
-        <label>
-          Name
-          <input
-            ref={first}
-            name="record-name"
-            aria-describedby={describeFirst}
-            required
-            maxLength={500}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </label>
-      )}
-      <fieldset className="kinds">
-        <legend>Kind</legend>
-        {(['text', 'json', 'secret'] as const).map((k) => (
-          <label key={k} className="radio">
-            <input
-              type="radio"
-              name="kind"
-              value={k}
-              checked={kind === k}
-              onChange={() => setKind(k)}
-            />
-            {k === 'json' ? 'JSON' : k === 'text' ? 'Text' : 'Secret'}
-          </label>
-        ))}
-      </fieldset>
-      <div className="stack field">
-        <label htmlFor={valueId}>Value</label>
-        {kind === 'secret' ? (
-          <input
-            ref={initial ? first : undefined}
-            id={valueId}
-            name="record-value"
-            type="password"
-            autoComplete="off"
-            aria-describedby={initial ? describeFirst : undefined}
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-          />
-        ) : (
-          <textarea
-            ref={initial ? first : undefined}
-            id={valueId}
-            name="record-value"
-            rows={kind === 'json' ? 10 : 6}
-            spellCheck={kind === 'text'}
-            aria-invalid={jsonError !== null}
-            aria-describedby={
-              [jsonError ? 'json-error' : '', initial ? (describeFirst ?? '') : '']
-                .filter(Boolean)
-                .join(' ') || undefined
-            }
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-          />
+          if (dirty) setConfirmingEscape(true);
+          else onDone(null);
+        }}
+        aria-label={initial ? `Edit ${initial.name}` : 'New record'}
+      >
+        <h3>{initial ? `Edit ${initial.name}` : 'New record'}</h3>
+        {restored && (
+          <p id={restoredId} className="notice" role="status">
+            Put back after you logged in again: this text had not been saved when Coffer locked or
+            your session ended. Save it, or Cancel to discard it.
+          </p>
         )}
-      </div>
-      {jsonError && (
-        <p id="json-error" className="hint error">
-          {jsonError}
-        </p>
+        {!initial && (
+          <label>
+            Name
+            <input
+              ref={first}
+              name="record-name"
+              aria-describedby={describeFirst}
+              required
+              maxLength={500}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+            />
+          </label>
+        )}
+        <fieldset className="kinds">
+          <legend>Kind</legend>
+          {(['text', 'json', 'secret'] as const).map((k) => (
+            <label key={k} className="radio">
+              <input
+                type="radio"
+                name="kind"
+                value={k}
+                checked={kind === k}
+                onChange={() => setKind(k)}
+              />
+              {k === 'json' ? 'JSON' : k === 'text' ? 'Text' : 'Secret'}
+            </label>
+          ))}
+        </fieldset>
+        <div className="stack field">
+          <label htmlFor={valueId}>Value</label>
+          {kind === 'secret' ? (
+            <input
+              ref={initial ? first : undefined}
+              id={valueId}
+              name="record-value"
+              type="password"
+              autoComplete="off"
+              aria-describedby={initial ? describeFirst : undefined}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+            />
+          ) : (
+            <textarea
+              ref={initial ? first : undefined}
+              id={valueId}
+              name="record-value"
+              rows={kind === 'json' ? 10 : 6}
+              spellCheck={kind === 'text'}
+              aria-invalid={jsonError !== null}
+              aria-describedby={
+                [jsonError ? 'json-error' : '', initial ? (describeFirst ?? '') : '']
+                  .filter(Boolean)
+                  .join(' ') || undefined
+              }
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+            />
+          )}
+        </div>
+        {jsonError && (
+          <p id="json-error" className="hint error">
+            {jsonError}
+          </p>
+        )}
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="row">
+          <button type="submit" className="primary" disabled={busy}>
+            Save
+          </button>
+          <button type="button" onClick={() => onDone(null)} disabled={busy}>
+            Cancel
+          </button>
+        </div>
+      </form>
+      {confirmingEscape && (
+        <DiscardConfirm
+          onKeep={() => setConfirmingEscape(false)}
+          onDiscard={() => {
+            setConfirmingEscape(false);
+            setDiscarded(true);
+          }}
+        />
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="row">
-        <button type="submit" className="primary" disabled={busy}>
-          Save
-        </button>
-        <button type="button" onClick={() => onDone(null)} disabled={busy}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </>
   );
 }
