@@ -43,6 +43,11 @@ export interface CofferServerOptions {
   portAttempts?: number;
   /** Default: apps/server/dist/coffer-server.js. */
   binary?: string;
+  /**
+   * Fill the fresh data dir before the first start (e.g. with a database an
+   * older server left behind, to test an upgrade in place).
+   */
+  seedDataDir?: (dataDir: string) => void | Promise<void>;
 }
 
 export interface CofferServer {
@@ -225,6 +230,7 @@ export async function startCofferServer(options: CofferServerOptions = {}): Prom
     },
   };
   try {
+    await options.seedDataDir?.(dataDir);
     await launch(false);
   } catch (error) {
     release();
