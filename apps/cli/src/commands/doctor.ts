@@ -1,7 +1,8 @@
 /**
  * `coffer doctor`: each check reports ok / warn / fail with a reason:
  * reachability, certificate, protocol compatibility, clock skew, replica
- * integrity, pending outbox. Exits with the code of the first failure.
+ * integrity, pending outbox; with --verify, every envelope of the replica
+ * opened with the account's keys. Exits with the code of the first failure.
  */
 import { existsSync } from 'node:fs';
 import { countWithheld } from '@coffer/client';
@@ -9,13 +10,14 @@ import { createTlsFetch, SqliteStore } from '@coffer/client/node';
 import Database from 'better-sqlite3';
 import { buildClient } from '../account/open-client.ts';
 import { openServerProfile } from '../account/profile.ts';
-import type { CommandContext } from '../cli/command.ts';
+import { booleanOption, type CommandContext } from '../cli/command.ts';
 import { toCliError } from '../cli/errors.ts';
 import { CliError, ExitCode, type ExitCodeName } from '../cli/exit-codes.ts';
 import { formatFingerprint } from '../net/fingerprint.ts';
 import { probeCertificate } from '../net/probe.ts';
 import { profilePaths } from '../profile/home.ts';
 import type { ServerTrust } from '../profile/servers.ts';
+import { type VaultVerification, verificationLines, verifyReplica } from './doctor-verify.ts';
 
 /** Clock skew from the server's Date header (second resolution; records carry client timestamps). */
 async function clockCheck(origin: string, trust: ServerTrust): Promise<Check> {
@@ -153,6 +155,25 @@ export async function run(ctx: CommandContext): Promise<void> {
   } else {
     checks.push({ name: 'replica', status: 'warn', detail: 'no replica yet (log in first)' });
   }
+  let verified: VaultVerification[] | undefined;
+  if (booleanOption(ctx, 'verify')) {
+    const pages = checks.find((c) => c.name === 'replica');
+    if (pages?.status !== 'ok') {
+      checks.push({
+        name: 'verify',
+        status: 'fail',
+        detail: 'not run: the replica check did not pass',
+        exit: pages?.exit ?? ExitCode.notFound,
+      });
+    } else {
+      try {
+        verified = await verifyReplica(ctx);
+        checks.push(verifyCheck(verified));
+      } catch (e) {
+        checks.push(failed('verify', e));
+      }
+    }
+  }
   const firstFail = checks.find((c) => c.status === 'fail');
   const healthy = firstFail === undefined;
   if (!ctx.out.json) {
@@ -160,9 +181,16 @@ export async function run(ctx: CommandContext): Promise<void> {
     ctx.out.streams.stdout.write(
       `${checks.map((c) => `${mark[c.status]}  ${c.name.padEnd(13)} ${c.detail}`).join('\n')}\n`,
     );
+    if (verified !== undefined)
+      ctx.out.streams.stdout.write(
+        verificationLines(verified)
+          .map((l) => `      ${''.padEnd(13)} ${l}\n`)
+          .join(''),
+      );
   }
+  const doc = verified === undefined ? { healthy, checks } : { healthy, checks, verify: verified };
   if (firstFail === undefined) {
-    if (ctx.out.json) ctx.out.result({ healthy, checks });
+    if (ctx.out.json) ctx.out.result(doc);
     return;
   }
   // A failed check is a failure document ({"ok":false,…}) that still carries every check.
@@ -173,6 +201,25 @@ export async function run(ctx: CommandContext): Promise<void> {
     'doctor_failed',
     `check failed: ${firstFail.name}: ${firstFail.detail}`,
     undefined,
-    { healthy, checks },
+    doc,
   );
+}
+
+/** The summary check of --verify: fails (exit 8) when any envelope of the replica does not open. */
+function verifyCheck(verified: readonly VaultVerification[]): Check {
+  const opened = verified.reduce((n, v) => n + v.opened, 0);
+  const bad = verified.filter((v) => v.failed.length > 0);
+  const failedCount = bad.reduce((n, v) => n + v.failed.length, 0);
+  if (failedCount === 0)
+    return {
+      name: 'verify',
+      status: 'ok',
+      detail: `all ${opened} envelope(s) in ${verified.length} vault(s) open with your keys`,
+    };
+  return {
+    name: 'verify',
+    status: 'fail',
+    detail: `${failedCount} envelope(s) in ${bad.length} vault(s) do not open (${opened} do): the local replica is damaged or was tampered with; \`coffer logout\` then \`coffer login\` rebuilds it from the server`,
+    exit: ExitCode.crypto,
+  };
 }

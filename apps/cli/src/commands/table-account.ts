@@ -92,9 +92,26 @@ export const ACCOUNT_COMMANDS: readonly CommandSpec[] = [
   {
     path: ['doctor'],
     summary: 'check reachability, certificate, protocol, clock skew, replica integrity, outbox',
+    description:
+      'Exits with the code of the first failed check (0 when none failed; warnings do not fail).\n' +
+      '--verify also opens every envelope of the replica (records, pending writes, conflict\n' +
+      'copies) with your vault keys, offline, and says per vault how many open and which do not\n' +
+      '(by record id: no name or value is printed). It needs your keys: COFFER_SESSION, the\n' +
+      'passphrase (COFFER_PASSPHRASE, --passphrase-file) or a prompt. One that does not open\n' +
+      'fails the check (exit 8): the replica is damaged or was tampered with.',
     positionals: [],
-    options: {},
-    examples: ['coffer doctor', 'coffer doctor --json | jq .checks'],
+    options: {
+      verify: {
+        type: 'boolean',
+        description: 'also open every record of the replica with your keys (needs them)',
+      },
+    },
+    examples: [
+      'coffer doctor',
+      'coffer doctor --json | jq .checks',
+      'coffer doctor --verify',
+      "coffer doctor --verify --json | jq -c '.verify[] | {vault, opened, failed: (.failed | length)}'",
+    ],
     load: () => import('./doctor.ts'),
   },
   {
