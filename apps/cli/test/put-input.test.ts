@@ -4,7 +4,7 @@
  * the change is only local.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { expectFailure } from './helpers/cli.ts';
+import { expectFailure, json } from './helpers/cli.ts';
 import { type Device, newDevice } from './helpers/device.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
@@ -47,6 +47,11 @@ it('offline, put and rm both say the change is only local until it is pushed', a
     expect((await hana.ok(['rm', 'main', 'gone-soon'])).stdout).toBe(
       'deleted gone-soon locally (not pushed yet)\n',
     );
+    // Piped, ls prints bare names (a `while read -r k` loop gets keys); --json says pending.
+    expect((await hana.ok(['ls', 'main'])).stdout).toBe('blank-me-not\noffline-put\n');
+    expect(json(await hana.ok(['--json', 'ls', 'main'])).keys).toContainEqual(
+      expect.objectContaining({ name: 'offline-put', pending: true }),
+    );
   } finally {
     await server.start();
   }
@@ -71,4 +76,20 @@ it('put --file names what is wrong with the path', async () => {
     4,
     /cannot read .*missing\.bin: no such file/,
   );
+});
+
+it('put refuses an empty key name (an unset variable) and control characters in one', async () => {
+  // What `coffer put main "$KEY" v` runs with KEY unset.
+  expectFailure(
+    await hana.run(['put', 'main', '', 'v']),
+    2,
+    /the key name is empty: nothing stored\n.*unset/,
+  );
+  for (const key of ['two\nlines', 'tab\there', 'cr\r'])
+    expectFailure(await hana.run(['put', 'main', key, 'v']), 2, /cannot hold control characters/);
+  const names = json(await hana.ok(['--json', 'ls', 'main'])).keys as Array<{ name: string }>;
+  expect(names.map((k) => k.name)).not.toContain('');
+  // Unicode is fine.
+  await hana.ok(['put', 'main', 'clé/ключ/🔑 with space', 'v']);
+  expect((await hana.ok(['get', 'main', 'clé/ключ/🔑 with space'])).stdout).toBe('v');
 });

@@ -28,6 +28,11 @@ export async function run(ctx: CommandContext): Promise<void> {
         pending: e.pending,
       })),
     },
-    entries.map((e) => (e.pending ? `${e.name}\t(not pushed)` : e.name)).join('\n'),
+    // Piped, the lines are bare names (`coffer ls ops | while read -r k`); --json says what is pending.
+    entries
+      .map((e) =>
+        e.pending && ctx.out.streams.stdout.isTTY === true ? `${e.name}\t(not pushed)` : e.name,
+      )
+      .join('\n'),
   );
 }

@@ -11,6 +11,8 @@ import { arg, booleanOption, type CommandContext, stringOption } from '../cli/co
 import { CliError, usageError } from '../cli/exit-codes.ts';
 import { createProgress } from '../cli/progress.ts';
 
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 async function readStdin(): Promise<Uint8Array> {
   const parts: Buffer[] = [];
   for await (const chunk of process.stdin) parts.push(chunk as Buffer);
@@ -88,6 +90,12 @@ export async function run(ctx: CommandContext): Promise<void> {
   const vault = arg(ctx, 'VAULT');
   const key = arg(ctx, 'KEY');
   if (isReservedName(key)) throw usageError('names starting with .coffer/ are reserved');
+  // `coffer put ops "$KEY" v` with KEY unset must not write a key named '' (as an empty
+  // value must not blank one); a newline or tab in a name breaks every `coffer ls | while read`.
+  if (key === '')
+    throw usageError('the key name is empty: nothing stored', 'is a shell variable unset?');
+  if (CONTROL.test(key))
+    throw usageError('a key name cannot hold control characters (newline, tab, …): nothing stored');
   const file = stringOption(ctx, 'file');
   if (file !== undefined && ctx.args.VALUE === undefined) {
     // A pipe (`--file <(cmd)`, /dev/stdin) has no size: read it whole, within the inline limit.
