@@ -182,6 +182,10 @@ describe('app', () => {
     await expect.element(page.getByText(/comes back in the editor after you unlock/)).toBeVisible();
     // Kept in memory only: nothing of it was written to the browser's storage.
     expect(JSON.stringify({ ...localStorage, ...sessionStorage })).not.toContain('twenty minutes');
+    // So a reload would lose it: the browser asks first.
+    const unload = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(unload);
+    expect(unload.defaultPrevented).toBe(true);
     await userEvent.fill(page.getByLabelText('Passphrase'), 'correct horse battery');
     await userEvent.click(page.getByRole('button', { name: 'Unlock' }));
     await expect.element(page.getByRole('heading', { name: 'Ops' })).toBeVisible();

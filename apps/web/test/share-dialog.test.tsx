@@ -45,6 +45,10 @@ describe('share dialog', () => {
     await userEvent.fill(page.getByLabelText('Username to share with'), 'bob');
     await userEvent.click(page.getByRole('button', { name: 'Look up' }));
     await expect.element(page.getByText('11111 22222 33333')).toBeVisible();
+    // Focus goes to the comparison, which reads out what to compare.
+    const match = page.getByLabelText('The fingerprints match');
+    await expect.element(match).toHaveFocus();
+    await expect.element(match).toHaveAccessibleDescription(/Ask bob .* 11111 22222 33333$/);
     const share = page.getByRole('button', { name: /^Share as/ });
     await expect.element(share).toBeDisabled();
     await userEvent.selectOptions(

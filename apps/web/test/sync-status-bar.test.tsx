@@ -138,6 +138,25 @@ describe('sync status bar', () => {
     await expect.element(page.getByRole('alert')).toMatchTextContent('kept on this device');
   });
 
+  test('Dismiss by keyboard leaves focus on the screen heading, not <body>', async () => {
+    const sync = createSubject<SyncView>({
+      ...IDLE_SYNC,
+      errors: [{ code: 'network', message: '', at: 1 }],
+    });
+    render(
+      <>
+        <main id="main">
+          <h2 tabIndex={-1}>Your vaults</h2>
+        </main>
+        <SyncStatusBar sync={sync} />
+      </>,
+    );
+    page.getByRole('button', { name: 'Dismiss' }).element().focus();
+    await userEvent.keyboard('{Enter}');
+    await expect.element(page.getByRole('alert')).not.toBeInTheDocument();
+    await expect.element(page.getByRole('heading', { name: 'Your vaults' })).toHaveFocus();
+  });
+
   test('an error can be dismissed and a newer one shows again', async () => {
     const sync = mount({ errors: [{ code: 'network', message: '', at: 1 }] });
     await userEvent.click(page.getByRole('button', { name: 'Dismiss' }));

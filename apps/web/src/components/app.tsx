@@ -104,9 +104,10 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
   }
   // Closing the tab or reloading would lose the same things, with no dialog of
   // ours to ask: let the browser ask. (Changes already saved wait in the
-  // encrypted outbox in IndexedDB and survive a reload.)
+  // encrypted outbox in IndexedDB and survive a reload.) Text kept for the
+  // unlock lives only in this page, too.
   const risk = useRef(leaveRisk);
-  risk.current = leaveRisk;
+  risk.current = () => leaveRisk() ?? (kept ? 'draft' : null);
   useEffect(() => {
     const warn = (event: BeforeUnloadEvent) => {
       if (risk.current() === null) return;

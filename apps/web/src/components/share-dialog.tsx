@@ -27,6 +27,7 @@ export function ShareDialog({ vault, self, onClose }: ShareDialogProps) {
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const usernameField = useRef<HTMLInputElement>(null);
+  const matchBox = useRef<HTMLInputElement>(null);
   const canManage = vault.info.role === 'owner' || vault.info.role === 'admin';
 
   const loadMembers = useCallback(() => {
@@ -35,6 +36,12 @@ export function ShareDialog({ vault, self, onClose }: ShareDialogProps) {
   useEffect(loadMembers, []);
   // The dialog would focus its first control, the close button; the person came to type a name.
   useEffect(() => usernameField.current?.focus(), []);
+  // Found: go to the comparison, which reads out the fingerprint. Left in the
+  // name field, a screen reader heard nothing of it, and the keyboard had to
+  // find its way past Look up.
+  useEffect(() => {
+    if (found) matchBox.current?.focus();
+  }, [found]);
 
   async function lookup(event: FormEvent) {
     event.preventDefault();
@@ -111,12 +118,15 @@ export function ShareDialog({ vault, self, onClose }: ShareDialogProps) {
             Ask {found.username} to read their fingerprint to you (they find it under Account), and
             compare it with this one:
           </p>
-          <output className="fingerprint" aria-describedby="fp-help">
+          {/* Not an <output>: that is a live status, and its text is left out of a description. */}
+          <p id="fp-value" className="fingerprint">
             {found.fingerprint}
-          </output>
+          </p>
           <label className="checkbox">
             <input
+              ref={matchBox}
               type="checkbox"
+              aria-describedby="fp-help fp-value"
               checked={compared}
               onChange={(e) => setCompared(e.target.checked)}
             />

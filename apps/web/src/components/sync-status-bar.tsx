@@ -44,6 +44,14 @@ export function announcement(view: SyncView, browserOnline = true): string {
   return `${parts.join('. ')}.`;
 }
 
+/**
+ * Dismiss removes the button that has focus: put it on the current screen's
+ * heading (each screen has one, focusable from script) instead of <body>.
+ */
+function focusScreenHeading(): void {
+  document.querySelector<HTMLElement>('#main h2[tabindex="-1"]')?.focus();
+}
+
 /** Re-render every 15 s so "last synced 2 min ago" stays true. */
 function useNow(): number {
   const [now, setNow] = useState(() => Date.now());
@@ -116,7 +124,14 @@ export function SyncStatusBar({ sync, onShowConflicts }: SyncStatusBarProps) {
       {error && (
         <div className="sync-bar__error" role="alert">
           <span>{plainWords(error.code, 'sync')}</span>
-          <button type="button" className="link" onClick={() => setDismissedAt(error.at)}>
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              setDismissedAt(error.at);
+              focusScreenHeading();
+            }}
+          >
             Dismiss
           </button>
         </div>
