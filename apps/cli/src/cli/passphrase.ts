@@ -116,8 +116,20 @@ export async function readFilePassphrase(
     ctx.globals.passphraseFile === undefined &&
     ctx.env.COFFER_PASSPHRASE !== undefined &&
     ctx.env.COFFER_PASSPHRASE !== '';
-  const passphrase = opts.choosing
-    ? await readNewPassphrase(ctx, { label })
-    : await readPassphrase(ctx, label);
-  return { passphrase, fromAccountEnv };
+  try {
+    const passphrase = opts.choosing
+      ? await readNewPassphrase(ctx, { label })
+      : await readPassphrase(ctx, label);
+    return { passphrase, fromAccountEnv };
+  } catch (e) {
+    // The account's hint (COFFER_SESSION) does not open a file: name what does.
+    if (e instanceof CliError && e.code === 'passphrase_required')
+      throw new CliError(
+        'auth',
+        'passphrase_required',
+        `${opts.choosing ? 'a passphrase for the file' : "the file's passphrase"} is required and there is no terminal to ask on`,
+        'set COFFER_FILE_PASSPHRASE (or COFFER_PASSPHRASE), or pass --passphrase-file PATH',
+      );
+    throw e;
+  }
 }
