@@ -24,6 +24,8 @@ export {
 } from './blobs/blobs-api.ts';
 export { type ClientOptions, type CofferClient, createClient } from './client.ts';
 export { type ConflictEntry, ConflictsApi } from './records/conflicts-api.ts';
+export type { Author } from './records/record-crypto.ts';
+export type { IndexedRecord } from './records/record-index.ts';
 export * from './records/record-kinds.ts';
 export type { RecordSummary } from './records/record-summaries.ts';
 export {
@@ -42,13 +44,24 @@ export { MemoryStore } from './store/memory-store.ts';
 export type * from './store/types.ts';
 export { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './sync/backoff.ts';
 export type { ConflictVersion, MergeFunction, MergeResult } from './sync/conflict.ts';
+export type { SyncContext } from './sync/context.ts';
 export { createSyncCore, type SyncCore, type SyncCoreOptions } from './sync/core.ts';
 export { DISTRUST_CODES, type DistrustCode } from './sync/distrust.ts';
+export type { LocalView, SyncEngine } from './sync/engine.ts';
+export type { MemberSigner, OpenJob, OpenKeys, OpenOutcome } from './sync/open-records.ts';
+export type { RecordOpener } from './sync/record-opener.ts';
 export { type ReencryptOptions, type ReencryptResult, reencryptVault } from './sync/reencrypt.ts';
 export { countWithheld, WITHHELD_LIMIT, type WithheldRecord } from './sync/withheld.ts';
 export * from './transport/errors.ts';
 export { HttpTransport, type HttpTransportOptions } from './transport/http-transport.ts';
-export type { LiveEvent, Transport } from './transport/transport.ts';
+export type { TextAnswer, TextRequest } from './transport/text-request.ts';
+export type {
+  LiveEvent,
+  PulledChange,
+  PulledPage,
+  Transport,
+} from './transport/transport.ts';
 export { checkServerUrl } from './transport/url.ts';
+export type { Clock, RandomSource } from './util/env.ts';
 export { buildKeyring, type VaultKeyring } from './vault/keyring.ts';
 export { type UserKeys, VaultsApi } from './vault/vaults-api.ts';
