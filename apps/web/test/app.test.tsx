@@ -367,11 +367,14 @@ describe('app', () => {
     await expect
       .element(page.getByRole('alert'))
       .toHaveTextContent('The current passphrase is wrong.');
+    // The button was disabled while it ran: focus goes to the field to fix, not <body>.
+    await expect.element(page.getByLabelText('Current passphrase')).toHaveFocus();
     await userEvent.fill(page.getByLabelText('Current passphrase'), 'correct horse battery');
     await userEvent.click(page.getByRole('button', { name: 'Change passphrase' }));
     await expect
       .element(page.getByText('Passphrase changed. Use the new one from now on.'))
       .toBeVisible();
+    await expect.element(page.getByRole('button', { name: 'Change passphrase' })).toHaveFocus();
     expect(gateway.session.passphraseChanges).toEqual([
       ['correct horse battery', 'a new long passphrase'],
     ]);

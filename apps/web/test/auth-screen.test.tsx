@@ -141,8 +141,14 @@ describe('auth screen', () => {
     gateway.failWith = 'unauthorized';
     mount(gateway, 'carol');
     await userEvent.fill(page.getByLabelText('Passphrase'), 'wrong one here');
-    await userEvent.click(page.getByRole('button', { name: 'Unlock' }));
+    await page.getByRole('button', { name: 'Unlock' }).element().focus();
+    await userEvent.keyboard('{Enter}');
     await expect.element(page.getByRole('alert')).toHaveTextContent('Wrong passphrase.');
+    // The fields were disabled while it tried: focus is back in the passphrase, selected to retype.
+    const field = page.getByLabelText('Passphrase');
+    await expect.element(field).toHaveFocus();
+    await userEvent.keyboard('right one here');
+    await expect.element(field).toHaveValue('right one here');
   });
 
   test('sign up says, before it is too late, that a forgotten passphrase cannot be reset', async () => {

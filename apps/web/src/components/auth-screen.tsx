@@ -51,8 +51,20 @@ export function AuthScreen({
   const [progress, setProgress] = useState<StepProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
   const first = useRef<HTMLInputElement>(null);
+  const form = useRef<HTMLFormElement>(null);
+  /** Counts failed attempts: each puts focus back in the passphrase (the fields were disabled, so it had fallen to <body>). */
+  const [failures, setFailures] = useState(0);
 
   useEffect(() => first.current?.focus(), []);
+  useEffect(() => {
+    if (failures === 0) return;
+    const field = form.current?.elements.namedItem('passphrase');
+    if (field instanceof HTMLInputElement) {
+      field.focus();
+      // Typing again replaces the wrong one.
+      field.select();
+    }
+  }, [failures]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -86,6 +98,7 @@ export function AuthScreen({
         lockedUsername && words === 'Wrong username or passphrase.' ? 'Wrong passphrase.' : words,
       );
       setProgress(null);
+      setFailures((n) => n + 1);
     }
   }
 
@@ -111,7 +124,13 @@ export function AuthScreen({
         </p>
       )}
       {/* Named by the title: entering the form says whether it logs in or creates an account. */}
-      <form onSubmit={submit} className="stack" aria-busy={busy} aria-labelledby="auth-title">
+      <form
+        ref={form}
+        onSubmit={submit}
+        className="stack"
+        aria-busy={busy}
+        aria-labelledby="auth-title"
+      >
         <label>
           Username
           <input

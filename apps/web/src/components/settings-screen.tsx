@@ -25,6 +25,21 @@ export function SettingsScreen({
   const [progress, setProgress] = useState<StepProgress | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
+  const currentField = useRef<HTMLInputElement>(null);
+  const submitButton = useRef<HTMLButtonElement>(null);
+  /**
+   * Where focus goes once the change ends: the button was disabled while it
+   * ran, so a click on it left focus on <body>.
+   */
+  const [settled, setSettled] = useState<{ ok: boolean } | null>(null);
+  useEffect(() => {
+    if (!settled) return;
+    if (settled.ok) submitButton.current?.focus();
+    else {
+      currentField.current?.focus();
+      currentField.current?.select();
+    }
+  }, [settled]);
   // Like every screen: start at its heading, not on the button that opened it.
   useEffect(() => heading.current?.focus(), []);
 
@@ -40,8 +55,10 @@ export function SettingsScreen({
       setNext('');
       setAgain('');
       setMessage({ ok: true, text: 'Passphrase changed. Use the new one from now on.' });
+      setSettled({ ok: true });
     } catch (caught) {
       setMessage({ ok: false, text: describeError(caught, 'passphrase-change') });
+      setSettled({ ok: false });
     } finally {
       setProgress(null);
     }
@@ -67,6 +84,7 @@ export function SettingsScreen({
         <label>
           Current passphrase
           <input
+            ref={currentField}
             type="password"
             autoComplete="current-password"
             required
@@ -100,7 +118,7 @@ export function SettingsScreen({
             {message.text}
           </p>
         )}
-        <button type="submit" className="primary" disabled={progress !== null}>
+        <button ref={submitButton} type="submit" className="primary" disabled={progress !== null}>
           Change passphrase
         </button>
       </form>
