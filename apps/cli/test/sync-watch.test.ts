@@ -175,3 +175,23 @@ it('on a device fresh from login, sync names vaults, and a watch prints changes 
   expect(err).toMatch(/Z online, \d+ pending, \d+ conflict\(s\)\n/);
   expect(err).not.toMatch(/added|updated|deleted/);
 });
+
+it('a watch whose reader went away (`--watch | head -n 1`) ends at its next line, exit 0', async () => {
+  const watcher = spawn(process.execPath, [COFFER_BIN, '--json', 'sync', 'live', '--watch'], {
+    env: { PATH: process.env.PATH ?? '', COFFER_HOME: two.home, COFFER_PASSPHRASE: two.passphrase },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => watcher.once('exit', resolve));
+  let err = '';
+  await new Promise<void>((resolve) => {
+    watcher.stderr.on('data', (b: Buffer) => {
+      err += b.toString();
+      if (err.includes('watching')) resolve();
+    });
+  });
+  // The reader closes its end, like `head` after its line.
+  watcher.stdout.destroy();
+  await one.ok(['put', 'live', 'after-reader-left', 'v']);
+  expect(await exited).toBe(0);
+  expect(err).not.toMatch(/EPIPE|unexpected error/);
+});

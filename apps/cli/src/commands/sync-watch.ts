@@ -25,7 +25,7 @@ function emit(ctx: CommandContext, event: Record<string, unknown>, text: string)
   else ctx.out.info(`${new Date().toISOString()} ${text}`);
 }
 
-/** Watch `vaults` until SIGINT or SIGTERM. */
+/** Watch `vaults` until SIGINT or SIGTERM, or until stdout can no longer be written. */
 export async function watchVaults(
   ctx: CommandContext,
   opened: OpenedClient,
@@ -109,6 +109,9 @@ export async function watchVaults(
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
+    // The reader of stdout went away (`… --watch | head -n 1`) or stdout failed: nobody
+    // reads the changes any more, so stop (main says why when it was not a closed pipe).
+    ctx.out.streams.stdout.once('error', () => resolve());
   });
   unsubscribe();
   await diffs;

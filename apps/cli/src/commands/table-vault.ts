@@ -134,7 +134,8 @@ export const VAULT_COMMANDS: readonly CommandSpec[] = [
     path: ['sync'],
     summary: 'push pending writes and pull changes (all vaults, or one); --watch stays live',
     description:
-      '--watch stays connected until Ctrl-C (or SIGTERM, exit 0) and prints each change it applies\n' +
+      '--watch stays connected until Ctrl-C, SIGTERM or the reader of its output goes away (exit 0)\n' +
+      'and prints each change it applies\n' +
       'on stdout, one line each: `2026-01-01T12:00:00.000Z ops: db/password updated`. With --json\n' +
       'it prints one JSON object per line (NDJSON) instead of one document, never "ok":\n' +
       '  {"event":"change","vault","key","change":"added"|"updated"|"deleted","updatedAt"?}\n' +
