@@ -26,6 +26,17 @@ import type { Clock } from '../util/env.ts';
 import { buildKeyring, type VaultKeyring } from './keyring.ts';
 import { writeReencryptProgress } from './reencrypt-progress.ts';
 
+/** The public keys a key grant and a signature check need. */
+type MemberKeys = Pick<UserKeys, 'x25519PublicKey' | 'ed25519PublicKey'>;
+
+const ownKeys = (s: AccountSession): MemberKeys => ({
+  x25519PublicKey: s.bundle.x25519.publicKey,
+  ed25519PublicKey: s.bundle.ed25519.publicKey,
+});
+
+/** Store meta naming the member this device removed from a vault, until the rotation is done. */
+const removalKey = (vaultId: string) => `member-removal:${vaultId}`;
+
 /** A user's public keys as checked against this device's pins. */
 export interface UserKeys {
   accountId: string;
@@ -283,21 +294,59 @@ export class VaultsApi {
    * Remove a member, then rotate to a new epoch granted to the remaining
    * members only. Re-encryption of the older records is left pending on this
    * device: `client.reencrypt` runs it (with progress), `client.sync` finishes it.
+   *
+   * The keys of the members who stay are checked first, so a changed key
+   * (`user_key_changed`) stops it before anything changes. If it rejects
+   * after the server removed the member (the connection dropped, say), call
+   * it again: it finds the member gone and finishes the rotation, so a
+   * removed member never keeps the key of later writes.
    */
   async removeMember(vaultId: string, accountId: string): Promise<number> {
-    await this.#transport.removeMember(vaultId, accountId);
+    const self = this.#session();
+    const marker = removalKey(vaultId);
+    const members = (await this.#transport.listMembers(vaultId)).members;
+    const leaving = members.some((m) => m.accountId === accountId);
+    if (!leaving && (await this.#store.getMeta(marker)) !== accountId) {
+      // Not a member, and not one this device removed without rotating:
+      // the server's own answer (not_found), should it have none, go on.
+      await this.#transport.removeMember(vaultId, accountId);
+    }
+    const staying = new Map<string, MemberKeys>();
+    for (const m of members) {
+      if (m.accountId === accountId) continue;
+      staying.set(
+        m.accountId,
+        m.accountId === self.accountId ? ownKeys(self) : await this.userKeys(m.username),
+      );
+    }
+    if (leaving) {
+      await this.#store.setMeta(marker, accountId);
+      try {
+        await this.#transport.removeMember(vaultId, accountId);
+      } catch (error) {
+        // Refused (forbidden, say): nothing was removed. Without an answer
+        // it may have been: the marker lets a retry finish the rotation.
+        if (!isTransient(error)) await this.#store.setMeta(marker, undefined);
+        throw error;
+      }
+    }
+    const epoch = await this.#rotate(vaultId, staying);
+    await this.#store.setMeta(marker, undefined);
+    return epoch;
+  }
+
+  /** A new epoch granted to the current members (`known` keys first). */
+  async #rotate(vaultId: string, known: ReadonlyMap<string, MemberKeys>): Promise<number> {
     const ring = await this.keyring(vaultId, { refresh: true });
     const key = await generateVaultKey(ring.current.epoch + 1);
     const grants = [];
     const signers = [];
     for (const m of (await this.#transport.listMembers(vaultId)).members) {
       const keys =
-        m.accountId === this.#session().accountId
-          ? {
-              x25519PublicKey: this.#session().bundle.x25519.publicKey,
-              ed25519PublicKey: this.#session().bundle.ed25519.publicKey,
-            }
-          : await this.userKeys(m.username);
+        known.get(m.accountId) ??
+        (m.accountId === this.#session().accountId
+          ? ownKeys(this.#session())
+          : await this.userKeys(m.username));
       signers.push({
         kid: await kidForPublicKey('ed25519', keys.ed25519PublicKey),
         ed25519PublicKey: keys.ed25519PublicKey,
