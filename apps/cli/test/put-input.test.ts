@@ -93,3 +93,15 @@ it('put refuses an empty key name (an unset variable) and control characters in 
   await hana.ok(['put', 'main', 'clé/ключ/🔑 with space', 'v']);
   expect((await hana.ok(['get', 'main', 'clé/ключ/🔑 with space'])).stdout).toBe('v');
 });
+
+it('put --file - reads stdin; too much on stdin or a pipe says to write a file first', async () => {
+  await hana.ok(['put', 'main', 'dash-file', '--file', '-'], { input: 'from stdin via -' });
+  expect((await hana.ok(['get', 'main', 'dash-file'])).stdout).toBe('from stdin via -');
+  const big = Buffer.alloc(200_000, 0x61);
+  for (const args of [['--file', '-'], ['--file', '/dev/stdin'], []])
+    expectFailure(
+      await hana.run(['put', 'main', 'too-big', ...args], { input: big }),
+      2,
+      /stdin and pipes hold at most 184320 bytes\n.*write it to a file first/,
+    );
+});

@@ -47,6 +47,21 @@ async function valueBytes(ctx: CommandContext): Promise<Uint8Array> {
   return piped;
 }
 
+/**
+ * A value above the record limit. From stdin or a pipe (their size is not
+ * known up front, so they cannot be streamed as a blob) the way out is a
+ * regular file: "use --file" alone sent people who had given one in a circle.
+ */
+function encodeOrExplain(bytes: Uint8Array, piped: boolean): ReturnType<typeof encodeValue> {
+  if (!piped || bytes.length <= RECORD_LIMIT) return encodeValue(bytes);
+  throw new CliError(
+    'usage',
+    'value_too_large',
+    `the value on stdin or a pipe is ${bytes.length} bytes; stdin and pipes hold at most ${RECORD_LIMIT} bytes`,
+    'write it to a file first, then `--file FILE` streams it as a blob of any size',
+  );
+}
+
 /** Files above the record limit go to a blob: streamed from disk, uploaded resumably, never whole in memory. */
 async function putBlob(
   ctx: CommandContext,
@@ -97,7 +112,8 @@ export async function run(ctx: CommandContext): Promise<void> {
   if (CONTROL.test(key))
     throw usageError('a key name cannot hold control characters (newline, tab, …): nothing stored');
   const file = stringOption(ctx, 'file');
-  if (file !== undefined && ctx.args.VALUE === undefined) {
+  // "-" is stdin (read by valueBytes), not a file named "-".
+  if (file !== undefined && file !== '-' && ctx.args.VALUE === undefined) {
     // A pipe (`--file <(cmd)`, /dev/stdin) has no size: read it whole, within the inline limit.
     const size = await stat(file).then(
       (s) => (s.isFile() ? s.size : s.isDirectory() ? -2 : 0),
@@ -109,7 +125,7 @@ export async function run(ctx: CommandContext): Promise<void> {
       throw new CliError('notFound', 'file_not_found', `cannot read ${file}: no such file`);
     if (size > RECORD_LIMIT) return putBlob(ctx, vault, key, file, size);
   }
-  const encoded = encodeValue(await valueBytes(ctx));
+  const encoded = encodeOrExplain(await valueBytes(ctx), ctx.args.VALUE === undefined);
   const pushed = await withAccountClient(ctx, async (opened) => {
     const vaultId = await resolveWritableVault(opened, vault);
     await opened.client.records.put(vaultId, key, encoded.value, { type: encoded.type });

@@ -71,7 +71,8 @@ export const VAULT_COMMANDS: readonly CommandSpec[] = [
       file: {
         type: 'string',
         value: 'PATH',
-        description: 'store the contents of a file (any size, streamed; "-" or a pipe: stdin)',
+        description:
+          'store the contents of a file (any size, streamed); "-" or a pipe: stdin, up to 180 KiB',
       },
       'no-sync': { type: 'boolean', description: 'only write the local replica and outbox' },
     },
