@@ -17,6 +17,7 @@ import {
   resealKeyBundle,
   type SessionList,
   sealKeyBundle,
+  Username,
 } from '@coffer/protocol';
 import { CofferClientError, ServerProblemError } from '../transport/errors.ts';
 import type { Transport } from '../transport/transport.ts';
@@ -39,6 +40,19 @@ export interface AccountSession {
  * username, which is unique and never changes.
  */
 const bundleOwner = (username: string) => ({ accountId: username });
+
+/**
+ * The server's username rule, checked here so that a person learns it
+ * (the server answers only "the request body does not match the schema")
+ * before a second of key derivation. The name itself is not echoed.
+ */
+function checkUsername(username: string): void {
+  const checked = Username.safeParse(username);
+  if (!checked.success) {
+    const rule = checked.error.issues[0]?.message ?? 'is not valid';
+    throw new CofferClientError('bad_argument', `a username ${rule}`);
+  }
+}
 
 export class AccountsApi {
   readonly #transport: Transport;
@@ -64,6 +78,7 @@ export class AccountsApi {
 
   /** Create an account (then log in with {@link AccountsApi.login}). */
   async signup(username: string, passphrase: string): Promise<{ accountId: string }> {
+    checkUsername(username);
     const salt = generateAccountSalt();
     const params = { ...DEFAULT_KDF_PARAMS };
     const keys = await this.#derive({ passphrase, salt, params });
@@ -108,6 +123,7 @@ export class AccountsApi {
 
   /** Log in: afterwards the key bundle is open in memory and sync can run. */
   async login(username: string, passphrase: string, deviceName?: string): Promise<AccountSession> {
+    checkUsername(username);
     const { keys, challengeId, signature } = await this.#signChallenge(
       username,
       passphrase,

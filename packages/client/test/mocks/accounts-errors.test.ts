@@ -5,7 +5,7 @@ import { MemoryStore } from '../../src/store/memory-store.ts';
 import { CofferClientError, ServerProblemError } from '../../src/transport/errors.ts';
 import { BASE, useCoffer } from './harness.ts';
 
-useCoffer();
+const coffer = useCoffer();
 const PASSPHRASE = 'correct horse battery';
 const client = () =>
   createClient({
@@ -45,5 +45,18 @@ describe('wrong passphrases', () => {
     await expect(client().accounts.login('alice', PASSPHRASE)).resolves.toMatchObject({
       username: 'alice',
     });
+  });
+
+  it('a username the server would refuse is a bad_argument naming the rule, before key derivation', async () => {
+    for (const call of [
+      () => client().accounts.signup('Alice Smith', PASSPHRASE),
+      () => client().accounts.login('Alice Smith', PASSPHRASE),
+    ]) {
+      const error = await call().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CofferClientError);
+      expect(error).toMatchObject({ code: 'bad_argument' });
+      expect((error as Error).message).toMatch(/^a username must be 3-64 lower-case letters/);
+    }
+    expect(coffer.mock.requests).toEqual([]);
   });
 });
