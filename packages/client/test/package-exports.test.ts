@@ -37,4 +37,20 @@ describe('package exports', () => {
       expect(statSync(join(root, target['@coffer/source'])).isFile(), subpath).toBe(true);
     }
   });
+
+  it('keeps the worker modules from being dropped as side-effect free', () => {
+    // A worker module is all side effect (it sets onmessage); with the
+    // package marked side-effect free, a bundler emptied an app's worker that
+    // imports '@coffer/client/kdf-worker', and every login waited for ever.
+    const workers = sources(join(root, 'src'))
+      .filter((f) => /-worker\.ts$/.test(f))
+      .map((f) => f.slice(root.length));
+    expect(workers.length).toBeGreaterThanOrEqual(3);
+    const marked = Array.isArray(pkg.sideEffects) ? pkg.sideEffects : [];
+    for (const file of workers) {
+      const name = file.replace(/^.*\//, '').replace(/\.ts$/, '.js');
+      expect(marked, file).toContain(`./${file}`);
+      expect(marked, file).toContain(`./dist/${name}`);
+    }
+  });
 });
