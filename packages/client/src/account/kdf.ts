@@ -25,7 +25,8 @@ export const deriveKeysInline: DeriveKeys = (input) =>
  * afterwards so no key material stays in it.
  *
  * @example
- * const derive = (input) => deriveKeysInWorker(new URL('@coffer/client/kdf-worker', import.meta.url), input);
+ * import workerUrl from '@coffer/client/kdf-worker?worker&url'; // Vite: bundled as a worker
+ * const derive = (input) => deriveKeysInWorker(workerUrl, input);
  */
 export function deriveKeysInWorker(workerUrl: URL | string, input: KdfInput): Promise<AccountKeys> {
   const worker = new Worker(workerUrl, { type: 'module' });
