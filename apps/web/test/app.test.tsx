@@ -122,6 +122,23 @@ describe('app', () => {
     expect(gateway.session.opened.get('v-Ops')?.closed).toBe(true);
   });
 
+  test('a vault create refused (offline) leaves focus in the name field, not on <body>', async () => {
+    const gateway = new FakeGateway();
+    await logIn(gateway);
+    let refuse = () => {};
+    gateway.session.createVault = () =>
+      new Promise((_, reject) => {
+        refuse = () => reject(Object.assign(new Error('x'), { code: 'network' }));
+      });
+    await userEvent.fill(page.getByLabelText('New vault name'), 'Ops');
+    await userEvent.click(page.getByRole('button', { name: 'Create vault' }));
+    await expect.element(page.getByRole('button', { name: 'Create vault' })).toBeDisabled();
+    refuse();
+    await expect.element(page.getByRole('alert')).toMatchTextContent(/Cannot reach the server/);
+    await expect.element(page.getByLabelText('New vault name')).toHaveFocus();
+    await expect.element(page.getByLabelText('New vault name')).toHaveValue('Ops');
+  });
+
   test('the account screen lists sessions and ends another device’s session', async () => {
     const gateway = new FakeGateway();
     await logIn(gateway);

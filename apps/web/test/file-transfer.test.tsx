@@ -40,6 +40,8 @@ describe('file upload', () => {
     await userEvent.click(page.getByRole('button', { name: 'Cancel upload' }));
     await expect.element(page.getByText('Upload cancelled.')).toBeVisible();
     await expect.element(page.getByRole('button', { name: 'Upload' })).toBeEnabled();
+    // The pressed button is the same element, now Cancel: focus stays on it.
+    await expect.element(page.getByRole('button', { name: 'Cancel', exact: true })).toHaveFocus();
     expect(done).toEqual([]);
   });
 
@@ -50,6 +52,7 @@ describe('file upload', () => {
     await expect.element(page.getByRole('alert')).toBeVisible();
     await expect.element(page.getByRole('alert')).not.toHaveTextContent('payload_too_large');
     await expect.element(page.getByRole('button', { name: 'Upload' })).toBeEnabled();
+    await expect.element(page.getByRole('button', { name: 'Upload' })).toHaveFocus();
   });
 });
 
@@ -72,6 +75,8 @@ describe('file download', () => {
     mount(vault, target);
     await userEvent.click(page.getByRole('button', { name: 'Download' }));
     await expect.element(page.getByText('Saved report.pdf.')).toBeVisible();
+    // Download was disabled while it ran: focus comes back to it, not <body>.
+    await expect.element(page.getByRole('button', { name: 'Download' })).toHaveFocus();
     expect(new TextDecoder().decode(got[0])).toBe('file-bytes');
     expect(state).toEqual({ closed: true, aborted: false, finished: true });
   });
@@ -93,6 +98,7 @@ describe('file download', () => {
     await expect.element(page.getByText('Downloading 50%')).toBeVisible();
     await userEvent.click(page.getByRole('button', { name: 'Cancel download' }));
     await expect.element(page.getByText('Download cancelled.')).toBeVisible();
+    await expect.element(page.getByRole('button', { name: 'Download' })).toHaveFocus();
     expect(state).toEqual({ closed: false, aborted: true, finished: false });
   });
 

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { VaultHandle } from '../api/types.ts';
 import { formatBytes, percent } from '../ui/format.ts';
 import { describeError } from '../ui/plain-words.ts';
+import { useFocusAfterBusy } from '../ui/use-focus-after-busy.ts';
 import { fileNameOf, openSaveTarget, type SaveTarget } from './file-save.ts';
 
 export interface FileDownloadProps {
@@ -32,6 +33,9 @@ export function FileDownload({
   const running = useRef<AbortController | null>(null);
   // Leaving the record stops its download.
   useEffect(() => () => running.current?.abort(), []);
+  const downloadButton = useRef<HTMLButtonElement>(null);
+  // Saved, failed or cancelled: Download was disabled and Cancel download is gone.
+  useFocusAfterBusy(progress !== null, downloadButton);
 
   async function download() {
     setNotice(null);
@@ -66,7 +70,7 @@ export function FileDownload({
     <div className="stack">
       <p>File, {formatBytes(size)}</p>
       <div className="row">
-        <button type="button" onClick={download} disabled={progress !== null}>
+        <button ref={downloadButton} type="button" onClick={download} disabled={progress !== null}>
           Download
         </button>
         {progress && (

@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { VaultHandle } from '../api/types.ts';
 import { formatBytes, percent } from '../ui/format.ts';
 import { describeError } from '../ui/plain-words.ts';
+import { useFocusAfterBusy } from '../ui/use-focus-after-busy.ts';
 
 type Notice = { tone: 'error' | 'info'; text: string };
 
@@ -32,6 +33,9 @@ export function FileUpload({
   useEffect(() => () => running.current?.abort(), []);
   // Opened with Attach file: start in the form (as New record does), not back at the button.
   useEffect(() => input.current?.focus(), []);
+  const uploadButton = useRef<HTMLButtonElement>(null);
+  // Failed or cancelled: Cancel upload went away and the rest was disabled.
+  useFocusAfterBusy(progress !== null, uploadButton);
 
   async function upload(event: FormEvent) {
     event.preventDefault();
@@ -121,7 +125,7 @@ export function FileUpload({
       )}
       {notice?.tone === 'info' && <p role="status">{notice.text}</p>}
       <div className="row">
-        <button type="submit" className="primary" disabled={progress !== null}>
+        <button ref={uploadButton} type="submit" className="primary" disabled={progress !== null}>
           {replacing === null ? 'Upload' : `Replace ${replacing}`}
         </button>
         {progress ? (

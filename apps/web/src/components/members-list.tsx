@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import type { MemberInfo, Role, StepProgress, VaultHandle } from '../api/types.ts';
 import { describeError } from '../ui/plain-words.ts';
+import { useFocusAfterBusy } from '../ui/use-focus-after-busy.ts';
 import { FormMessages } from './form-messages.tsx';
 import { MemberActions } from './member-actions.tsx';
 import { ProgressLine } from './progress-line.tsx';
@@ -27,6 +28,9 @@ export function MembersList({ vault, members, self, canManage, onChanged }: Memb
   /** The member whose Remove was pressed once (removal rotates the key: asked twice). */
   const [confirming, setConfirming] = useState<string | null>(null);
   const keep = useRef<HTMLButtonElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // A role changed or a member removed: the buttons used were disabled (or are gone).
+  useFocusAfterBusy(removing !== null, heading);
 
   function setDraft(accountId: string, role: Exclude<Role, 'owner'> | null) {
     setDrafts((old) => {
@@ -73,7 +77,9 @@ export function MembersList({ vault, members, self, canManage, onChanged }: Memb
 
   return (
     <section aria-labelledby="members-heading" className="stack">
-      <h3 id="members-heading">Members</h3>
+      <h3 id="members-heading" ref={heading} tabIndex={-1}>
+        Members
+      </h3>
       <ul className="members">
         {members.map((m) => (
           <li key={m.accountId} className="member">

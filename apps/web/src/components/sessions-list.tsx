@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CofferSession, SessionView } from '../api/types.ts';
 import { formatSince } from '../ui/format.ts';
 import { describeError } from '../ui/plain-words.ts';
+import { useFocusAfterBusy } from '../ui/use-focus-after-busy.ts';
 import { FormMessages } from './form-messages.tsx';
 
 export interface SessionsListProps {
@@ -18,6 +19,8 @@ export function SessionsList({ session }: SessionsListProps) {
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
+  // An End session refused (offline): its button was disabled meanwhile.
+  useFocusAfterBusy(busy !== null, heading);
 
   const load = useCallback(async () => {
     try {

@@ -1,6 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import type { MemberInfo, Role, UserKeyInfo, VaultHandle } from '../api/types.ts';
 import { describeError } from '../ui/plain-words.ts';
+import { useFocusAfterBusy } from '../ui/use-focus-after-busy.ts';
 import { normalizeUsername, usernameProblem } from '../ui/username.ts';
 import { FormMessages } from './form-messages.tsx';
 import { MembersList } from './members-list.tsx';
@@ -28,6 +29,8 @@ export function ShareDialog({ vault, self, onClose }: ShareDialogProps) {
   const [busy, setBusy] = useState(false);
   const usernameField = useRef<HTMLInputElement>(null);
   const matchBox = useRef<HTMLInputElement>(null);
+  // Look up or Share clicked and refused (no such user, offline): back to the name.
+  useFocusAfterBusy(busy, usernameField);
   const canManage = vault.info.role === 'owner' || vault.info.role === 'admin';
 
   const loadMembers = useCallback(() => {

@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { CofferSession, VaultInfo } from '../api/types.ts';
 import { describeError, errorCode } from '../ui/plain-words.ts';
+import { useFocusAfterBusy } from '../ui/use-focus-after-busy.ts';
 import { useObservable } from '../ui/use-observable.ts';
 import { SESSION_ENDED_CODES } from '../ui/use-session-refresh.ts';
 
@@ -20,6 +21,9 @@ export function VaultList({ session, onOpen, onSessionEnded }: VaultListProps) {
   // Read through a ref: a new callback on each parent render must not refresh again.
   const sessionEnded = useRef(onSessionEnded);
   const heading = useRef<HTMLHeadingElement>(null);
+  const nameField = useRef<HTMLInputElement>(null);
+  // A create that failed (offline) re-enables the field it disabled: continue there.
+  useFocusAfterBusy(busy, nameField);
   // The screen before (login, a vault, Account) is gone: start here, not on <body>.
   useEffect(() => heading.current?.focus(), []);
   sessionEnded.current = onSessionEnded;
@@ -73,6 +77,7 @@ export function VaultList({ session, onOpen, onSessionEnded }: VaultListProps) {
         <label>
           New vault name
           <input
+            ref={nameField}
             name="vault-name"
             required
             maxLength={200}
