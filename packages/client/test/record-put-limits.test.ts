@@ -40,4 +40,13 @@ describe('records.put limits', () => {
     await a.engine.sync(vaultId);
     expect(a.state.getSnapshot().pending).toBe(0);
   });
+
+  it('names no record in an error message (names are plaintext)', async () => {
+    const { vaultId, clients } = await setup(1);
+    const a = clients[0]!;
+    await a.records.put(vaultId, 'prod-db-root-password', { v: 1 });
+    const error = await a.blobs.get(vaultId, 'prod-db-root-password').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'record_not_found' });
+    expect((error as Error).message).not.toContain('prod-db');
+  });
 });

@@ -148,7 +148,11 @@ export class BlobsApi {
     const entry = await this.#records.get(vaultId, name);
     if (!entry) return undefined;
     if (!entry.blob) {
-      throw new CofferClientError('record_not_found', `record ${name} holds no blob`);
+      // Record names are plaintext (the server never sees them): not in messages.
+      throw new CofferClientError(
+        'record_not_found',
+        'the record holds no blob (read it with records.get)',
+      );
     }
     return { entry, blob: entry.blob };
   }
