@@ -9,6 +9,7 @@ import { type DeriveKeys, deriveKeysInline } from './account/kdf.ts';
 import type { LocalStore } from './store/types.ts';
 import type { MergeFunction } from './sync/conflict.ts';
 import { createSyncCore, type SyncCore } from './sync/core.ts';
+import { orphanedRecords } from './sync/orphaned-records.ts';
 import type { RecordOpener } from './sync/record-opener.ts';
 import { type ReencryptOptions, type ReencryptResult, reencryptVault } from './sync/reencrypt.ts';
 import { CofferClientError, isTransient, VersionNotSupportedError } from './transport/errors.ts';
@@ -163,9 +164,13 @@ export function createClient(options: ClientOptions): CofferClient {
       await core.engine.sync(vaultId, { retryNow: true });
       // A rotation this device made whose re-encryption did not finish
       // (interrupted, or the app never started it) finishes with the sync.
-      if (!(await reencryptPending(core.ctx.store, vaultId))) return;
+      // A removal by a client that does not re-encrypt leaves the removed
+      // member's past writes to whoever holds them (orphaned-records.ts).
+      const pending = await reencryptPending(core.ctx.store, vaultId);
+      const orphans = pending ? [] : await orphanedRecords(core.ctx, vaultId);
+      if (!pending && orphans.length === 0) return;
       try {
-        await reencrypt(vaultId);
+        await reencrypt(vaultId, pending ? {} : { only: new Set(orphans) });
       } catch (error) {
         if (isTransient(error)) throw error;
         // E.g. this account lost the right to write since it removed the

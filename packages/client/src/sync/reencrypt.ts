@@ -19,6 +19,8 @@ export interface ReencryptOptions {
   signal?: AbortSignal;
   /** Records per push (default 100). */
   batch?: number;
+  /** Only these records (default: every record under an older epoch). */
+  only?: ReadonlySet<string>;
   /** Called after each batch with records checked so far and the total. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -55,7 +57,7 @@ export async function reencryptVault(
   // Pending until the last batch is done: a run that stops resumes here.
   await writeReencryptProgress(ctx.store, vaultId, { epoch, after, complete: false });
   const rows = (await ctx.store.listRecords(vaultId)).filter(
-    (r) => r.envelope !== null && r.recordId > after,
+    (r) => r.envelope !== null && r.recordId > after && (options.only?.has(r.recordId) ?? true),
   );
   const result: ReencryptResult = { epoch, reencrypted: 0, skipped: 0, complete: false };
   const size = options.batch ?? 100;
