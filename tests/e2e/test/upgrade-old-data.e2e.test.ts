@@ -53,8 +53,9 @@ describe('the current server on the old server’s database', () => {
     expect(counts.schema).toBeGreaterThan(1);
     expect(counts.accounts).toEqual(['alice', 'bob', 'carol']);
     expect(counts.vaults).toBe(2);
-    // ops: vault name, db/password, note, gone (a tombstone), from/bob, epoch2; personal: name, pin.
-    expect(counts.records).toBe(8);
+    // ops: vault name, db/password, note, gone (a tombstone), from/bob, from/carol, epoch2;
+    // personal: name, pin.
+    expect(counts.records).toBe(9);
   });
 
   test('an old account logs in on a new device and pulls what the old clients wrote', async () => {
@@ -70,8 +71,11 @@ describe('the current server on the old server’s database', () => {
     ]);
     const synced = await bob.run(['sync']);
     expect(synced.code, synced.stderr).toBe(0);
-    // Everything old verified: nothing withheld, no warning.
-    expect(synced.stderr).toBe('');
+    // carol's record is still signed by carol, whom the old CLI removed without
+    // re-sealing her writes: a device that never verified it refuses it (a
+    // removed member holds the old key) until a current member re-seals it.
+    expect(synced.stderr).toMatch(/1 record withheld.*signer_untrusted/s);
+    await missing(bob, 'ops', 'from/carol');
     const list = JSON.parse(await ok(bob, ['--json', 'vault', 'list'])) as {
       vaults: Array<{ name: string; vaultId: string; role: string }>;
     };
@@ -107,10 +111,11 @@ describe('the current CLI on the old CLI’s profile', () => {
     expect(await value(alice, 'personal', 'pin')).toBe('5678');
   });
 
-  test('pushes the writes the old CLI queued offline, on the old server session', async () => {
+  test('pushes the writes the old CLI queued offline, on the old server session, and re-seals what the old CLI left under the old key', async () => {
     const synced = await alice.run(['--json', 'sync']);
     expect(synced.code, synced.stderr).toBe(0);
     expect(JSON.parse(synced.stdout.toString())).toMatchObject({ pending: 0, conflicts: 0 });
+    expect(synced.stderr).toBe('');
     // A device that never saw the old files gets the old CLI's offline writes.
     const fresh = await newCliDevice(OLD_FIXTURE_PASSPHRASE);
     await ok(fresh, [
@@ -127,6 +132,8 @@ describe('the current CLI on the old CLI’s profile', () => {
     expect(await value(fresh, 'personal', 'pin')).toBe('5678');
     await missing(fresh, 'ops', 'note');
     expect(await value(fresh, 'ops', 'from/bob')).toBe('written by bob');
+    // Re-sealed by alice (a current member) under epoch 2: readable everywhere now.
+    expect(await value(fresh, 'ops', 'from/carol')).toBe('written by carol before her removal');
   });
 
   test('keeps working: writes, and a removal that re-seals the old records', async () => {
@@ -154,5 +161,6 @@ describe('the current CLI on the old CLI’s profile', () => {
     expect(await value(fresh, 'ops', 'from/bob')).toBe('written by bob');
     expect(await value(fresh, 'ops', 'epoch2')).toBe('after the rotation');
     expect(await value(fresh, 'ops', 'after/upgrade')).toBe('new cli, old profile');
+    expect(await value(fresh, 'ops', 'from/carol')).toBe('written by carol before her removal');
   });
 });
