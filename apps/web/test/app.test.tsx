@@ -139,6 +139,32 @@ describe('app', () => {
     await expect.element(page.getByLabelText('New vault name')).toHaveValue('Ops');
   });
 
+  test('on a phone, a control reached with Tab is never hidden behind the sticky status bar', async () => {
+    await page.viewport(390, 700);
+    try {
+      const gateway = new FakeGateway();
+      await logIn(gateway);
+      await userEvent.fill(page.getByLabelText('New vault name'), 'Ops');
+      await userEvent.click(page.getByRole('button', { name: 'Create vault' }));
+      const vault = gateway.session.opened.get('v-Ops');
+      for (let i = 0; i < 6; i++) vault?.seed({ name: `r${i}` }, { kind: 'text', text: 'v' });
+      await userEvent.click(page.getByRole('button', { name: 'New record' }));
+      await expect.element(page.getByLabelText('Name')).toHaveFocus();
+      const bar = document.querySelector('.sync-bar') as HTMLElement;
+      for (const next of ['Text', 'Value', 'Save', 'Cancel']) {
+        await userEvent.keyboard('{Tab}');
+        const focused = document.activeElement as HTMLElement;
+        expect(focused.textContent === next || focused.getAttribute('name') !== null).toBe(true);
+        const control = focused.getBoundingClientRect();
+        expect(control.bottom, `${next} ends under the bar`).toBeLessThanOrEqual(
+          bar.getBoundingClientRect().top,
+        );
+      }
+    } finally {
+      await page.viewport(1100, 800);
+    }
+  });
+
   test('the account screen lists sessions and ends another device’s session', async () => {
     const gateway = new FakeGateway();
     await logIn(gateway);
