@@ -121,10 +121,10 @@ export function ShareDialog({ vault, self, onClose }: ShareDialogProps) {
             Ask {found.username} to read their fingerprint to you (they find it under Account), and
             compare it with this one:
           </p>
-          {/* Not an <output>: that is a live status, and its text is left out of a description. */}
-          <p id="fp-value" className="fingerprint">
-            {found.fingerprint}
-          </p>
+          <output className="fingerprint" aria-describedby="fp-help">
+            {/* The span is what the checkbox's description reads (an <output> is left out of one). */}
+            <span id="fp-value">{found.fingerprint}</span>
+          </output>
           <label className="checkbox">
             <input
               ref={matchBox}
