@@ -127,7 +127,7 @@ export async function readFilePassphrase(
       throw new CliError(
         'auth',
         'passphrase_required',
-        `${opts.choosing ? 'a passphrase for the file' : "the file's passphrase"} is required and there is no terminal to ask on`,
+        `${opts.choosing ? 'a new file passphrase' : 'the file passphrase'} is required and there is no terminal to ask on`,
         'set COFFER_FILE_PASSPHRASE (or COFFER_PASSPHRASE), or pass --passphrase-file PATH',
       );
     throw e;
