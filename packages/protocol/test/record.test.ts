@@ -8,6 +8,7 @@ import {
   decodeRecordPlaintext,
   encodeRecordPlaintext,
   type RecordData,
+  recordFreshness,
 } from '../src/record/record-codec.ts';
 import { deriveRecordId, deriveVaultNameKey } from '../src/record/record-id.ts';
 import { openRecord, sealRecord } from '../src/record/seal-record.ts';
@@ -115,6 +116,26 @@ describe('record plaintext encoding', () => {
     expect(() => decodeRecordPlaintext(badUtf8)).toThrow(/UTF-8/);
     const reordered = new Uint8Array([...encoded, 0x01, 0, 0, 0, 0]);
     expect(() => decodeRecordPlaintext(reordered)).toThrow(/order/);
+  });
+
+  it('carries sealedAt (tag 0x10) after the other fields, strictly as a u64', () => {
+    const resealed = { ...record, sealedAt: record.updatedAt + 86_400_000 };
+    const encoded = encodeRecordPlaintext(resealed);
+    expect(decodeRecordPlaintext(encoded)).toEqual(resealed);
+    // The last field: tag 0x10, length 8, the time.
+    expect(toHex(encoded.subarray(encoded.length - 13, encoded.length - 8))).toBe('1000000008');
+    expect(decodeRecordPlaintext(encodeRecordPlaintext(record))).not.toHaveProperty('sealedAt');
+    const short = new Uint8Array([...encodeRecordPlaintext(record), 0x10, 0, 0, 0, 4, 0, 0, 0, 1]);
+    expect(() => decodeRecordPlaintext(short)).toThrow(/bad length/);
+    // A reader of the fields before it (0x08 here, an older writer's unknown field) is unaffected.
+    const withUnknown = new Uint8Array([...encodeRecordPlaintext(record), 0x08, 0, 0, 0, 1, 7]);
+    expect(decodeRecordPlaintext(withUnknown)).toEqual(record);
+  });
+
+  it('orders versions for the replay check by the later of updatedAt and sealedAt', () => {
+    expect(recordFreshness({ updatedAt: 5 })).toBe(5);
+    expect(recordFreshness({ updatedAt: 5, sealedAt: 9 })).toBe(9);
+    expect(recordFreshness({ updatedAt: 9, sealedAt: 5 })).toBe(9);
   });
 
   it('reads timestamps up to 2^53 - 1 and refuses larger ones', () => {

@@ -405,11 +405,15 @@ def record_decoding_rules():
     enc = record.encode(base)
     assert record.decode(enc) == base
     assert record.decode(enc + b"\x09\x00\x00\x00\x01z").name == "name"  # unknown tag skipped
+    resealed = record.Record("name", "note", 1, 2, bytes(16), b"", (bytes(16), 5), 2**53 - 1)
+    assert record.decode(record.encode(resealed)) == resealed  # sealedAt, tag 0x10
     bads = [
         b"\x02" + enc[1:],  # version
         enc[:-1],  # value runs past the end
         enc + b"\x09\x00\x00",  # field header runs past the end
         enc + b"\x07\x00\x00\x00\x00",  # tag not increasing
+        enc + b"\x10\x00\x00\x00\x04\x00\x00\x00\x01",  # sealedAt not 8 bytes
+        enc + b"\x10\x00\x00\x00\x08\x00\x20" + bytes(6),  # sealedAt above 2^53 - 1
         record.encode(record.Record("name", "note", 2**53, 2, bytes(16), b"")),
         record.Record.__name__ and b"\x01" + enc[1:].replace(b"name", b"n\xffme"),  # invalid UTF-8
         enc.replace(b"\x05\x00\x00\x00\x10" + bytes(16), b"\x05\x00\x00\x00\x0f" + bytes(15)),  # fixed length

@@ -6,6 +6,7 @@ export {
   encodeRecordPlaintext,
   RECORD_ENCODING_VERSION,
   type RecordData,
+  recordFreshness,
 } from './record-codec.ts';
 export { deriveRecordId, deriveVaultNameKey, randomRecordId } from './record-id.ts';
 export {

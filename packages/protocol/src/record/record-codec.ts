@@ -26,9 +26,37 @@ export interface RecordData {
   /** kid of the author's signing key. */
   authorKid: Uint8Array;
   blob?: BlobRef;
+  /**
+   * When a write that waited (offline) was sealed again for sending, if it
+   * was (SPEC.md 10.1, tag 0x10). Not an edit time: conflicts still order by
+   * `updatedAt`. A replica's replay check takes the later of the two (see
+   * {@link recordFreshness}), so a late create is not taken for a replay.
+   */
+  sealedAt?: number;
 }
 
-const TAG = { name: 1, type: 2, createdAt: 3, updatedAt: 4, authorKid: 5, content: 6, blob: 7 };
+// 0x08 stays unassigned: the rules vectors use it as a later writer's unknown field.
+const TAG = {
+  name: 1,
+  type: 2,
+  createdAt: 3,
+  updatedAt: 4,
+  authorKid: 5,
+  content: 6,
+  blob: 7,
+  sealedAt: 0x10,
+};
+
+/**
+ * The time a version may not be predated by the version that replaces it:
+ * the later of its edit time and the time it was sealed again for sending.
+ *
+ * @example
+ * if (recordFreshness(incoming) < recordFreshness(held)) refuse('revision_rollback');
+ */
+export function recordFreshness(record: Pick<RecordData, 'updatedAt' | 'sealedAt'>): number {
+  return Math.max(record.updatedAt, record.sealedAt ?? 0);
+}
 
 function field(tag: number, value: Uint8Array): Uint8Array {
   return concatBytes(new Uint8Array([tag]), u32be(value.length), value);
@@ -67,6 +95,7 @@ export function encodeRecordPlaintext(record: RecordData): Uint8Array {
     if (record.blob.blobId.length !== 16) throw new RangeError('blobId must be 16 bytes');
     parts.push(field(TAG.blob, concatBytes(record.blob.blobId, u64(record.blob.size))));
   }
+  if (record.sealedAt !== undefined) parts.push(field(TAG.sealedAt, u64(record.sealedAt)));
   return concatBytes(...parts);
 }
 
@@ -133,5 +162,6 @@ export function decodeRecordPlaintext(bytes: Uint8Array): RecordData {
     if (blob.length !== 24) bad('blob reference has a bad length');
     record.blob = { blobId: blob.slice(0, 16), size: readU64(blob.subarray(16)) };
   }
+  if (fields[TAG.sealedAt]) record.sealedAt = readU64(get(TAG.sealedAt, 8));
   return record;
 }

@@ -40,6 +40,7 @@ class Record:
     author_kid: bytes
     content: bytes
     blob: tuple[bytes, int] | None = None
+    sealed_at: int | None = None
 
 
 def encode(r: Record) -> bytes:
@@ -53,6 +54,8 @@ def encode(r: Record) -> bytes:
     ]
     if r.blob is not None:
         fields.append((7, r.blob[0] + r.blob[1].to_bytes(8, "big")))
+    if r.sealed_at is not None:
+        fields.append((0x10, r.sealed_at.to_bytes(8, "big")))
     return b"\x01" + b"".join(bytes([t]) + len(v).to_bytes(4, "big") + v for t, v in fields)
 
 
@@ -77,7 +80,7 @@ def decode(data: bytes) -> Record:
         off += n
     if any(t not in got for t in REQUIRED):
         raise bad()
-    fixed = {3: 8, 4: 8, 5: 16, 7: 24}
+    fixed = {3: 8, 4: 8, 5: 16, 7: 24, 0x10: 8}
     for t, n in fixed.items():
         if t in got and len(got[t]) != n:
             raise bad()
@@ -91,9 +94,10 @@ def decode(data: bytes) -> Record:
         blob = (got[7][:16], int.from_bytes(got[7][16:], "big"))
         if blob[1] > MAX_SAFE:
             raise bad()
-    if created > MAX_SAFE or updated > MAX_SAFE:
+    sealed = int.from_bytes(got[0x10], "big") if 0x10 in got else None
+    if created > MAX_SAFE or updated > MAX_SAFE or (sealed or 0) > MAX_SAFE:
         raise bad()
-    return Record(name, rtype, created, updated, got[5], got[6], blob)
+    return Record(name, rtype, created, updated, got[5], got[6], blob, sealed)
 
 
 def padme(length: int) -> int:
