@@ -187,7 +187,7 @@ export class FakeTransport implements Partial<Transport> {
   }
 
   #check(): void {
-    if (!this.online) throw new NetworkError('offline (fake)');
+    if (!this.online) throw new NetworkError('offline (fake)', { unsent: true });
   }
 
   setToken(): void {}

@@ -39,6 +39,9 @@ export const faultOp: fc.Arbitrary<FaultOp> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: k('resolve'), client, restore: fc.boolean() }) },
 );
 
+/** The shortest tombstone retention a server can be given (`--tombstone-retention 1`). */
+const PURGE_RETENTION_MS = 24 * 3600 * 1000;
+
 /** Values are `<counter>:<n>`; the counter grows with time. */
 const counter = (v: unknown) => Number.parseInt(String(v), 10);
 
@@ -112,6 +115,9 @@ async function play(
     for (const o of ops) {
       clock.advance(1_000);
       if (o.kind === 'purge') {
+        // A server purges only deletions older than its retention (a day at
+        // least): a purge means that much time passed.
+        clock.advance(PURGE_RETENTION_MS);
         server.purgeTombstones(vaultId);
         continue;
       }

@@ -33,8 +33,12 @@ describe('sync engine against a fake server', () => {
     await a.engine.idle();
     expect(a.state.getSnapshot()).toMatchObject({ pending: 1, connection: 'offline' });
     const [entry] = await a.store.listOutbox();
-    expect(entry?.attempts).toBe(1);
+    // The attempt never reached the server: still unsent (a later edit may
+    // replace it), retried after a backoff.
+    expect(entry?.attempts).toBe(0);
     expect(entry?.nextAttemptAt).toBeGreaterThan(clock.now());
+    await a.records.put(vaultId, 'note', 'offline edit');
+    expect(await a.store.countOutbox()).toBe(1);
     a.transport.online = true;
     clock.advance(1_000);
     await a.engine.sync(vaultId);

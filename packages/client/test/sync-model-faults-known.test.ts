@@ -41,3 +41,32 @@ describe('a write queued on a record life the server purged', () => {
     await expect(run).rejects.toBeInstanceOf(OldServerRevisionReuse);
   });
 });
+
+// offline@0, put b@0, put b@1, put a@2, delete b@1, purge: device 2 pulled
+// b@1 (edited after device 0's offline create) before its deletion. The
+// server takes device 0's create as a new life of b; device 2, in its full
+// resync, used to refuse it for good as an older envelope replayed
+// (revision_rollback: its updatedAt predates b@1's), and kept showing the
+// deleted b@1 while the others showed b@0. The create is now sealed again
+// when it is first sent (sealedAt, sync/late-create.ts).
+const lateCreate = [
+  online(0, false),
+  put(0, 'b'),
+  put(1, 'b'),
+  sync(2),
+  put(2, 'a'),
+  del(1, 'b'),
+  sync(1),
+  purge,
+  online(0, true),
+];
+
+describe('a create queued offline over a life of its record that was deleted and purged', () => {
+  it('every device ends with the create, and none refuses it', async () => {
+    await runFaultModel(lateCreate);
+  });
+
+  it('so on an old server too', async () => {
+    await runFaultModel(lateCreate, { server: { oldServer: true } });
+  });
+});

@@ -2,9 +2,11 @@
  * Conflict copies: the losing versions of resolved conflicts, kept on this
  * device until the application (or the user) looks at them.
  */
+import { recordFreshness } from '@coffer/protocol';
 import type { SyncContext } from '../sync/context.ts';
 import type { SyncEngine } from '../sync/engine.ts';
 import { parseContent } from '../sync/push-conflict.ts';
+import { editableFields } from '../sync/replica-freshness.ts';
 import { openRecordData, sealRecordData } from './record-crypto.ts';
 
 /** A conflict copy, decrypted. */
@@ -79,11 +81,11 @@ export class ConflictsApi {
           ? (await openRecordData(ring, copy.recordId, view.envelope).catch(() => undefined))?.data
           : undefined;
         const data = {
-          ...opened.data,
+          ...editableFields(opened.data),
           updatedAt: Math.max(
             this.#ctx.clock.now(),
-            opened.data.updatedAt + 1,
-            (current?.updatedAt ?? 0) + 1,
+            recordFreshness(opened.data) + 1,
+            (current ? recordFreshness(current) : 0) + 1,
           ),
         };
         const envelope = await sealRecordData(ring, copy.recordId, data, this.#ctx.author());

@@ -3,7 +3,7 @@
  * and queued (offline-first); reads decrypt the local view (a pending write
  * first, else the replica), so plaintext exists only in memory.
  */
-import { fromHex, type RecordData, toHex, utf8 } from '@coffer/protocol';
+import { fromHex, type RecordData, recordFreshness, toHex, utf8 } from '@coffer/protocol';
 import type { SyncContext } from '../sync/context.ts';
 import type { SyncEngine } from '../sync/engine.ts';
 import { parseContent } from '../sync/push-conflict.ts';
@@ -93,7 +93,7 @@ export class RecordsApi {
       content: utf8(json),
       createdAt: previous?.createdAt ?? now,
       // Never move backwards: a later edit must win newest-edit-wins on this device.
-      updatedAt: Math.max(now, (previous?.updatedAt ?? 0) + 1),
+      updatedAt: Math.max(now, (previous ? recordFreshness(previous) : 0) + 1),
       authorKid: author?.signer.kid ?? new Uint8Array(16),
       ...(options.blob
         ? { blob: { blobId: fromHex(options.blob.blobId), size: options.blob.size } }

@@ -55,7 +55,7 @@ describe('createNodeOpenPool', () => {
     const pooled = await pool.open(openKeysOf(ring), batch);
     const inline = await inThreadOpener.open(openKeysOf(ring), batch);
     expect(pooled.outcomes).toEqual(inline.outcomes);
-    expect(pooled.outcomes[0]).toEqual({ ok: true, updatedAt: 100 });
+    expect(pooled.outcomes[0]).toEqual({ ok: true, freshness: 100 });
     expect(pooled.outcomes[7]).toEqual({ ok: false, reason: 'rejected' });
     expect(pooled.outcomes[8]).toEqual({ ok: false, reason: 'malformed' });
     expect(pooled.outcomes[9]).toEqual({ ok: false, reason: 'key_missing' });

@@ -29,12 +29,12 @@ describe('open batch wire format', () => {
 
   it('round-trips every outcome and reads an unwritten slot as a refusal', () => {
     const outcomes: OpenOutcome[] = [
-      { ok: true, updatedAt: 1_700_000_000_123 },
+      { ok: true, freshness: 1_700_000_000_123 },
       { ok: false, reason: 'key_missing' },
       { ok: false, reason: 'rejected' },
       { ok: false, reason: 'signer_untrusted' },
       { ok: false, reason: 'malformed' },
-      { ok: true, updatedAt: 0 },
+      { ok: true, freshness: 0 },
     ];
     expect(unpackOutcomes(packOutcomes(outcomes))).toEqual(outcomes);
     const blank = { codes: new Uint8Array(2), times: new Float64Array(2) };

@@ -22,7 +22,7 @@ export interface PackedOutcomes {
    * written) reads as a refusal: fail closed.
    */
   codes: Uint8Array;
-  /** `updatedAt` of each opened record. */
+  /** Freshness (`recordFreshness`) of each opened record. */
   times: Float64Array;
 }
 
@@ -53,7 +53,7 @@ export function packOutcomes(outcomes: ReadonlyArray<OpenOutcome>): PackedOutcom
   outcomes.forEach((o, i) => {
     if (o.ok) {
       codes[i] = 1;
-      times[i] = o.updatedAt;
+      times[i] = o.freshness;
     } else codes[i] = 2 + REASONS.indexOf(o.reason);
   });
   return { codes, times };
@@ -67,7 +67,7 @@ export function packOutcomes(outcomes: ReadonlyArray<OpenOutcome>): PackedOutcom
  */
 export function unpackOutcomes(packed: PackedOutcomes): OpenOutcome[] {
   return Array.from(packed.codes, (code, i): OpenOutcome => {
-    if (code === 1) return { ok: true, updatedAt: packed.times[i]! };
+    if (code === 1) return { ok: true, freshness: packed.times[i]! };
     return { ok: false, reason: REASONS[code - 2] ?? 'rejected' };
   });
 }

@@ -10,6 +10,7 @@ import {
   KeyNotFoundError,
   openRecord,
   parseEnvelopeHeader,
+  recordFreshness,
   type SymmetricKey,
 } from '@coffer/protocol';
 import { decodePackedArmor, type PackedEnvelopes, packedEnvelope } from './packed-armor.ts';
@@ -42,7 +43,10 @@ export interface OpenJob {
 
 /** The result of one job. */
 export type OpenOutcome =
-  | { ok: true; updatedAt: number }
+  | {
+      ok: true /** recordFreshness of the opened record (the replay check's time). */;
+      freshness: number;
+    }
   | { ok: false; reason: 'key_missing' | 'rejected' | 'signer_untrusted' | 'malformed' };
 
 const hexValue = (c: number) => (c <= 57 ? c - 48 : c - 87);
@@ -77,7 +81,7 @@ export async function checkRecordEnvelope(
     const options = { vaultId: keys.vaultIdBytes, recordId: idBytes(recordId), keys: keys.keys };
     if (!keys.signers) {
       const opened = await openRecord(envelope, options);
-      return { ok: true, updatedAt: opened.record.updatedAt };
+      return { ok: true, freshness: recordFreshness(opened.record) };
     }
     const header = parseEnvelopeHeader(envelope);
     const kid = header.signed ? header.signerKid : undefined;
@@ -86,13 +90,13 @@ export async function checkRecordEnvelope(
     if (header.epoch < keys.currentEpoch) {
       const trustedSigners = [{ kid: signer.kid, publicKey: signer.ed25519PublicKey }];
       const opened = await openRecord(envelope, { ...options, trustedSigners });
-      return { ok: true, updatedAt: opened.record.updatedAt };
+      return { ok: true, freshness: recordFreshness(opened.record) };
     }
     const opened = await openRecord(envelope, options);
     if (!constantTimeEqual(opened.record.authorKid, kid)) {
       return { ok: false, reason: 'signer_untrusted' };
     }
-    return { ok: true, updatedAt: opened.record.updatedAt };
+    return { ok: true, freshness: recordFreshness(opened.record) };
   } catch (error) {
     return { ok: false, reason: error instanceof KeyNotFoundError ? 'key_missing' : 'rejected' };
   }

@@ -57,6 +57,24 @@ export function rescheduleAfterFailure(
 }
 
 /**
+ * The entry after an attempt that certainly never reached the server: still
+ * never sent (attempts 0), so a later write may still replace it and a late
+ * create may still be sealed again (late-create.ts). Its backoff grows with
+ * its age instead of its attempts: about one retry per doubling of its age.
+ */
+export function rescheduleUnsent(
+  entry: OutboxEntry,
+  now: number,
+  policy: BackoffPolicy,
+  random: RandomSource,
+): OutboxEntry {
+  const age = Math.max(0, now - entry.createdAt);
+  const equivalentAttempts = 1 + Math.floor(Math.log2(1 + age / policy.baseMs));
+  const delay = backoffDelay(equivalentAttempts, policy, random);
+  return { ...entry, attempts: 0, nextAttemptAt: now + delay };
+}
+
+/**
  * Entries still queued for the same record after one was applied at
  * `revision`: they were written on top of it, so that is their new base.
  */

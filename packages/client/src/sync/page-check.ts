@@ -11,9 +11,9 @@ import type { StoredRecord } from '../store/types.ts';
 import type { PulledChange } from '../transport/transport.ts';
 import type { SyncContext } from './context.ts';
 import { checkIncomingEdit, checkIncomingRevision } from './distrust.ts';
-import { replicaEditTime } from './edit-time.ts';
 import type { OpenJob, OpenOutcome } from './open-records.ts';
 import { inThreadOpener, openKeysOf } from './record-opener.ts';
+import { replicaFreshness } from './replica-freshness.ts';
 import type { WithheldRecord } from './withheld.ts';
 
 /** A page's envelopes opened: index i belongs to `changes[i]`. */
@@ -82,8 +82,8 @@ export async function openPage(
 
 interface Accepted {
   row: StoredRecord;
-  /** Authenticated edit time of the row's envelope (undefined: a tombstone). */
-  updatedAt: number | undefined;
+  /** Authenticated freshness of the row's envelope (undefined: a tombstone). */
+  freshness: number | undefined;
 }
 
 /**
@@ -202,7 +202,7 @@ export async function checkPage(
       continue;
     }
     if (check.unchanged) continue;
-    let updatedAt: number | undefined;
+    let freshness: number | undefined;
     if (envelope !== null) {
       if (!outcome?.ok) {
         if (outcome?.reason === 'signer_untrusted') {
@@ -212,12 +212,12 @@ export async function checkPage(
         }
         continue;
       }
-      updatedAt = outcome.updatedAt;
+      freshness = outcome.freshness;
       if (current?.envelope) {
         const before = prior
-          ? prior.updatedAt
-          : await replicaEditTime(await ctx.keyring(vaultId), current);
-        const edit = checkIncomingEdit(before, updatedAt);
+          ? prior.freshness
+          : await replicaFreshness(await ctx.keyring(vaultId), current);
+        const edit = checkIncomingEdit(before, freshness);
         if (!edit.ok) {
           refuse(
             change,
@@ -235,7 +235,7 @@ export async function checkPage(
       seq: change.seq,
       envelope,
     };
-    pending.set({ row, updatedAt });
+    pending.set({ row, freshness });
     if (current && change.revision <= current.revision) pending.restarted.add(change.recordId);
   }
 }

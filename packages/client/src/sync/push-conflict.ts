@@ -4,7 +4,14 @@
  * loser as a conflict copy, and never overwrite local data with something
  * that does not open under this record.
  */
-import { decodeArmor, type MutationResult, type RecordData, toHex, utf8 } from '@coffer/protocol';
+import {
+  decodeArmor,
+  type MutationResult,
+  type RecordData,
+  recordFreshness,
+  toHex,
+  utf8,
+} from '@coffer/protocol';
 import { openRecordData, sealRecordData } from '../records/record-crypto.ts';
 import type { OutboxEntry } from '../store/types.ts';
 import { randomHexId } from '../util/env.ts';
@@ -12,10 +19,10 @@ import type { VaultKeyring } from '../vault/keyring.ts';
 import { type ConflictVersion, resolveConflict } from './conflict.ts';
 import type { SyncContext } from './context.ts';
 import { checkIncomingEdit, checkIncomingRevision } from './distrust.ts';
-import { replicaEditTime } from './edit-time.ts';
 import { checkRecordEnvelope } from './open-records.ts';
 import { rebaseFollowers } from './outbox.ts';
 import { openKeysOf } from './record-opener.ts';
+import { editableFields, freshnessOf, replicaFreshness } from './replica-freshness.ts';
 
 const decoder = new TextDecoder();
 
@@ -156,7 +163,7 @@ export async function handleConflict(
     // A higher revision must not carry an older edit (a superseded envelope replayed).
     const edit =
       check.ok && !check.unchanged && remote.data
-        ? checkIncomingEdit(await replicaEditTime(ring, held), remote.data.updatedAt)
+        ? checkIncomingEdit(await replicaFreshness(ring, held), recordFreshness(remote.data))
         : check;
     if (!check.ok) {
       ctx.report(check.code, 'conflict names a revision below one already seen', where);
@@ -186,8 +193,23 @@ export async function handleConflict(
       // a replay, since it carries an earlier edit time: replicas would diverge.
       const now = ctx.clock.now();
       const data: RecordData = {
+        ...editableFields(local.data),
+        updatedAt: Math.max(now, recordFreshness(local.data) + 1),
+        authorKid: ctx.author()?.signer.kid ?? local.data.authorKid,
+      };
+      const envelope = await sealRecordData(ring, entry.recordId, data, ctx.author());
+      await rewrite(ctx, chain, envelope, ring.current.epoch, base);
+    } else if (
+      local.data &&
+      remote.data &&
+      recordFreshness(local.data) <= freshnessOf(remote.data)
+    ) {
+      // The newer edit, but a less fresh envelope than the one it replaces
+      // (that one was sealed again late, late-create.ts): replicas holding it
+      // would refuse ours as a replay. Sealed again, fresher, same edit time.
+      const data: RecordData = {
         ...local.data,
-        updatedAt: Math.max(now, local.data.updatedAt + 1),
+        sealedAt: Math.max(ctx.clock.now(), freshnessOf(remote.data) + 1),
         authorKid: ctx.author()?.signer.kid ?? local.data.authorKid,
       };
       const envelope = await sealRecordData(ring, entry.recordId, data, ctx.author());
@@ -209,7 +231,7 @@ export async function handleConflict(
       content: utf8(JSON.stringify(resolution.result.value)),
       createdAt: template?.createdAt ?? now,
       // Strictly later than both sides: readers refuse a revision that predates theirs.
-      updatedAt: Math.max(now, local.version.updatedAt + 1, remote.version.updatedAt + 1),
+      updatedAt: Math.max(now, freshnessOf(local.data) + 1, freshnessOf(remote.data) + 1),
       authorKid: ctx.author()?.signer.kid ?? template?.authorKid ?? new Uint8Array(16),
     };
     const envelope = await sealRecordData(ring, entry.recordId, data, ctx.author());

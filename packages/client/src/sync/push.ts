@@ -9,7 +9,14 @@ import type { OutboxEntry } from '../store/types.ts';
 import { isTransient, NetworkError } from '../transport/errors.ts';
 import { storeAcknowledged } from './acknowledged.ts';
 import type { SyncContext } from './context.ts';
-import { nextDueAt, rebaseFollowers, rescheduleAfterFailure, selectPushBatch } from './outbox.ts';
+import { resealLateCreate } from './late-create.ts';
+import {
+  nextDueAt,
+  rebaseFollowers,
+  rescheduleAfterFailure,
+  rescheduleUnsent,
+  selectPushBatch,
+} from './outbox.ts';
 import { withOutboxLock } from './outbox-lock.ts';
 import { handleConflict } from './push-conflict.ts';
 
@@ -34,9 +41,13 @@ export interface PushOutcome {
 async function onFailure(ctx: SyncContext, batch: ReadonlyArray<OutboxEntry>, error: unknown) {
   const now = ctx.clock.now();
   const retryAfter = (error as { retryAfterMs?: number }).retryAfterMs;
+  const unsent = error instanceof NetworkError && error.unsent;
   for (const entry of batch) {
+    // Never sent before and not now either: it stays unsent (outbox.ts).
     await ctx.store.updateOutbox(
-      rescheduleAfterFailure(entry, now, ctx.backoff, ctx.random, retryAfter),
+      unsent && entry.attempts === 0
+        ? rescheduleUnsent(entry, now, ctx.backoff, ctx.random)
+        : rescheduleAfterFailure(entry, now, ctx.backoff, ctx.random, retryAfter),
     );
   }
   if (error instanceof NetworkError) ctx.state.update({ connection: 'offline' });
@@ -80,12 +91,16 @@ export async function pushVault(ctx: SyncContext, vaultId: string): Promise<Push
     const now = ctx.clock.now();
     const next = await locked(async () => {
       const queued = await ctx.store.listOutbox({ vaultId });
-      const batch = selectPushBatch(queued, now, ctx.pushBatch);
+      const batch: OutboxEntry[] = [];
       // Mark the batch as sent BEFORE sending: a write made while the answer is
       // pending (or after a crash) must not coalesce into a mutation id the
-      // server may already have applied with the old envelope.
-      for (const entry of batch) {
+      // server may already have applied with the old envelope. A late create
+      // is sealed again here (late-create.ts), then sent and retried as such.
+      for (const selected of selectPushBatch(queued, now, ctx.pushBatch)) {
+        const entry =
+          selected.attempts === 0 ? await resealLateCreate(ctx, selected, now) : selected;
         if (entry.attempts === 0) await ctx.store.updateOutbox({ ...entry, attempts: 1 });
+        batch.push(entry);
       }
       return { batch, retryAt: nextDueAt(queued, now) };
     });

@@ -74,8 +74,15 @@ export class ServerProblemError extends CofferClientError {
 /** The server could not be reached (DNS, refused, reset, timeout, offline). */
 export class NetworkError extends CofferClientError {
   override readonly name = 'NetworkError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('network', message, options);
+  /**
+   * The request certainly never reached the server (no connection could be
+   * made: refused, no route, name not found, offline). False when unknown:
+   * a request that was sent and got no answer may have been carried out.
+   */
+  readonly unsent: boolean;
+  constructor(message: string, options?: { cause?: unknown; unsent?: boolean }) {
+    super('network', message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.unsent = options?.unsent ?? false;
   }
 }
 

@@ -69,6 +69,32 @@ interface Parser<T> {
 }
 
 /**
+ * Failures of making a connection: no byte of the request left this machine
+ * (Node's and undici's codes, found in the fetch error's causes).
+ */
+const UNSENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** Whether a failed fetch certainly never reached the server (see NetworkError.unsent). */
+function isUnsent(error: unknown): boolean {
+  // A browser that knows it is offline fails every fetch before sending it.
+  const nav = (globalThis as { navigator?: { onLine?: boolean } }).navigator;
+  if (nav?.onLine === false) return true;
+  for (let at = error, depth = 0; at instanceof Error && depth < 8; at = at.cause, depth++) {
+    const code = (at as { code?: unknown }).code;
+    if (typeof code === 'string' && UNSENT_CODES.has(code)) return true;
+  }
+  return false;
+}
+
+/**
  * {@link Transport} over HTTPS with fetch. Every request carries
  * `Coffer-Protocol` and `Coffer-Client`; every JSON answer is parsed with its
  * wire schema exactly once; errors become typed errors.
@@ -147,7 +173,10 @@ export class HttpTransport implements Transport {
       if (at instanceof CofferClientError && at.code === 'tls_pin_mismatch') return at;
     }
     // The cause keeps the TLS failure for callers; the message names no secret.
-    return new NetworkError(`cannot reach ${this.origin}`, { cause: error });
+    return new NetworkError(`cannot reach ${this.origin}`, {
+      cause: error,
+      unsent: isUnsent(error),
+    });
   }
 
   /** A GET through the text request: the same headers and errors as {@link #send}. */
