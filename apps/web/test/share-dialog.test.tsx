@@ -29,6 +29,21 @@ function mount(vault = new FakeVault()) {
 }
 
 describe('share dialog', () => {
+  test('a later change to the members replaces the sharing notice instead of contradicting it', async () => {
+    mount();
+    await userEvent.fill(page.getByLabelText('Username to share with'), 'bob');
+    await userEvent.click(page.getByRole('button', { name: 'Look up' }));
+    await userEvent.click(page.getByLabelText('The fingerprints match'));
+    await userEvent.click(page.getByRole('button', { name: 'Share as writer' }));
+    await expect.element(page.getByText('bob can now open this vault as writer.')).toBeVisible();
+    await userEvent.selectOptions(page.getByRole('combobox', { name: 'Role of carol' }), 'writer');
+    await userEvent.click(page.getByRole('button', { name: 'Change role of carol to writer' }));
+    await expect.element(page.getByText('carol is now writer.')).toBeVisible();
+    await expect
+      .element(page.getByText('bob can now open this vault as writer.'))
+      .not.toBeInTheDocument();
+  });
+
   test('is a modal with the members listed', async () => {
     mount();
     await expect.element(page.getByRole('dialog', { name: 'Share “Team”' })).toBeVisible();

@@ -158,7 +158,12 @@ export function ShareDialog({ vault, self, onClose }: ShareDialogProps) {
         members={members}
         self={self}
         canManage={canManage}
-        onChanged={loadMembers}
+        onChanged={() => {
+          // The list says what changed; an older "can now open as writer" would contradict it.
+          setNotice(null);
+          setError(null);
+          loadMembers();
+        }}
       />
     </Modal>
   );
