@@ -3,8 +3,11 @@
  * missing by mistake must not overwrite a key. Offline, put and rm say that
  * the change is only local.
  */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { expectFailure, json } from './helpers/cli.ts';
+import { COFFER_BIN, expectFailure, json } from './helpers/cli.ts';
 import { type Device, newDevice } from './helpers/device.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
@@ -104,4 +107,28 @@ it('put --file - reads stdin; too much on stdin or a pipe says to write a file f
       2,
       /stdin and pipes hold at most 184320 bytes\n.*write it to a file first/,
     );
+});
+
+it('a value of 180 KiB comes out whole through a shell pipe (it was cut at the 64 KiB pipe buffer)', async () => {
+  const value = randomBytes(184_320);
+  await hana.ok(['put', 'main', 'big.bin'], { input: value });
+  // A real pipe(2) between coffer and its reader, as in `coffer get … | cmd` (spawn gives sockets).
+  const { stdout } = await promisify(execFile)(
+    'sh',
+    ['-c', '"$NODE" "$BIN" get main big.bin | cat; "$NODE" "$BIN" --json get main big.bin | cat'],
+    {
+      encoding: 'buffer',
+      maxBuffer: 4 << 20,
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE: process.execPath,
+        BIN: COFFER_BIN,
+        COFFER_HOME: hana.home,
+        COFFER_PASSPHRASE: hana.passphrase,
+      },
+    },
+  );
+  expect(stdout.subarray(0, value.length).equals(value)).toBe(true);
+  const doc = JSON.parse(stdout.subarray(value.length).toString('utf8')) as { value: string };
+  expect(Buffer.from(doc.value, 'base64').equals(value)).toBe(true);
 });
