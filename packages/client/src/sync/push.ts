@@ -8,6 +8,7 @@ import { encodeArmor, type Mutation, type MutationResult } from '@coffer/protoco
 import type { OutboxEntry } from '../store/types.ts';
 import { isTransient, NetworkError } from '../transport/errors.ts';
 import { storeAcknowledged } from './acknowledged.ts';
+import { conflictRun } from './conflict-streaks.ts';
 import type { SyncContext } from './context.ts';
 import { resealLateCreate } from './late-create.ts';
 import {
@@ -87,21 +88,31 @@ async function onApplied(
 export async function pushVault(ctx: SyncContext, vaultId: string): Promise<PushOutcome> {
   let applied = 0;
   const locked = <T>(fn: () => Promise<T>) => withOutboxLock(ctx.store, vaultId, fn);
+  let run: ReturnType<typeof conflictRun> | undefined;
   for (;;) {
     const now = ctx.clock.now();
     const next = await locked(async () => {
-      const queued = await ctx.store.listOutbox({ vaultId });
+      let queued = await ctx.store.listOutbox({ vaultId });
+      run ??= conflictRun(ctx, queued);
       const batch: OutboxEntry[] = [];
+      let held = false;
       // Mark the batch as sent BEFORE sending: a write made while the answer is
       // pending (or after a crash) must not coalesce into a mutation id the
       // server may already have applied with the old envelope. A late create
       // is sealed again here (late-create.ts), then sent and retried as such.
       for (const selected of selectPushBatch(queued, now, ctx.pushBatch)) {
+        const waiting = run.hold(selected, now);
+        if (waiting) {
+          await ctx.store.updateOutbox(waiting);
+          held = true;
+          continue;
+        }
         const entry =
           selected.attempts === 0 ? await resealLateCreate(ctx, selected, now) : selected;
         if (entry.attempts === 0) await ctx.store.updateOutbox({ ...entry, attempts: 1 });
         batch.push(entry);
       }
+      if (held) queued = await ctx.store.listOutbox({ vaultId });
       return { batch, retryAt: nextDueAt(queued, now) };
     });
     const { batch } = next;
@@ -119,6 +130,8 @@ export async function pushVault(ctx: SyncContext, vaultId: string): Promise<Push
       return { applied, retryAt: nextDueAt(queued, now) };
     }
     ctx.state.update({ connection: 'online' });
+    const answers = new Map(results.map((r) => [r.mutationId, r.status]));
+    for (const entry of batch) run?.answered(entry, answers.get(entry.mutationId) === 'conflict');
     applied += await locked(() => onResults(ctx, vaultId, batch, results));
     await ctx.refreshCounts();
   }
