@@ -160,7 +160,8 @@ export async function migratePostgres(client: pg.ClientBase): Promise<void> {
     const current = rows[0]?.v ?? 0;
     if (current > POSTGRES_SCHEMA_VERSION) {
       throw new Error(
-        `database schema version ${current} is newer than this server (${POSTGRES_SCHEMA_VERSION})`,
+        // A rollback after an upgrade: say what to run, and that the data is intact.
+        `database schema version ${current} is newer than this server (${POSTGRES_SCHEMA_VERSION}): it was written by a newer coffer-server; run that version or a newer one on it (nothing was changed)`,
       );
     }
     for (const m of MIGRATIONS) {

@@ -204,7 +204,8 @@ export function migrateSqlite(db: Database, upTo: number = SQLITE_SCHEMA_VERSION
     const current = row.v ?? 0;
     if (current > SQLITE_SCHEMA_VERSION) {
       throw new Error(
-        `database schema version ${current} is newer than this server (${SQLITE_SCHEMA_VERSION})`,
+        // A rollback after an upgrade: say what to run, and that the data is intact.
+        `database schema version ${current} is newer than this server (${SQLITE_SCHEMA_VERSION}): it was written by a newer coffer-server; run that version or a newer one on it (nothing was changed)`,
       );
     }
     for (const m of MIGRATIONS) {
