@@ -11,7 +11,14 @@ import { arg, booleanOption, type CommandContext, stringOption } from '../cli/co
 import { CliError, usageError } from '../cli/exit-codes.ts';
 import { createProgress } from '../cli/progress.ts';
 
-const CONTROL = /[\u0000-\u001f\u007f]/;
+/** C0 control characters and DEL (newline, tab, carriage return, escape…). */
+function hasControlCharacter(text: string): boolean {
+  for (const ch of text) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
 
 async function readStdin(): Promise<Uint8Array> {
   const parts: Buffer[] = [];
@@ -109,7 +116,7 @@ export async function run(ctx: CommandContext): Promise<void> {
   // value must not blank one); a newline or tab in a name breaks every `coffer ls | while read`.
   if (key === '')
     throw usageError('the key name is empty: nothing stored', 'is a shell variable unset?');
-  if (CONTROL.test(key))
+  if (hasControlCharacter(key))
     throw usageError('a key name cannot hold control characters (newline, tab, …): nothing stored');
   const file = stringOption(ctx, 'file');
   // "-" is stdin (read by valueBytes), not a file named "-".
