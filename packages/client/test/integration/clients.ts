@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { tempDirSync, whenDone } from '../../../../tooling/test-temp.ts';
 import type { ClientOptions, CofferClient } from '../../src/client.ts';
-import { createClient } from '../../src/node.ts';
+import { createClient, createTlsFetch } from '../../src/node.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import type { TestServer } from './server.ts';
 
@@ -65,6 +65,43 @@ export async function signedUp(
   await d.client.accounts.signup(name, passphrase);
   await d.client.accounts.login(name, passphrase);
   return { ...d, username: name, passphrase };
+}
+
+/** A device with a network switch: while `net.online` is false its requests go to `offline`. */
+export type SwitchableDevice = TestDevice & { net: { online: boolean } };
+
+/**
+ * One account on three devices (the first signs up), each with a network
+ * switch. Offline requests are answered by `offline` (default: a rejected
+ * fetch, as a browser without network gives).
+ */
+export async function accountOnThreeDevices(
+  server: TestServer,
+  options: {
+    prefix: string;
+    clock: { now(): number };
+    offline?: (
+      pinned: typeof fetch,
+      input: RequestInfo | URL,
+      init?: RequestInit,
+    ) => Promise<Response>;
+  },
+): Promise<[SwitchableDevice, SwitchableDevice, SwitchableDevice]> {
+  const user = username(options.prefix);
+  const passphrase = 'correct horse battery staple';
+  const offline = options.offline ?? (() => Promise.reject(new TypeError('offline')));
+  const out: SwitchableDevice[] = [];
+  for (let i = 0; i < 3; i++) {
+    const pinned = createTlsFetch({ pinSha256: server.pinSha256 });
+    const net = { online: true };
+    const fetch = ((input: RequestInfo | URL, init?: RequestInit) =>
+      net.online ? pinned(input, init) : offline(pinned, input, init)) as typeof globalThis.fetch;
+    const d = device(server, { fetch, clock: options.clock });
+    if (i === 0) await d.client.accounts.signup(user, passphrase);
+    await d.client.accounts.login(user, passphrase);
+    out.push(Object.assign(d, { net }));
+  }
+  return out as [SwitchableDevice, SwitchableDevice, SwitchableDevice];
 }
 
 /** Names and values of a vault's records on a device. */

@@ -10,9 +10,8 @@
 import { once } from 'node:events';
 import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTlsFetch } from '../../src/node.ts';
 import { LATE_CREATE_MS } from '../../src/sync/late-create.ts';
-import { device, type TestDevice, username, values } from './clients.ts';
+import { accountOnThreeDevices, values } from './clients.ts';
 import { startTestServer, type TestServer } from './server.ts';
 
 const clock = { t: Date.now(), now: () => clock.t };
@@ -33,33 +32,15 @@ afterAll(async () => {
 });
 
 /** Requests of an offline device go to a port nothing listens on: a real ECONNREFUSED. */
-function switchable(pinned: typeof fetch, net: { online: boolean }): typeof fetch {
-  return ((input: RequestInfo | URL, init?: RequestInit) => {
-    if (net.online) return pinned(input, init);
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    url.port = String(closedPort);
-    return pinned(url, init);
-  }) as typeof fetch;
-}
-
-async function devices() {
-  const user = username('late');
-  const passphrase = 'correct horse battery staple';
-  const out: Array<TestDevice & { net: { online: boolean } }> = [];
-  for (let i = 0; i < 3; i++) {
-    const net = { online: true };
-    const fetch = switchable(createTlsFetch({ pinSha256: server.pinSha256 }), net);
-    const d = device(server, { fetch, clock });
-    if (i === 0) await d.client.accounts.signup(user, passphrase);
-    await d.client.accounts.login(user, passphrase);
-    out.push(Object.assign(d, { net }));
-  }
-  return out as [(typeof out)[0], (typeof out)[0], (typeof out)[0]];
+function refused(pinned: typeof fetch, input: RequestInfo | URL, init?: RequestInit) {
+  const url = new URL(input instanceof Request ? input.url : String(input));
+  url.port = String(closedPort);
+  return pinned(url, init);
 }
 
 describe('a create made offline, pushed after another life of the record was deleted and purged', () => {
   it('reaches the device that still held the deleted life', async () => {
-    const ds = await devices();
+    const ds = await accountOnThreeDevices(server, { prefix: 'late', clock, offline: refused });
     const [a, b, c] = ds;
     const tick = () => {
       clock.t += 1_000;

@@ -7,8 +7,7 @@
 // Shrunk from the fault model: put a@0, sync@1, offline@1, delete a@0,
 // delete a@1, purge, put a@0.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTlsFetch } from '../../src/node.ts';
-import { device, type TestDevice, username, values } from './clients.ts';
+import { accountOnThreeDevices, values } from './clients.ts';
 import { startTestServer, type TestServer } from './server.ts';
 
 /** A clock the test moves, so the later write is unambiguous across devices. */
@@ -22,29 +21,9 @@ afterAll(async () => {
   await server.dispose();
 });
 
-/** One account on three devices, each with a network switch. */
-async function devices() {
-  const user = username('purge');
-  const passphrase = 'correct horse battery staple';
-  const out: Array<TestDevice & { net: { online: boolean } }> = [];
-  for (let i = 0; i < 3; i++) {
-    const pinned = createTlsFetch({ pinSha256: server.pinSha256 });
-    const net = { online: true };
-    const fetch = ((input: RequestInfo | URL, init?: RequestInit) =>
-      net.online
-        ? pinned(input, init)
-        : Promise.reject(new TypeError('offline'))) as typeof globalThis.fetch;
-    const d = device(server, { fetch, clock });
-    if (i === 0) await d.client.accounts.signup(user, passphrase);
-    await d.client.accounts.login(user, passphrase);
-    out.push(Object.assign(d, { net }));
-  }
-  return out as [(typeof out)[0], (typeof out)[0], (typeof out)[0]];
-}
-
 describe('a write queued on a purged earlier life of a record', () => {
   it('an offline deletion of the first life meets the re-created record as a conflict copy', async () => {
-    const ds = await devices();
+    const ds = await accountOnThreeDevices(server, { prefix: 'purge', clock });
     const [a, b, c] = ds;
     const tick = () => {
       clock.t += 1_000;
