@@ -56,4 +56,20 @@ export class RateLimiter {
     }
     return Math.ceil((1 - bucket.tokens) / refillPerSecond);
   }
+
+  /**
+   * Seconds until `key` holds `tokens` tokens (0 when it does now); takes none.
+   *
+   * @example
+   * const wait = limiter.secondsUntil(`${ip}|${username}`, Date.now(), 3);
+   */
+  secondsUntil(key: string, now: number, tokens: number): number {
+    const { capacity, refillPerSecond } = this.#rule;
+    const bucket = this.#buckets.get(key);
+    if (!bucket) return 0;
+    const elapsed = Math.max(0, now - bucket.updatedAt) / 1000;
+    const held = Math.min(capacity, bucket.tokens + elapsed * refillPerSecond);
+    const wanted = Math.min(tokens, capacity);
+    return held >= wanted ? 0 : Math.ceil((wanted - held) / refillPerSecond);
+  }
 }

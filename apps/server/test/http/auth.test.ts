@@ -182,6 +182,25 @@ describe('login', () => {
       await limited_.close();
     }
   });
+
+  it('a client that waits the Retry-After it was given then logs in (all three requests pass)', async () => {
+    const limited_ = await startTestServer({ overrides: { rateLimits: AUTH_RATE_LIMITS } });
+    try {
+      const user = await createUser(limited_.api());
+      let retryAfter = 0;
+      for (let i = 0; i < 15 && retryAfter === 0; i++) {
+        const res = await limited_.api().post('/v1/auth/prelogin', { username: user.username });
+        if (res.status === 429) retryAfter = Number(res.headers['retry-after']);
+      }
+      expect(retryAfter).toBeGreaterThan(0);
+      limited_.clock.now += retryAfter * 1000;
+      const api = limited_.api();
+      expect((await api.post('/v1/auth/prelogin', { username: user.username })).status).toBe(200);
+      expect((await login(api, user.username, user.loginSeed)).status).toBe(200);
+    } finally {
+      await limited_.close();
+    }
+  });
 });
 
 async function rateLimited(t: TestServer): Promise<void> {
