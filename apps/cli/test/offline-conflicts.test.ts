@@ -86,6 +86,7 @@ describe('conflicts', () => {
     expect(history).toEqual([
       {
         kind: 'current',
+        type: 'text/plain; charset=utf-8',
         value: 'from the desktop',
         updatedAt: expect.any(Number),
         pending: false,

@@ -3,13 +3,22 @@
  * this device keeps, with their values, so a person can choose before
  * `coffer resolve`. The --json shape is documented in README.md.
  */
+import { BINARY_TYPE, decodeValue } from '../account/content.ts';
 import { resolveVault } from '../account/vault-names.ts';
 import { withAccountClient } from '../account/with-client.ts';
 import { arg, type CommandContext } from '../cli/command.ts';
 import { CliError } from '../cli/exit-codes.ts';
 
 type Version =
-  | { kind: 'current'; value: unknown; updatedAt: number; pending: boolean; bytes?: number }
+  | {
+      kind: 'current';
+      /** As in `get --json`: says whether `value` is text or base64 of binary bytes. */
+      type: string;
+      value: unknown;
+      updatedAt: number;
+      pending: boolean;
+      bytes?: number;
+    }
   | {
       kind: 'conflict';
       lost: 'mine' | 'theirs';
@@ -22,6 +31,9 @@ type Version =
 function shown(v: Version): string {
   if (v.kind === 'conflict' && v.deleted) return '(deleted)';
   if (v.kind === 'current' && v.bytes !== undefined) return `(file, ${v.bytes} bytes)`;
+  // Base64 on a line of text reads as if it were the value.
+  if (v.kind === 'current' && v.type === BINARY_TYPE && typeof v.value === 'string')
+    return `(binary, ${decodeValue(v.type, v.value).length} bytes)`;
   const text = JSON.stringify(v.value) ?? '';
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
@@ -46,6 +58,7 @@ export async function run(ctx: CommandContext): Promise<void> {
     if (current)
       out.push({
         kind: 'current',
+        type: current.type,
         value: current.value,
         updatedAt: current.updatedAt,
         pending: current.pending,
