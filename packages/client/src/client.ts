@@ -124,6 +124,9 @@ export function createClient(options: ClientOptions): CofferClient {
   const accounts = new AccountsApi(transport, options.deriveKeys ?? deriveKeysInline, (s) => {
     // Keys of the previous account never serve the next one.
     if (session?.accountId !== s?.accountId) vaults.forgetKeys();
+    // Logged out: no live stream or retry keeps calling the server (with no
+    // token, each answered 401) until the app closes the client.
+    if (s === undefined) core.engine.stopBackground();
     session = s;
   });
   // One re-encryption per vault at a time: a sync finishing a pending run and

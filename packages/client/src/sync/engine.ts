@@ -216,13 +216,22 @@ export class SyncEngine {
     }
   }
 
-  /** Stop live streams and retry timers. */
-  close(): void {
-    this.#closed = true;
+  /**
+   * Stop live streams and retry timers, and stay usable: after a logout
+   * nothing should keep calling the server on the old session's behalf.
+   * Queued writes stay in the outbox for the next sync.
+   */
+  stopBackground(): void {
     for (const c of this.#live.values()) c.abort();
     this.#live.clear();
     for (const t of this.#timers.values()) clearTimeout(t);
     this.#timers.clear();
+  }
+
+  /** Stop live streams and retry timers, for good. */
+  close(): void {
+    this.#closed = true;
+    this.stopBackground();
     this.#ctx.opener.close?.();
   }
 }

@@ -51,4 +51,16 @@ describe('client.sync', () => {
     await expect(client.sync(vaultId)).resolves.toBeUndefined();
     expect(client.state.getSnapshot().errors.map((e) => e.code)).toContain('unauthorized');
   });
+
+  it('a logout ends the live streams (nothing calls the server for the old session)', async () => {
+    const client = await loggedIn(new ManualClock());
+    const { vaultId } = await client.vaults.create();
+    client.live(vaultId);
+    await vi.waitFor(() => expect(coffer.mock.db.live.size).toBe(1));
+    await client.accounts.logout();
+    await vi.waitFor(() => expect(coffer.mock.db.live.size).toBe(0));
+    const opened = coffer.mock.requestsOf('liveEvents').length;
+    await client.accounts.login('alice', 'correct horse battery');
+    expect(coffer.mock.requestsOf('liveEvents')).toHaveLength(opened);
+  });
 });
