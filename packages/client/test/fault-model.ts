@@ -10,7 +10,7 @@ import { expect } from 'vitest';
 import type { MemoryStore } from '../src/store/memory-store.ts';
 import type { MergeFunction } from '../src/sync/conflict.ts';
 import type { FakeServerOptions } from './fake-server.ts';
-import { expectLastPutsKept, type LastOp } from './model-oracle.ts';
+import { expectLastPutsKept, type LastOp, settledViews } from './model-oracle.ts';
 import { openClient, setup, type TestClient } from './sync-harness.ts';
 
 export type FaultOp =
@@ -170,28 +170,10 @@ async function play(
       c.engine.stopLive(vaultId);
     }
     for (const c of clients) await c.engine.idle();
-    clock.advance(1_000_000);
-    for (let round = 0; round < 3; round++) {
-      for (const c of clients) await c.engine.sync(vaultId);
-    }
-    const views = await Promise.all(
-      clients.map(async (c) =>
-        Object.fromEntries((await c.records.list<string>(vaultId)).map((r) => [r.name, r.value])),
-      ),
-    );
-    expect(views[1]).toEqual(views[0]);
-    expect(views[2]).toEqual(views[0]);
-    for (const c of clients) {
-      expect(await c.store.countOutbox()).toBe(0);
-      errors.push(...c.errors);
-    }
+    const settled = await settledViews(clients, vaultId, clock, written);
+    errors.push(...settled.errors);
     expect(errors).toEqual([]);
-    const final = views[0]!;
-    for (const v of Object.values(final)) expect(written.has(v as string)).toBe(true);
-    const copies = (
-      await Promise.all(clients.map((c) => c.conflicts.list<string>(vaultId)))
-    ).flat();
-    for (const copy of copies) if (!copy.deleted) expect(written.has(copy.value!)).toBe(true);
+    const { final, copies } = settled;
     if (merge) {
       // The merge keeps no copies, and keeps the later write: the last put is final.
       expect(copies).toEqual([]);

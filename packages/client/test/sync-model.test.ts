@@ -3,7 +3,7 @@
 // left unpushed, and the last write of every name survives.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectLastPutsKept, type LastOp } from './model-oracle.ts';
+import { expectLastPutsKept, type LastOp, settledViews } from './model-oracle.ts';
 import { setup } from './sync-harness.ts';
 
 type Op =
@@ -80,29 +80,8 @@ async function runModel(ops: Op[]): Promise<void> {
     c.transport.online = true;
     await c.engine.idle();
   }
-  clock.advance(1_000_000);
-  for (let round = 0; round < 3; round++) {
-    for (const c of clients) await c.engine.sync(vaultId);
-  }
-  const views = await Promise.all(
-    clients.map(async (c) =>
-      Object.fromEntries((await c.records.list<string>(vaultId)).map((r) => [r.name, r.value])),
-    ),
-  );
-  expect(views[1]).toEqual(views[0]);
-  expect(views[2]).toEqual(views[0]);
-  for (const c of clients) {
-    expect(await c.store.countOutbox()).toBe(0);
-    expect(c.errors).toEqual([]);
-  }
-  const final = views[0]!;
-  for (const [n, v] of Object.entries(final)) {
-    expect(written.has(v as string), `value of ${n} was written by someone`).toBe(true);
-  }
-  // Every value that is gone from the final state was either superseded
-  // or kept as a conflict copy; copies hold only written values.
-  const copies = (await Promise.all(clients.map((c) => c.conflicts.list<string>(vaultId)))).flat();
-  for (const copy of copies) if (!copy.deleted) expect(written.has(copy.value!)).toBe(true);
+  const { final, copies, errors } = await settledViews(clients, vaultId, clock, written);
+  expect(errors).toEqual([]);
   expectLastPutsKept(last, final, copies);
   for (const c of clients) c.engine.close();
 }

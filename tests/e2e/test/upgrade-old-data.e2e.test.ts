@@ -41,6 +41,21 @@ beforeAll(async () => {
 
 afterAll(() => server?.dispose());
 
+/** A new CLI profile logged in to the upgraded server as `username` (the fixtures' passphrase). */
+async function loggedInDevice(username: string): Promise<CliDevice> {
+  const device = await newCliDevice(OLD_FIXTURE_PASSPHRASE);
+  await ok(device, [
+    'login',
+    '--server',
+    server.url,
+    '--username',
+    username,
+    '--pin',
+    server.certificate.fingerprint256,
+  ]);
+  return device;
+}
+
 describe('the current server on the old server’s database', () => {
   test('migrates the schema and keeps every account, vault and record', () => {
     const counts = withServerSqlite(server.dataDir, (db) => ({
@@ -59,16 +74,7 @@ describe('the current server on the old server’s database', () => {
   });
 
   test('an old account logs in on a new device and pulls what the old clients wrote', async () => {
-    const bob = await newCliDevice(OLD_FIXTURE_PASSPHRASE);
-    await ok(bob, [
-      'login',
-      '--server',
-      server.url,
-      '--username',
-      'bob',
-      '--pin',
-      server.certificate.fingerprint256,
-    ]);
+    const bob = await loggedInDevice('bob');
     const synced = await bob.run(['sync']);
     expect(synced.code, synced.stderr).toBe(0);
     // carol's record is still signed by carol, whom the old CLI removed without
@@ -117,16 +123,7 @@ describe('the current CLI on the old CLI’s profile', () => {
     expect(JSON.parse(synced.stdout.toString())).toMatchObject({ pending: 0, conflicts: 0 });
     expect(synced.stderr).toBe('');
     // A device that never saw the old files gets the old CLI's offline writes.
-    const fresh = await newCliDevice(OLD_FIXTURE_PASSPHRASE);
-    await ok(fresh, [
-      'login',
-      '--server',
-      server.url,
-      '--username',
-      'alice',
-      '--pin',
-      server.certificate.fingerprint256,
-    ]);
+    const fresh = await loggedInDevice('alice');
     await ok(fresh, ['sync']);
     expect(await value(fresh, 'ops', 'pending/key')).toBe('written offline by the old cli');
     expect(await value(fresh, 'personal', 'pin')).toBe('5678');
@@ -145,16 +142,7 @@ describe('the current CLI on the old CLI’s profile', () => {
     expect(removed.epoch).toBe(3);
     // Every older record, the old CLI's included, re-sealed under epoch 3.
     expect(removed.reencrypted).toBeGreaterThanOrEqual(5);
-    const fresh = await newCliDevice(OLD_FIXTURE_PASSPHRASE);
-    await ok(fresh, [
-      'login',
-      '--server',
-      server.url,
-      '--username',
-      'alice',
-      '--pin',
-      server.certificate.fingerprint256,
-    ]);
+    const fresh = await loggedInDevice('alice');
     const synced = await fresh.run(['sync']);
     expect(synced.code, synced.stderr).toBe(0);
     expect(synced.stderr).toBe('');

@@ -1,19 +1,11 @@
 // What an application meets when a person types the wrong passphrase.
 import { describe, expect, it } from 'vitest';
-import { createClient } from '../../src/client.ts';
-import { MemoryStore } from '../../src/store/memory-store.ts';
 import { CofferClientError, ServerProblemError } from '../../src/transport/errors.ts';
-import { BASE, useCoffer } from './harness.ts';
+import { appClient, useCoffer } from './harness.ts';
 
 const coffer = useCoffer();
 const PASSPHRASE = 'correct horse battery';
-const client = () =>
-  createClient({
-    serverUrl: BASE,
-    store: new MemoryStore(),
-    clientName: 'notes',
-    clientVersion: '1.0.0',
-  });
+const client = () => appClient();
 
 describe('wrong passphrases', () => {
   it('login: a 401 that says wrong username or passphrase, the same for an unknown user', async () => {

@@ -1,8 +1,6 @@
 // `client.sync` as an application calls it (createClient over the mocks).
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createClient } from '../../src/client.ts';
-import { MemoryStore } from '../../src/store/memory-store.ts';
-import { BASE, ManualClock, useCoffer } from './harness.ts';
+import { appClient, ManualClock, useCoffer } from './harness.ts';
 
 const coffer = useCoffer();
 const closing: Array<{ close(): Promise<void> }> = [];
@@ -12,13 +10,7 @@ afterEach(async () => {
 });
 
 async function loggedIn(clock: ManualClock) {
-  const client = createClient({
-    serverUrl: BASE,
-    store: new MemoryStore(),
-    clientName: 'notes',
-    clientVersion: '1.0.0',
-    clock,
-  });
+  const client = appClient({ clock });
   closing.push(client);
   await client.accounts.signup('alice', 'correct horse battery');
   await client.accounts.login('alice', 'correct horse battery');

@@ -5,6 +5,7 @@
 import { type NodeMockServer, setupCofferServer } from '@coffer/mocks/node';
 import { generateVaultKey } from '@coffer/protocol';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { type CofferClient, createClient } from '../../src/client.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import type { BackoffPolicy } from '../../src/sync/backoff.ts';
 import { createSyncCore, type SyncCore } from '../../src/sync/core.ts';
@@ -22,6 +23,17 @@ export class ManualClock {
   advance(ms: number): void {
     this.t += ms;
   }
+}
+
+/** A client as an application makes one (createClient, in-memory replica), talking to the mocks. */
+export function appClient(options: { clock?: ManualClock } = {}): CofferClient {
+  return createClient({
+    serverUrl: BASE,
+    store: new MemoryStore(),
+    clientName: 'notes',
+    clientVersion: '1.0.0',
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
 }
 
 export interface MockClient extends SyncCore {

@@ -1,9 +1,8 @@
 // vaults.removeMember must never leave a removed member holding the vault's
 // current key: whatever fails, either nothing changed or a retry rotates.
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CofferClient, createClient } from '../../src/client.ts';
-import { MemoryStore } from '../../src/store/memory-store.ts';
-import { BASE, useCoffer } from './harness.ts';
+import type { CofferClient } from '../../src/client.ts';
+import { appClient, useCoffer } from './harness.ts';
 
 const coffer = useCoffer();
 const PASSPHRASE = 'correct horse battery';
@@ -13,12 +12,7 @@ afterEach(async () => {
 });
 
 async function user(name: string) {
-  const client = createClient({
-    serverUrl: BASE,
-    store: new MemoryStore(),
-    clientName: 'notes',
-    clientVersion: '1.0.0',
-  });
+  const client = appClient();
   open.push(client);
   await client.accounts.signup(name, PASSPHRASE);
   const session = await client.accounts.login(name, PASSPHRASE);

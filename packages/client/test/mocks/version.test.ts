@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createClient } from '../../src/client.ts';
-import { MemoryStore } from '../../src/store/memory-store.ts';
 import { VersionNotSupportedError } from '../../src/transport/errors.ts';
-import { BASE, devices, useCoffer } from './harness.ts';
+import { appClient, devices, useCoffer } from './harness.ts';
 
 const coffer = useCoffer();
 
-const client = () =>
-  createClient({
-    serverUrl: BASE,
-    store: new MemoryStore(),
-    clientName: 'notes',
-    clientVersion: '1.0.0',
-  });
+const client = () => appClient();
 
 describe('scenario: version mismatch', () => {
   it('the handshake says to upgrade the client when the server moved on', async () => {
