@@ -13,6 +13,7 @@ import { constantTimeEqual, recordFreshness } from '@coffer/protocol';
 import { openRecordData, sealRecordData } from '../records/record-crypto.ts';
 import { checkRecordSize } from '../records/record-limits.ts';
 import type { OutboxEntry } from '../store/types.ts';
+import type { VaultKeyring } from '../vault/keyring.ts';
 import type { SyncContext } from './context.ts';
 
 /**
@@ -26,34 +27,6 @@ export const LATE_CREATE_MS = 10 * 60_000;
 /** authorKid of a write sealed without an account (records-api writes zeros). */
 const NO_AUTHOR = new Uint8Array(16);
 
-/** The late create's envelope sealed again (`sealedAt` = now), or undefined. */
-async function resealed(
-  ctx: SyncContext,
-  entry: OutboxEntry,
-  now: number,
-): Promise<Pick<OutboxEntry, 'envelope' | 'epoch'> | undefined> {
-  if (entry.envelope === null || entry.baseRevision !== null) return undefined;
-  // Queued recently (the usual case): no need to open it to know it is fresh.
-  if (now - entry.createdAt < LATE_CREATE_MS) return undefined;
-  const ring = await ctx.keyring(entry.vaultId);
-  const data = await openRecordData(ring, entry.recordId, entry.envelope).then(
-    (opened) => opened.data,
-    () => undefined,
-  );
-  if (!data || now - recordFreshness(data) < LATE_CREATE_MS) return undefined;
-  const author = ctx.author();
-  // Only its author can seal it again: readers check that the signer is the
-  // author (no author here: an unsigned keyring, whose writes name no one).
-  if (!constantTimeEqual(author?.signer.kid ?? NO_AUTHOR, data.authorKid)) return undefined;
-  const envelope = await sealRecordData(ring, entry.recordId, { ...data, sealedAt: now }, author);
-  try {
-    checkRecordSize(envelope);
-  } catch {
-    return undefined; // 13 bytes more crossed the wire limit: send it as it was.
-  }
-  return { envelope, epoch: ring.current.epoch };
-}
-
 /**
  * The entry to send: `entry` itself, or, for a create whose freshness is
  * older than {@link LATE_CREATE_MS}, the same record sealed again with
@@ -63,15 +36,36 @@ async function resealed(
  * may be applied already must be retried with the very envelope it carried.
  *
  * @example
- * const sent = entry.attempts === 0 ? await resealLateCreate(ctx, entry, now) : entry;
+ * const sent = await resealLateCreate(ctx, entry, ctx.clock.now());
  */
 export async function resealLateCreate(
   ctx: SyncContext,
   entry: OutboxEntry,
   now: number,
 ): Promise<OutboxEntry> {
-  if (entry.attempts !== 0) return entry;
-  if (now - entry.createdAt < LATE_CREATE_MS) return entry; // no await: the usual path stays as it was
-  const again = await resealed(ctx, entry, now);
-  return again ? { ...entry, ...again } : entry;
+  if (entry.attempts !== 0 || entry.envelope === null || entry.baseRevision !== null) return entry;
+  // Queued recently (the usual case): sent as it is, without opening it.
+  if (now - entry.createdAt < LATE_CREATE_MS) return entry;
+  let ring: VaultKeyring;
+  try {
+    ring = await ctx.keyring(entry.vaultId);
+  } catch {
+    return entry; // no keys now (access lost, offline): the push says why
+  }
+  const data = await openRecordData(ring, entry.recordId, entry.envelope).then(
+    (opened) => opened.data,
+    () => undefined,
+  );
+  if (!data || now - recordFreshness(data) < LATE_CREATE_MS) return entry;
+  const author = ctx.author();
+  // Only its author can seal it again: readers check that the signer is the
+  // author (no author here: an unsigned keyring, whose writes name no one).
+  if (!constantTimeEqual(author?.signer.kid ?? NO_AUTHOR, data.authorKid)) return entry;
+  const envelope = await sealRecordData(ring, entry.recordId, { ...data, sealedAt: now }, author);
+  try {
+    checkRecordSize(envelope);
+  } catch {
+    return entry; // 13 bytes more crossed the wire limit: send it as it was.
+  }
+  return { ...entry, envelope, epoch: ring.current.epoch };
 }

@@ -107,8 +107,7 @@ export async function pushVault(ctx: SyncContext, vaultId: string): Promise<Push
           held = true;
           continue;
         }
-        const entry =
-          selected.attempts === 0 ? await resealLateCreate(ctx, selected, now) : selected;
+        const entry = await resealLateCreate(ctx, selected, now);
         if (entry.attempts === 0) await ctx.store.updateOutbox({ ...entry, attempts: 1 });
         batch.push(entry);
       }
