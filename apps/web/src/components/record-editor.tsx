@@ -3,6 +3,7 @@ import type { InlineContent, VaultHandle } from '../api/types.ts';
 import type { EditorValues } from '../ui/draft.ts';
 import { describeError } from '../ui/plain-words.ts';
 import { DiscardConfirm } from './discard-confirm.tsx';
+import { FormMessages } from './form-messages.tsx';
 import { checkJson } from './json-check.ts';
 
 export interface RecordEditorProps {
@@ -218,11 +219,7 @@ export function RecordEditor({
             {jsonError}
           </p>
         )}
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormMessages error={error} />
         <div className="row">
           <button type="submit" className="primary" disabled={busy}>
             Save
