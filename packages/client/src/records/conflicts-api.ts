@@ -2,7 +2,7 @@
  * Conflict copies: the losing versions of resolved conflicts, kept on this
  * device until the application (or the user) looks at them.
  */
-import { recordFreshness } from '@coffer/protocol';
+import { recordFreshness, toHex } from '@coffer/protocol';
 import type { SyncContext } from '../sync/context.ts';
 import type { SyncEngine } from '../sync/engine.ts';
 import { parseContent } from '../sync/push-conflict.ts';
@@ -18,6 +18,15 @@ export interface ConflictEntry<T = unknown> {
   name: string | undefined;
   /** `undefined` when the losing version was a deletion. */
   value: T | undefined;
+  /**
+   * The losing version's own type (e.g. a secret's, so an app masks it as it
+   * would the record) and edit times; `undefined` for a deletion.
+   */
+  type: string | undefined;
+  createdAt: number | undefined;
+  updatedAt: number | undefined;
+  /** The blob the losing version referenced (a file), readable with `client.blobs.get`. */
+  blob?: { blobId: string; size: number };
   deleted: boolean;
   reason: 'local_lost' | 'remote_lost';
   detectedAt: number;
@@ -52,6 +61,10 @@ export class ConflictsApi {
         recordId: c.recordId,
         name: data?.name,
         value: data ? (parseContent(data) as T) : undefined,
+        type: data?.type,
+        createdAt: data?.createdAt,
+        updatedAt: data?.updatedAt,
+        ...(data?.blob ? { blob: { blobId: toHex(data.blob.blobId), size: data.blob.size } } : {}),
         deleted: c.envelope === null,
         reason: c.reason,
         detectedAt: c.detectedAt,

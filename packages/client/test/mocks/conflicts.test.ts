@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RECORD_TYPES } from '../../src/index.ts';
 import { devices, useCoffer, values } from './harness.ts';
 
 const coffer = useCoffer();
@@ -42,6 +43,39 @@ describe('scenario: conflicts', () => {
     expect(await b.conflicts.list(vaultId)).toMatchObject([
       { value: 'older edit from b', reason: 'local_lost' },
     ]);
+  });
+
+  it("a copy carries the losing version's own type, edit times and blob, not the winner's", async () => {
+    const { clients, vaultId, clock } = await devices(coffer, 2);
+    const [a, b] = clients as [NonNullable<(typeof clients)[0]>, NonNullable<(typeof clients)[1]>];
+    await a.records.put(vaultId, 'key', 'base', { type: RECORD_TYPES.text });
+    await a.engine.idle();
+    await b.engine.sync(vaultId);
+    coffer.mock.setScenario({ offline: { operations: ['push'] } });
+    clock.advance(1_000);
+    const lostAt = clock.now();
+    const blob = { blobId: 'ab'.repeat(16), size: 7 };
+    await b.records.put(vaultId, 'key', 'hunter2', { type: RECORD_TYPES.secret, blob });
+    await b.engine.idle();
+    coffer.mock.clearScenario();
+    clock.advance(1_000);
+    await a.records.put(vaultId, 'key', 'plain text wins', { type: RECORD_TYPES.text });
+    await a.engine.idle();
+    clock.advance(10 * 60_000);
+    await b.engine.sync(vaultId);
+    const [copy, ...more] = await b.conflicts.list(vaultId);
+    expect(more).toEqual([]);
+    expect(copy).toMatchObject({
+      name: 'key',
+      value: 'hunter2',
+      type: RECORD_TYPES.secret,
+      updatedAt: lostAt,
+      blob,
+      deleted: false,
+      reason: 'local_lost',
+    });
+    expect(copy?.createdAt).toBeLessThan(lostAt);
+    expect((await b.records.get(vaultId, 'key'))?.type).toBe(RECORD_TYPES.text);
   });
 
   it('restoring a copy on a device whose clock runs behind: other devices accept it (not a rollback)', async () => {
