@@ -2,6 +2,7 @@
  * `coffer-server`: parse options (flags and COFFER_* environment variables),
  * start, print the URL and certificate fingerprint, drain on SIGTERM/SIGINT.
  */
+import { runBackupCommand } from './backup-command.ts';
 import { loadConfig } from './config/load-config.ts';
 import { createLogger } from './logger.ts';
 import { startServer } from './server.ts';
@@ -20,7 +21,9 @@ async function main(): Promise<number> {
     );
     return 1;
   }
-  const loaded = loadConfig(process.argv.slice(2), process.env);
+  const args = process.argv.slice(2);
+  if (args[0] === 'backup') return runBackupCommand(args.slice(1), process.env);
+  const loaded = loadConfig(args, process.env);
   if (loaded.kind === 'help') {
     process.stdout.write(`${loaded.text}\n`);
     return 0;

@@ -22,7 +22,12 @@ export function helpText(): string {
     const flag = 'boolean' in spec ? `--${spec.flag}` : `--${spec.flag} VALUE`;
     lines.push(`  ${flag.padEnd(30)} ${spec.env}`, `      ${spec.help}`);
   }
-  lines.push('  --help', '  --version');
+  lines.push(
+    '  --help',
+    '  --version',
+    '',
+    'Back up a running SQLite server: coffer-server backup --data-dir DIR --to NEW_DIR',
+  );
   return lines.join('\n');
 }
 
