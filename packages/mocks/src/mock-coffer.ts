@@ -156,6 +156,7 @@ export class MockCoffer {
       granterId: accountId,
       envelope,
     });
+    this.db.live.notifyAccounts([accountId]);
   }
 
   /** A vault's stored state (throws for an unknown id). */

@@ -45,6 +45,11 @@ export interface Scenario {
   /** Answer 200 with a body that breaks the wire schema (`shape`) or is not JSON (`not-json`). */
   malformed?: boolean | (Fault & { kind?: 'shape' | 'not-json' });
   malicious?: MaliciousMode;
+  /**
+   * Play a server from before the account live stream: `/v1/meta?features=1`
+   * lists no features and `GET /v1/account/events` is an unknown route (404).
+   */
+  noAccountEvents?: boolean;
 }
 
 const FaultSchema = z.strictObject({
@@ -69,6 +74,7 @@ export const ScenarioSchema = z.strictObject({
   delayMs: z.union([z.int().min(0), FaultSchema.extend({ ms: z.int().min(0) })]).optional(),
   conflict: z.union([z.boolean(), FaultSchema]).optional(),
   versionRange: z.strictObject({ min: z.int(), max: z.int() }).optional(),
+  noAccountEvents: z.boolean().optional(),
   malformed: z
     .union([z.boolean(), FaultSchema.extend({ kind: z.enum(['shape', 'not-json']).optional() })])
     .optional(),

@@ -5,7 +5,8 @@
  */
 
 interface Entry {
-  vaultId: string;
+  /** null: the account stream (it outlives a removal from any one vault). */
+  vaultId: string | null;
   accountId: string;
   sessionId: string;
   close: () => void;
@@ -15,7 +16,7 @@ export class LiveStreamRegistry {
   readonly #entries = new Set<Entry>();
 
   /** Register a stream; returns its unregister function. */
-  add(vaultId: string, accountId: string, sessionId: string, close: () => void): () => void {
+  add(vaultId: string | null, accountId: string, sessionId: string, close: () => void): () => void {
     const entry = { vaultId, accountId, sessionId, close };
     this.#entries.add(entry);
     return () => {
@@ -23,7 +24,7 @@ export class LiveStreamRegistry {
     };
   }
 
-  /** Open streams of `accountId` (all its sessions) in this process. */
+  /** Open streams of `accountId` (all its sessions, vault and account streams) in this process. */
   countAccount(accountId: string): number {
     let n = 0;
     for (const entry of this.#entries) if (entry.accountId === accountId) n++;

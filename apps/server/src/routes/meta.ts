@@ -1,7 +1,11 @@
-/** `GET /v1/meta`: what this server speaks, before a client sends anything else. */
+/**
+ * `GET /v1/meta`: what this server speaks, before a client sends anything
+ * else; with `?features=1` also the optional capabilities it has.
+ */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../http/context.ts';
 import {
+  ACCOUNT_EVENTS_FEATURE,
   ENVELOPE_FORMAT_VERSIONS,
   ENVELOPE_SUITES,
   type MetaResponse,
@@ -21,5 +25,10 @@ export function metaRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     limits: ctx.limits,
   };
-  app.get('/v1/meta', async () => meta);
+  // Only for clients that ask: older ones parse this answer strictly and
+  // would refuse the field (wire-compat.test.ts).
+  const withFeatures: MetaResponse = { ...meta, features: [ACCOUNT_EVENTS_FEATURE] };
+  app.get<{ Querystring: { features?: string } }>('/v1/meta', async (request) =>
+    request.query.features === '1' ? withFeatures : meta,
+  );
 }

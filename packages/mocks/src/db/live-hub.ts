@@ -1,11 +1,13 @@
 /**
- * Live streams of the mock: who listens to which vault, and the open streams
+ * Live streams of the mock: who listens to which vault (and which account,
+ * for "your vault memberships changed"), and the open streams
  * so that logout, revocation, removal or a simulated network drop ends them
  * (as the server's live registry does).
  */
 
 interface Stream {
-  vaultId: string;
+  /** null: the account stream. */
+  vaultId: string | null;
   accountId: string;
   sessionId: string;
   /** End the stream cleanly (`drop`: as a network failure instead). */
@@ -15,6 +17,25 @@ interface Stream {
 export class LiveHub {
   readonly #listeners = new Map<string, Set<(seq: number) => void>>();
   readonly #streams = new Set<Stream>();
+  readonly #accounts = new Map<string, Set<() => void>>();
+
+  /** Call `listener` whenever the account's vault memberships change. */
+  subscribeAccount(accountId: string, listener: () => void): () => void {
+    let set = this.#accounts.get(accountId);
+    if (!set) {
+      set = new Set();
+      this.#accounts.set(accountId, set);
+    }
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  /** These accounts were shared into, removed from or re-roled in a vault. */
+  notifyAccounts(accountIds: Iterable<string>): void {
+    for (const id of new Set(accountIds)) {
+      for (const listener of [...(this.#accounts.get(id) ?? [])]) listener();
+    }
+  }
 
   /** Call `listener` with the vault's new head after every write. */
   subscribe(vaultId: string, listener: (seq: number) => void): () => void {

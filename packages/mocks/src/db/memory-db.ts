@@ -98,11 +98,14 @@ export class MemoryDb {
   deleteAccount(accountId: string): void {
     this.revokeAccountSessions(accountId);
     this.accounts.delete(accountId);
+    const coMembers: string[] = [];
     for (const vault of this.vaults.values()) {
+      if (vault.members.has(accountId)) coMembers.push(...vault.members.keys());
       vault.members.delete(accountId);
       for (const [key, g] of vault.grants)
         if (g.recipientId === accountId) vault.grants.delete(key);
     }
+    this.live.notifyAccounts(coMembers.filter((id) => id !== accountId));
   }
 
   createVault(ownerId: string): VaultRow {
@@ -120,6 +123,7 @@ export class MemoryDb {
       applied: new Map(),
     };
     this.vaults.set(vault.vaultId, vault);
+    this.live.notifyAccounts([ownerId]);
     return vault;
   }
 
@@ -135,6 +139,7 @@ export class MemoryDb {
     vault.members.delete(accountId);
     for (const [key, g] of vault.grants) if (g.recipientId === accountId) vault.grants.delete(key);
     this.live.closeMember(vault.vaultId, accountId);
+    this.live.notifyAccounts([accountId]);
   }
 
   /** Blob bytes an account holds or has announced (open uploads count at their size). */

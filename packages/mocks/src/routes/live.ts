@@ -1,21 +1,44 @@
 /**
  * Live events: a server-sent-events stream per vault. The current head first
  * (so a client that was away pulls now), then `seq` whenever a write lands.
+ * And the account stream: `vaults` (`connected` first, then `changed` when
+ * the account is shared into, removed from or re-roled in a vault).
  * Logout, revocation, removal, `reset` and going offline in the scenario end
  * the stream (msw cannot fail a mocked body mid-stream, so a dropped
  * connection shows as an end; the client's reconnect then meets the outage).
  * (No heartbeats: they
  * carry nothing a client acts on, and timers would fight fake clocks.)
  */
+import { formatVaultsChangedEvent } from '@coffer/protocol';
+import type { Caller } from '../http/guards.ts';
 import { requireRole } from '../http/guards.ts';
 import { ApiError, vaultNotFound } from '../http/problem.ts';
 import type { RouteDef } from '../http/route.ts';
+import type { MockCoffer } from '../mock-coffer.ts';
 
 const encoder = new TextEncoder();
 
 /** As coffer-server's MAX_LIVE_STREAMS_PER_ACCOUNT: open streams per account, all sessions. */
 export const MOCK_MAX_LIVE_STREAMS_PER_ACCOUNT = 64;
 const LIVE_CAP_RETRY_SECONDS = 30;
+
+/** The server's answer over the cap. */
+function checkCap(mock: MockCoffer, caller: Caller): void {
+  if (mock.db.live.countAccount(caller.accountId) >= MOCK_MAX_LIVE_STREAMS_PER_ACCOUNT) {
+    throw new ApiError(
+      'rate_limited',
+      `at most ${MOCK_MAX_LIVE_STREAMS_PER_ACCOUNT} live streams per account; close one first`,
+      { retryAfterSeconds: LIVE_CAP_RETRY_SECONDS },
+      { 'retry-after': String(LIVE_CAP_RETRY_SECONDS) },
+    );
+  }
+}
+
+const eventStream = (stream: ReadableStream<Uint8Array>): Response =>
+  new Response(stream, {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' },
+  });
 
 export const liveRoutes: RouteDef[] = [
   {
@@ -25,14 +48,7 @@ export const liveRoutes: RouteDef[] = [
       requireRole(mock.db, vaultId, caller.accountId, 'reader');
       const vault = mock.db.vaults.get(vaultId);
       if (!vault) throw vaultNotFound();
-      if (mock.db.live.countAccount(caller.accountId) >= MOCK_MAX_LIVE_STREAMS_PER_ACCOUNT) {
-        throw new ApiError(
-          'rate_limited',
-          `at most ${MOCK_MAX_LIVE_STREAMS_PER_ACCOUNT} live streams per account; close one first`,
-          { retryAfterSeconds: LIVE_CAP_RETRY_SECONDS },
-          { 'retry-after': String(LIVE_CAP_RETRY_SECONDS) },
-        );
-      }
+      checkCap(mock, caller);
       const malformed = mock.scenario.take('malformed', 'liveEvents');
       let closed = false;
       let cleanup = (): void => {};
@@ -74,13 +90,52 @@ export const liveRoutes: RouteDef[] = [
           cleanup();
         },
       });
-      return new Response(stream, {
-        status: 200,
-        headers: {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-store',
+      return eventStream(stream);
+    },
+  },
+  {
+    operationId: 'accountEvents',
+    handle: ({ mock, caller, request }) => {
+      // An old server has no such route: its not-found answer, as the catch-all gives.
+      if (mock.scenario.scenario.noAccountEvents) throw new ApiError('not_found', 'no such route');
+      checkCap(mock, caller);
+      let closed = false;
+      let cleanup = (): void => {};
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          const write = (text: string) => {
+            if (!closed) controller.enqueue(encoder.encode(text));
+          };
+          const end = (drop: boolean): void => {
+            if (closed) return;
+            closed = true;
+            cleanup();
+            if (drop) controller.error(new TypeError('network connection lost'));
+            else controller.close();
+          };
+          const unsubscribe = mock.db.live.subscribeAccount(caller.accountId, () =>
+            write(formatVaultsChangedEvent('changed')),
+          );
+          const unregister = mock.db.live.add({
+            vaultId: null,
+            accountId: caller.accountId,
+            sessionId: caller.sessionId,
+            close: end,
+          });
+          cleanup = () => {
+            unsubscribe();
+            unregister();
+          };
+          request.signal.addEventListener('abort', () => end(false), { once: true });
+          write('retry: 2000\n\n');
+          write(formatVaultsChangedEvent('connected'));
+        },
+        cancel() {
+          closed = true;
+          cleanup();
         },
       });
+      return eventStream(stream);
     },
   },
 ];

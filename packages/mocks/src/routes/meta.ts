@@ -1,5 +1,6 @@
 /** `GET /v1/meta` and the operations routes (health, readiness, metrics, OpenAPI, docs). */
 import {
+  ACCOUNT_EVENTS_FEATURE,
   buildOpenApiDocument,
   ENVELOPE_FORMAT_VERSIONS,
   ENVELOPE_SUITES,
@@ -32,7 +33,7 @@ const text = (body: string, type = 'text/plain') =>
 export const metaRoutes: RouteDef[] = [
   {
     operationId: 'getMeta',
-    handle: ({ mock }) => {
+    handle: ({ mock, url }) => {
       const { min, max } = mock.protocolRange;
       const accepted: number[] = [];
       for (let v = max; v >= min; v--) accepted.push(v);
@@ -45,6 +46,11 @@ export const metaRoutes: RouteDef[] = [
         },
         limits: MOCK_LIMITS,
       };
+      // As the server: only to a client that asks (older ones parse meta strictly).
+      // An old server (`noAccountEvents`) has no such field at all.
+      if (url.searchParams.get('features') === '1' && !mock.scenario.scenario.noAccountEvents) {
+        meta.features = [ACCOUNT_EVENTS_FEATURE];
+      }
       return HttpResponse.json(meta);
     },
   },

@@ -128,6 +128,7 @@ export const vaultRoutes: RouteDef[] = [
           envelope: g.grant,
         });
       }
+      ctx.mock.db.live.notifyAccounts([input.accountId]);
       return noContent();
     },
   },
@@ -142,6 +143,7 @@ export const vaultRoutes: RouteDef[] = [
       if (!outranks(myRole, theirs.role) || !outranks(myRole, input.role))
         throw new ApiError('forbidden', `a ${myRole} cannot make a ${theirs.role} a ${input.role}`);
       theirs.role = input.role;
+      ctx.mock.db.live.notifyAccounts([target]);
       return noContent();
     },
   },

@@ -1,4 +1,5 @@
 /** Wire protocol version 1: one zod schema per shape on the wire (server, SDK, mocks, OpenAPI). */
+export * from './account-events.ts';
 export * from './accounts.ts';
 export * from './api-error.ts';
 export * from './blobs.ts';

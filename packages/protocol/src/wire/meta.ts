@@ -74,7 +74,19 @@ export const MetaResponse = lazySchema(() =>
         suites: z.array(z.strictObject({ id: z.int(), name: z.string() })),
       }),
       limits: ServerLimits,
+      /**
+       * Optional capabilities this server has (e.g. `account-events`), sent
+       * only to a client that asks with `?features=1`: older clients parse
+       * this answer strictly and would refuse a field they do not know.
+       */
+      features: z.array(z.string().max(64)).max(64).optional(),
     })
     .meta({ id: 'Meta' }),
 );
 export type MetaResponse = z.infer<typeof MetaResponse>;
+
+/** Query of `GET /v1/meta`: `features=1` asks for the `features` list. */
+export const MetaQuery = lazySchema(() =>
+  z.strictObject({ features: z.literal('1').optional() }).meta({ id: 'MetaQuery' }),
+);
+export type MetaQuery = z.infer<typeof MetaQuery>;

@@ -4,9 +4,10 @@
  * OpenAPI document and API page, and the mocks, are generated from this list.
  */
 import type { z } from 'zod';
+import { ACCOUNT_EVENTS_PATH } from './account-events.ts';
 import * as accounts from './accounts.ts';
 import * as blobs from './blobs.ts';
-import { MetaResponse } from './meta.ts';
+import { MetaQuery, MetaResponse } from './meta.ts';
 import { PULL_PAGE_BINARY_LAYOUT, PULL_PAGE_BINARY_TYPE } from './pull-page-binary.ts';
 import * as records from './records.ts';
 import * as vaults from './vaults.ts';
@@ -42,9 +43,10 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/meta',
     operationId: 'getMeta',
-    summary: 'Protocol range, envelope versions and suites, limits',
+    summary: 'Protocol range, envelope versions and suites, limits (and features, if asked)',
     tag: 'meta',
     auth: false,
+    query: MetaQuery,
     success: { status: 200, schema: MetaResponse },
   },
   {
@@ -278,6 +280,15 @@ export const ROUTES: readonly RouteSpec[] = [
     operationId: 'liveEvents',
     summary: 'Server-sent events: `seq` when new changes exist',
     tag: 'records',
+    auth: true,
+    success: { status: 200, schema: null, contentType: 'text/event-stream' },
+  },
+  {
+    method: 'GET',
+    path: ACCOUNT_EVENTS_PATH,
+    operationId: 'accountEvents',
+    summary: "Server-sent events: `vaults` when this account's vault memberships change",
+    tag: 'account',
     auth: true,
     success: { status: 200, schema: null, contentType: 'text/event-stream' },
   },

@@ -6,14 +6,27 @@
  * If the listening connection drops, it reconnects and then announces the
  * current head of every vault with subscribers, so nobody waits forever on
  * a notification lost in between.
+ *
+ * Membership changes travel on a second channel, `coffer_account_changes`,
+ * whose payload is only the account id: "list your vaults again". They are
+ * announced right after their write commits (a lost one costs the client a
+ * poll interval; a reconnect announces every listening account).
  */
 import type pg from 'pg';
 import { idBytes } from '../ids.ts';
-import { LocalNotifier, type Notifier, type VaultChangeListener } from '../notifier.ts';
+import {
+  type AccountChangeListener,
+  LocalNotifier,
+  type Notifier,
+  type VaultChangeListener,
+} from '../notifier.ts';
 import { createClient, rows } from './database.ts';
 import { CHANGES_CHANNEL } from './records.ts';
 
 const RECONNECT_DELAY_MS = 1000;
+
+/** Channel of "account X's vault memberships changed" (payload: the account id). */
+export const ACCOUNT_CHANGES_CHANNEL = 'coffer_account_changes';
 
 export class PostgresNotifier implements Notifier {
   readonly #local = new LocalNotifier();
@@ -32,7 +45,12 @@ export class PostgresNotifier implements Notifier {
   async start(): Promise<void> {
     const client = createClient(this.#databaseUrl);
     client.on('notification', (message) => {
-      if (message.channel !== CHANGES_CHANNEL || message.payload === undefined) return;
+      if (message.payload === undefined) return;
+      if (message.channel === ACCOUNT_CHANGES_CHANNEL) {
+        this.#local.publishAccount(message.payload);
+        return;
+      }
+      if (message.channel !== CHANGES_CHANNEL) return;
       const [vaultId, seq] = message.payload.split(':');
       const n = Number(seq);
       if (vaultId !== undefined && Number.isSafeInteger(n)) this.#local.publish(vaultId, n);
@@ -42,11 +60,32 @@ export class PostgresNotifier implements Notifier {
     client.on('end', () => this.#lost(client));
     await client.connect();
     await client.query(`LISTEN ${CHANGES_CHANNEL}`);
+    await client.query(`LISTEN ${ACCOUNT_CHANGES_CHANNEL}`);
     this.#client = client;
   }
 
   subscribe(vaultId: string, listener: VaultChangeListener): () => void {
     return this.#local.subscribe(vaultId, listener);
+  }
+
+  subscribeAccount(accountId: string, listener: AccountChangeListener): () => void {
+    return this.#local.subscribeAccount(accountId, listener);
+  }
+
+  /**
+   * Tell every instance (this one through its own LISTEN) that these
+   * accounts' memberships changed. Called after the write committed; a
+   * failure is not the writer's: its clients still refresh on their timer.
+   */
+  async announceAccounts(accountIds: Iterable<string>): Promise<void> {
+    const ids = [...new Set(accountIds)];
+    if (ids.length === 0) return;
+    await this.#pool
+      .query('SELECT pg_notify($1, id) FROM unnest($2::text[]) AS id', [
+        ACCOUNT_CHANGES_CHANNEL,
+        ids,
+      ])
+      .catch(() => {});
   }
 
   #lost(client: pg.Client): void {
@@ -75,6 +114,8 @@ export class PostgresNotifier implements Notifier {
       );
       if (r !== undefined) this.#local.publish(vaultId, r.head_seq);
     }
+    // Membership news may have been lost too: every listening account refreshes.
+    this.#local.publishAccounts(this.#local.accountIds());
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import type { Store } from '../contract.ts';
+import { coMembersOf, membersOf } from '../membership-news.ts';
 import * as accounts from './accounts.ts';
 import * as blobs from './blobs.ts';
 import { createPool } from './database.ts';
@@ -75,7 +76,11 @@ export class PostgresStore implements Store {
   getAccountById: Store['getAccountById'] = async (id) => accounts.getAccountById(this.#db, id);
   replaceLoginKeyAndBundle: Store['replaceLoginKeyAndBundle'] = async (id, c) =>
     accounts.replaceLoginKeyAndBundle(this.#db, id, c);
-  deleteAccount: Store['deleteAccount'] = async (id) => accounts.deleteAccount(this.#db, id);
+  deleteAccount: Store['deleteAccount'] = async (id) => {
+    const affected = await coMembersOf(this, id);
+    await accounts.deleteAccount(this.#db, id);
+    await this.notifier.announceAccounts(affected);
+  };
 
   createChallenge: Store['createChallenge'] = async (c) => accounts.createChallenge(this.#db, c);
   consumeChallenge: Store['consumeChallenge'] = async (id, now) =>
@@ -92,17 +97,33 @@ export class PostgresStore implements Store {
   touchSession: Store['touchSession'] = async (s, now) => sessions.touchSession(this.#db, s, now);
   purgeExpired: Store['purgeExpired'] = async (now) => sessions.purgeExpired(this.#db, now);
 
-  createVault: Store['createVault'] = async (v) => vaults.createVault(this.#db, v);
+  // Membership writes tell the accounts concerned, once committed (account live streams).
+  createVault: Store['createVault'] = async (v) => {
+    await vaults.createVault(this.#db, v);
+    await this.notifier.announceAccounts([v.ownerId]);
+  };
   getVault: Store['getVault'] = async (id) => vaults.getVault(this.#db, id);
-  deleteVault: Store['deleteVault'] = async (id) => vaults.deleteVault(this.#db, id);
+  deleteVault: Store['deleteVault'] = async (id) => {
+    const members = await membersOf(this, id);
+    await vaults.deleteVault(this.#db, id);
+    await this.notifier.announceAccounts(members);
+  };
   listVaultsForAccount: Store['listVaultsForAccount'] = async (id) =>
     vaults.listVaultsForAccount(this.#db, id);
   getMembership: Store['getMembership'] = async (v, a) => vaults.getMembership(this.#db, v, a);
   listMembers: Store['listMembers'] = async (v) => vaults.listMembers(this.#db, v);
-  addMember: Store['addMember'] = async (v, a, role, grants, now) =>
-    vaults.addMember(this.#db, v, a, role, grants, now);
-  setRole: Store['setRole'] = async (v, a, role) => vaults.setRole(this.#db, v, a, role);
-  removeMember: Store['removeMember'] = async (v, a) => vaults.removeMember(this.#db, v, a);
+  addMember: Store['addMember'] = async (v, a, role, grants, now) => {
+    await vaults.addMember(this.#db, v, a, role, grants, now);
+    await this.notifier.announceAccounts([a]);
+  };
+  setRole: Store['setRole'] = async (v, a, role) => {
+    await vaults.setRole(this.#db, v, a, role);
+    await this.notifier.announceAccounts([a]);
+  };
+  removeMember: Store['removeMember'] = async (v, a) => {
+    await vaults.removeMember(this.#db, v, a);
+    await this.notifier.announceAccounts([a]);
+  };
   createEpoch: Store['createEpoch'] = async (v, epoch, grants, now) =>
     vaults.createEpoch(this.#db, v, epoch, grants, now);
   putKeyGrants: Store['putKeyGrants'] = async (grants, now) =>

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import DatabaseConstructor, { type Database, SqliteError } from 'better-sqlite3';
 import type { Store } from '../contract.ts';
 import { StorageError } from '../errors.ts';
+import { coMembersOf, membersOf } from '../membership-news.ts';
 import { LocalNotifier } from '../notifier.ts';
 import * as accounts from './accounts.ts';
 import * as blobs from './blobs.ts';
@@ -219,7 +220,11 @@ export class SqliteStore implements Store {
     this.#run((db) => accounts.getAccountById(db, id));
   replaceLoginKeyAndBundle: Store['replaceLoginKeyAndBundle'] = (id, c) =>
     this.#run((db) => accounts.replaceLoginKeyAndBundle(db, id, c));
-  deleteAccount: Store['deleteAccount'] = (id) => this.#run((db) => accounts.deleteAccount(db, id));
+  deleteAccount: Store['deleteAccount'] = async (id) => {
+    const affected = await coMembersOf(this, id);
+    await this.#run((db) => accounts.deleteAccount(db, id));
+    this.notifier.publishAccounts(affected);
+  };
 
   createChallenge: Store['createChallenge'] = (c) =>
     this.#run((db) => accounts.createChallenge(db, c));
@@ -239,18 +244,34 @@ export class SqliteStore implements Store {
     this.#run((db) => sessions.touchSession(db, s, now));
   purgeExpired: Store['purgeExpired'] = (now) => this.#run((db) => sessions.purgeExpired(db, now));
 
-  createVault: Store['createVault'] = (v) => this.#run((db) => vaults.createVault(db, v));
+  // Membership writes tell the accounts concerned, once committed (account live streams).
+  createVault: Store['createVault'] = async (v) => {
+    await this.#run((db) => vaults.createVault(db, v));
+    this.notifier.publishAccounts([v.ownerId]);
+  };
   getVault: Store['getVault'] = (id) => this.#run((db) => vaults.getVault(db, id));
-  deleteVault: Store['deleteVault'] = (id) => this.#run((db) => vaults.deleteVault(db, id));
+  deleteVault: Store['deleteVault'] = async (id) => {
+    const members = await membersOf(this, id);
+    await this.#run((db) => vaults.deleteVault(db, id));
+    this.notifier.publishAccounts(members);
+  };
   listVaultsForAccount: Store['listVaultsForAccount'] = (id) =>
     this.#run((db) => vaults.listVaultsForAccount(db, id));
   getMembership: Store['getMembership'] = (v, a) =>
     this.#run((db) => vaults.getMembership(db, v, a));
   listMembers: Store['listMembers'] = (v) => this.#run((db) => vaults.listMembers(db, v));
-  addMember: Store['addMember'] = (v, a, role, grants, now) =>
-    this.#run((db) => vaults.addMember(db, v, a, role, grants, now));
-  setRole: Store['setRole'] = (v, a, role) => this.#run((db) => vaults.setRole(db, v, a, role));
-  removeMember: Store['removeMember'] = (v, a) => this.#run((db) => vaults.removeMember(db, v, a));
+  addMember: Store['addMember'] = async (v, a, role, grants, now) => {
+    await this.#run((db) => vaults.addMember(db, v, a, role, grants, now));
+    this.notifier.publishAccounts([a]);
+  };
+  setRole: Store['setRole'] = async (v, a, role) => {
+    await this.#run((db) => vaults.setRole(db, v, a, role));
+    this.notifier.publishAccounts([a]);
+  };
+  removeMember: Store['removeMember'] = async (v, a) => {
+    await this.#run((db) => vaults.removeMember(db, v, a));
+    this.notifier.publishAccounts([a]);
+  };
   createEpoch: Store['createEpoch'] = (v, epoch, grants, now) =>
     this.#run((db) => vaults.createEpoch(db, v, epoch, grants, now));
   putKeyGrants: Store['putKeyGrants'] = (grants, now) =>
