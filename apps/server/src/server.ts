@@ -21,6 +21,7 @@ import { PUSH_BODY_BYTES } from './routes/records.ts';
 import { loadServerSecret } from './server-secret.ts';
 import { openPostgresStore, openSqliteStore, type Store } from './storage/index.ts';
 import { type DataDirLock, lockDataDir } from './storage/sqlite/data-dir-lock.ts';
+import { refuseForeignFile } from './storage/sqlite/foreign-check.ts';
 import { SQLITE_FILE_NAME } from './storage/sqlite/sqlite-store.ts';
 import { loadTls } from './tls/load-tls.ts';
 import { SERVER_VERSION } from './version.ts';
@@ -148,11 +149,14 @@ async function startLocked(
       });
   const store: Store = config.databaseUrl
     ? await openPostgresStore({ databaseUrl: config.databaseUrl })
-    : await openSqliteStore({ dataDir: config.dataDir }).catch((error: unknown) => {
-        // e.g. "file is not a database": say which file.
-        const file = join(config.dataDir, SQLITE_FILE_NAME);
-        throw new Error(`database ${file}: ${fsReason(error)}`);
-      });
+    : await Promise.resolve()
+        .then(() => refuseForeignFile(join(config.dataDir, SQLITE_FILE_NAME)))
+        .then(() => openSqliteStore({ dataDir: config.dataDir }))
+        .catch((error: unknown) => {
+          // e.g. "file is not a database": say which file.
+          const file = join(config.dataDir, SQLITE_FILE_NAME);
+          throw new Error(`database ${file}: ${fsReason(error)}`);
+        });
 
   let origin = config.publicUrl ? new URL(config.publicUrl).origin : '';
   const limits: ServerLimits = {

@@ -182,6 +182,29 @@ CREATE INDEX blobs_open ON blobs (coalesce(touched_at, created_at)) WHERE comple
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 
 /**
+ * Refuse a database some other program wrote (tables, but no schema_version):
+ * a wrong --data-dir or a file copied into place by mistake would otherwise
+ * get coffer's tables added to it, and its own tables left to rot beside
+ * them. An empty file (a fresh start) is ours to fill.
+ *
+ * @example
+ * refuseForeignDatabase(new Database(file, { readonly: true }));
+ */
+export function refuseForeignDatabase(db: Database): void {
+  const tables = db
+    .prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+    )
+    .pluck()
+    .all() as string[];
+  if (tables.length === 0 || tables.includes('schema_version')) return;
+  const shown = tables.slice(0, 5).join(', ') + (tables.length > 5 ? ', …' : '');
+  throw new Error(
+    `not a coffer-server database: it holds other tables (${shown}) and no schema_version; point --data-dir at a coffer-server data directory (the file was left as it was)`,
+  );
+}
+
+/**
  * Bring the schema up to date; refuse a database written by newer code.
  * `upTo` (tests only) stops at an older version, to build the databases that
  * older servers left behind.
@@ -190,6 +213,7 @@ export const SQLITE_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
  * migrateSqlite(new Database(file));
  */
 export function migrateSqlite(db: Database, upTo: number = SQLITE_SCHEMA_VERSION): void {
+  refuseForeignDatabase(db);
   db.function(ID_KEY_SQL_FUNCTION, { deterministic: true }, (id: unknown) => {
     if (!(id instanceof Uint8Array)) throw new TypeError('an id is a BLOB');
     return idKey(id);
