@@ -85,9 +85,12 @@ function createV1(db: IDBDatabase): void {
  */
 export class IndexedDbStore implements LocalStore {
   readonly #db: IDBDatabase;
+  /** Every tab and window of this browser profile opens the same database by name. */
+  readonly sharedLockName: string;
 
   private constructor(db: IDBDatabase) {
     this.#db = db;
+    this.sharedLockName = `coffer-outbox:${db.name}`;
   }
 
   /** Open (creating) the named database. */

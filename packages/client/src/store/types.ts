@@ -140,6 +140,12 @@ export interface LocalStore {
   listMetaKeys(prefix: string): Promise<string[]>;
 
   close(): Promise<void>;
+  /**
+   * Set when other processes (browser tabs, windows, workers) may open the same
+   * database: the name of a Web Lock that {@link withOutboxLock} also takes, so
+   * an outbox change in one tab never interleaves with one in another.
+   */
+  readonly sharedLockName?: string;
 
   /**
    * The (recordId, revision) of every record of a vault, tombstones included,

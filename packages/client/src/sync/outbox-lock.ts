@@ -6,6 +6,11 @@
  * and SQLite round trips take real time): interleaved, a write could coalesce
  * into an entry that was just marked sent, and the push's answer then removed
  * the entry with the newer envelope in it, losing the write silently.
+ *
+ * Two tabs of one browser profile each run a client over their own
+ * connection to the same IndexedDB database, so the in-memory chain alone
+ * does not keep them apart: a store that names a shared lock
+ * (`sharedLockName`) also holds that Web Lock, per vault, around `fn`.
  */
 import type { LocalStore } from '../store/types.ts';
 
@@ -33,7 +38,14 @@ export function withOutboxLock<T>(
     byVault = new Map();
     tails.set(store, byVault);
   }
-  const run = (byVault.get(vaultId) ?? Promise.resolve()).then(fn, fn);
+  const lockName = store.sharedLockName;
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+  // One request per change (after this store's own earlier ones), released when fn settles.
+  const step =
+    lockName !== undefined && locks !== undefined
+      ? () => locks.request(`${lockName}:${vaultId}`, fn)
+      : fn;
+  const run = (byVault.get(vaultId) ?? Promise.resolve()).then(step, step);
   const tail = run.then(
     () => {},
     () => {},
