@@ -15,12 +15,9 @@ import { join } from 'node:path';
  */
 export function loadServerSecret(dataDir: string, configured?: string): Uint8Array {
   if (configured) return new Uint8Array(Buffer.from(configured, 'hex'));
+  const existing = existingServerSecret(dataDir);
+  if (existing) return existing;
   const path = join(dataDir, 'server-secret');
-  if (existsSync(path)) {
-    const hex = readFileSync(path, 'utf8').trim();
-    if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${path} is not 64 hex digits`);
-    return new Uint8Array(Buffer.from(hex, 'hex'));
-  }
   const secret = randomBytes(32);
   try {
     // 'wx': never overwrite a secret another process created meanwhile.
@@ -30,4 +27,18 @@ export function loadServerSecret(dataDir: string, configured?: string): Uint8Arr
     throw error;
   }
   return new Uint8Array(secret);
+}
+
+/**
+ * The secret in `DIR/server-secret` if the file exists (never creates it).
+ *
+ * @example
+ * const candidate = existingServerSecret('/srv/coffer') ?? randomBytes(32);
+ */
+export function existingServerSecret(dataDir: string): Uint8Array | null {
+  const path = join(dataDir, 'server-secret');
+  if (!existsSync(path)) return null;
+  const hex = readFileSync(path, 'utf8').trim();
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${path} is not 64 hex digits`);
+  return new Uint8Array(Buffer.from(hex, 'hex'));
 }

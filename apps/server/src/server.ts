@@ -3,6 +3,7 @@
  * listening socket, and a shutdown that drains in-flight requests before the
  * store is closed.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,8 +19,9 @@ import { metricsTokenDigest } from './http/metrics-access.ts';
 import { RateLimiter, type RateLimitRule } from './http/rate-limit.ts';
 import { type ServerLimits, WIRE_LIMITS } from './protocol.ts';
 import { PUSH_BODY_BYTES } from './routes/records.ts';
-import { loadServerSecret } from './server-secret.ts';
+import { existingServerSecret, loadServerSecret } from './server-secret.ts';
 import { openPostgresStore, openSqliteStore, type Store } from './storage/index.ts';
+import { sharedServerSecret } from './storage/postgres/shared-secret.ts';
 import { type DataDirLock, lockDataDir } from './storage/sqlite/data-dir-lock.ts';
 import { refuseForeignFile } from './storage/sqlite/foreign-check.ts';
 import { SQLITE_FILE_NAME } from './storage/sqlite/sqlite-store.ts';
@@ -132,7 +134,6 @@ async function startLocked(
   overrides: StartOverrides,
   lock: DataDirLock | null,
 ): Promise<RunningServer> {
-  const serverSecret = loadServerSecret(config.dataDir, config.serverSecret);
   const tls = config.insecureHttp
     ? null
     : loadTls({
@@ -157,6 +158,22 @@ async function startLocked(
           const file = join(config.dataDir, SQLITE_FILE_NAME);
           throw new Error(`database ${file}: ${fsReason(error)}`);
         });
+
+  let serverSecret: Uint8Array;
+  try {
+    serverSecret =
+      config.databaseUrl && !config.serverSecret
+        ? // Instances on one database share it without being told (an existing
+          // file's secret becomes the shared one, keeping its fake salts).
+          await sharedServerSecret(
+            config.databaseUrl,
+            existingServerSecret(config.dataDir) ?? new Uint8Array(randomBytes(32)),
+          )
+        : loadServerSecret(config.dataDir, config.serverSecret);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 
   let origin = config.publicUrl ? new URL(config.publicUrl).origin : '';
   const limits: ServerLimits = {

@@ -138,6 +138,20 @@ ALTER TABLE applied_mutations ADD PRIMARY KEY (vault_id, mutation_id, record_id)
     version: 5,
     sql: 'ALTER TABLE records ADD COLUMN mutation_id bytea',
   },
+  {
+    // The key of the fake prelogin salts, shared by every instance on this
+    // database (src/storage/postgres/shared-secret.ts): with one secret file
+    // per instance, an unknown username got a different salt from each
+    // instance while a real one got the same, which told who has an account.
+    version: 6,
+    sql: `
+CREATE TABLE server_secret (
+  id smallint PRIMARY KEY CHECK (id = 1),
+  secret bytea NOT NULL CHECK (length(secret) = 32),
+  created_at bigint NOT NULL
+);
+`,
+  },
 ];
 
 /** The newest schema version this code knows. */
