@@ -8,10 +8,11 @@
 import { createClient, type LocalStore } from '@coffer/client';
 import { IndexedDbStore } from '@coffer/client/indexeddb';
 import { expect, test } from 'vitest';
+import { SdkSession } from '../src/api/sdk-session.ts';
 import { MOCK_BASE, useMockWorker } from './mock-worker.ts';
 
 const PASSPHRASE = 'correct horse battery staple';
-useMockWorker();
+const coffer = useMockWorker();
 
 function gate() {
   let open = () => {};
@@ -123,5 +124,54 @@ test('a save in one tab while the other tab pushes the same record is kept', asy
     expect(await storeOne.listOutbox({ vaultId })).toEqual([]);
   } finally {
     await Promise.all([one.close(), two.close(), setup.close()]);
+  }
+}, 60_000);
+
+test('an offline save in one tab shows in the other tab’s open vault (no sync tells it)', async () => {
+  const database = `coffer:tabs-${crypto.randomUUID()}`;
+  const setup = createClient({
+    serverUrl: MOCK_BASE,
+    store: await IndexedDbStore.open(`coffer:setup-${crypto.randomUUID()}`),
+    clientName: 'web-test',
+    clientVersion: '0.0.0',
+  });
+  await setup.accounts.signup('offline-tabby', PASSPHRASE);
+  await setup.close();
+  async function tabSession() {
+    const store = await IndexedDbStore.open(database);
+    const c = createClient({
+      serverUrl: MOCK_BASE,
+      store,
+      clientName: 'web-test',
+      clientVersion: '0.0.0',
+    });
+    const account = await c.accounts.login('offline-tabby', PASSPHRASE, 'web');
+    return SdkSession.start(c, store, account);
+  }
+  const one = await tabSession();
+  const info = await one.createVault('Home');
+  const two = await tabSession();
+  try {
+    const vaultOne = await one.openVault(info.vaultId);
+    const vaultTwo = await two.openVault(info.vaultId);
+    coffer.mock.setScenario({ offline: true });
+    const shownInTwo = async () => {
+      const row = vaultTwo.records.getSnapshot().records.find((r) => r.name === 'wifi');
+      return row ? await vaultTwo.read(row.recordId) : undefined;
+    };
+    await vaultOne.write('wifi', { kind: 'text', text: 'first, offline in tab one' });
+    await expect
+      .poll(shownInTwo, { timeout: 10_000 })
+      .toEqual({ kind: 'text', text: 'first, offline in tab one' });
+    // An edit of the same unsent record replaces the queued write: the outbox
+    // keeps its length, the cursor stays; only tab one's word tells tab two.
+    await vaultOne.write('wifi', { kind: 'text', text: 'second, offline in tab one' });
+    await expect
+      .poll(shownInTwo, { timeout: 10_000 })
+      .toEqual({ kind: 'text', text: 'second, offline in tab one' });
+  } finally {
+    coffer.mock.setScenario({});
+    await one.lock();
+    await two.lock();
   }
 }, 60_000);

@@ -16,6 +16,7 @@ import { fingerprint } from '@coffer/protocol';
 import { createSubject } from './observable.ts';
 import { type ReachableSync, reachableSync } from './reachable-sync.ts';
 import { SdkVault } from './sdk-vault.ts';
+import { linkTabs, type TabLink } from './tab-channel.ts';
 import type {
   CofferSession,
   ProgressListener,
@@ -40,6 +41,12 @@ export class SdkSession implements CofferSession {
   readonly #seen = new Set<string>();
   #refreshing: Promise<void> | undefined;
   #refreshedAt = 0;
+  /**
+   * This account's other tabs share the IndexedDB replica: a save there changes
+   * the records under this tab's open vault without any sync event here (an
+   * offline save would otherwise show only after the next sync of this tab).
+   */
+  readonly #tabs: TabLink;
 
   private constructor(
     readonly client: CofferClient,
@@ -48,6 +55,13 @@ export class SdkSession implements CofferSession {
     readonly fingerprint: string,
   ) {
     this.username = account.username;
+    this.#tabs = linkTabs(this.username, (message) => {
+      if (message.kind !== 'changed') return;
+      void this.#open.get(message.vaultId)?.then(
+        (vault) => vault.refresh(),
+        () => {},
+      );
+    });
     // The SDK's SyncSnapshot has exactly the SyncView shape.
     this.sync = reachableSync(
       client.state as { subscribe: (l: () => void) => () => void; getSnapshot: () => SyncView },
@@ -155,7 +169,9 @@ export class SdkSession implements CofferSession {
     if (!info) throw Object.assign(new Error('unknown vault'), { code: 'record_not_found' });
     let vault = this.#open.get(vaultId);
     if (!vault) {
-      vault = SdkVault.open(this.client, this.store, info);
+      vault = SdkVault.open(this.client, this.store, info, () =>
+        this.#tabs.post({ kind: 'changed', vaultId }),
+      );
       this.#open.set(vaultId, vault);
       vault.catch(() => this.#open.delete(vaultId));
     } else {
@@ -192,6 +208,7 @@ export class SdkSession implements CofferSession {
 
   async #shutdown() {
     this.#closed = true;
+    this.#tabs.close();
     for (const vault of this.#open.values())
       void vault.then(
         (v) => v.dispose(),

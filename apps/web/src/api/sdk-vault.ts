@@ -66,13 +66,17 @@ export class SdkVault implements VaultHandle {
   #closed = false;
   #mark = '';
   readonly #unsubscribe: () => void;
+  /** Tells this account's other tabs that the shared replica changed under their screens. */
+  readonly #announce: () => void;
 
   private constructor(
     readonly client: CofferClient,
     readonly store: IndexedDbStore,
     info: VaultInfo,
+    announce: () => void,
   ) {
     this.#info = info;
+    this.#announce = announce;
     this.#unsubscribe = client.state.subscribe(() => void this.#refreshIfChanged());
   }
 
@@ -109,8 +113,13 @@ export class SdkVault implements VaultHandle {
     this.#info = info;
   }
 
-  static async open(client: CofferClient, store: IndexedDbStore, info: VaultInfo) {
-    const vault = new SdkVault(client, store, info);
+  static async open(
+    client: CofferClient,
+    store: IndexedDbStore,
+    info: VaultInfo,
+    announce: () => void = () => {},
+  ) {
+    const vault = new SdkVault(client, store, info, announce);
     // Show the local replica first (fast, works offline), then catch up.
     vault.#mark = await vault.#currentMark();
     await vault.refresh();
@@ -230,11 +239,13 @@ export class SdkVault implements VaultHandle {
     if (name.startsWith(RESERVED_PREFIX)) fail('bad_argument', 'reserved name');
     const { value, type } = toSdkValue(content);
     await this.client.records.put(this.info.vaultId, name, value, { type });
+    this.#announce();
     await this.refresh();
   }
 
   async remove(recordId: string): Promise<void> {
     await this.client.records.delete(this.info.vaultId, this.#entry(recordId).name);
+    this.#announce();
     await this.refresh();
   }
 
@@ -250,6 +261,7 @@ export class SdkVault implements VaultHandle {
       onProgress,
       ...(signal ? { signal } : {}),
     });
+    this.#announce();
     await this.refresh();
   }
 
@@ -328,6 +340,7 @@ export class SdkVault implements VaultHandle {
       const keepCopy = (choice.keep === 'mine') === copyIsMine;
       await this.client.conflicts.resolve(conflictId, keepCopy ? 'restore' : 'discard');
     }
+    this.#announce();
     await this.refresh();
   }
 

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { linkTabs, type TabLink, type TabMessage } from '../api/tab-channel.ts';
 import type { CofferGateway, CofferSession, VaultHandle, VaultInfo } from '../api/types.ts';
 import type { KeptDraft } from '../ui/draft.ts';
 import { loadIdleMinutes, saveIdleMinutes } from '../ui/idle-settings.ts';
@@ -68,9 +69,15 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
     setRestore(undefined);
   }, []);
 
+  /** This account's other tabs of this browser (they share the replica, not the keys). */
+  const tabs = useRef<TabLink | null>(null);
+
   const end = useCallback(
     async (how: LockReason | 'logout') => {
       if (!session) return;
+      // The other tabs follow a logout or a Lock pressed here (not an idle lock: one may be in use).
+      if (how === 'logout') tabs.current?.post({ kind: 'logout' });
+      else if (how === 'manual') tabs.current?.post({ kind: 'lock' });
       // A logout (or a Lock the person confirmed discarding for) keeps nothing.
       const unsavedText = how === 'logout' ? null : draft.current;
       setKept(unsavedText ? { username: session.username, draft: unsavedText } : null);
@@ -79,9 +86,11 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
       setSession(null);
       setLocked(how === 'logout' ? undefined : { username: session.username, reason: how });
       setConfirmingLogout(false);
+      setLeaving(null);
       setAuthNotice(null);
       try {
-        await (how === 'logout' ? session.logout() : session.lock());
+        // Logged out in another tab: end this tab's own server session too.
+        await (how === 'logout' || how === 'tab-logout' ? session.logout() : session.lock());
       } catch (caught) {
         // The shell (and its error line) is gone: say it on the login screen.
         // (A 401 means the server had already ended it: nothing to say.)
@@ -89,7 +98,7 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
           setAuthNotice(
             'Logged out on this browser, but the server could not be reached to end the session there. It ends when it expires; you can also end it from Account on another device.',
           );
-        else if (how !== 'logout') setError(describeError(caught));
+        else if (how !== 'logout' && how !== 'tab-logout') setError(describeError(caught));
       }
     },
     [session, closeVault],
@@ -148,6 +157,23 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
   );
 
   useSessionRefresh(session, () => void end('ended'));
+
+  const fromOtherTab = useRef<(message: TabMessage) => void>(() => {});
+  fromOtherTab.current = (message) => {
+    if (message.kind === 'logout') void end('tab-logout');
+    else if (message.kind === 'lock') void end('tab-lock');
+    // The server ended this tab's session with the change: say why now, not at the next request.
+    else if (message.kind === 'passphrase-changed') void end('tab-passphrase');
+  };
+  useEffect(() => {
+    if (!session) return;
+    const link = linkTabs(session.username, (message) => fromOtherTab.current(message));
+    tabs.current = link;
+    return () => {
+      link.close();
+      if (tabs.current === link) tabs.current = null;
+    };
+  }, [session]);
 
   // A session ended by the server (revoked from another device, expired):
   // every request now fails, so drop the keys and ask for the passphrase
@@ -300,6 +326,7 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
               saveIdleMinutes(m);
             }}
             onBack={() => setScreen({ kind: 'vaults' })}
+            onPassphraseChanged={() => tabs.current?.post({ kind: 'passphrase-changed' })}
           />
         )}
       </main>

@@ -6,13 +6,18 @@ import { ProgressLine } from './progress-line.tsx';
 
 const MIN_PASSPHRASE = 10;
 
-export type LockReason = 'manual' | 'idle' | 'ended';
+export type LockReason = 'manual' | 'idle' | 'ended' | 'tab-lock' | 'tab-logout' | 'tab-passphrase';
 
 const LOCK_WORDS: Record<LockReason, string> = {
   manual: 'Coffer is locked.',
   idle: 'Coffer locked itself after you were idle.',
   ended:
     'Your session on this device ended (it was ended from another device, or it expired). Changes not yet sent stay on this device.',
+  'tab-lock': 'Coffer was locked in another tab of this browser.',
+  'tab-logout':
+    'You logged out in another tab of this browser, so this tab logged out too. Changes not yet sent stay on this device.',
+  'tab-passphrase':
+    'The passphrase was changed in another tab of this browser, which ended this tab’s session. Use the new passphrase.',
 };
 
 export interface AuthScreenProps {

@@ -10,6 +10,8 @@ export interface SettingsScreenProps {
   idleMinutes: number;
   onIdleMinutes: (minutes: number) => void;
   onBack: () => void;
+  /** The change went through (the server ended every other session of the account with it). */
+  onPassphraseChanged?: () => void;
 }
 
 /** Account: own fingerprint, passphrase change (re-seals the key bundle), sessions, idle lock delay. */
@@ -18,6 +20,7 @@ export function SettingsScreen({
   idleMinutes,
   onIdleMinutes,
   onBack,
+  onPassphraseChanged,
 }: SettingsScreenProps) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
@@ -55,6 +58,7 @@ export function SettingsScreen({
       setNext('');
       setAgain('');
       setMessage({ ok: true, text: 'Passphrase changed. Use the new one from now on.' });
+      onPassphraseChanged?.();
       setSettled({ ok: true });
     } catch (caught) {
       setMessage({ ok: false, text: describeError(caught, 'passphrase-change') });
