@@ -3,7 +3,7 @@
  * store, accounts, vaults, records and the sync engine of one device.
  */
 
-import { type MetaResponse, PROTOCOL_VERSION } from '@coffer/protocol';
+import { type MetaResponse, PROTOCOL_VERSION, type VaultSummary } from '@coffer/protocol';
 import { type AccountSession, AccountsApi } from './account/accounts-api.ts';
 import { type DeriveKeys, deriveKeysInline } from './account/kdf.ts';
 import type { LocalStore } from './store/types.ts';
@@ -17,6 +17,11 @@ import { HttpTransport } from './transport/http-transport.ts';
 import type { TextRequest } from './transport/text-request.ts';
 import type { Clock } from './util/env.ts';
 import { reencryptPending } from './vault/reencrypt-progress.ts';
+import {
+  type FollowVaultsOptions,
+  VaultFollower,
+  type VaultListChange,
+} from './vault/vault-follower.ts';
 import { VaultsApi } from './vault/vaults-api.ts';
 
 /** Options of {@link createClient}. */
@@ -69,6 +74,21 @@ export interface CofferClient extends Pick<SyncCore, 'records' | 'conflicts' | '
   reencrypt(vaultId: string, options?: ReencryptOptions): Promise<ReencryptResult>;
   /** Follow a vault's live stream. */
   live(vaultId: string): void;
+  /**
+   * Follow the account's live stream, if the server has it (`account-events`
+   * in `/v1/meta?features=1`): when this account is given access to a vault,
+   * removed from one or gets a new role, the vault list is fetched again, a
+   * new vault is synced (`live: true`: and followed live), a removed one
+   * stops, and {@link vaultList} subscribers hear of it. Resolves false
+   * against an older server: keep refreshing `vaults.list()` on a timer.
+   * Reconnects with backoff; a logout stops it (call it again after login).
+   */
+  followVaults(options?: FollowVaultsOptions): Promise<boolean>;
+  /** The vault list as {@link followVaults} keeps it, and its changes. */
+  vaultList: {
+    getSnapshot(): ReadonlyArray<VaultSummary> | null;
+    subscribe(listener: (change: VaultListChange) => void): () => void;
+  };
   close(): Promise<void>;
 }
 
@@ -120,6 +140,12 @@ export function createClient(options: ClientOptions): CofferClient {
     core.ctx.clock,
     requireSession,
     (code, message, vaultId) => core.ctx.report(code, message, { vaultId }),
+  );
+  const follower = new VaultFollower(
+    transport,
+    core.engine,
+    () => vaults.list(),
+    (code, message) => core.ctx.report(code, message),
   );
   const accounts = new AccountsApi(transport, options.deriveKeys ?? deriveKeysInline, (s) => {
     // Keys of the previous account never serve the next one.
@@ -187,6 +213,11 @@ export function createClient(options: ClientOptions): CofferClient {
       }
     },
     live: (vaultId) => core.engine.startLive(vaultId),
+    followVaults: (o) => follower.start(o),
+    vaultList: {
+      getSnapshot: () => follower.getSnapshot(),
+      subscribe: (listener) => follower.subscribe(listener),
+    },
     reencrypt,
     async close() {
       core.engine.close();

@@ -56,6 +56,7 @@ export * from './transport/errors.ts';
 export { HttpTransport, type HttpTransportOptions } from './transport/http-transport.ts';
 export type { TextAnswer, TextRequest } from './transport/text-request.ts';
 export type {
+  AccountLiveEvent,
   LiveEvent,
   PulledChange,
   PulledPage,
@@ -64,4 +65,5 @@ export type {
 export { checkServerUrl } from './transport/url.ts';
 export type { Clock, RandomSource } from './util/env.ts';
 export { buildKeyring, type VaultKeyring } from './vault/keyring.ts';
+export type { FollowVaultsOptions, VaultListChange } from './vault/vault-follower.ts';
 export { type UserKeys, VaultsApi } from './vault/vaults-api.ts';

@@ -2,10 +2,12 @@
  * The sync engine: local writes go to the outbox first; per vault, push and
  * pull run one at a time (a promise chain), failed pushes are retried at their
  * backoff time, and a live event stream triggers pulls, reconnecting with
- * backoff when it drops.
+ * backoff when it drops. The account stream (vault memberships changed) is
+ * followed the same way.
  */
 import type { StoredRecord } from '../store/types.ts';
-import { NetworkError } from '../transport/errors.ts';
+import { NetworkError, ServerProblemError } from '../transport/errors.ts';
+import type { AccountLiveEvent } from '../transport/transport.ts';
 import { randomHexId } from '../util/env.ts';
 import { sleep } from '../util/sleep.ts';
 import { backoffDelay } from './backoff.ts';
@@ -28,6 +30,7 @@ export class SyncEngine {
   readonly #chains = new Map<string, Promise<void>>();
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #live = new Map<string, AbortController>();
+  #accountLive: AbortController | undefined;
   /** Failed runs in a row per vault: the retry of a run that failed backs off on it. */
   readonly #failures = new Map<string, number>();
   #closed = false;
@@ -206,6 +209,49 @@ export class SyncEngine {
     }
   }
 
+  /**
+   * Follow the account's live stream, calling `onEvent` for each event (a
+   * `connected` one on every reconnect), reconnecting with backoff. Ends on
+   * {@link stopBackground}, or for good when the server answers the route is
+   * not there (a server rolled back to a version without it).
+   */
+  startAccountLive(onEvent: (event: AccountLiveEvent) => void): void {
+    if (this.#accountLive || this.#closed) return;
+    const controller = new AbortController();
+    this.#accountLive = controller;
+    void this.#accountLoop(onEvent, controller.signal);
+  }
+
+  stopAccountLive(): void {
+    this.#accountLive?.abort();
+    this.#accountLive = undefined;
+  }
+
+  async #accountLoop(
+    onEvent: (event: AccountLiveEvent) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    let attempt = 0;
+    while (!signal.aborted) {
+      try {
+        for await (const event of this.#ctx.transport.accountEvents(signal)) {
+          attempt = 0;
+          this.#ctx.state.update({ connection: 'online' });
+          onEvent(event);
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        if (error instanceof NetworkError) this.#ctx.state.update({ connection: 'offline' });
+        else if (error instanceof ServerProblemError && error.status === 404) {
+          if (this.#accountLive?.signal === signal) this.#accountLive = undefined;
+          return;
+        }
+      }
+      attempt++;
+      await sleep(backoffDelay(attempt, this.#ctx.backoff, this.#ctx.random), signal);
+    }
+  }
+
   /** Wait until every sync queued so far has finished. */
   async idle(): Promise<void> {
     for (;;) {
@@ -222,6 +268,7 @@ export class SyncEngine {
    * Queued writes stay in the outbox for the next sync.
    */
   stopBackground(): void {
+    this.stopAccountLive();
     for (const c of this.#live.values()) c.abort();
     this.#live.clear();
     for (const t of this.#timers.values()) clearTimeout(t);

@@ -1,4 +1,5 @@
 import {
+  ACCOUNT_EVENTS_PATH,
   AccountResponse,
   BlobStatus,
   ChallengeResponse,
@@ -16,8 +17,10 @@ import {
   SeqEvent,
   SessionList,
   SignupResponse,
+  VAULTS_CHANGED_EVENT,
   VaultList,
   VaultSummary,
+  VaultsChangedEvent,
 } from '@coffer/protocol';
 import { CofferClientError, InvalidResponseError, NetworkError } from './errors.ts';
 import { problemToError } from './problem.ts';
@@ -25,7 +28,7 @@ import { BINARY_PULL_ACCEPT, isBinaryPullPage, readBinaryPullPage } from './pull
 import { PullPageParser } from './pull-page.ts';
 import { readServerSentEvents } from './sse.ts';
 import { answerToResponse, type TextAnswer, type TextRequest } from './text-request.ts';
-import type { LiveEvent, PulledPage, Transport } from './transport.ts';
+import type { AccountLiveEvent, LiveEvent, PulledPage, Transport } from './transport.ts';
 import { checkServerUrl } from './url.ts';
 
 /** Options of {@link HttpTransport}. */
@@ -257,8 +260,10 @@ export class HttpTransport implements Transport {
     await response.body?.cancel();
   }
 
-  getMeta() {
-    return this.#json({ method: 'GET', path: '/v1/meta', auth: false }, MetaResponse);
+  getMeta(options: { features?: boolean } = {}) {
+    const call: Call = { method: 'GET', path: '/v1/meta', auth: false };
+    if (options.features) call.query = { features: 1 };
+    return this.#json(call, MetaResponse);
   }
   signup(body: unknown) {
     return this.#json({ method: 'POST', path: '/v1/accounts', body, auth: false }, SignupResponse);
@@ -361,6 +366,29 @@ export class HttpTransport implements Transport {
       const parsed = SeqEvent.safeParse(json);
       if (!parsed.success) throw new InvalidResponseError('event stream: bad seq event');
       yield parsed.data;
+    }
+  }
+
+  async *accountEvents(signal: AbortSignal): AsyncIterable<AccountLiveEvent> {
+    const response = await this.#send({
+      method: 'GET',
+      path: ACCOUNT_EVENTS_PATH,
+      signal,
+      headers: { accept: 'text/event-stream' },
+    });
+    if (!response.body) throw new InvalidResponseError('event stream without a body');
+    for await (const event of readServerSentEvents(response.body)) {
+      if (event.event !== VAULTS_CHANGED_EVENT) continue;
+      let json: unknown;
+      try {
+        json = JSON.parse(event.data);
+      } catch {
+        json = undefined;
+      }
+      // Only a prompt to list again: a reason this SDK does not know (a newer
+      // server) is still one, not a broken stream to reconnect for ever.
+      const parsed = VaultsChangedEvent.safeParse(json);
+      yield { reason: parsed.success ? parsed.data.reason : 'changed' };
     }
   }
 

@@ -52,6 +52,12 @@ export interface LiveEvent {
   seq: number;
 }
 
+/** One `vaults` notification of the account stream: list the vaults again. */
+export interface AccountLiveEvent {
+  /** `connected`: (re)subscribed, news may have been missed; `changed`: memberships changed. */
+  reason: 'connected' | 'changed';
+}
+
 /** Typed access to every route the SDK uses. */
 export interface Transport {
   /** The server origin (what challenges must name). */
@@ -59,7 +65,11 @@ export interface Transport {
   /** Bearer token for authenticated routes (`undefined`: logged out). */
   setToken(token: string | undefined): void;
 
-  getMeta(): Promise<MetaResponse>;
+  /**
+   * `GET /v1/meta`; `features: true` also asks for the optional capabilities
+   * (an older server ignores the question and answers without them).
+   */
+  getMeta(options?: { features?: boolean }): Promise<MetaResponse>;
   signup(body: SignupRequest): Promise<SignupResponse>;
   prelogin(username: string): Promise<PreloginResponse>;
   challenge(body: ChallengeRequest): Promise<ChallengeResponse>;
@@ -92,6 +102,8 @@ export interface Transport {
   ): Promise<PulledPage>;
   /** Live `seq` events until `signal` aborts or the stream ends (then reconnect). */
   events(vaultId: string, signal: AbortSignal): AsyncIterable<LiveEvent>;
+  /** The account's live stream (servers whose meta lists `account-events`). */
+  accountEvents(signal: AbortSignal): AsyncIterable<AccountLiveEvent>;
 
   createBlob(vaultId: string, size: number): Promise<BlobStatus>;
   getBlobStatus(vaultId: string, blobId: string): Promise<BlobStatus>;
