@@ -171,3 +171,15 @@ describe.each<Engine>(['sqlite', 'postgres'])('account events on %s', (engine) =
     expect(MetaResponse.parse(asked.body).features).toEqual([ACCOUNT_EVENTS_FEATURE]);
   });
 });
+
+describe('account events and shutdown', () => {
+  it('the account stream ends when the server shuts down (close() does not wait on it)', async () => {
+    const t = await startTestServer();
+    const alice = await createUser(t.api());
+    const stream = await openEvents(t.api(alice.token), PATH);
+    await stream.waitFor(nthVaults(1));
+    const closed = t.close();
+    await stream.ended;
+    await closed;
+  });
+});
