@@ -63,6 +63,29 @@ describe('loadConfig', () => {
     expect(messages.join('\n')).not.toContain('TOPSECRET');
   });
 
+  it('says what a yes/no option takes, that a value is empty, and a cross-field rule once', () => {
+    const result = loadConfig(['--host', '', '--tls-key', 'k.pem'], {
+      COFFER_DATA_DIR: '/d',
+      COFFER_INSECURE_HTTP: 'maybe',
+    });
+    expect(result).toEqual({
+      kind: 'error',
+      messages: [
+        '--host (COFFER_HOST): must not be empty',
+        '--insecure-http (COFFER_INSECURE_HTTP): must be one of 1, true, yes, on, 0, false, no, off',
+        '--tls-cert and --tls-key go together',
+      ],
+    });
+    const both = loadConfig(
+      ['--data-dir', '/d', '--insecure-http', '--tls-cert', 'c', '--tls-key', 'k'],
+      {},
+    );
+    expect(both).toEqual({
+      kind: 'error',
+      messages: ['--insecure-http cannot be combined with --tls-cert'],
+    });
+  });
+
   it('refuses unknown flags and documents every option in --help', () => {
     expect(loadConfig(['--nope'], {}).kind).toBe('error');
     const help = helpText();

@@ -84,7 +84,9 @@ export function loadConfig(
     const name = issue.path[0] as OptionName | undefined;
     const spec = name ? OPTIONS[name] : undefined;
     // Never echo the value: it may be a secret (server secret, database URL with a password).
-    return spec ? `--${spec.flag} (${spec.env}): ${issue.message}` : issue.message;
+    // A cross-field rule names its flags itself (and is added below when zod skipped it).
+    if (!spec || issue.message.startsWith('--')) return issue.message;
+    return `--${spec.flag} (${spec.env}): ${issue.message}`;
   });
   return { kind: 'error', messages: [...new Set([...messages, ...crossField])] };
 }

@@ -6,7 +6,9 @@
 import { z } from 'zod';
 
 const bool = z
-  .union([z.boolean(), z.enum(['1', 'true', 'yes', 'on', '0', 'false', 'no', 'off', ''])])
+  .union([z.boolean(), z.enum(['1', 'true', 'yes', 'on', '0', 'false', 'no', 'off', ''])], {
+    error: 'must be one of 1, true, yes, on, 0, false, no, off',
+  })
   .transform((v) => v === true || v === '1' || v === 'true' || v === 'yes' || v === 'on');
 
 const positiveInt = (what: string, max = Number.MAX_SAFE_INTEGER) =>
@@ -126,15 +128,15 @@ export const ConfigSchema = z
         z.int('must be a whole number').min(0, 'must be 0-65535').max(65_535, 'must be 0-65535'),
       )
       .default(8443),
-    host: z.string().min(1).default('127.0.0.1'),
-    tlsCert: z.string().min(1).optional(),
-    tlsKey: z.string().min(1).optional(),
+    host: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+    tlsCert: z.string().min(1, 'must not be empty').optional(),
+    tlsKey: z.string().min(1, 'must not be empty').optional(),
     databaseUrl: z
       .string()
       .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
       .optional(),
     insecureHttp: bool.default(false),
-    webRoot: z.string().min(1).optional(),
+    webRoot: z.string().min(1, 'must not be empty').optional(),
     logLevel: z
       .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
       .default('info'),
