@@ -47,6 +47,10 @@ export class SdkSession implements CofferSession {
    * offline save would otherwise show only after the next sync of this tab).
    */
   readonly #tabs: TabLink;
+  /** Stops listening to the SDK's vault list (the account live stream). */
+  #unfollow: () => void = () => {};
+  /** Asking the server whether it has the account stream failed (offline): ask at the next refresh. */
+  #followUnasked = false;
 
   private constructor(
     readonly client: CofferClient,
@@ -77,6 +81,7 @@ export class SdkSession implements CofferSession {
     const session = new SdkSession(client, store, account, own);
     await session.#listVaults();
     session.#refreshedAt = Date.now();
+    session.#followVaults();
     return session;
   }
 
@@ -114,15 +119,46 @@ export class SdkSession implements CofferSession {
     this.#refreshing = this.#listVaults().finally(() => {
       this.#refreshing = undefined;
       this.#refreshedAt = Date.now();
+      if (this.#followUnasked && !this.#closed) this.#askToFollow();
     });
     return this.#refreshing;
   }
 
-  /** List vaults (online: from the server, pulling each new one once; offline: those replicated here). */
-  async #listVaults(): Promise<void> {
+  /**
+   * A vault shared with this account (or taken away, or a new role) shows
+   * within a second: the SDK follows the account's live stream where the
+   * server has one and hands over the list it fetched. An older server, or
+   * a dropped stream, leaves the 30 s / focus refresh (use-session-refresh.ts).
+   */
+  #followVaults(): void {
+    let applying = Promise.resolve();
+    this.#unfollow = this.client.vaultList.subscribe((change) => {
+      applying = applying
+        .then(() => (this.#closed ? undefined : this.#listVaults(change.vaults)))
+        .then(() => {
+          this.#refreshedAt = Date.now();
+        })
+        .catch(() => {});
+    });
+    this.#askToFollow();
+  }
+
+  #askToFollow(): void {
+    this.#followUnasked = false;
+    // Offline: the timer's refresh lists instead, and asks again once it could list.
+    this.client.followVaults().catch(() => {
+      this.#followUnasked = true;
+    });
+  }
+
+  /**
+   * List vaults (online: from the server, pulling each new one once; offline:
+   * those replicated here). `listed`: the list the SDK just fetched.
+   */
+  async #listVaults(listed?: ReadonlyArray<{ vaultId: string; role: Role }>): Promise<void> {
     let summaries: Array<{ vaultId: string; role: Role }>;
     try {
-      summaries = (await this.client.vaults.list()).map((v) => ({
+      summaries = (listed ?? (await this.client.vaults.list())).map((v) => ({
         vaultId: v.vaultId,
         role: v.role,
       }));
@@ -209,6 +245,7 @@ export class SdkSession implements CofferSession {
   async #shutdown() {
     this.#closed = true;
     this.#tabs.close();
+    this.#unfollow();
     for (const vault of this.#open.values())
       void vault.then(
         (v) => v.dispose(),

@@ -11,9 +11,11 @@ export const SESSION_ENDED_CODES: ReadonlyArray<string> = ['unauthorized', 'not_
 /**
  * Ask the server for the vault list again when the window regains focus or
  * the network, and every half minute while the page is visible, on every
- * screen. The server has no "a vault was shared with you" event, and the
- * SDK's live stream retries a 401 silently, so this is also how a session
- * ended from another device is noticed: `onEnded` runs on a 401.
+ * screen. A server with the account live stream tells the session of a
+ * share, removal or role change at once (SdkSession follows it); this is the
+ * fallback for older servers and dropped streams. The SDK's live streams
+ * retry a 401 silently, so this is also how a session ended from another
+ * device is noticed: `onEnded` runs on a 401.
  */
 export function useSessionRefresh(session: CofferSession | null, onEnded: () => void): void {
   const ended = useRef(onEnded);
