@@ -9,8 +9,10 @@
  * SIGKILL, so a stale lock cannot keep a restarted server out (a PID file
  * could, when the old PID now names another process).
  */
+import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import DatabaseConstructor, { type Database, SqliteError } from 'better-sqlite3';
+import { fsReason } from '../../fs-reason.ts';
 
 /** The lock file inside the data directory. */
 export const LOCK_FILE_NAME = 'server.lock';
@@ -39,6 +41,15 @@ export interface DataDirLock {
  * try { ... } finally { lock.release(); }
  */
 export function lockDataDir(dataDir: string): DataDirLock {
+  try {
+    // SQLite says only "unable to open database file" when it cannot create
+    // the lock file: ask the file system first, for the reason in words.
+    accessSync(dataDir, constants.W_OK);
+  } catch (error) {
+    throw new Error(
+      `data directory ${dataDir}: cannot take the lock file ${LOCK_FILE_NAME}: ${fsReason(error)} (the server writes its database, lock and TLS files there)`,
+    );
+  }
   let db: Database | undefined;
   try {
     // timeout 0: a held lock is an answer now, not something to wait for.
