@@ -412,11 +412,19 @@ describe('app', () => {
       .toHaveTextContent('The current passphrase is wrong.');
     // The button was disabled while it ran: focus goes to the field to fix, not <body>.
     await expect.element(page.getByLabelText('Current passphrase')).toHaveFocus();
+    await expect.element(page.getByRole('button', { name: /^End session: / })).toBeVisible();
     await userEvent.fill(page.getByLabelText('Current passphrase'), 'correct horse battery');
     await userEvent.click(page.getByRole('button', { name: 'Change passphrase' }));
     await expect
-      .element(page.getByText('Passphrase changed. Use the new one from now on.'))
+      .element(
+        page.getByText(/Passphrase changed\. Use the new one from now on\. Your other devices/),
+      )
       .toBeVisible();
+    // The server ended the other sessions: the list no longer offers to end them.
+    await expect.element(page.getByText('Web browser (Linux) (this device)')).toBeVisible();
+    await expect
+      .element(page.getByRole('button', { name: /^End session: / }))
+      .not.toBeInTheDocument();
     await expect.element(page.getByRole('button', { name: 'Change passphrase' })).toHaveFocus();
     expect(gateway.session.passphraseChanges).toEqual([
       ['correct horse battery', 'a new long passphrase'],

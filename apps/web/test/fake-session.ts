@@ -59,6 +59,8 @@ export class FakeSession implements CofferSession {
       throw Object.assign(new Error('bad'), { code: 'invalid_credentials' });
     }
     this.passphraseChanges.push([current, next]);
+    // As the server does: every other session of the account ends with the change.
+    this.sessionList = this.sessionList.filter((s) => s.current);
   }
 
   sessionList: SessionView[] = [

@@ -14,6 +14,9 @@ export interface SettingsScreenProps {
   onPassphraseChanged?: () => void;
 }
 
+const PASSPHRASE_CHANGED =
+  'Passphrase changed. Use the new one from now on. Your other devices and tabs were logged out: they need the new passphrase.';
+
 /** Account: own fingerprint, passphrase change (re-seals the key bundle), sessions, idle lock delay. */
 export function SettingsScreen({
   session,
@@ -22,6 +25,8 @@ export function SettingsScreen({
   onBack,
   onPassphraseChanged,
 }: SettingsScreenProps) {
+  /** Bumped to load the sessions list again (a passphrase change ends the other sessions). */
+  const [sessionsShown, setSessionsShown] = useState(0);
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
@@ -57,7 +62,9 @@ export function SettingsScreen({
       setCurrent('');
       setNext('');
       setAgain('');
-      setMessage({ ok: true, text: 'Passphrase changed. Use the new one from now on.' });
+      setMessage({ ok: true, text: PASSPHRASE_CHANGED });
+      // The server ended every other session with the change: list what is left.
+      setSessionsShown((n) => n + 1);
       onPassphraseChanged?.();
       setSettled({ ok: true });
     } catch (caught) {
@@ -126,7 +133,7 @@ export function SettingsScreen({
           Change passphrase
         </button>
       </form>
-      <SessionsList session={session} />
+      <SessionsList key={sessionsShown} session={session} />
       <label className="stack">
         Lock after being idle for
         <select value={idleMinutes} onChange={(e) => onIdleMinutes(Number(e.target.value))}>
