@@ -3,7 +3,8 @@ import type { CommandSpec, OptionSpec } from './command.ts';
 import { EXIT_CODE_HELP } from './exit-codes.ts';
 import { GLOBAL_OPTIONS } from './parse.ts';
 
-function usageLine(c: CommandSpec): string {
+/** `coffer put VAULT KEY [VALUE] [options]`. */
+export function usageLine(c: CommandSpec): string {
   const parts = c.positionals.map((p) => {
     const n = p.variadic === true ? `${p.name}…` : p.name;
     return p.optional === true ? `[${n}]` : n;
@@ -36,6 +37,22 @@ export function commandHelp(c: CommandSpec): string {
   return `${lines.join('\n')}\n`;
 }
 
+export const PRODUCT_SUMMARY =
+  'End-to-end encrypted secrets, configuration and files. The server only ever sees ciphertext.';
+
+/** The environment variables `coffer --help` lists. */
+export const ENVIRONMENT_HELP: ReadonlyArray<readonly [string, string]> = [
+  ['COFFER_HOME', 'profile directory (like --home)'],
+  ['COFFER_SERVER', 'server URL (like --server)'],
+  ['COFFER_PASSPHRASE', 'passphrase for scripts and CI (else a prompt without echo)'],
+  ['COFFER_FILE_PASSPHRASE', 'passphrase of encrypt -p / decrypt files (else COFFER_PASSPHRASE)'],
+  ['COFFER_SESSION', 'session from `coffer unlock` (no key derivation per command)'],
+];
+
+export function overviewUsage(group: readonly string[]): string {
+  return `coffer [--home DIR] [--json] [--server URL] ${group.length > 0 ? `${group.join(' ')} ` : ''}<command> [args]`;
+}
+
 /** Help for `coffer` or for a group such as `coffer vault`. */
 export function overviewHelp(
   commands: readonly CommandSpec[],
@@ -48,9 +65,9 @@ export function overviewHelp(
     u.length + 2 > width ? `  ${u}\n  ${''.padEnd(width)}${s}` : `  ${u.padEnd(width)}${s}`,
   );
   const lines = [
-    `Usage: coffer [--home DIR] [--json] [--server URL] ${group.length > 0 ? `${group.join(' ')} ` : ''}<command> [args]`,
+    `Usage: ${overviewUsage(group)}`,
     '',
-    'End-to-end encrypted secrets, configuration and files. The server only ever sees ciphertext.',
+    PRODUCT_SUMMARY,
     '',
     'Commands:',
     ...list,
@@ -62,11 +79,9 @@ export function overviewHelp(
     lines.push(
       '',
       'Environment:',
-      '  COFFER_HOME         profile directory (like --home)',
-      '  COFFER_SERVER       server URL (like --server)',
-      '  COFFER_PASSPHRASE   passphrase for scripts and CI (else a prompt without echo)',
-      '  COFFER_FILE_PASSPHRASE  passphrase of encrypt -p / decrypt files (else COFFER_PASSPHRASE)',
-      '  COFFER_SESSION      session from `coffer unlock` (no key derivation per command)',
+      ...ENVIRONMENT_HELP.map(([name, text]) =>
+        name.length > 18 ? `  ${name}  ${text}` : `  ${name.padEnd(20)}${text}`,
+      ),
       '',
       'Exit codes:',
       ...EXIT_CODE_HELP.map(([code, text]) => `  ${String(code).padEnd(3)} ${text}`),

@@ -9,6 +9,7 @@ import type { CommandContext, CommandSpec } from './command.ts';
 import { toCliError } from './errors.ts';
 import { ExitCode, usageError } from './exit-codes.ts';
 import { commandHelp, overviewHelp } from './help.ts';
+import { commandHelpDoc, overviewHelpDoc } from './help-json.ts';
 import { Output, type OutputStreams } from './output.ts';
 import { bindPositionals, parseCommandLine } from './parse.ts';
 import {
@@ -64,7 +65,9 @@ async function runCommand(
     if (parsed.command === undefined) {
       // `coffer --help` is a result (stdout); `coffer` alone is a usage error (stderr, exit 2).
       if (v.help === true) {
-        streams.stdout.write(overviewHelp(commands, parsed.words));
+        // With --json, one document a tool can read (help-json.ts), like every other result.
+        if (out.json) out.result(overviewHelpDoc(commands, parsed.words));
+        else streams.stdout.write(overviewHelp(commands, parsed.words));
         return ExitCode.ok;
       }
       // A script asked for one JSON document: an error document, not the help text.
@@ -79,7 +82,8 @@ async function runCommand(
       return ExitCode.usage;
     }
     if (v.help === true) {
-      streams.stdout.write(commandHelp(parsed.command));
+      if (out.json) out.result(commandHelpDoc(parsed.command));
+      else streams.stdout.write(commandHelp(parsed.command));
       return ExitCode.ok;
     }
     const { args, rest } = bindPositionals(parsed.command, parsed.positionals);
