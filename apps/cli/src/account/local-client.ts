@@ -38,6 +38,8 @@ export async function openLocalClient(
     state,
     // Nothing comes from a server here, so nothing is refused.
     takeRefusals: () => [],
+    // It never pushes (nothing can be sent), so it never takes the profile's lock.
+    releaseProfile() {},
     async close() {
       await client.close();
       await store.close();

@@ -9,6 +9,7 @@ import { createClient, SqliteStore } from '@coffer/client/node';
 import type { CommandContext } from '../cli/command.ts';
 import type { Output } from '../cli/output.ts';
 import { profilePaths } from '../profile/home.ts';
+import { lockProfile } from '../profile/profile-lock.ts';
 import type { ServerTrust } from '../profile/servers.ts';
 import { CLI_VERSION } from '../version.ts';
 import type { AccountState } from './account-state.ts';
@@ -27,6 +28,11 @@ export interface OpenedClient {
    * opening). Whatever no command took is a warning when the client closes.
    */
   takeRefusals(): Refusal[];
+  /**
+   * Let other `coffer` processes at the profile before this client closes:
+   * only once nothing more is written or pushed (a blob download, a watch).
+   */
+  releaseProfile(): void;
   close(): Promise<void>;
 }
 
@@ -58,6 +64,7 @@ export function buildClient(profile: ServerProfile, out?: Output): OpenedClient 
     store,
     profile,
     takeRefusals,
+    releaseProfile() {},
     async close() {
       for (const r of refusals.stop()) out?.warn(refusalWarning(r));
       await client.close();
@@ -67,7 +74,10 @@ export function buildClient(profile: ServerProfile, out?: Output): OpenedClient 
 }
 
 /**
- * A client with the account restored (no network needed to restore it).
+ * A client with the account restored (no network needed to restore it),
+ * holding the profile's lock (profile-lock.ts) until it closes: the
+ * passphrase is asked and derived first, so parallel commands derive in
+ * parallel and only take turns at the replica and the server.
  * `unlocked`: the profile and account a caller already unlocked (no second
  * passphrase prompt or key derivation).
  */
@@ -75,14 +85,34 @@ export async function openAccountClient(
   ctx: CommandContext,
   unlocked?: { profile: ServerProfile; state: AccountState },
 ): Promise<OpenedClient & { state: AccountState }> {
-  if (unlocked !== undefined) {
-    const opened = buildClient(unlocked.profile, ctx.out);
-    opened.client.accounts.resume(await sessionOf(unlocked.state), unlocked.state.token);
-    return { ...opened, state: unlocked.state };
+  let profile: ServerProfile;
+  let state: AccountState;
+  if (unlocked !== undefined) ({ profile, state } = unlocked);
+  else {
+    const account = await requireAccount(ctx);
+    profile = account;
+    state = await unlockAccount(ctx, account.home, account.username);
   }
-  const profile = await requireAccount(ctx);
-  const state = await unlockAccount(ctx, profile.home, profile.username);
-  const opened = buildClient(profile, ctx.out);
-  opened.client.accounts.resume(await sessionOf(state), state.token);
-  return { ...opened, state };
+  const release = await lockProfile(profile.home, {
+    onWait: () => ctx.out.info('waiting for another coffer command using this profile…'),
+  });
+  try {
+    const opened = buildClient(profile, ctx.out);
+    opened.client.accounts.resume(await sessionOf(state), state.token);
+    return {
+      ...opened,
+      state,
+      releaseProfile: release,
+      async close() {
+        try {
+          await opened.close();
+        } finally {
+          release();
+        }
+      },
+    };
+  } catch (e) {
+    release();
+    throw e;
+  }
 }

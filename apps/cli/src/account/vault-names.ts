@@ -172,11 +172,27 @@ export async function resolveVault(
   name: string,
   options: { sync: boolean },
 ): Promise<string> {
-  const vaults = await listNamedVaults(opened, options);
+  let offline = false;
+  const vaults = await listNamedVaults(opened, {
+    ...options,
+    onOffline: () => {
+      offline = true;
+    },
+  });
   const matches = vaults.filter((v) => v.name === name || v.vaultId === name);
-  if (matches.length === 0 && !options.sync) return resolveVault(opened, name, { sync: true });
+  if (matches.length === 0 && !options.sync && !offline)
+    return resolveVault(opened, name, { sync: true });
   const unreadable = vaults.filter((v) => v.unreadable !== undefined);
   if (matches.length === 0 && unreadable.length > 0) throw unreadableNames(name, unreadable);
+  // Only the server knows every vault: "not found" (exit 4) would tell a script
+  // that the vault does not exist when it only could not ask (a new CI profile).
+  if (matches.length === 0 && offline)
+    throw new CliError(
+      'network',
+      'network',
+      `cannot reach the server to look up vault ${name} (this device has no vault of that name)`,
+      'is the server running? `coffer doctor` checks the connection',
+    );
   if (matches.length === 0) {
     const left = (await leftIds(opened)).filter((id) => !vaults.some((v) => v.vaultId === id));
     throw new CliError(

@@ -38,9 +38,13 @@ async function fromReplica(
     const found = await opened.client.records.get(vaultId, key);
     return found?.blob === undefined ? found : undefined;
   } catch (e) {
-    // Not answerable offline: ask the server. Anything else (a tampered
-    // replica, a bad session) fails here as it would online.
-    if (isTransient(e) || (e instanceof CliError && e.exit === 'notFound')) return undefined;
+    // Not answerable offline (this replica has no such vault or key): ask the
+    // server. Anything else (a tampered replica, a bad session) fails here as it would online.
+    if (
+      isTransient(e) ||
+      (e instanceof CliError && (e.exit === 'notFound' || e.exit === 'network'))
+    )
+      return undefined;
     throw e;
   } finally {
     await opened.close();
@@ -64,13 +68,24 @@ async function fromServer(
       let found = booleanOption(ctx, 'sync') ? undefined : await read();
       if (found === undefined) {
         // Not in the replica (or --sync): pull, unless the server is unreachable.
+        let offline = false;
         try {
           await opened.client.sync(vaultId);
+          offline = opened.client.state.getSnapshot().connection === 'offline';
         } catch (e) {
           if (!isTransient(e)) throw e;
-          ctx.out.warn('server unreachable: answering from the local replica');
+          offline = true;
         }
+        if (offline) ctx.out.warn('server unreachable: answering from the local replica');
         found = await read();
+        // The server may hold it: "not found" (exit 4) would be a guess.
+        if (found === undefined && offline)
+          throw new CliError(
+            'network',
+            'network',
+            `cannot reach the server to look up ${key} in ${vault} (this device does not hold it)`,
+            'is the server running? `coffer doctor` checks the connection',
+          );
       }
       if (found === undefined)
         throw new CliError('notFound', 'record_not_found', `no key ${key} in vault ${vault}`);
@@ -80,6 +95,8 @@ async function fromServer(
         throw usageError('this key holds a file: give --out PATH with --json');
       if (out === undefined) refuseBinaryOnTerminal(ctx, vault, key, found.blob.size);
       const total = found.blob.size;
+      // The download only reads: other commands need not wait for its bytes.
+      opened.releaseProfile();
       const progress = createProgress(ctx.out, 'downloading', total);
       const blob = await opened.client.blobs.get(vaultId, key, {
         onProgress: (n) => progress.update(n),

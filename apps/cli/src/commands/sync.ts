@@ -13,10 +13,15 @@ export async function run(ctx: CommandContext): Promise<void> {
   const opened = await openAccountClient(ctx);
   try {
     const only = ctx.args.VAULT;
+    // The vault list failed to load: nothing was synced, even with no vault to sync here.
+    let listOffline = false;
     let vaults =
       only === undefined
         ? await listNamedVaults(opened, {
             sync: false,
+            onOffline: () => {
+              listOffline = true;
+            },
             // Said once, when it happens: otherwise the vault just vanishes from the list.
             onLeft: (vaults) =>
               ctx.out.warn(
@@ -53,7 +58,7 @@ export async function run(ctx: CommandContext): Promise<void> {
     for (const w of withheld) ctx.out.warn(withheldWarning(w));
     const withheldCount = withheld.reduce((n, w) => n + w.records.length + w.more, 0);
     const snap = opened.client.state.getSnapshot();
-    if (snap.connection === 'offline' && !booleanOption(ctx, 'watch')) {
+    if ((snap.connection === 'offline' || listOffline) && !booleanOption(ctx, 'watch')) {
       throw new CliError(
         'network',
         'network',
@@ -90,6 +95,8 @@ export async function run(ctx: CommandContext): Promise<void> {
       );
       return;
     }
+    // Held for a watch's lifetime, the profile's lock would stall every other command.
+    opened.releaseProfile();
     await watchVaults(ctx, opened, vaults);
   } finally {
     await opened.close();
