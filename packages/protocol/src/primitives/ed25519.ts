@@ -1,5 +1,6 @@
 import { ownedCopy } from '../bytes.ts';
 import { jwkBase64UrlToBytes } from './base64url.ts';
+import { importOwnKey } from './import-own-key.ts';
 
 /** An Ed25519 key pair: 32-byte seed (the RFC 8032 private key) and 32-byte public key. */
 export interface Ed25519KeyPair {
@@ -27,9 +28,7 @@ function seedToPkcs8(seed: Uint8Array): Uint8Array<ArrayBuffer> {
  * const publicKey = await ed25519PublicKey(seed);
  */
 export async function ed25519PublicKey(seed: Uint8Array): Promise<Uint8Array> {
-  const key = await crypto.subtle.importKey('pkcs8', seedToPkcs8(seed), { name: 'Ed25519' }, true, [
-    'sign',
-  ]);
+  const key = await importOwnKey('pkcs8', seedToPkcs8(seed), { name: 'Ed25519' }, true, ['sign']);
   const jwk = await crypto.subtle.exportKey('jwk', key);
   if (!jwk.x) throw new Error('Ed25519 public key export failed');
   return jwkBase64UrlToBytes(jwk.x);
@@ -53,13 +52,7 @@ export async function generateEd25519KeyPair(): Promise<Ed25519KeyPair> {
  * const signature = await ed25519Sign(seed, message); // 64 bytes
  */
 export async function ed25519Sign(seed: Uint8Array, message: Uint8Array): Promise<Uint8Array> {
-  const key = await crypto.subtle.importKey(
-    'pkcs8',
-    seedToPkcs8(seed),
-    { name: 'Ed25519' },
-    false,
-    ['sign'],
-  );
+  const key = await importOwnKey('pkcs8', seedToPkcs8(seed), { name: 'Ed25519' }, false, ['sign']);
   return new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, key, ownedCopy(message)));
 }
 
@@ -78,13 +71,9 @@ export async function ed25519Verify(
 ): Promise<boolean> {
   if (publicKey.length !== 32 || signature.length !== 64) return false;
   try {
-    const key = await crypto.subtle.importKey(
-      'raw',
-      ownedCopy(publicKey),
-      { name: 'Ed25519' },
-      false,
-      ['verify'],
-    );
+    const key = await importOwnKey('raw', ownedCopy(publicKey), { name: 'Ed25519' }, false, [
+      'verify',
+    ]);
     return await crypto.subtle.verify(
       { name: 'Ed25519' },
       key,

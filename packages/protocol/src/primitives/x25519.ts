@@ -1,5 +1,6 @@
 import { ownedCopy } from '../bytes.ts';
 import { jwkBase64UrlToBytes } from './base64url.ts';
+import { importOwnKey } from './import-own-key.ts';
 import { isLowOrderX25519PublicKey } from './x25519-low-order.ts';
 
 /** An X25519 key pair as raw 32-byte values. */
@@ -43,7 +44,7 @@ export async function generateX25519KeyPair(): Promise<X25519KeyPair> {
  * const key = await importX25519PrivateKey(privateKey);
  */
 export function importX25519PrivateKey(privateKey: Uint8Array): Promise<CryptoKey> {
-  return crypto.subtle.importKey('pkcs8', privateKeyPkcs8(privateKey), { name: 'X25519' }, false, [
+  return importOwnKey('pkcs8', privateKeyPkcs8(privateKey), { name: 'X25519' }, false, [
     'deriveBits',
   ]);
 }
@@ -55,13 +56,9 @@ export function importX25519PrivateKey(privateKey: Uint8Array): Promise<CryptoKe
  * const publicKey = await x25519PublicKey(privateKey);
  */
 export async function x25519PublicKey(privateKey: Uint8Array): Promise<Uint8Array> {
-  const key = await crypto.subtle.importKey(
-    'pkcs8',
-    privateKeyPkcs8(privateKey),
-    { name: 'X25519' },
-    true,
-    ['deriveBits'],
-  );
+  const key = await importOwnKey('pkcs8', privateKeyPkcs8(privateKey), { name: 'X25519' }, true, [
+    'deriveBits',
+  ]);
   const jwk = await crypto.subtle.exportKey('jwk', key);
   if (!jwk.x) throw new Error('X25519 public key export failed');
   return jwkBase64UrlToBytes(jwk.x);
@@ -83,13 +80,7 @@ export async function x25519(
     throw new RangeError('X25519 public key has low order');
   }
   const priv = await importX25519PrivateKey(privateKey);
-  const pub = await crypto.subtle.importKey(
-    'raw',
-    ownedCopy(peerPublicKey),
-    { name: 'X25519' },
-    false,
-    [],
-  );
+  const pub = await importOwnKey('raw', ownedCopy(peerPublicKey), { name: 'X25519' }, false, []);
   // WebCrypto itself must throw on an all-zero result (Secure Curves spec);
   // the check below keeps that guarantee if an engine does not.
   const shared = new Uint8Array(
