@@ -1,9 +1,7 @@
 // client.followVaults over the mocks: a dropped account stream reconnects
 // and lists the vaults again.
-// One test with a live stream per file: after a test whose live stream (a
-// vault's too) was closed, the next test's first Ed25519 key import failed
-// once with a stale OpenSSL error in this process (see the report), so tests
-// that sign up after one run in a file of their own.
+// (Split across files when a stale OpenSSL error failed signups after a closed
+// live stream; fixed by the protocol's importOwnKey, see signup-after-live.test.ts.)
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CofferClient } from '../../src/client.ts';
 import type { VaultListChange } from '../../src/vault/vault-follower.ts';
