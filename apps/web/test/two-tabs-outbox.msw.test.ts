@@ -160,6 +160,8 @@ test('an offline save in one tab shows in the other tab’s open vault (no sync 
       return row ? await vaultTwo.read(row.recordId) : undefined;
     };
     await vaultOne.write('wifi', { kind: 'text', text: 'first, offline in tab one' });
+    // Tab two's status bar counts it too (it does not say "All changes saved").
+    await expect.poll(() => two.sync.getSnapshot().pending, { timeout: 10_000 }).toBe(1);
     await expect
       .poll(shownInTwo, { timeout: 10_000 })
       .toEqual({ kind: 'text', text: 'first, offline in tab one' });

@@ -86,6 +86,10 @@ describe('one account in two tabs of one browser', () => {
     await expect
       .poll(() => shown(two, 'door'), { timeout: 10_000 })
       .toBe('changed offline in tab one');
+    // Tab two's status bar counts it too, instead of saying everything is saved.
+    await expect
+      .poll(() => syncStatus(two).textContent(), { timeout: 10_000 })
+      .toMatch(/1 change waiting/);
     await profile.setOffline(false);
     for (const page of [one, two])
       await expect

@@ -65,6 +65,9 @@ export class SdkSession implements CofferSession {
         (vault) => vault.refresh(),
         () => {},
       );
+      // This tab's status bar counts the shared outbox only when it syncs: without
+      // this it said "All changes saved" while the other tab's save waited (offline).
+      void this.client.sync(message.vaultId).catch(() => {});
     });
     // The SDK's SyncSnapshot has exactly the SyncView shape.
     this.sync = reachableSync(
