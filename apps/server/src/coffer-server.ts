@@ -1,6 +1,6 @@
 /**
  * `coffer-server`: parse options (flags and COFFER_* environment variables),
- * start, print the URL and certificate fingerprint, drain on SIGTERM/SIGINT.
+ * start, print the URL and certificate fingerprint, drain on SIGTERM/SIGINT/SIGHUP.
  */
 import { runBackupCommand } from './backup-command.ts';
 import { loadConfig } from './config/load-config.ts';
@@ -91,6 +91,9 @@ async function main(): Promise<number> {
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
+    // A closed terminal (or `nohup`-less ssh logout) sends SIGHUP, whose default
+    // kills at once: drain as for SIGTERM so in-flight requests are answered.
+    process.on('SIGHUP', stop);
   });
 }
 

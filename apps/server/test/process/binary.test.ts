@@ -184,6 +184,14 @@ describe('the coffer-server binary', () => {
     await server.stop();
   });
 
+  it('SIGHUP (a closed terminal) drains and exits 0, as SIGTERM does', async () => {
+    const server = await spawnServer(['--data-dir', tempDir()]);
+    expect((await server.api().get('/healthz')).status).toBe(200);
+    server.child.kill('SIGHUP');
+    await server.waitForLog((l) => l.msg === 'draining' && l.signal === 'SIGHUP');
+    expect(await server.exited).toBe(0);
+  });
+
   it('SIGTERM drains an in-flight push: it is answered and durable', async () => {
     const dataDir = tempDir();
     // debug: the 'incoming request' line tells the test the push has started.
