@@ -19,6 +19,11 @@ export interface PositionalSpec {
   optional?: boolean;
   /** Takes every remaining positional (only the last one). */
   variadic?: boolean;
+  /**
+   * May hold a secret (put's VALUE): a usage error never repeats what was typed
+   * around it (an unquoted `$PASS` with a space splits into an extra argument).
+   */
+  secret?: boolean;
 }
 
 /** Flags every command accepts. */

@@ -65,6 +65,44 @@ describe('parseCommandLine', () => {
     expect(usage(() => bindPositionals(q.command!, q.positionals))).toBe('usage');
   });
 
+  it('never repeats what was typed around a secret VALUE in a usage error', () => {
+    const put = spec(['put'], {
+      positionals: [{ name: 'VAULT' }, { name: 'KEY' }, { name: 'VALUE', secret: true }],
+      options: { file: { type: 'string', description: 'file' } },
+    });
+    const failure = (f: () => unknown): CliError => {
+      try {
+        f();
+      } catch (e) {
+        if (e instanceof CliError) return e;
+      }
+      throw new Error('no usage error');
+    };
+    // An unquoted `coffer put ops db/pw $PASS` where PASS='correct horse battery'.
+    const p = parseCommandLine(['put', 'ops', 'db/pw', 'correct', 'horse', 'battery'], [put]);
+    const extra = failure(() => bindPositionals(p.command!, p.positionals));
+    expect(extra.message).toBe(
+      '2 more argument(s) than coffer put takes (not repeated here: they may be part of a VALUE)',
+    );
+    expect(`${extra.message} ${extra.hint}`).not.toMatch(/horse|battery/);
+    // A value that starts with "-" is no option of put: not echoed either.
+    for (const value of ['--S3cretvalue', '-x9Secret']) {
+      const e = failure(() => parseCommandLine(['put', 'ops', 'db/pw', value], [put]));
+      expect(e.exit).toBe('usage');
+      expect(`${e.message} ${e.hint}`).not.toMatch(/S3cret|x9|-x\b/);
+      expect(e.hint).toMatch(/goes after --/);
+    }
+    // A typo of a real option still names it.
+    expect(failure(() => parseCommandLine(['put', 'ops', 'k', '--fiel', 'x'], [put])).hint).toMatch(
+      /did you mean --file\?/,
+    );
+    // Other commands still say which argument was one too many.
+    const q = parseCommandLine(['sync', 'a', 'b'], COMMANDS);
+    expect(failure(() => bindPositionals(q.command!, q.positionals)).message).toBe(
+      'unexpected argument: b',
+    );
+  });
+
   it('leaves a group without a command for group help', () => {
     const p = parseCommandLine(['vault', '--help'], COMMANDS);
     expect(p.command).toBeUndefined();

@@ -117,7 +117,7 @@ export function parseCommandLine(
     const message = e instanceof Error ? e.message.split('\n')[0]! : String(e);
     const name = words.length > 0 ? `coffer ${words.join(' ')}` : 'coffer';
     const unknown = /^Unknown option '(-{1,2}[^'=]+)'/.exec(message)?.[1];
-    if (unknown !== undefined) throw unknownOption(unknown, Object.keys(options), name);
+    if (unknown !== undefined) throw unknownOption(unknown, Object.keys(options), name, command);
     throw usageError(message.replace(/\. To specify a positional.*$/, ''), `see: ${name} --help`);
   }
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
@@ -137,14 +137,31 @@ export function parseCommandLine(
   return { command, words, values, positionals: parsed.positionals };
 }
 
+/** The positional of `command` that may hold a secret, if any. */
+const secretPositional = (command: CommandSpec | undefined) =>
+  command?.positionals.find((p) => p.secret === true);
+
 /** An unknown flag, with the nearest one this command takes (a passphrase flag gets the rule). */
-function unknownOption(flag: string, known: readonly string[], name: string): CliError {
+function unknownOption(
+  flag: string,
+  known: readonly string[],
+  name: string,
+  command: CommandSpec | undefined,
+): CliError {
   if (/^--?(passphrase|password|pass)$/.test(flag) && !known.includes('passphrase'))
     return usageError(
       `unknown option ${flag}: a passphrase is never taken on the command line (ps and shell history would show it)`,
       'set COFFER_PASSPHRASE, pass --passphrase-file PATH, or let the prompt ask',
     );
   const near = flag.startsWith('--') ? closest(flag.slice(2), known) : undefined;
+  const secret = secretPositional(command);
+  // Nothing like an option of this command: it may be a value that starts with "-"
+  // (a generated password), and CI logs keep stderr.
+  if (near === undefined && secret !== undefined)
+    return usageError(
+      `unknown option (not repeated here: it may be a ${secret.name} that starts with "-")`,
+      `a ${secret.name} that starts with "-" goes after --: ${name} … -- "$${secret.name}"; see: ${name} --help`,
+    );
   return usageError(
     `unknown option ${flag}`,
     near === undefined ? `see: ${name} --help` : `did you mean --${near}? see: ${name} --help`,
@@ -177,6 +194,13 @@ export function bindPositionals(
     i++;
   }
   if (i < positionals.length) {
+    const secret = secretPositional(command);
+    // An unquoted "$VALUE" with a space: the extra words are part of the secret.
+    if (secret !== undefined)
+      throw usageError(
+        `${positionals.length - i} more argument(s) than ${name} takes (not repeated here: they may be part of a ${secret.name})`,
+        `quote a ${secret.name} that holds spaces ("$${secret.name}"); see: ${name} --help`,
+      );
     throw usageError(`unexpected argument: ${positionals[i]}`, `see: ${name} --help`);
   }
   return { args, rest };

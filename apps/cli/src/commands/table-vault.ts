@@ -66,7 +66,11 @@ export const VAULT_COMMANDS: readonly CommandSpec[] = [
   {
     path: ['put'],
     summary: 'set KEY in VAULT to VALUE, a file, or stdin (pushed now; queued while offline)',
-    positionals: [{ name: 'VAULT' }, { name: 'KEY' }, { name: 'VALUE', optional: true }],
+    positionals: [
+      { name: 'VAULT' },
+      { name: 'KEY' },
+      { name: 'VALUE', optional: true, secret: true },
+    ],
     options: {
       file: {
         type: 'string',
