@@ -78,7 +78,12 @@ describe('the CI pipeline script', () => {
     const wrong = join(await tempDir('coffer-ci-'), 'wrong');
     await writeFile(wrong, 'not the passphrase at all\n');
     const cases: Array<[Record<string, string>, number, RegExp]> = [
-      [{ COFFER_PASSPHRASE_FILE: wrong }, 3, /login failed: invalid_credentials/],
+      // Another username: the server limits logins per username (3 in a row here).
+      [
+        { COFFER_PASSPHRASE_FILE: wrong, COFFER_USER: 'ci-other' },
+        3,
+        /login failed: invalid_credentials/,
+      ],
       [{ COFFER_VAULT: 'nosuch' }, 4, /db failed: vault_not_found: no vault named nosuch/],
       [{ COFFER_URL: 'https://127.0.0.1:1' }, 6, /login failed: network: cannot reach/],
     ];
@@ -97,9 +102,15 @@ describe('a CI profile when the server goes down', () => {
   let job: Device;
 
   beforeAll(async () => {
+    // An account of its own: the pipeline runs above used ci-bot's logins up.
+    const setup = await newDevice(PASS);
+    await setup.ok(['signup', '--server', server.url, '-u', 'ci-job', '--pin', server.fingerprint]);
+    await setup.unlock();
+    await setup.ok(['vault', 'create', 'ops']);
+    await setup.ok(['put', 'ops', 'db/password', DB_PASSWORD]);
     // Logged in and unlocked, but never synced: a CI job's fresh profile.
     job = await newDevice(PASS);
-    await job.ok(['login', '--server', server.url, '-u', 'ci-bot', '--pin', server.fingerprint]);
+    await job.ok(['login', '--server', server.url, '-u', 'ci-job', '--pin', server.fingerprint]);
     await job.unlock();
   });
 
