@@ -1,19 +1,20 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import type { CofferSession } from '../src/api/types.ts';
-import { AuthScreen } from '../src/components/auth-screen.tsx';
+import { AuthScreen, type LockReason } from '../src/components/auth-screen.tsx';
 import { FakeGateway } from './fake-session.ts';
 import { cleanup, render } from './render.tsx';
 
 afterEach(cleanup);
 
-function mount(gateway = new FakeGateway(), lockedUsername?: string) {
+function mount(gateway = new FakeGateway(), lockedUsername?: string, lockReason?: LockReason) {
   const sessions: CofferSession[] = [];
   render(
     <AuthScreen
       gateway={gateway}
       onSession={(s) => sessions.push(s)}
       {...(lockedUsername ? { lockedUsername } : {})}
+      {...(lockReason ? { lockReason } : {})}
     />,
   );
   return { gateway, sessions };
@@ -134,6 +135,17 @@ describe('auth screen', () => {
       .element(page.getByRole('alert'))
       .toMatchTextContent('A username is 3 to 64 characters: lower-case letters, digits');
     expect(gateway.attempts).toEqual([]);
+  });
+
+  test('a wrong passphrase after the session ended elsewhere says it may have been changed there', async () => {
+    const gateway = new FakeGateway();
+    gateway.failWith = 'unauthorized';
+    mount(gateway, 'carol', 'ended');
+    await userEvent.fill(page.getByLabelText('Passphrase'), 'the old passphrase');
+    await userEvent.click(page.getByRole('button', { name: 'Unlock' }));
+    await expect
+      .element(page.getByRole('alert'))
+      .toHaveTextContent('Wrong passphrase. If it was changed on another device, use the new one.');
   });
 
   test('a wrong passphrase while unlocking blames only the passphrase (the username is fixed)', async () => {

@@ -100,7 +100,12 @@ export function AuthScreen({
       const words = describeError(caught, 'login');
       // Unlocking, the username is fixed: only the passphrase can be wrong.
       setError(
-        lockedUsername && words === 'Wrong username or passphrase.' ? 'Wrong passphrase.' : words,
+        lockedUsername && words === 'Wrong username or passphrase.'
+          ? // A session ended elsewhere may have ended with a passphrase change there.
+            lockReason === 'ended'
+            ? 'Wrong passphrase. If it was changed on another device, use the new one.'
+            : 'Wrong passphrase.'
+          : words,
       );
       setProgress(null);
       setFailures((n) => n + 1);
