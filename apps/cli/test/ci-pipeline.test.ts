@@ -156,3 +156,27 @@ describe('a CI profile when the server goes down', () => {
     expect(json(r)).toMatchObject({ ok: false, error: { code: 'already_exists', exit: 5 } });
   });
 });
+
+describe('put --no-sync (a job batching its writes)', () => {
+  it('writes only the replica and outbox; the next sync pushes them', async () => {
+    for (const key of ['batch/one', 'batch/two']) {
+      const r = await admin.ok(['--json', 'put', '--no-sync', 'ops', key, `value of ${key}`]);
+      expect(json(r)).toMatchObject({ ok: true, key, pushed: false });
+    }
+    // It said "not pushed" and pushed anyway (the client's close waited for the push).
+    expect(json(await admin.ok(['--json', 'status']))).toMatchObject({ pending: 2 });
+    expect((await admin.ok(['get', 'ops', 'batch/two'])).stdout).toBe('value of batch/two');
+    expect(json(await admin.ok(['--json', 'sync']))).toMatchObject({ pending: 0, conflicts: 0 });
+    expect(json(await admin.ok(['--json', 'status']))).toMatchObject({ pending: 0 });
+  });
+
+  it('a vault this device never fetched is named, not guessed at', async () => {
+    const fresh = await newDevice(PASS);
+    await fresh.ok(['login', '--server', server.url, '-u', 'ci-bot', '--pin', server.fingerprint]);
+    expectFailure(
+      await fresh.run(['put', '--no-sync', 'ops', 'k', 'v']),
+      4,
+      /no vault named ops on this device: --no-sync writes only to the local replica\n.*coffer sync/,
+    );
+  });
+});

@@ -4,12 +4,17 @@ import { readFile, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { isTransient } from '@coffer/client';
 import { BINARY_TYPE, encodeValue, RECORD_LIMIT } from '../account/content.ts';
+import { openLocalClient } from '../account/local-client.ts';
+import type { OpenedClient } from '../account/open-client.ts';
+import { requireAccount } from '../account/profile.ts';
 import { pushOrQueue } from '../account/push-or-queue.ts';
+import { unlockAccount } from '../account/unlock.ts';
 import { isReservedName, resolveWritableVault } from '../account/vault-names.ts';
 import { withAccountClient } from '../account/with-client.ts';
 import { arg, booleanOption, type CommandContext, stringOption } from '../cli/command.ts';
 import { CliError, usageError } from '../cli/exit-codes.ts';
 import { createProgress } from '../cli/progress.ts';
+import { lockProfile } from '../profile/profile-lock.ts';
 
 /** C0 control characters and DEL (newline, tab, carriage return, escape…). */
 function hasControlCharacter(text: string): boolean {
@@ -108,6 +113,44 @@ async function putBlob(
   );
 }
 
+/**
+ * `--no-sync`: the write goes to the replica and outbox only. Through the
+ * account client the SDK's write started a push in the background, and the
+ * client's close waited for it: the value reached the server while the
+ * answer said `pushed: false`. The replica-only client cannot send anything
+ * (its push fails as never sent); the next `sync` or `put` pushes it.
+ */
+async function putLocally(
+  ctx: CommandContext,
+  vault: string,
+  write: (opened: OpenedClient) => Promise<string>,
+): Promise<void> {
+  const profile = await requireAccount(ctx);
+  const state = await unlockAccount(ctx, profile.home, profile.username);
+  // It changes the outbox: in turn with other commands on this profile (profile-lock.ts).
+  const release = await lockProfile(profile.home, {
+    onWait: () => ctx.out.info('waiting for another coffer command using this profile…'),
+  });
+  try {
+    const opened = await openLocalClient(profile, state);
+    try {
+      await write(opened);
+    } catch (e) {
+      if (!(e instanceof CliError && e.exit === 'network')) throw e;
+      throw new CliError(
+        'notFound',
+        'vault_not_found',
+        `no vault named ${vault} on this device: --no-sync writes only to the local replica`,
+        'run `coffer sync` once to fetch the vault',
+      );
+    } finally {
+      await opened.close();
+    }
+  } finally {
+    release();
+  }
+}
+
 export async function run(ctx: CommandContext): Promise<void> {
   const vault = arg(ctx, 'VAULT');
   const key = arg(ctx, 'KEY');
@@ -133,11 +176,19 @@ export async function run(ctx: CommandContext): Promise<void> {
     if (size > RECORD_LIMIT) return putBlob(ctx, vault, key, file, size);
   }
   const encoded = encodeOrExplain(await valueBytes(ctx), ctx.args.VALUE === undefined);
-  const pushed = await withAccountClient(ctx, async (opened) => {
+  const write = async (opened: OpenedClient) => {
     const vaultId = await resolveWritableVault(opened, vault);
     await opened.client.records.put(vaultId, key, encoded.value, { type: encoded.type });
-    return booleanOption(ctx, 'no-sync') ? false : pushOrQueue(ctx, opened, vaultId);
-  });
+    return vaultId;
+  };
+  if (booleanOption(ctx, 'no-sync')) {
+    await putLocally(ctx, vault, write);
+    ctx.out.result({ vault, key, pushed: false }, `stored ${key} locally (not pushed yet)`);
+    return;
+  }
+  const pushed = await withAccountClient(ctx, async (opened) =>
+    pushOrQueue(ctx, opened, await write(opened)),
+  );
   ctx.out.result(
     { vault, key, pushed },
     pushed ? `stored ${key}` : `stored ${key} locally (not pushed yet)`,
