@@ -41,14 +41,13 @@ describe('conflict view', () => {
       .toMatchTextContent('by bob');
   });
 
-  test('starts at its heading; the set-aside copy says its time is when the conflict was found', async () => {
-    mount([
-      { ...conflict, mine: { ...conflict.mine, updatedAt: Date.UTC(2026, 0, 2), setAside: true } },
-    ]);
+  test('starts at its heading; each version says when it was edited', async () => {
+    const editedAt = Date.UTC(2026, 0, 2, 9, 30);
+    mount([{ ...conflict, mine: { ...conflict.mine, updatedAt: editedAt } }]);
     await expect.element(page.getByRole('heading', { name: 'Conflicts' })).toHaveFocus();
     await expect
       .element(page.getByRole('region', { name: 'Your version' }))
-      .toMatchTextContent('Set aside when the conflict was found');
+      .toMatchTextContent(`Edited · ${new Date(editedAt).toLocaleString()}`);
     await expect
       .element(page.getByRole('region', { name: 'Their version' }))
       .toMatchTextContent(/^Their versionEdited by bob/);

@@ -203,14 +203,17 @@ export class SdkVault implements VaultHandle {
 
   #conflictInfo(copy: ConflictEntry): ConflictInfo {
     const current = this.#currents.get(copy.recordId);
+    // The copy's own type (a secret stays a secret, a file a file) and edit time.
     const copySide: ConflictSide = copy.deleted
       ? { deleted: true, updatedAt: 0 }
       : {
           deleted: false,
-          content: contentOf({ type: current?.type ?? 'text/plain', value: copy.value }),
-          updatedAt: copy.detectedAt,
-          // The SDK keeps only when the conflict was found, not when this version was written.
-          setAside: true,
+          content: contentOf({
+            type: copy.type ?? 'text/plain',
+            value: copy.value,
+            ...(copy.blob ? { blob: copy.blob } : {}),
+          }),
+          updatedAt: copy.updatedAt ?? copy.detectedAt,
         };
     const currentSide: ConflictSide = current
       ? { deleted: false, content: contentOf(current), updatedAt: current.updatedAt }

@@ -86,11 +86,9 @@ export type RecordContent = InlineContent | { kind: 'file'; size: number };
 export interface ConflictSide {
   deleted: boolean;
   content?: RecordContent;
-  /** When it was edited; for the set-aside copy, when the conflict was found (see `setAside`). */
+  /** When it was edited (0 for a deletion). */
   updatedAt: number;
   author?: string;
-  /** The version set aside as a conflict copy: its time is when the conflict was found. */
-  setAside?: boolean;
 }
 
 export interface ConflictInfo {

@@ -6,11 +6,7 @@ export function ConflictSideView({ side, label }: { side: ConflictSide; label: s
     <section className="conflict__side" aria-label={label}>
       <h4>{label}</h4>
       <p className="muted">
-        {side.deleted
-          ? 'Deleted'
-          : side.setAside
-            ? 'Set aside when the conflict was found'
-            : 'Edited'}
+        {side.deleted ? 'Deleted' : 'Edited'}
         {side.author ? ` by ${side.author}` : ''}
         {side.updatedAt > 0 ? ` · ${new Date(side.updatedAt).toLocaleString()}` : ''}
       </p>

@@ -1,0 +1,72 @@
+// A conflict copy through the REAL SDK (two devices of one account, IndexedDB
+// replicas, the msw mock server): the web app shows the losing version with
+// its own kind and edit time, not the winner's (a secret that lost to a text
+// value is still a secret; the time is when it was written).
+import { type CofferClient, createClient, RECORD_TYPES } from '@coffer/client';
+import { IndexedDbStore } from '@coffer/client/indexeddb';
+import { afterAll, expect, test } from 'vitest';
+import { SdkVault } from '../src/api/sdk-vault.ts';
+import { MOCK_BASE, useMockWorker } from './mock-worker.ts';
+
+const PASSPHRASE = 'correct horse battery staple';
+const coffer = useMockWorker();
+const opened: Array<{ client: CofferClient; store: IndexedDbStore }> = [];
+
+afterAll(async () => {
+  for (const { client } of opened) await client.close().catch(() => {});
+  for (const { store } of opened) await store.close();
+});
+
+async function device(name: string, now: () => number) {
+  const store = await IndexedDbStore.open(`coffer-copy-${name}-${crypto.randomUUID()}`);
+  const client = createClient({
+    serverUrl: MOCK_BASE,
+    store,
+    clientName: 'web-test',
+    clientVersion: '0.0.0',
+    clock: { now },
+  });
+  opened.push({ client, store });
+  return { client, store };
+}
+
+test("the losing version keeps its own kind and edit time (a secret's copy is a secret)", async () => {
+  let time = Date.UTC(2026, 10, 1, 12, 0);
+  const now = () => time;
+  const a = await device('a', now);
+  await a.client.accounts.signup('cora', PASSPHRASE);
+  await a.client.accounts.login('cora', PASSPHRASE);
+  const { vaultId } = await a.client.vaults.create();
+  await a.client.records.put(vaultId, 'api-key', 'placeholder', { type: RECORD_TYPES.text });
+  await a.client.sync(vaultId);
+
+  const b = await device('b', now);
+  await b.client.accounts.login('cora', PASSPHRASE);
+  await b.client.sync(vaultId);
+  coffer.mock.setScenario({ offline: { operations: ['push'] } });
+  time += 60_000;
+  const secretAt = time;
+  await b.client.records.put(vaultId, 'api-key', 'sk-live-123', { type: RECORD_TYPES.secret });
+  await b.client.sync(vaultId).catch(() => {});
+  coffer.mock.clearScenario();
+
+  time += 60_000;
+  await a.client.records.put(vaultId, 'api-key', 'rotated elsewhere', { type: RECORD_TYPES.text });
+  await a.client.sync(vaultId);
+  time += 60_000;
+  await b.client.sync(vaultId);
+
+  const vault = await SdkVault.open(b.client, b.store, { vaultId, name: 'Keys', role: 'owner' });
+  const [conflict, ...more] = vault.conflicts.getSnapshot();
+  expect(more).toEqual([]);
+  expect(conflict?.mine).toEqual({
+    deleted: false,
+    content: { kind: 'secret', text: 'sk-live-123' },
+    updatedAt: secretAt,
+  });
+  expect(conflict?.theirs).toMatchObject({
+    deleted: false,
+    content: { kind: 'text', text: 'rotated elsewhere' },
+  });
+  vault.close();
+}, 60_000);
