@@ -1,9 +1,8 @@
 // client.followVaults over the mocks: the account live stream refreshes the
 // vault list when the account is shared into, re-roled in or removed from a
 // vault; a new vault is synced and followed, a removed one stops; an older
-// server (without the stream) leaves everything as before.
-// (Split across files when a stale OpenSSL error failed signups after a closed
-// live stream; fixed by the protocol's importOwnKey, see signup-after-live.test.ts.)
+// server (without the stream) leaves everything as before; a dropped stream
+// reconnects and lists again; a logout ends it.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CofferClient } from '../../src/client.ts';
 import type { VaultListChange } from '../../src/vault/vault-follower.ts';
@@ -78,5 +77,41 @@ describe('client.followVaults', () => {
     const opened = coffer.mock.requestsOf('liveEvents').length;
     await vi.waitFor(() => expect(coffer.mock.db.live.countAccount(accountId)).toBe(1));
     expect(coffer.mock.requestsOf('liveEvents')).toHaveLength(opened);
+  });
+
+  it('reconnects after a dropped stream and lists again (news missed while away)', async () => {
+    const { client: alice } = await loggedIn('alice');
+    const { client: bob } = await loggedIn('bob');
+    const first = nextChange(bob);
+    expect(await bob.followVaults()).toBe(true);
+    await first;
+    // Offline: the stream drops, reconnecting fails, and a share happens meanwhile.
+    coffer.mock.setScenario({ offline: { operations: ['accountEvents'] } });
+    coffer.mock.db.live.dropAll();
+    const { vaultId } = await alice.vaults.create();
+    await alice.vaults.share(vaultId, 'bob', 'reader');
+    await vi.waitFor(() =>
+      expect(coffer.mock.requestsOf('accountEvents').map((r) => r.status)).toContain(
+        'network-error',
+      ),
+    );
+    const back = nextChange(bob);
+    coffer.mock.clearScenario();
+    // Reconnected (after its backoff): the `connected` event lists again.
+    expect(await back).toMatchObject({ added: [vaultId] });
+    expect(coffer.mock.requestsOf('accountEvents').at(-1)?.status).toBe(200);
+  });
+
+  it('a logout ends the account stream; nothing reconnects for the old session', async () => {
+    const { client: bob, accountId } = await loggedIn('bob');
+    const first = nextChange(bob);
+    await bob.followVaults();
+    await first;
+    expect(coffer.mock.db.live.countAccount(accountId)).toBe(1);
+    await bob.accounts.logout();
+    await vi.waitFor(() => expect(coffer.mock.db.live.size).toBe(0));
+    const opened = coffer.mock.requestsOf('accountEvents').length;
+    await bob.accounts.login('bob', 'correct horse battery');
+    expect(coffer.mock.requestsOf('accountEvents')).toHaveLength(opened);
   });
 });
