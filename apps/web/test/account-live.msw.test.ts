@@ -1,28 +1,12 @@
-// The vault list of a signed-in web session follows the account live stream
-// (over the REAL SDK against the msw mock server in a Service Worker): a
-// vault another user shares, or a role they change, shows without a focus,
-// a timer or a reload. Against an older server (no account stream) the list
-// changes only when the app refreshes it, as before.
-import { createClient } from '@coffer/client';
-import { IndexedDbStore } from '@coffer/client/indexeddb';
 import { expect, test, vi } from 'vitest';
 import { SdkSession } from '../src/api/sdk-session.ts';
 import type { VaultInfo } from '../src/api/types.ts';
-import { MOCK_BASE, useMockWorker } from './mock-worker.ts';
+import { mockDevice, useMockWorker } from './mock-worker.ts';
 
 const PASSPHRASE = 'correct horse battery staple';
 const coffer = useMockWorker();
 
-async function device(name: string) {
-  const store = await IndexedDbStore.open(`coffer-live-test-${name}-${crypto.randomUUID()}`);
-  const client = createClient({
-    serverUrl: MOCK_BASE,
-    store,
-    clientName: 'web-test',
-    clientVersion: '0.0.0',
-  });
-  return { store, client };
-}
+const device = (name: string) => mockDevice(name);
 
 /** Resolves with the list once `match` holds for it (checked on every change). */
 function listWhere(

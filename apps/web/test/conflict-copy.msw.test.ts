@@ -2,11 +2,11 @@
 // replicas, the msw mock server): the web app shows the losing version with
 // its own kind and edit time, not the winner's (a secret that lost to a text
 // value is still a secret; the time is when it was written).
-import { type CofferClient, createClient, RECORD_TYPES } from '@coffer/client';
-import { IndexedDbStore } from '@coffer/client/indexeddb';
+import { type CofferClient, RECORD_TYPES } from '@coffer/client';
+import type { IndexedDbStore } from '@coffer/client/indexeddb';
 import { afterAll, expect, test } from 'vitest';
 import { SdkVault } from '../src/api/sdk-vault.ts';
-import { MOCK_BASE, useMockWorker } from './mock-worker.ts';
+import { mockDevice, useMockWorker } from './mock-worker.ts';
 
 const PASSPHRASE = 'correct horse battery staple';
 const coffer = useMockWorker();
@@ -18,16 +18,9 @@ afterAll(async () => {
 });
 
 async function device(name: string, now: () => number) {
-  const store = await IndexedDbStore.open(`coffer-copy-${name}-${crypto.randomUUID()}`);
-  const client = createClient({
-    serverUrl: MOCK_BASE,
-    store,
-    clientName: 'web-test',
-    clientVersion: '0.0.0',
-    clock: { now },
-  });
-  opened.push({ client, store });
-  return { client, store };
+  const made = await mockDevice(name, now);
+  opened.push(made);
+  return made;
 }
 
 test("the losing version keeps its own kind and edit time (a secret's copy is a secret)", async () => {

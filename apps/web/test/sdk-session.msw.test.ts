@@ -1,26 +1,11 @@
-// The web session over the REAL SDK (IndexedDB replica) against the msw mock
-// server in a Service Worker: after a login on a new device, each vault's
-// sealed record index is built in the background, so the first open of a
-// vault lists from it instead of opening every envelope.
-import { createClient } from '@coffer/client';
-import { IndexedDbStore } from '@coffer/client/indexeddb';
 import { expect, test, vi } from 'vitest';
 import { SdkSession } from '../src/api/sdk-session.ts';
-import { MOCK_BASE, useMockWorker } from './mock-worker.ts';
+import { mockDevice, useMockWorker } from './mock-worker.ts';
 
 const PASSPHRASE = 'correct horse battery staple';
 useMockWorker();
 
-async function device(name: string) {
-  const store = await IndexedDbStore.open(`coffer-session-test-${name}-${crypto.randomUUID()}`);
-  const client = createClient({
-    serverUrl: MOCK_BASE,
-    store,
-    clientName: 'web-test',
-    clientVersion: '0.0.0',
-  });
-  return { store, client };
-}
+const device = (name: string) => mockDevice(name);
 
 test('a login on a new device builds each vault index in the background, sealed', async () => {
   const first = await device('first');

@@ -4,12 +4,12 @@
 // one, and a reload (a new SdkVault over the same replica, with none of the
 // SDK's error events) still says so.
 import { type CofferClient, createClient } from '@coffer/client';
-import { IndexedDbStore } from '@coffer/client/indexeddb';
+import type { IndexedDbStore } from '@coffer/client/indexeddb';
 import { afterAll, expect, test } from 'vitest';
 import { page } from 'vitest/browser';
 import { SdkVault } from '../src/api/sdk-vault.ts';
 import { RecordDetail } from '../src/components/record-detail.tsx';
-import { MOCK_BASE, useMockWorker } from './mock-worker.ts';
+import { MOCK_BASE, mockDevice, useMockWorker } from './mock-worker.ts';
 import { cleanup, render } from './render.tsx';
 
 const PASSPHRASE = 'correct horse battery staple';
@@ -23,16 +23,9 @@ afterAll(async () => {
 });
 
 async function device(name: string, now: () => number) {
-  const store = await IndexedDbStore.open(`coffer-withheld-${name}-${crypto.randomUUID()}`);
-  const client = createClient({
-    serverUrl: MOCK_BASE,
-    store,
-    clientName: 'web-test',
-    clientVersion: '0.0.0',
-    clock: { now },
-  });
-  opened.push({ client, store });
-  return { client, store };
+  const made = await mockDevice(name, now);
+  opened.push(made);
+  return made;
 }
 
 test('a newer version that does not verify: the last verified one is shown as such, also after a reload', async () => {
