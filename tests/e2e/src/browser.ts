@@ -29,6 +29,17 @@ export async function newUserPage(browser: Browser, url: string, phone = false):
   });
   const page = await context.newPage();
   const problems: string[] = [];
+  collectProblems(page, problems);
+  await page.goto(url);
+  return { context, page, problems };
+}
+
+/**
+ * Push `page`'s console errors and uncaught exceptions onto `problems` (a
+ * failed resource load or the offline network error is not a problem: tests
+ * cause those on purpose).
+ */
+export function collectProblems(page: Page, problems: string[]): void {
   page.on('console', (m) => {
     if (
       m.type() === 'error' &&
@@ -37,6 +48,4 @@ export async function newUserPage(browser: Browser, url: string, phone = false):
       problems.push(m.text());
   });
   page.on('pageerror', (e) => problems.push(String(e)));
-  await page.goto(url);
-  return { context, page, problems };
 }

@@ -6,7 +6,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchBrowser } from '../src/browser.ts';
+import { collectProblems, launchBrowser } from '../src/browser.ts';
 import { type E2eServer, startServer } from '../src/server.ts';
 import {
   createVault,
@@ -29,14 +29,7 @@ const problems: string[] = [];
 
 async function tab(): Promise<Page> {
   const page = await profile.newPage();
-  page.on('console', (m) => {
-    if (
-      m.type() === 'error' &&
-      !/Failed to load resource|net::ERR_INTERNET_DISCONNECTED/.test(m.text())
-    )
-      problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(String(e)));
+  collectProblems(page, problems);
   await page.goto(server.url);
   return page;
 }
