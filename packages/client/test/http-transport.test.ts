@@ -157,6 +157,25 @@ describe('HttpTransport over HTTPS', () => {
     expect(lastHeaders.authorization).toBe('Bearer secret-token');
   });
 
+  it('a server that accepts the request and never answers: a NetworkError after the answer timeout', async () => {
+    const silent = await startHttps(tls, () => {});
+    try {
+      const t = new HttpTransport({
+        serverUrl: silent.url,
+        clientName: 'test-app',
+        clientVersion: '1.2.3',
+        fetch: createTlsFetch({ pinSha256: tls.sha256, answerTimeoutMs: 300 }),
+      });
+      const error = await t.getMeta().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NetworkError);
+      // The request reached the server: it may have been acted on.
+      expect(error).toMatchObject({ unsent: false });
+    } finally {
+      silent.server.closeAllConnections();
+      await new Promise<void>((resolve) => silent.server.close(() => resolve()));
+    }
+  });
+
   it('trusts a CA PEM (the self-signed certificate) with hostname checks', async () => {
     expect((await transport({ ca: true }).getMeta()).server.name).toBe('coffer-server');
   });

@@ -17,7 +17,21 @@ export interface TlsOptions {
   caPem?: string;
   /** SHA-256 of the server's DER certificate (hex, any case, colons allowed). */
   pinSha256?: string;
+  /**
+   * How long to wait for an answer's headers once the request is sent, and
+   * between two pieces of its body (default 60 s; undici's own is 300 s).
+   */
+  answerTimeoutMs?: number;
 }
+
+/**
+ * A server that accepts a connection and then says nothing (hung, or a
+ * half-open connection after a network change) fails the request after this
+ * long instead of undici's 300 s, so a command or a sync does not hang and a
+ * live stream reconnects. The server sends a live stream a heartbeat every
+ * 15 s, so a quiet healthy stream never comes near it.
+ */
+const ANSWER_TIMEOUT_MS = 60_000;
 
 /** The TLS certificate did not match the pinned fingerprint. */
 export class TlsPinMismatchError extends CofferClientError {
@@ -85,7 +99,8 @@ function pinnedDispatcher(tls: TlsOptions): Agent {
       callback(null, socket);
     });
   };
-  return new Agent({ connect });
+  const answerTimeout = tls.answerTimeoutMs ?? ANSWER_TIMEOUT_MS;
+  return new Agent({ connect, headersTimeout: answerTimeout, bodyTimeout: answerTimeout });
 }
 
 /**

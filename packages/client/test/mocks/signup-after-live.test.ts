@@ -24,7 +24,7 @@ async function signedUp(username: string): Promise<CofferClient> {
 describe('a signup after a live stream was closed', () => {
   it('alice follows a vault live, then closes her client', async () => {
     const alice = await signedUp('alice');
-    const vault = await alice.vaults.create('notes');
+    const vault = await alice.vaults.create();
     alice.live(vault.vaultId);
     // The stream is open and idle (the vault's head came first) when the client closes.
     await until(() => coffer.mock.db.live.size === 1);
