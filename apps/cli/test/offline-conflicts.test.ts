@@ -78,10 +78,23 @@ describe('conflicts', () => {
     const winner = (await laptop.ok(['get', 'notes', 'shared'])).stdout;
     expect((await desktop.ok(['get', 'notes', 'shared'])).stdout).toBe(winner);
     expect(winner).toBe('from the desktop');
-    const conflicts = json(await desktop.ok(['--json', 'conflicts', 'notes'])).conflicts;
+    const conflicts = json(await desktop.ok(['--json', 'conflicts', 'notes'])).conflicts as Array<{
+      updatedAt: number;
+      detectedAt: number;
+    }>;
     expect(conflicts).toEqual([
-      expect.objectContaining({ vault: 'notes', key: 'shared', lost: 'theirs' }),
+      expect.objectContaining({
+        vault: 'notes',
+        key: 'shared',
+        lost: 'theirs',
+        type: 'text/plain; charset=utf-8',
+        deleted: false,
+      }),
     ]);
+    // The losing edit's own time: written before the conflict was found.
+    const [copy] = conflicts;
+    expect(copy?.updatedAt).toBeLessThanOrEqual(copy?.detectedAt ?? 0);
+    expect(copy?.updatedAt).toBeGreaterThan(0);
     const history = json(await desktop.ok(['--json', 'history', 'notes', 'shared'])).versions;
     expect(history).toEqual([
       {
@@ -91,12 +104,14 @@ describe('conflicts', () => {
         updatedAt: expect.any(Number),
         pending: false,
       },
-      // Which side lost, in resolve's words; the time is when the conflict was found.
+      // Which side lost, in resolve's words; its own type and edit time, and when the conflict was found.
       {
         kind: 'conflict',
         lost: 'theirs',
+        type: 'text/plain; charset=utf-8',
         value: 'from the laptop',
         deleted: false,
+        updatedAt: copy?.updatedAt,
         detectedAt: expect.any(Number),
       },
     ]);

@@ -14,7 +14,10 @@ export async function run(ctx: CommandContext): Promise<void> {
       vault: names.get(c.vaultId) ?? c.vaultId,
       key: c.name ?? null,
       lost: c.reason === 'local_lost' ? 'mine' : 'theirs',
+      // The losing version's own type and edit time (null for a deletion).
+      type: c.type ?? null,
       deleted: c.deleted,
+      updatedAt: c.updatedAt ?? null,
       detectedAt: c.detectedAt,
     }));
   });

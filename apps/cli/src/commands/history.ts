@@ -22,8 +22,11 @@ type Version =
   | {
       kind: 'conflict';
       lost: 'mine' | 'theirs';
+      /** The losing version's own type and edit time (null for a deletion). */
+      type: string | null;
       value: unknown;
       deleted: boolean;
+      updatedAt: number | null;
       detectedAt: number;
     };
 
@@ -69,9 +72,10 @@ export async function run(ctx: CommandContext): Promise<void> {
         kind: 'conflict',
         // local_lost: the copy is this device's edit; remote_lost: the other device's.
         lost: c.reason === 'local_lost' ? 'mine' : 'theirs',
+        type: c.type ?? null,
         value: c.deleted ? null : c.value,
         deleted: c.deleted,
-        // When the conflict was found: the losing edit's own time is not kept.
+        updatedAt: c.updatedAt ?? null,
         detectedAt: c.detectedAt,
       });
     }
