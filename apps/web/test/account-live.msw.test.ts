@@ -80,3 +80,23 @@ test('against an older server (no account stream) the list changes on a refresh,
     await owner.client.close();
   }
 }, 60_000);
+
+test('a vault created in this session is listed once, though the account stream also announces it', async () => {
+  const own = await device('creator');
+  await own.client.accounts.signup('lea', PASSPHRASE);
+  const lea = await own.client.accounts.login('lea', PASSPHRASE, 'web');
+  const session = await SdkSession.start(own.client, own.store, lea);
+  try {
+    await listWhere(session, () => true);
+    const announced = coffer.mock.requestsOf('listVaults').length;
+    const info = await session.createVault('Ops');
+    // The stream's news of the creation is applied too (the SDK lists again).
+    await vi.waitFor(() =>
+      expect(coffer.mock.requestsOf('listVaults').length).toBeGreaterThan(announced),
+    );
+    await session.refreshVaults();
+    expect(session.vaults.getSnapshot()).toEqual([info]);
+  } finally {
+    await session.lock();
+  }
+}, 60_000);

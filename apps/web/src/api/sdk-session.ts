@@ -193,12 +193,18 @@ export class SdkSession implements CofferSession {
     await this.client.sync(summary.vaultId).catch(() => {});
     this.#seen.add(summary.vaultId);
     const info: VaultInfo = { vaultId: summary.vaultId, name, role: summary.role };
-    this.vaults.set([...(this.vaults.getSnapshot() ?? []), info]);
+    // The account stream announces the creation too, and its listing may have
+    // landed already (perhaps before the name record synced): replace, never add twice.
+    const others = <T extends { vaultId: string }>(list: ReadonlyArray<T> | null): T[] =>
+      (list ?? []).filter((v) => v.vaultId !== info.vaultId);
+    this.vaults.set(
+      [...others(this.vaults.getSnapshot()), info].sort((a, b) => a.name.localeCompare(b.name)),
+    );
     const raw = await this.store.getMeta(KNOWN_IDS);
     const known = raw ? (JSON.parse(raw) as Array<{ vaultId: string; role: Role }>) : [];
     await this.store.setMeta(
       KNOWN_IDS,
-      JSON.stringify([...known, { vaultId: info.vaultId, role: info.role }]),
+      JSON.stringify([...others(known), { vaultId: info.vaultId, role: info.role }]),
     );
     return info;
   }
