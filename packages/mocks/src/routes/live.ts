@@ -34,11 +34,67 @@ function checkCap(mock: MockCoffer, caller: Caller): void {
   }
 }
 
-const eventStream = (stream: ReadableStream<Uint8Array>): Response =>
-  new Response(stream, {
+/** What one stream says: its subscription to news, and what it sends first. */
+interface StreamPlan {
+  /** Stream-registry key: the vault, or null for the account stream. */
+  vaultId: string | null;
+  /** Subscribe to news, sending each with `write`; returns the unsubscribe. */
+  subscribe(write: (text: string) => void): () => void;
+  /** Sent right after the `retry` line. */
+  opening(write: (text: string) => void): void;
+}
+
+/**
+ * A server-sent-events answer that is registered as a live stream of the
+ * caller's session (so logout, revocation, removal, `reset` and going offline
+ * end it) and stops its subscription when it ends or the client leaves.
+ */
+function liveStream(
+  mock: MockCoffer,
+  caller: Caller,
+  request: Request,
+  plan: StreamPlan,
+): Response {
+  let closed = false;
+  let cleanup = (): void => {};
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const write = (text: string) => {
+        if (!closed) controller.enqueue(encoder.encode(text));
+      };
+      const end = (drop: boolean): void => {
+        if (closed) return;
+        closed = true;
+        cleanup();
+        if (drop) controller.error(new TypeError('network connection lost'));
+        else controller.close();
+      };
+      const unsubscribe = plan.subscribe(write);
+      const unregister = mock.db.live.add({
+        vaultId: plan.vaultId,
+        accountId: caller.accountId,
+        sessionId: caller.sessionId,
+        close: end,
+      });
+      cleanup = () => {
+        unsubscribe();
+        unregister();
+      };
+      request.signal.addEventListener('abort', () => end(false), { once: true });
+      // Ask for a quick reconnect; the client pulls from its cursor anyway.
+      write('retry: 2000\n\n');
+      plan.opening(write);
+    },
+    cancel() {
+      closed = true;
+      cleanup();
+    },
+  });
+  return new Response(stream, {
     status: 200,
     headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' },
   });
+}
 
 export const liveRoutes: RouteDef[] = [
   {
@@ -50,47 +106,18 @@ export const liveRoutes: RouteDef[] = [
       if (!vault) throw vaultNotFound();
       checkCap(mock, caller);
       const malformed = mock.scenario.take('malformed', 'liveEvents');
-      let closed = false;
-      let cleanup = (): void => {};
-      const stream = new ReadableStream<Uint8Array>({
-        start(controller) {
-          const write = (text: string) => controller.enqueue(encoder.encode(text));
-          let lastSent = -1;
-          const sendSeq = (seq: number): void => {
-            if (closed || seq <= lastSent) return;
-            lastSent = seq;
-            const data = malformed ? '{"vaultId":42}' : JSON.stringify({ vaultId, seq });
-            write(`event: seq\ndata: ${data}\n\n`);
-          };
-          const end = (drop: boolean): void => {
-            if (closed) return;
-            closed = true;
-            cleanup();
-            if (drop) controller.error(new TypeError('network connection lost'));
-            else controller.close();
-          };
-          const unsubscribe = mock.db.live.subscribe(vaultId, sendSeq);
-          const unregister = mock.db.live.add({
-            vaultId,
-            accountId: caller.accountId,
-            sessionId: caller.sessionId,
-            close: end,
-          });
-          cleanup = () => {
-            unsubscribe();
-            unregister();
-          };
-          request.signal.addEventListener('abort', () => end(false), { once: true });
-          // Ask for a quick reconnect; the client pulls from its cursor anyway.
-          write('retry: 2000\n\n');
-          sendSeq(vault.headSeq);
-        },
-        cancel() {
-          closed = true;
-          cleanup();
-        },
+      let lastSent = -1;
+      const sendSeq = (write: (text: string) => void, seq: number): void => {
+        if (seq <= lastSent) return;
+        lastSent = seq;
+        const data = malformed ? '{"vaultId":42}' : JSON.stringify({ vaultId, seq });
+        write(`event: seq\ndata: ${data}\n\n`);
+      };
+      return liveStream(mock, caller, request, {
+        vaultId,
+        subscribe: (write) => mock.db.live.subscribe(vaultId, (seq) => sendSeq(write, seq)),
+        opening: (write) => sendSeq(write, vault.headSeq),
       });
-      return eventStream(stream);
     },
   },
   {
@@ -99,43 +126,14 @@ export const liveRoutes: RouteDef[] = [
       // An old server has no such route: its not-found answer, as the catch-all gives.
       if (mock.scenario.scenario.noAccountEvents) throw new ApiError('not_found', 'no such route');
       checkCap(mock, caller);
-      let closed = false;
-      let cleanup = (): void => {};
-      const stream = new ReadableStream<Uint8Array>({
-        start(controller) {
-          const write = (text: string) => {
-            if (!closed) controller.enqueue(encoder.encode(text));
-          };
-          const end = (drop: boolean): void => {
-            if (closed) return;
-            closed = true;
-            cleanup();
-            if (drop) controller.error(new TypeError('network connection lost'));
-            else controller.close();
-          };
-          const unsubscribe = mock.db.live.subscribeAccount(caller.accountId, () =>
+      return liveStream(mock, caller, request, {
+        vaultId: null,
+        subscribe: (write) =>
+          mock.db.live.subscribeAccount(caller.accountId, () =>
             write(formatVaultsChangedEvent('changed')),
-          );
-          const unregister = mock.db.live.add({
-            vaultId: null,
-            accountId: caller.accountId,
-            sessionId: caller.sessionId,
-            close: end,
-          });
-          cleanup = () => {
-            unsubscribe();
-            unregister();
-          };
-          request.signal.addEventListener('abort', () => end(false), { once: true });
-          write('retry: 2000\n\n');
-          write(formatVaultsChangedEvent('connected'));
-        },
-        cancel() {
-          closed = true;
-          cleanup();
-        },
+          ),
+        opening: (write) => write(formatVaultsChangedEvent('connected')),
       });
-      return eventStream(stream);
     },
   },
 ];
