@@ -9,7 +9,7 @@ import { SdkVault } from '../src/api/sdk-vault.ts';
 import { mockDevice, useMockWorker } from './mock-worker.ts';
 
 const PASSPHRASE = 'correct horse battery staple';
-const coffer = useMockWorker();
+useMockWorker();
 const opened: Array<{ client: CofferClient; store: IndexedDbStore }> = [];
 
 afterAll(async () => {
@@ -24,29 +24,25 @@ async function device(name: string, now: () => number) {
 }
 
 test("the losing version keeps its own kind and edit time (a secret's copy is a secret)", async () => {
-  let time = Date.UTC(2026, 10, 1, 12, 0);
-  const now = () => time;
-  const a = await device('a', now);
+  const start = Date.UTC(2026, 10, 1, 12, 0);
+  // Device b's clock runs two minutes behind a's: b's later push is the older edit.
+  let time = start;
+  const a = await device('a', () => time);
+  const b = await device('b', () => time - 120_000);
   await a.client.accounts.signup('cora', PASSPHRASE);
   await a.client.accounts.login('cora', PASSPHRASE);
   const { vaultId } = await a.client.vaults.create();
   await a.client.records.put(vaultId, 'api-key', 'placeholder', { type: RECORD_TYPES.text });
   await a.client.sync(vaultId);
-
-  const b = await device('b', now);
   await b.client.accounts.login('cora', PASSPHRASE);
   await b.client.sync(vaultId);
-  coffer.mock.setScenario({ offline: { operations: ['push'] } });
-  time += 60_000;
-  const secretAt = time;
-  await b.client.records.put(vaultId, 'api-key', 'sk-live-123', { type: RECORD_TYPES.secret });
-  await b.client.sync(vaultId).catch(() => {});
-  coffer.mock.clearScenario();
 
-  time += 60_000;
+  time += 180_000;
   await a.client.records.put(vaultId, 'api-key', 'rotated elsewhere', { type: RECORD_TYPES.text });
   await a.client.sync(vaultId);
-  time += 60_000;
+  // b has not pulled a's edit: its push meets it, and the newer edit (a's) wins.
+  const secretAt = time - 120_000;
+  await b.client.records.put(vaultId, 'api-key', 'sk-live-123', { type: RECORD_TYPES.secret });
   await b.client.sync(vaultId);
 
   const vault = await SdkVault.open(b.client, b.store, { vaultId, name: 'Keys', role: 'owner' });
