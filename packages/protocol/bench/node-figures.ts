@@ -2,8 +2,9 @@
 import { execFileSync } from 'node:child_process';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
   chunkWorkerStats,
@@ -11,6 +12,11 @@ import {
   configureChunkWorkers,
   spareCoreThreads,
 } from '../src/cobblestone/chunk-workers.ts';
+import {
+  type NativeGcmStatus,
+  nativeGcmStatus,
+  setNativeGcmEnabled,
+} from '../src/cobblestone/native-gcm.ts';
 import { cobblestoneOpen, cobblestoneSeal } from '../src/cobblestone/whole-message.ts';
 import { openEnvelope, recordAppContext, sealEnvelope } from '../src/envelope/index.ts';
 import { ARGON2ID_FLOOR, argon2id } from '../src/primitives/argon2id.ts';
@@ -109,6 +115,8 @@ export interface RssFigures {
   rusageMaxRssMB: number;
   /** Batches handed to worker threads, and how many the calling thread took back. */
   workerBatches: { submitted: number; takenBack: number };
+  /** Whether the child used the native chunk AEAD (it should whenever the parent does). */
+  nativeChunkAead: boolean;
 }
 
 /** Peak RSS of streaming `total` bytes, over several fresh children. */
@@ -127,7 +135,9 @@ export interface RssSummary extends RssFigures {
  * RSS); `baselineMB` is the same child streaming nothing.
  */
 export async function streamRss(total: number, runs = 3, threads?: number): Promise<RssSummary> {
-  const dir = mkdtempSync(join(tmpdir(), 'coffer-bench-'));
+  // Inside the package (dist/ is build output), so that the bundled child
+  // finds the native chunk AEAD through the package's name as an app would.
+  const dir = mkdtempSync(fileURLToPath(new URL('../dist/.bench-rss-', import.meta.url)));
   const script = join(dir, 'stream-rss.mjs');
   writeFileSync(script, await bundle('./stream-rss.ts', 'node'));
   try {
@@ -253,6 +263,21 @@ export interface PooledRate extends StreamRate {
 }
 
 export interface NodeFigures {
+  /** Which chunk AEAD the streams below used: the native one, or why not. */
+  chunkAead: NativeGcmStatus;
+  /**
+   * The same streams in the same rounds with node:crypto for every chunk (the
+   * fallback, and what the streams did before the native chunk AEAD), when the
+   * native one is in use.
+   */
+  nodeCryptoChunks?:
+    | {
+        seal: StreamRate;
+        open: StreamRate;
+        sealEnvelope: StreamRate;
+        openEnvelope: StreamRate;
+      }
+    | undefined;
   ceilingMBps: number;
   ceilingCpuMBps: number;
   /** node:crypto with one cipher per 16 KiB chunk, one thread. */
@@ -302,6 +327,26 @@ function streamRate(total: number, timing: Timing, ceiling: Timing): StreamRate 
 export async function nodeFigures(runs: number): Promise<NodeFigures> {
   const total = 64 * MiB;
   const streams = await streamWorkload(total);
+  const chunkAead = nativeGcmStatus();
+  // The fallback, measured beside the default in the same rounds.
+  const nodeCryptoOnly =
+    (workload: () => Promise<void>): (() => Promise<void>) =>
+    async () => {
+      setNativeGcmEnabled(false);
+      try {
+        await workload();
+      } finally {
+        setNativeGcmEnabled(true);
+      }
+    };
+  const fallback: Record<string, () => Promise<void>> = chunkAead.loaded
+    ? {
+        sealNodeCrypto: nodeCryptoOnly(streams.seal),
+        openNodeCrypto: nodeCryptoOnly(streams.open),
+        sealEnvelopeNodeCrypto: nodeCryptoOnly(streams.sealEnvelope),
+        openEnvelopeNodeCrypto: nodeCryptoOnly(streams.openEnvelope),
+      }
+    : {};
   const t = await interleavedTimings(
     runs,
     {
@@ -311,12 +356,14 @@ export async function nodeFigures(runs: number): Promise<NodeFigures> {
       open: streams.open,
       sealEnvelope: streams.sealEnvelope,
       openEnvelope: streams.openEnvelope,
+      ...fallback,
     },
     cpuNowMs,
   );
   const ceilingMBps = mbPerSecond(total, t.ceiling.wallMs);
   const ceilingCpuMBps = mbPerSecond(total, t.ceiling.cpuMs!);
-  const rate = (name: keyof typeof t) => streamRate(total, t[name], t.ceiling);
+  const timings: Record<string, Timing> = t;
+  const rate = (name: string) => streamRate(total, timings[name]!, t.ceiling);
   // The worker pool, started first as a long-running application would have it.
   configureChunkWorkers({ threads: spareCoreThreads() });
   const workers = await chunkWorkersOnline();
@@ -344,6 +391,15 @@ export async function nodeFigures(runs: number): Promise<NodeFigures> {
     return { ...r, allCoresRatio: round2(r.MBps / allCores) };
   };
   return {
+    chunkAead,
+    nodeCryptoChunks: chunkAead.loaded
+      ? {
+          seal: rate('sealNodeCrypto'),
+          open: rate('openNodeCrypto'),
+          sealEnvelope: rate('sealEnvelopeNodeCrypto'),
+          openEnvelope: rate('openEnvelopeNodeCrypto'),
+        }
+      : undefined,
     ceilingMBps,
     ceilingCpuMBps,
     perChunkCeilingMBps: mbPerSecond(total, t.perChunkCeiling.wallMs),

@@ -2,6 +2,7 @@
 // Run by run.ts so the parent's own buffers don't count.
 import { readFileSync } from 'node:fs';
 import { chunkWorkerStats, configureChunkWorkers } from '../src/cobblestone/chunk-workers.ts';
+import { nativeGcmStatus } from '../src/cobblestone/native-gcm.ts';
 import { createCobblestoneOpenStream } from '../src/cobblestone/open-stream.ts';
 import { createCobblestoneSealStream } from '../src/cobblestone/seal-stream.ts';
 import { drain, MiB, plaintextSource, time } from './streams.ts';
@@ -43,5 +44,6 @@ const figures = {
   maxRssMB,
   rusageMaxRssMB,
   workerBatches: chunkWorkerStats(),
+  nativeChunkAead: nativeGcmStatus().loaded,
 };
 process.stdout.write(`${JSON.stringify(figures)}\n`);

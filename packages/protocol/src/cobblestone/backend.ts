@@ -1,3 +1,4 @@
+import { nativeGcm, nativeGcmStatus, setNativeGcmEnabled } from './native-gcm.ts';
 import { nodeBackend } from './node-backend.ts';
 import { webCryptoBackend } from './webcrypto-backend.ts';
 
@@ -49,7 +50,11 @@ export interface CobblestoneBackend {
   readonly sync?: SyncCobblestoneBackend;
 }
 
-export type BackendName = 'node' | 'webcrypto';
+/**
+ * `node` is node:crypto for every chunk; `node-native` adds the native chunk
+ * AEAD (native-gcm.ts), which the automatic choice uses wherever it loaded.
+ */
+export type BackendName = 'node' | 'node-native' | 'webcrypto';
 
 let forced: BackendName | undefined;
 
@@ -64,6 +69,17 @@ export function cobblestoneBackend(): CobblestoneBackend {
  * both implementations run against the same vectors in Node.
  */
 export function forceCobblestoneBackend(name: BackendName | undefined): void {
-  if (name === 'node' && !nodeBackend) throw new Error('node:crypto is not available here');
+  if (name !== 'webcrypto' && name !== undefined && !nodeBackend) {
+    throw new Error('node:crypto is not available here');
+  }
+  setNativeGcmEnabled(name !== 'node');
+  if (name === 'node-native' && !nativeGcm()) {
+    throw new Error(`the native chunk AEAD is not loaded (${nativeReason()})`);
+  }
   forced = name;
+}
+
+function nativeReason(): string {
+  const status = nativeGcmStatus();
+  return status.loaded ? 'turned off' : status.reason;
 }
