@@ -17,7 +17,8 @@ import {
   nativeGcm,
   nativeGcmStatus,
 } from '../src/cobblestone/native-gcm.ts';
-import { makeChunkAead, makeNativeChunkAead } from '../src/cobblestone/node-backend.ts';
+import { makeNativeChunkAead } from '../src/cobblestone/node-backend.ts';
+import { chunkNonces } from '../src/cobblestone/nonce.ts';
 import { createCobblestoneOpenStream } from '../src/cobblestone/open-stream.ts';
 import { createCobblestoneSealStream } from '../src/cobblestone/seal-stream.ts';
 import { cobblestoneOpen, cobblestoneSeal } from '../src/cobblestone/whole-message.ts';
@@ -102,34 +103,18 @@ describe('native chunk AEAD', () => {
     const aeadKey = randomBytes(32);
     const baseNonce = randomBytes(12);
     const plaintext = randomBytes(5 * CHUNK_SIZE);
-    const message = gcm.create(aeadKey, baseNonce);
     const sealed = new Uint8Array(5 * SEALED_CHUNK_SIZE);
-    gcm.seal(message, 9, plaintext, sealed, 0);
+    gcm.seal(aeadKey, baseNonce, 9, plaintext, sealed, 0);
     sealed[2 * SEALED_CHUNK_SIZE + 5]! ^= 0x80;
     // The addon itself: chunks 0 and 1 verify, chunk 2 is wiped, 3 and 4 are never written.
     const out = new Uint8Array(5 * CHUNK_SIZE + 7).fill(0xaa);
-    expect(gcm.open(message, 9, sealed, out, 7)).toBe(2);
-    expect(
-      sameBytes(out.subarray(7, 7 + 2 * CHUNK_SIZE), plaintext.subarray(0, 2 * CHUNK_SIZE)),
-    ).toBe(true);
+    expect(gcm.open(aeadKey, baseNonce, 9, sealed, out, 7)).toBe(2);
+    const verified = out.subarray(7, 7 + 2 * CHUNK_SIZE);
+    expect(sameBytes(verified, plaintext.subarray(0, 2 * CHUNK_SIZE))).toBe(true);
     expect(out.subarray(7 + 2 * CHUNK_SIZE, 7 + 3 * CHUNK_SIZE).every((b) => b === 0)).toBe(true);
     expect(out.subarray(7 + 3 * CHUNK_SIZE).every((b) => b === 0xaa)).toBe(true);
-    // Through the chunk AEAD: the first chunk goes through node:crypto, the
-    // rest natively; a forged chunk throws and hands nothing out.
-    const first = makeChunkAead(nodeCrypto, aeadKey, baseNonce);
-    const aead = makeNativeChunkAead(
-      gcm,
-      (n) => new Uint8Array(n).fill(0xee),
-      first,
-      aeadKey,
-      baseNonce,
-    );
-    expect(
-      sameBytes(
-        aead.open(9, sealed.subarray(0, SEALED_CHUNK_SIZE)),
-        plaintext.subarray(0, CHUNK_SIZE),
-      ),
-    ).toBe(true);
+    // Through the chunk AEAD, one chunk at a time: a forged chunk throws and hands nothing out.
+    const aead = makeNativeChunkAead(gcm, (n) => new Uint8Array(n).fill(0xee), aeadKey, baseNonce);
     const second = sealed.subarray(SEALED_CHUNK_SIZE, 2 * SEALED_CHUNK_SIZE);
     expect(sameBytes(aead.open(10, second), plaintext.subarray(CHUNK_SIZE, 2 * CHUNK_SIZE))).toBe(
       true,
@@ -143,41 +128,99 @@ describe('native chunk AEAD', () => {
     expect(pieces[0]!.buffer).toBe(pieces[1]!.buffer);
   });
 
+  it('keeps messages apart when their chunks interleave on one thread', () => {
+    const gcm = loaded();
+    const [keyA, keyB] = [randomBytes(32), randomBytes(32)];
+    const nonce = randomBytes(12);
+    const plaintext = randomBytes(300);
+    const reference = (key: Uint8Array, counter: number) => {
+      const cipher = nodeCrypto.createCipheriv('aes-256-gcm', key, chunkNonces(nonce)(counter));
+      return concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+    };
+    const out = new Uint8Array(316);
+    for (const [key, counter] of [
+      [keyA, 0],
+      [keyB, 0],
+      [keyA, 1],
+      [keyA, 1],
+      [keyB, 7],
+    ] as const) {
+      gcm.seal(key, nonce, counter, plaintext, out, 0);
+      expect(sameBytes(out, reference(key, counter))).toBe(true);
+      // Opening under the other key fails even right after this key was loaded.
+      const other = key === keyA ? keyB : keyA;
+      expect(gcm.open(other, nonce, counter, out, new Uint8Array(300), 0)).toBe(0);
+      expect(gcm.open(key, nonce, counter, out, new Uint8Array(300), 0)).toBe(1);
+    }
+  });
+
+  it('derives HKDF-Expand-SHA-512 as RFC 5869 does, for every length and any key size', () => {
+    const gcm = loaded();
+    const info = randomBytes(61);
+    for (const prkLength of [0, 16, 64, 128, 129, 300]) {
+      const prk = randomBytes(prkLength);
+      for (const length of [0, 1, 63, 64, 65, 76, 200, 255 * 64]) {
+        const ours = new Uint8Array(length);
+        gcm.hkdfExpandSha512(prk, info, ours);
+        const reference = new Uint8Array(length);
+        let previous = new Uint8Array(0);
+        for (let i = 1, at = 0; at < length; i++, at += 64) {
+          const hmac = nodeCrypto.createHmac('sha512', prk);
+          previous = new Uint8Array(
+            hmac.update(previous).update(info).update(Uint8Array.of(i)).digest(),
+          );
+          reference.set(previous.subarray(0, Math.min(64, length - at)), at);
+        }
+        expect(sameBytes(ours, reference)).toBe(true);
+      }
+    }
+    expect(() => gcm.hkdfExpandSha512(randomBytes(64), info, new Uint8Array(255 * 64 + 1))).toThrow(
+      RangeError,
+    );
+  });
+
   it('rejects misuse with typed errors instead of touching memory it was not given', () => {
     const gcm = loaded();
-    const message = gcm.create(randomBytes(32), randomBytes(12));
+    const key = randomBytes(32);
+    const nonce = randomBytes(12);
     const plaintext = randomBytes(CHUNK_SIZE + 1);
+    const big = () => new Uint8Array(40_000);
     const misuse: Array<() => unknown> = [
-      () => gcm.create(randomBytes(31), randomBytes(12)),
-      () => gcm.create(randomBytes(32), randomBytes(16)),
-      () => gcm.create('key' as never, randomBytes(12)),
-      () => gcm.seal({} as never, 0, plaintext, new Uint8Array(40_000), 0),
-      () => gcm.seal(message, -1, plaintext, new Uint8Array(40_000), 0),
-      () => gcm.seal(message, 0.5, plaintext, new Uint8Array(40_000), 0),
-      () => gcm.seal(message, 2 ** 53, plaintext, new Uint8Array(40_000), 0),
-      () => gcm.seal(message, 0, plaintext, new Uint8Array(40_000), 1.5),
-      () => gcm.seal(message, 0, new Uint16Array(8) as never, new Uint8Array(100), 0),
+      () => gcm.seal(randomBytes(31), nonce, 0, plaintext, big(), 0),
+      () => gcm.seal(key, randomBytes(16), 0, plaintext, big(), 0),
+      () => gcm.seal('key' as never, nonce, 0, plaintext, big(), 0),
+      () => gcm.seal(key, nonce, -1, plaintext, big(), 0),
+      () => gcm.seal(key, nonce, 0.5, plaintext, big(), 0),
+      () => gcm.seal(key, nonce, 2 ** 53, plaintext, big(), 0),
+      () => gcm.seal(key, nonce, 0, plaintext, big(), 1.5),
+      () => gcm.seal(key, nonce, 0, new Uint16Array(8) as never, new Uint8Array(100), 0),
+      () => (gcm.seal as (...args: unknown[]) => number)(key, nonce, 0, plaintext, big()),
+      () => gcm.open(key, nonce, 0, plaintext, {} as never, 0),
+      () => gcm.hkdfExpandSha512(key, 'info' as never, new Uint8Array(10)),
     ];
     for (const call of misuse) expect(call).toThrow(TypeError);
     // Sealed input shorter than one tag.
-    expect(() => gcm.open(message, 0, new Uint8Array(10), new Uint8Array(100), 0)).toThrow(
+    expect(() => gcm.open(key, nonce, 0, new Uint8Array(10), new Uint8Array(100), 0)).toThrow(
       RangeError,
     );
-    expect(() => gcm.open(message, 0, new Uint8Array(0), new Uint8Array(100), 0)).toThrow(
+    expect(() => gcm.open(key, nonce, 0, new Uint8Array(0), new Uint8Array(100), 0)).toThrow(
       RangeError,
     );
     // Too little room: a sealed chunk needs 16 bytes more than its plaintext.
     const room = new Uint8Array(CHUNK_SIZE + 1 + 2 * 16 - 1);
-    expect(() => gcm.seal(message, 0, plaintext, room, 0)).toThrow(RangeError);
+    expect(() => gcm.seal(key, nonce, 0, plaintext, room, 0)).toThrow(RangeError);
     expect(room.every((byte) => byte === 0)).toBe(true);
-    expect(() => gcm.seal(message, 0, randomBytes(10), new Uint8Array(30), 5)).toThrow(RangeError);
+    expect(() => gcm.seal(key, nonce, 0, randomBytes(10), new Uint8Array(30), 5)).toThrow(
+      RangeError,
+    );
     expect(() =>
-      gcm.open(message, 0, randomBytes(SEALED_CHUNK_SIZE), new Uint8Array(10), 0),
+      gcm.open(key, nonce, 0, randomBytes(SEALED_CHUNK_SIZE), new Uint8Array(10), 0),
     ).toThrow(RangeError);
-    // A sealed chunk of the wrong final size (shorter than a tag) after a full one.
-    expect(() =>
-      gcm.open(message, 0, randomBytes(SEALED_CHUNK_SIZE + 15), new Uint8Array(CHUNK_SIZE * 2), 0),
-    ).toThrow(RangeError);
+    // A final sealed chunk shorter than a tag after a full one.
+    const short = randomBytes(SEALED_CHUNK_SIZE + 15);
+    expect(() => gcm.open(key, nonce, 0, short, new Uint8Array(CHUNK_SIZE * 2), 0)).toThrow(
+      RangeError,
+    );
   });
 
   it('is never used when it disagrees with node:crypto', () => {
@@ -185,34 +228,41 @@ describe('native chunk AEAD', () => {
     expect(agreesWithNodeCrypto(real, nodeCrypto)).toBe(true);
     const wrongBytes: NativeGcm = {
       ...real,
-      seal(message, counter, plaintext, out, offset) {
-        const end = real.seal(message, counter, plaintext, out, offset);
+      seal(key, nonce, counter, plaintext, out, offset) {
+        const end = real.seal(key, nonce, counter, plaintext, out, offset);
         out[offset + 3]! ^= 1;
         return end;
       },
     };
     const acceptsForgery: NativeGcm = {
       ...real,
-      open: (message, counter, sealed, out, offset) => {
-        const verified = real.open(message, counter, sealed, out, offset);
+      open: (key, nonce, counter, sealed, out, offset) => {
+        const verified = real.open(key, nonce, counter, sealed, out, offset);
         return verified === 1 ? 3 : verified;
       },
     };
     const leavesPlaintext: NativeGcm = {
       ...real,
-      open(message, counter, sealed, out, offset) {
-        const verified = real.open(message, counter, sealed, out, offset);
+      open(key, nonce, counter, sealed, out, offset) {
+        const verified = real.open(key, nonce, counter, sealed, out, offset);
         if (verified < 3) out.fill(7, offset + CHUNK_SIZE, offset + 2 * CHUNK_SIZE);
         return verified;
       },
     };
+    const wrongHkdf: NativeGcm = {
+      ...real,
+      hkdfExpandSha512(prk, info, out) {
+        real.hkdfExpandSha512(prk, info, out);
+        out[70]! ^= 1;
+      },
+    };
     const throws: NativeGcm = {
       ...real,
-      create: () => {
+      seal: () => {
         throw new Error('boom');
       },
     };
-    for (const broken of [wrongBytes, acceptsForgery, leavesPlaintext, throws]) {
+    for (const broken of [wrongBytes, acceptsForgery, leavesPlaintext, wrongHkdf, throws]) {
       expect(agreesWithNodeCrypto(broken, nodeCrypto)).toBe(false);
     }
   });

@@ -12,27 +12,37 @@ import { chunkNonces } from './nonce.ts';
  * errors or APIs depends on which one runs.
  */
 
-/** One message's AES-256-GCM context (key schedule and base nonce), freed by GC. */
-export type NativeMessage = { readonly __nativeMessage: unique symbol };
-
+/**
+ * The addon's functions. Each Node thread keeps one sealing and one opening
+ * context: consecutive chunks under the same key only change the nonce.
+ */
 export interface NativeGcm {
-  create(key: Uint8Array, baseNonce: Uint8Array): NativeMessage;
-  /** Seal `plaintext` as chunks from `counter` (the last may be short; empty = one empty chunk) into `out` at `offset`; returns the end offset. */
+  /**
+   * Seal `plaintext` as chunks from `counter` (the last may be short; empty
+   * is one empty chunk) into `out` at `offset`; returns the end offset.
+   */
   seal(
-    message: NativeMessage,
+    key: Uint8Array,
+    baseNonce: Uint8Array,
     counter: number,
     plaintext: Uint8Array,
     out: Uint8Array,
     offset: number,
   ): number;
-  /** Open consecutive sealed chunks into `out` at `offset`; returns how many leading chunks verified (a failed one is wiped). */
+  /**
+   * Open consecutive sealed chunks into `out` at `offset`; returns how many
+   * leading chunks verified (the one that failed is wiped).
+   */
   open(
-    message: NativeMessage,
+    key: Uint8Array,
+    baseNonce: Uint8Array,
     counter: number,
     sealed: Uint8Array,
     out: Uint8Array,
     offset: number,
   ): number;
+  /** Fill `out` with HKDF-Expand(HMAC-SHA-512, prk, info). */
+  hkdfExpandSha512(prk: Uint8Array, info: Uint8Array, out: Uint8Array): void;
 }
 
 export type NativeGcmStatus =
@@ -111,7 +121,8 @@ function load(): NativeGcmStatus {
 
 /**
  * Seal three chunks (full, full, short) with both implementations, open
- * them back, and check that a flipped bit fails and is wiped.
+ * them back, check that a flipped bit fails and is wiped, and compare one
+ * HKDF-Expand with node:crypto's HMAC.
  */
 export function agreesWithNodeCrypto(gcm: NativeGcm, nc: typeof NodeCrypto): boolean {
   try {
@@ -130,21 +141,31 @@ export function agreesWithNodeCrypto(gcm: NativeGcm, nc: typeof NodeCrypto): boo
       expected.push(cipher.getAuthTag());
     }
     const want = concatBytes(...expected);
-    const message = gcm.create(key, baseNonce);
     const sealed = new Uint8Array(want.length);
-    if (gcm.seal(message, counter, plaintext, sealed, 0) !== want.length) return false;
+    if (gcm.seal(key, baseNonce, counter, plaintext, sealed, 0) !== want.length) return false;
     if (!constantTimeEqual(want, sealed)) return false;
     const opened = new Uint8Array(plaintext.length);
-    if (
-      gcm.open(message, counter, sealed, opened, 0) !== 3 ||
-      !constantTimeEqual(plaintext, opened)
-    ) {
-      return false;
-    }
+    if (gcm.open(key, baseNonce, counter, sealed, opened, 0) !== 3) return false;
+    if (!constantTimeEqual(plaintext, opened)) return false;
     sealed[SEALED_CHUNK_SIZE + 7]! ^= 1;
     opened.fill(0xff);
-    if (gcm.open(message, counter, sealed, opened, 0) !== 1) return false;
-    return opened.subarray(CHUNK_SIZE, 2 * CHUNK_SIZE).every((byte) => byte === 0);
+    if (gcm.open(key, baseNonce, counter, sealed, opened, 0) !== 1) return false;
+    if (!opened.subarray(CHUNK_SIZE, 2 * CHUNK_SIZE).every((byte) => byte === 0)) return false;
+    // HKDF-Expand, two blocks: T(1) = HMAC(prk, info ‖ 1), T(2) = HMAC(prk, T(1) ‖ info ‖ 2).
+    const info = nc.randomBytes(40);
+    const t1 = nc
+      .createHmac('sha512', key)
+      .update(info)
+      .update(new Uint8Array([1]))
+      .digest();
+    const t2 = nc
+      .createHmac('sha512', key)
+      .update(t1)
+      .update(info)
+      .update(new Uint8Array([2]));
+    const okm = new Uint8Array(100);
+    gcm.hkdfExpandSha512(key, info, okm);
+    return constantTimeEqual(okm, concatBytes(t1, t2.digest()).subarray(0, 100));
   } catch {
     return false;
   }

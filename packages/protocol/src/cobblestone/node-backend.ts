@@ -3,7 +3,7 @@ import type * as NodeCrypto from 'node:crypto';
 import { DecryptionError } from '../errors.ts';
 import type { CobblestoneBackend, SyncChunkAead, SyncCobblestoneBackend } from './backend.ts';
 import { SEALED_CHUNK_SIZE, TAG_SIZE } from './constants.ts';
-import { type NativeGcm, type NativeMessage, nativeGcm } from './native-gcm.ts';
+import { type NativeGcm, nativeGcm } from './native-gcm.ts';
 import { makeNodeHkdfExpandSha512 } from './node-hkdf.ts';
 import { chunkNonces } from './nonce.ts';
 
@@ -44,7 +44,7 @@ function hmacHkdfExpand(nc: typeof NodeCrypto) {
   };
 }
 
-export function makeChunkAead(
+function makeChunkAead(
   nc: typeof NodeCrypto,
   aeadKey: Uint8Array,
   baseNonce: Uint8Array,
@@ -95,17 +95,11 @@ export function makeChunkAead(
 }
 
 /**
- * The same operations on the native chunk AEAD: one context per message keeps
- * the key schedule, so a chunk costs no cipher object, no key setup and no
- * separate tag buffer; each chunk is one allocation.
+ * The same operations on the native addon: the thread's context keeps the
+ * key schedule between chunks of a message, so a chunk costs no cipher
+ * object, no key setup and no separate tag buffer: one allocation.
  *
- * A native context costs more to set up than one node:crypto cipher (a
- * garbage-collected handle with a finalizer: measured, 1 KiB records at half
- * the rate), so a message's first chunk goes through node:crypto (`first`)
- * and the native context is made for its second. Most messages are one-chunk
- * records.
- *
- * Sealed chunks go out as ciphertext then tag (two views of one buffer), as
+ * Sealed chunks go out as ciphertext then tag (two views of that buffer), as
  * the node:crypto path emits them. Measured on a 1 GiB seal->open stream:
  * V8 runs its young-generation GC on JavaScript allocation and dead
  * ArrayBuffers pile up in between, so fewer, larger pieces raise the peak
@@ -115,41 +109,27 @@ export function makeChunkAead(
 export function makeNativeChunkAead(
   gcm: NativeGcm,
   allocate: (length: number) => Uint8Array,
-  first: SyncChunkAead,
   aeadKey: Uint8Array,
   baseNonce: Uint8Array,
 ): SyncChunkAead {
-  let message: NativeMessage | undefined;
-  let calls = 0;
-  /** The native context, or undefined for the message's first chunk. */
-  const native = (): NativeMessage | undefined => {
-    if (++calls === 1) return undefined;
-    message ??= gcm.create(aeadKey, baseNonce);
-    return message;
-  };
   return {
-    sealInto(counter, plaintext, out, offset) {
-      const context = native();
-      if (!context) return first.sealInto(counter, plaintext, out, offset);
-      return gcm.seal(context, counter, plaintext, out, offset);
-    },
+    sealInto: (counter, plaintext, out, offset) =>
+      gcm.seal(aeadKey, baseNonce, counter, plaintext, out, offset),
     sealTo(counter, plaintext, emit) {
-      const context = native();
-      if (!context) return first.sealTo(counter, plaintext, emit);
       const sealed = allocate(plaintext.length + TAG_SIZE);
-      gcm.seal(context, counter, plaintext, sealed, 0);
+      gcm.seal(aeadKey, baseNonce, counter, plaintext, sealed, 0);
       emit(sealed.subarray(0, plaintext.length));
       emit(sealed.subarray(plaintext.length));
     },
     open(counter, sealed) {
-      const context = native();
-      if (!context) return first.open(counter, sealed);
       if (sealed.length < TAG_SIZE || sealed.length > SEALED_CHUNK_SIZE) {
         throw new DecryptionError();
       }
       const plaintext = allocate(sealed.length - TAG_SIZE);
       // The addon wipes a chunk that fails; it is never returned.
-      if (gcm.open(context, counter, sealed, plaintext, 0) !== 1) throw new DecryptionError();
+      if (gcm.open(aeadKey, baseNonce, counter, sealed, plaintext, 0) !== 1) {
+        throw new DecryptionError();
+      }
       return plaintext;
     },
   };
@@ -159,18 +139,19 @@ function makeNodeBackend(
   nc: typeof NodeCrypto,
   allocUnsafe: (size: number) => Uint8Array,
 ): CobblestoneBackend {
+  const hkdfExpand = makeNodeHkdfExpandSha512(nc) ?? hmacHkdfExpand(nc);
   const sync: SyncCobblestoneBackend = {
-    hkdfExpandSha512: makeNodeHkdfExpandSha512(nc) ?? hmacHkdfExpand(nc),
+    hkdfExpandSha512(prk, info, length) {
+      const gcm = nativeGcm();
+      if (!gcm) return hkdfExpand(prk, info, length);
+      const okm = new Uint8Array(length);
+      gcm.hkdfExpandSha512(prk, info, okm);
+      return okm;
+    },
     chunkAead(aeadKey, baseNonce) {
       const gcm = nativeGcm();
       return gcm
-        ? makeNativeChunkAead(
-            gcm,
-            sync.allocate,
-            makeChunkAead(nc, aeadKey, baseNonce),
-            aeadKey,
-            baseNonce,
-          )
+        ? makeNativeChunkAead(gcm, sync.allocate, aeadKey, baseNonce)
         : makeChunkAead(nc, aeadKey, baseNonce);
     },
     allocate: (length) => plain(allocUnsafe(length)),
