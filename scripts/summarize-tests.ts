@@ -1,5 +1,8 @@
 // Reads the test runners' JSON reports and prints the one line CI reads:
 // `N passed, N failed`. Exits non-zero when any test failed or no test ran.
+// The optional second argument is the runner's exit status: a run that
+// failed with no failed test (vitest's unhandled errors, which fail the run
+// but no test) counts as one failure, so the line never says 0 failed then.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -13,7 +16,8 @@ interface VitestJsonReport {
 }
 
 const dir = process.argv[2];
-if (!dir) throw new Error('usage: summarize-tests.ts REPORT_DIR');
+if (!dir) throw new Error('usage: summarize-tests.ts REPORT_DIR [RUNNER_STATUS]');
+const runnerStatus = Number(process.argv[3] ?? 0);
 
 let passed = 0;
 let failed = 0;
@@ -29,6 +33,12 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
   reports++;
 }
 if (reports === 0) failed += 1;
+if (runnerStatus !== 0 && failed === 0) {
+  console.log(
+    `the test runner exited ${runnerStatus} with no failed test (an unhandled error, see above): counted as 1 failed`,
+  );
+  failed = 1;
+}
 console.log(
   skipped > 0
     ? `${passed} passed, ${failed} failed, ${skipped} skipped`

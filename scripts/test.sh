@@ -41,5 +41,5 @@ else
     [ "$status" -ne 0 ] || status=1
   fi
 fi
-node scripts/summarize-tests.ts "$report_dir" || status=1
+node scripts/summarize-tests.ts "$report_dir" "$status" || status=1
 exit $status

@@ -7,6 +7,7 @@ import type { Transport } from '../src/transport/transport.ts';
 import type { Clock } from '../src/util/env.ts';
 import { buildKeyring, type VaultKeyring } from '../src/vault/keyring.ts';
 import { FakeServer, type FakeServerOptions, type FakeTransport } from './fake-server.ts';
+import { untilState } from './until-state.ts';
 
 export interface TestClient extends SyncCore {
   transport: FakeTransport;
@@ -64,24 +65,12 @@ export function openClient(
   return { ...core, transport, store, errors };
 }
 
-/** Resolve once the state satisfies `predicate` (event-driven, no polling). */
+/** Resolve once the state satisfies `predicate` (event-driven, no polling; see untilState). */
 export function waitForState(
   client: SyncCore,
   predicate: () => boolean | Promise<boolean>,
 ): Promise<void> {
-  return new Promise((resolve) => {
-    let done = false;
-    const check = async () => {
-      if (done) return;
-      if (await predicate()) {
-        done = true;
-        unsubscribe();
-        resolve();
-      }
-    };
-    const unsubscribe = client.state.subscribe(() => void check());
-    void check();
-  });
+  return untilState(client, predicate);
 }
 
 /**

@@ -9,6 +9,7 @@ import { tempDirSync, whenDone } from '../../../../tooling/test-temp.ts';
 import type { ClientOptions, CofferClient } from '../../src/client.ts';
 import { createClient, createTlsFetch } from '../../src/node.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { untilState } from '../until-state.ts';
 import type { TestServer } from './server.ts';
 
 export interface TestDevice {
@@ -109,19 +110,7 @@ export async function values(d: TestDevice, vaultId: string): Promise<Record<str
   return Object.fromEntries((await d.client.records.list(vaultId)).map((r) => [r.name, r.value]));
 }
 
-/** Resolve once `predicate` holds, re-checked on every state change (no polling). */
+/** Resolve once `predicate` holds on `d` (see untilState). */
 export function until(d: TestDevice, predicate: () => boolean | Promise<boolean>): Promise<void> {
-  return new Promise((resolve) => {
-    let done = false;
-    const check = async () => {
-      if (done) return;
-      if (await predicate()) {
-        done = true;
-        unsubscribe();
-        resolve();
-      }
-    };
-    const unsubscribe = d.client.state.subscribe(() => void check());
-    void check();
-  });
+  return untilState(d.client, predicate);
 }

@@ -1,34 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { untilState } from '../until-state.ts';
 import { devices, useCoffer } from './harness.ts';
 
 const coffer = useCoffer();
-
-/** Resolve once `predicate` holds, re-checked on every state change (no polling). */
-function until(
-  client: { state: { subscribe(l: () => void): () => void } },
-  predicate: () => Promise<boolean>,
-) {
-  return new Promise<void>((resolve) => {
-    let done = false;
-    const check = async () => {
-      if (done || !(await predicate())) return;
-      done = true;
-      stop();
-      resolve();
-    };
-    const stop = client.state.subscribe(() => void check());
-    void check();
-  });
-}
 
 describe('live updates through the mock event stream', () => {
   it('a change pushed by one device reaches a live-connected one without a manual sync', async () => {
     const { clients, vaultId } = await devices(coffer, 2);
     const [a, b] = clients as [NonNullable<(typeof clients)[0]>, NonNullable<(typeof clients)[1]>];
     b.engine.startLive(vaultId);
-    await until(b, async () => coffer.mock.db.live.size === 1);
+    await untilState(b, async () => coffer.mock.db.live.size === 1);
     await a.records.put(vaultId, 'live', 42);
-    await until(b, async () => (await b.records.get(vaultId, 'live'))?.value === 42);
+    await untilState(b, async () => (await b.records.get(vaultId, 'live'))?.value === 42);
     expect(coffer.mock.requestsOf('liveEvents').map((r) => r.status)).toEqual([200]);
     b.engine.stopLive(vaultId);
   });
