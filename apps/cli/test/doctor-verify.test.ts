@@ -39,6 +39,12 @@ it('opens every envelope of the replica and says so per vault', async () => {
   expect(doc.verify).toEqual([
     { vault: 'infra', vaultId: expect.any(String), opened: 2, failed: [], tombstones: 1 },
   ]);
+  // The built binary found the protocol's native addon (the fast path its benchmarks measure).
+  expect(doc.checks).toContainEqual({
+    name: 'crypto',
+    status: 'ok',
+    detail: 'native AES-GCM and HKDF (the OpenSSL inside Node)',
+  });
   const text = await erin.ok(['doctor', '--verify']);
   expect(text.stdout).toMatch(/^ok {4}verify {8}all 2 envelope/m);
   expect(text.stdout).toMatch(/^ {20}infra: 2 open$/m);

@@ -314,6 +314,7 @@ describe('the journey', () => {
       'replica',
       'outbox',
       'withheld',
+      'crypto',
     ]);
   });
 

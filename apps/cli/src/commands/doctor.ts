@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { countWithheld } from '@coffer/client';
 import { createTlsFetch, SqliteStore } from '@coffer/client/node';
+import { nativeCryptoStatus } from '@coffer/protocol';
 import Database from 'better-sqlite3';
 import { buildClient } from '../account/open-client.ts';
 import { openServerProfile } from '../account/profile.ts';
@@ -57,6 +58,26 @@ function failed(name: string, e: unknown): Check {
     status: 'fail',
     detail: err?.message ?? String(e),
     exit: err ? ExitCode[err.exit] : ExitCode.internal,
+  };
+}
+
+/** Why the native AES-GCM is not in use, as a user reads it. */
+const NATIVE_CRYPTO_ABSENT = {
+  disabled: 'turned off by COFFER_NATIVE_CRYPTO=0',
+  'self-test-failed': 'failed its check against node:crypto and is not used',
+  'not-built': 'not built here (no C compiler at install?)',
+  'not-node': 'not available in this runtime',
+} as const;
+
+/** Which AES-GCM encrypts and decrypts here: the protocol's native addon, or node:crypto (about half as fast for files). */
+function cryptoCheck(): Check {
+  const status = nativeCryptoStatus();
+  return {
+    name: 'crypto',
+    status: 'ok',
+    detail: status.loaded
+      ? 'native AES-GCM and HKDF (the OpenSSL inside Node)'
+      : `node:crypto: native AES-GCM ${NATIVE_CRYPTO_ABSENT[status.reason]}; large files encrypt and decrypt more slowly`,
   };
 }
 
@@ -155,6 +176,7 @@ export async function run(ctx: CommandContext): Promise<void> {
   } else {
     checks.push({ name: 'replica', status: 'warn', detail: 'no replica yet (log in first)' });
   }
+  checks.push(cryptoCheck());
   let verified: VaultVerification[] | undefined;
   if (booleanOption(ctx, 'verify')) {
     const pages = checks.find((c) => c.name === 'replica');

@@ -4,6 +4,10 @@ export {
   SEALED_CHUNK_SIZE as COBBLESTONE_SEALED_CHUNK_SIZE,
 } from './constants.ts';
 export { cobblestoneCiphertextLength, cobblestonePlaintextLength } from './layout.ts';
+export {
+  type NativeGcmStatus as NativeCryptoStatus,
+  nativeGcmStatus as nativeCryptoStatus,
+} from './native-gcm.ts';
 export { createCobblestoneOpenStream } from './open-stream.ts';
 export {
   type CobblestoneRangeReader,
