@@ -133,15 +133,25 @@ export async function openFileTarget(
     );
   };
 
+  // Buffered writes go one at a time (the main thread still fills the other
+  // buffers meanwhile). ext4 takes the inode's lock exclusively for a
+  // buffered write, and a second libuv thread writing the same file spins on
+  // it: perf of a 1 GiB decrypt showed 15 % of all CPU in rwsem_spin_on_owner,
+  // a core taken from the cipher. Direct writes keep running side by side.
+  let lastBuffered: Promise<void> | undefined;
   const submit = (buffer: Buffer, length: number): void => {
     const at = position;
     position += length;
     afterBatch(length);
     const aligned = length - (length % ALIGN);
+    const before = directOk ? undefined : lastBuffered;
     const writing = (async () => {
+      // The earlier write's failure is reported by its own promise.
+      if (before) await before.catch(() => {});
       await writeAt(buffer.subarray(0, aligned), at);
       if (aligned < length) await writeAt(buffer.subarray(aligned, length), at + aligned);
     })();
+    if (!directOk) lastBuffered = writing;
     const settled = writing.then(
       () => {
         free.push(buffer);
