@@ -100,6 +100,15 @@ it('put refuses an empty key name (an unset variable) and control characters in 
 it('put --file - reads stdin; too much on stdin or a pipe says to write a file first', async () => {
   await hana.ok(['put', 'main', 'dash-file', '--file', '-'], { input: 'from stdin via -' });
   expect((await hana.ok(['get', 'main', 'dash-file'])).stdout).toBe('from stdin via -');
+  // VALUE "-" is stdin too (it used to store a one-character "-"), and an empty one is refused.
+  await hana.ok(['put', 'main', 'dash-value', '-'], { input: 'from stdin via VALUE -' });
+  expect((await hana.ok(['get', 'main', 'dash-value'])).stdout).toBe('from stdin via VALUE -');
+  expectFailure(
+    await hana.run(['put', 'main', 'dash-value', '-'], { input: '' }),
+    2,
+    /no VALUE given and stdin is empty: nothing stored/,
+  );
+  expect((await hana.ok(['get', 'main', 'dash-value'])).stdout).toBe('from stdin via VALUE -');
   const big = Buffer.alloc(200_000, 0x61);
   for (const args of [['--file', '-'], ['--file', '/dev/stdin'], []])
     expectFailure(

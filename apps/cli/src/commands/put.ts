@@ -36,6 +36,9 @@ async function valueBytes(ctx: CommandContext): Promise<Uint8Array> {
   const file = stringOption(ctx, 'file');
   if (inline !== undefined && file !== undefined)
     throw usageError('give VALUE or --file, not both');
+  // VALUE "-" is stdin, as `--file -` is (the Unix convention): `… | coffer put ops db/pw -`
+  // stored a one-character "-" before, silently, instead of the secret piped in.
+  if (inline === '-') return pipedValue();
   if (inline !== undefined) return new TextEncoder().encode(inline);
   // Read stdin as a stream: opening /dev/stdin fails when it is a socket (as spawn gives it).
   if (file === '/dev/stdin' || file === '-') return readStdin();
@@ -46,6 +49,11 @@ async function valueBytes(ctx: CommandContext): Promise<Uint8Array> {
       throw new CliError('notFound', 'file_not_found', `cannot read ${file}`);
     }
   }
+  return pipedValue();
+}
+
+/** The value piped on stdin: refused on a terminal, and when empty (see below). */
+async function pipedValue(): Promise<Uint8Array> {
   if (process.stdin.isTTY === true)
     throw usageError('give VALUE, --file PATH, or pipe the value on stdin');
   const piped = await readStdin();

@@ -65,7 +65,8 @@ export const VAULT_COMMANDS: readonly CommandSpec[] = [
   },
   {
     path: ['put'],
-    summary: 'set KEY in VAULT to VALUE, a file, or stdin (pushed now; queued while offline)',
+    summary:
+      'set KEY in VAULT to VALUE, a file, or stdin (VALUE "-" or none) (pushed now; queued while offline)',
     positionals: [
       { name: 'VAULT' },
       { name: 'KEY' },
