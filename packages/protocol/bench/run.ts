@@ -44,7 +44,7 @@ log(
 const aead = node.chunkAead;
 log(
   aead.loaded
-    ? `chunk AEAD: native (OpenSSL EVP inside Node, one context per message: ${aead.path}); node:crypto figures beside it are the fallback, same rounds`
+    ? `chunk AEAD: native (OpenSSL EVP inside Node, one keyed context per thread: ${aead.path}); node:crypto figures beside it are the fallback, same rounds`
     : `chunk AEAD: node:crypto for every chunk (native one not in use: ${aead.reason})`,
 );
 log('streams below run on the calling thread only (the default; worker pool off)');

@@ -7,9 +7,9 @@ import { chunkNonces } from './nonce.ts';
 /**
  * The optional native chunk AEAD (`native/cobblestone-gcm.c`, built into
  * `dist/native/` by `scripts/build-native.ts`): AES-256-GCM over Cobblestone
- * chunks on the OpenSSL inside Node, one context per message, output written
- * into caller buffers. node:crypto stays the fallback; nothing about bytes,
- * errors or APIs depends on which one runs.
+ * chunks and HKDF-Expand on the OpenSSL inside Node, one keyed context per
+ * thread, output written into caller buffers. node:crypto stays the
+ * fallback; nothing about bytes, errors or APIs depends on which one runs.
  */
 
 /**
