@@ -15,10 +15,11 @@ const source = join(packageRoot, 'native', 'cobblestone-gcm.c');
 const target = join(packageRoot, NATIVE_GCM_FILE);
 const required = process.env.CI === 'true' || process.env.COFFER_REQUIRE_NATIVE === '1';
 
-function skip(reason: string): never {
+/** No addon (node:crypto will be used); an error where the build requires it, unless turned off on purpose. */
+function skip(reason: string, mayBeRequired = true): never {
   rmSync(target, { force: true });
   const line = `@coffer/protocol: native AES-GCM not built (${reason}); node:crypto will be used`;
-  if (required) {
+  if (required && mayBeRequired) {
     console.error(`${line}. This build requires it (CI=true or COFFER_REQUIRE_NATIVE=1).`);
     process.exit(1);
   }
@@ -26,12 +27,7 @@ function skip(reason: string): never {
   process.exit(0);
 }
 
-if (process.env.COFFER_NATIVE_CRYPTO === '0') {
-  // Turned off on purpose: not an error even where it is otherwise required.
-  rmSync(target, { force: true });
-  console.warn('@coffer/protocol: native AES-GCM not built (COFFER_NATIVE_CRYPTO=0)');
-  process.exit(0);
-}
+if (process.env.COFFER_NATIVE_CRYPTO === '0') skip('COFFER_NATIVE_CRYPTO=0', false);
 
 /** Headers of the Node that runs this build: they match the OpenSSL it exports. */
 function nodeHeaders(): string | undefined {
