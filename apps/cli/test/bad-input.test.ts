@@ -5,7 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -149,6 +149,8 @@ describe('bad input', () => {
       3,
       /wrong username or passphrase for dave/,
     );
+    // The failed login kept nothing: not even the --pin it was given.
+    expect(await readdir(other.home)).not.toContain('servers.json');
     // Not logged in names the profile (a forgotten --home or COFFER_HOME shows at once).
     const status = await coffer(['status'], { env: { COFFER_HOME: other.home } });
     expect({ code: status.code, stdout: status.stdout }).toEqual({

@@ -8,7 +8,7 @@ import { Username } from '@coffer/protocol';
 import { type CommandContext, stringOption } from '../cli/command.ts';
 import { toCliError } from '../cli/errors.ts';
 import { CliError, usageError } from '../cli/exit-codes.ts';
-import { establishTrust } from '../net/establish-trust.ts';
+import { decideTrust } from '../net/establish-trust.ts';
 import { parseServerUrl } from '../net/server-url.ts';
 import { loadConfig, saveConfig } from '../profile/config.ts';
 import { ensurePrivateDir } from '../profile/home.ts';
@@ -49,7 +49,8 @@ export async function accountFlow(
       'log out first, or use another --home',
     );
   }
-  const trust = await establishTrust(
+  // Kept only once the account flow succeeded: a failed login stores nothing.
+  const { trust, remember: rememberTrust } = await decideTrust(
     home,
     server,
     { caFile: stringOption(ctx, 'ca-file'), pin: stringOption(ctx, 'pin') },
@@ -82,6 +83,7 @@ export async function accountFlow(
       token,
       bundle: session.bundle,
     };
+    await rememberTrust();
     await saveAccountState(home, state, pass);
     await deleteSession(home);
     await saveConfig(home, { server: server.origin, username });

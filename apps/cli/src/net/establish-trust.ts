@@ -30,6 +30,13 @@ async function readCa(path: string): Promise<string> {
   return pem;
 }
 
+/** How to trust a server, and how to keep that decision. */
+export interface TrustDecision {
+  trust: ServerTrust;
+  /** Store the decision in the profile (nothing to do for one read from it, or for loopback http). */
+  remember(): Promise<void>;
+}
+
 /** The trust to use for `url`, asking or checking as needed; stores new decisions in the profile. */
 export async function establishTrust(
   home: string,
@@ -37,8 +44,29 @@ export async function establishTrust(
   flags: TrustFlags,
   out: Output,
 ): Promise<ServerTrust> {
+  const decision = await decideTrust(home, url, flags, out);
+  await decision.remember();
+  return decision.trust;
+}
+
+/**
+ * As {@link establishTrust}, but the caller stores the decision when it
+ * chooses: login and signup keep a new pin only once the account flow
+ * succeeded, so that a failed login leaves the profile as it was.
+ */
+export async function decideTrust(
+  home: string,
+  url: URL,
+  flags: TrustFlags,
+  out: Output,
+): Promise<TrustDecision> {
   const origin = url.origin;
-  if (url.protocol === 'http:') return { kind: 'loopback-http' };
+  const decided = (trust: ServerTrust): TrustDecision => ({
+    trust,
+    remember: () => saveServerTrust(home, origin, trust),
+  });
+  const known = (trust: ServerTrust): TrustDecision => ({ trust, remember: async () => {} });
+  if (url.protocol === 'http:') return known({ kind: 'loopback-http' });
   if (flags.caFile !== undefined && flags.pin !== undefined) {
     throw new CliError('usage', 'usage', 'give either --ca-file or --pin, not both');
   }
@@ -52,9 +80,7 @@ export async function establishTrust(
         `${origin} is not signed by ${flags.caFile} (${probe.authorizationError ?? 'unknown'})`,
       );
     }
-    const trust: ServerTrust = { kind: 'ca', caPem };
-    await saveServerTrust(home, origin, trust);
-    return trust;
+    return decided({ kind: 'ca', caPem });
   }
   if (flags.pin !== undefined) {
     const sha256 = normalizeFingerprint(flags.pin);
@@ -67,22 +93,17 @@ export async function establishTrust(
         'check the fingerprint with the server operator; someone may be intercepting the connection',
       );
     }
-    const trust: ServerTrust = { kind: 'pin', sha256 };
-    await saveServerTrust(home, origin, trust);
-    return trust;
+    return decided({ kind: 'pin', sha256 });
   }
   const stored = await loadServerTrust(home, origin);
-  if (stored !== undefined) return stored;
-  return firstContact(home, url, out);
+  if (stored !== undefined) return known(stored);
+  return decided(await firstContact(url, out));
 }
 
-async function firstContact(home: string, url: URL, out: Output): Promise<ServerTrust> {
+/** The trust for a server met for the first time (the system's CAs, or the user's yes). */
+async function firstContact(url: URL, out: Output): Promise<ServerTrust> {
   const probe = await probeCertificate(url);
-  if (probe.authorized) {
-    const trust: ServerTrust = { kind: 'system' };
-    await saveServerTrust(home, url.origin, trust);
-    return trust;
-  }
+  if (probe.authorized) return { kind: 'system' };
   const fp = formatFingerprint(probe.sha256);
   const why = readableReason(probe.authorizationError);
   if (!canPrompt() || out.json) {
@@ -106,9 +127,7 @@ async function firstContact(home: string, url: URL, out: Output): Promise<Server
       'certificate not trusted; nothing was sent to the server',
     );
   }
-  const trust: ServerTrust = { kind: 'pin', sha256: probe.sha256 };
-  await saveServerTrust(home, url.origin, trust);
-  return trust;
+  return { kind: 'pin', sha256: probe.sha256 };
 }
 
 /** OpenSSL's verify codes in words (the code stays, for searching). */
