@@ -195,3 +195,37 @@ it('a watch whose reader went away (`--watch | head -n 1`) ends at its next line
   expect(await exited).toBe(0);
   expect(err).not.toMatch(/EPIPE|unexpected error/);
 });
+
+it('a watch whose session ends (logged out from another terminal) exits with the auth code', async () => {
+  const three = await newDevice(one.passphrase);
+  await three.ok(['login', '--server', server.url, '-u', 'frank', '--pin', server.fingerprint]);
+  const watcher = spawn(process.execPath, [COFFER_BIN, '--json', 'sync', 'live', '--watch'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      COFFER_HOME: three.home,
+      COFFER_PASSPHRASE: three.passphrase,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => watcher.once('exit', resolve));
+  let out = '';
+  let err = '';
+  watcher.stdout.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  await new Promise<void>((resolve) => {
+    watcher.stderr.on('data', (b: Buffer) => {
+      err += b.toString();
+      if (err.includes('watching')) resolve();
+    });
+  });
+  // The server ends the session and closes its streams; the reconnect gets a 401.
+  await three.ok(['logout']);
+  expect(await exited).toBe(3);
+  const failure = out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { ok?: boolean; error?: { code?: string } })
+    .find((d) => d.ok === false);
+  expect(failure?.error?.code).toBe('session_ended');
+});

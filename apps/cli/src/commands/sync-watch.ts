@@ -10,6 +10,7 @@
 import type { OpenedClient } from '../account/open-client.ts';
 import { isReservedName } from '../account/vault-names.ts';
 import type { CommandContext } from '../cli/command.ts';
+import { CliError } from '../cli/exit-codes.ts';
 
 type Listing = Map<string, number>;
 
@@ -25,7 +26,12 @@ function emit(ctx: CommandContext, event: Record<string, unknown>, text: string)
   else ctx.out.info(`${new Date().toISOString()} ${text}`);
 }
 
-/** Watch `vaults` until SIGINT or SIGTERM, or until stdout can no longer be written. */
+/**
+ * Watch `vaults` until SIGINT or SIGTERM, until stdout can no longer be
+ * written, or until the session ends (revoked, expired, logged out from
+ * another terminal): then the SDK stops its live streams and reports it, and
+ * the watch exits with the auth code instead of watching nothing.
+ */
 export async function watchVaults(
   ctx: CommandContext,
   opened: OpenedClient,
@@ -65,6 +71,9 @@ export async function watchVaults(
   };
 
   const first = opened.client.state.getSnapshot();
+  // Errors reported before the watch began are not about it.
+  const earlier = new Set(first.errors);
+  let sessionEnded: (() => void) | undefined;
   let last = JSON.stringify({
     p: first.pending,
     c: first.conflicts,
@@ -73,6 +82,7 @@ export async function watchVaults(
   });
   const unsubscribe = opened.client.state.subscribe(() => {
     const s = opened.client.state.getSnapshot();
+    if (s.errors.some((e) => e.code === 'unauthorized' && !earlier.has(e))) sessionEnded?.();
     const now = JSON.stringify({ p: s.pending, c: s.conflicts, s: s.lastSyncAt, n: s.connection });
     if (now === last) return;
     const pulled = JSON.parse(last).s !== s.lastSyncAt;
@@ -106,13 +116,21 @@ export async function watchVaults(
       },
       `${first.connection}, ${first.pending} pending, ${first.conflicts} conflict(s)`,
     );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+  const ended = await new Promise<'stopped' | 'session-ended'>((resolve) => {
+    process.once('SIGINT', () => resolve('stopped'));
+    process.once('SIGTERM', () => resolve('stopped'));
     // The reader of stdout went away (`… --watch | head -n 1`) or stdout failed: nobody
     // reads the changes any more, so stop (main says why when it was not a closed pipe).
-    ctx.out.streams.stdout.once('error', () => resolve());
+    ctx.out.streams.stdout.once('error', () => resolve('stopped'));
+    sessionEnded = () => resolve('session-ended');
   });
   unsubscribe();
   await diffs;
+  if (ended === 'session-ended')
+    throw new CliError(
+      'auth',
+      'session_ended',
+      'the session ended (revoked, expired or logged out elsewhere); stopped watching',
+      'run `coffer login` again, then `coffer sync --watch`',
+    );
 }

@@ -192,6 +192,7 @@ export class SyncEngine {
   async #liveLoop(vaultId: string, signal: AbortSignal): Promise<void> {
     let attempt = 0;
     while (!signal.aborted) {
+      let failure: unknown;
       try {
         for await (const event of this.#ctx.transport.events(vaultId, signal)) {
           attempt = 0;
@@ -202,11 +203,39 @@ export class SyncEngine {
         }
       } catch (error) {
         if (signal.aborted) return;
+        failure = error;
         if (error instanceof NetworkError) this.#ctx.state.update({ connection: 'offline' });
+        else if (this.#sessionEnded(error, vaultId)) {
+          if (this.#live.get(vaultId)?.signal === signal) this.#live.delete(vaultId);
+          return;
+        }
       }
       attempt++;
-      await sleep(backoffDelay(attempt, this.#ctx.backoff, this.#ctx.random), signal);
+      await sleep(this.#retryDelay(attempt, failure), signal);
     }
+  }
+
+  /**
+   * A live stream answered 401: the session was revoked, expired or logged
+   * out elsewhere, and asking again cannot heal that. Report it (once per
+   * stream) so the app can ask the user to log in; the stream stops, and
+   * starts again when the app asks for it after a new login.
+   */
+  #sessionEnded(error: unknown, vaultId?: string): boolean {
+    if (!(error instanceof ServerProblemError) || error.status !== 401) return false;
+    this.#ctx.report(
+      error.code,
+      'the session ended (revoked, expired or logged out elsewhere): log in again',
+      vaultId === undefined ? {} : { vaultId },
+    );
+    return true;
+  }
+
+  /** Backoff before reconnecting a stream; at least what the server asked for (429/503 Retry-After). */
+  #retryDelay(attempt: number, error: unknown): number {
+    const ours = backoffDelay(attempt, this.#ctx.backoff, this.#ctx.random);
+    const asked = error instanceof ServerProblemError ? (error.retryAfterMs ?? 0) : 0;
+    return Math.max(ours, asked);
   }
 
   /**
@@ -233,6 +262,7 @@ export class SyncEngine {
   ): Promise<void> {
     let attempt = 0;
     while (!signal.aborted) {
+      let failure: unknown;
       try {
         for await (const event of this.#ctx.transport.accountEvents(signal)) {
           attempt = 0;
@@ -241,14 +271,18 @@ export class SyncEngine {
         }
       } catch (error) {
         if (signal.aborted) return;
+        failure = error;
         if (error instanceof NetworkError) this.#ctx.state.update({ connection: 'offline' });
-        else if (error instanceof ServerProblemError && error.status === 404) {
+        else if (
+          (error instanceof ServerProblemError && error.status === 404) ||
+          this.#sessionEnded(error)
+        ) {
           if (this.#accountLive?.signal === signal) this.#accountLive = undefined;
           return;
         }
       }
       attempt++;
-      await sleep(backoffDelay(attempt, this.#ctx.backoff, this.#ctx.random), signal);
+      await sleep(this.#retryDelay(attempt, failure), signal);
     }
   }
 

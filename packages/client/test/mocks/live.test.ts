@@ -16,6 +16,28 @@ describe('live updates through the mock event stream', () => {
     b.engine.stopLive(vaultId);
   });
 
+  it('a revoked session ends the live streams with one error event each, instead of retrying for ever', async () => {
+    const { clients, vaultId, accountId } = await devices(coffer, 1);
+    const b = clients[0]!;
+    coffer.mock.db.revokeAccountSessions(accountId);
+    const ended = () =>
+      b.state
+        .getSnapshot()
+        .errors.filter((e) => e.code === 'unauthorized')
+        .map((e) => e.vaultId ?? 'account');
+    b.engine.startLive(vaultId);
+    b.engine.startAccountLive(() => {});
+    await untilState(b, () => ended().length === 2);
+    expect(ended().sort()).toEqual(['account', vaultId].sort());
+    // Both loops ended: starting them again asks once more (a loop backing off would ignore it).
+    b.engine.startLive(vaultId);
+    b.engine.startAccountLive(() => {});
+    await untilState(b, () => ended().length === 4);
+    expect(coffer.mock.requestsOf('liveEvents').map((r) => r.status)).toEqual([401, 401]);
+    expect(coffer.mock.requestsOf('accountEvents').map((r) => r.status)).toEqual([401, 401]);
+    b.engine.stopBackground();
+  });
+
   it('a malformed seq event is refused; the replica is untouched', async () => {
     const { clients, vaultId } = await devices(coffer, 1);
     const b = clients[0]!;
