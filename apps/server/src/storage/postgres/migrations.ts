@@ -160,11 +160,37 @@ export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 // Arbitrary constant naming "coffer schema migration" among advisory locks.
 const MIGRATION_LOCK = 0x0c0ffe12;
 
-/** Bring the schema up to date; refuse a database written by newer code. */
+/**
+ * Refuse a database some other application uses (tables in the schema
+ * coffer would write to, but no schema_version): a wrong --database-url, or
+ * a database shared on purpose, would otherwise get coffer's tables mixed
+ * into its own. An empty schema (a fresh database) is ours to fill. Called
+ * inside the migration's transaction, before anything is created, so a
+ * refusal leaves the database exactly as it was.
+ */
+async function refuseForeignSchema(client: pg.ClientBase): Promise<void> {
+  const { rows } = await client.query<{ schema: string | null; name: string | null }>(
+    `SELECT current_schema() AS schema, table_name AS name
+       FROM (SELECT 1) AS one
+       LEFT JOIN information_schema.tables
+         ON table_schema = current_schema() AND table_type IN ('BASE TABLE', 'VIEW')
+      ORDER BY table_name`,
+  );
+  const tables = rows.flatMap((row) => (row.name === null ? [] : [row.name]));
+  if (tables.length === 0 || tables.includes('schema_version')) return;
+  const schema = rows[0]?.schema ?? '(none)';
+  const shown = tables.slice(0, 5).join(', ') + (tables.length > 5 ? ', …' : '');
+  throw new Error(
+    `not a coffer-server database: schema "${schema}" holds other tables (${shown}) and no schema_version; give coffer-server a database (or a schema, in search_path) of its own (nothing was changed)`,
+  );
+}
+
+/** Bring the schema up to date; refuse a database written by newer code or by another application. */
 export async function migratePostgres(client: pg.ClientBase): Promise<void> {
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await refuseForeignSchema(client);
     await client.query(
       'CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, applied_at bigint NOT NULL)',
     );
