@@ -17,6 +17,7 @@ import type { AppContext } from '../src/http/context.ts';
 import { LiveStreamRegistry } from '../src/http/live-registry.ts';
 import { Metrics } from '../src/http/metrics.ts';
 import { RateLimiter } from '../src/http/rate-limit.ts';
+import { StoreHealth } from '../src/http/store-health.ts';
 import { createLogger } from '../src/logger.ts';
 import { WIRE_LIMITS } from '../src/protocol.ts';
 import type { Mutation, MutationOutcome, Store } from '../src/storage/contract.ts';
@@ -87,6 +88,7 @@ const ctx: AppContext = {
     perAddress: new RateLimiter({ capacity: 10, refillPerSecond: 1 }),
   },
   liveStreams: new LiveStreamRegistry(),
+  storeHealth: new StoreHealth(Date.now),
 };
 // Info logging, as an operator runs it: one line per request, written in
 // blocks of 4 KiB (like the server's stdout) to nowhere.

@@ -17,6 +17,7 @@ import { LiveStreamRegistry } from './http/live-registry.ts';
 import { Metrics } from './http/metrics.ts';
 import { metricsTokenDigest } from './http/metrics-access.ts';
 import { RateLimiter, type RateLimitRule } from './http/rate-limit.ts';
+import { StoreHealth } from './http/store-health.ts';
 import { type ServerLimits, WIRE_LIMITS } from './protocol.ts';
 import { PUSH_BODY_BYTES } from './routes/records.ts';
 import { existingServerSecret, loadServerSecret } from './server-secret.ts';
@@ -62,6 +63,8 @@ export interface StartOverrides {
   drainDeadlineMs?: number;
   limits?: Partial<ServerLimits>;
   rateLimits?: { perUser?: RateLimitRule; perAddress?: RateLimitRule };
+  /** Tests only: put a store that fails on purpose (a full disk) between the routes and the real one. */
+  wrapStore?: (store: Store) => Store;
 }
 
 /**
@@ -187,9 +190,10 @@ async function startLocked(
     accountQuotaBytes: config.accountQuotaBytes,
     ...overrides.limits,
   };
+  const now = overrides.now ?? Date.now;
   const ctx: AppContext = {
-    store,
-    now: overrides.now ?? Date.now,
+    store: overrides.wrapStore ? overrides.wrapStore(store) : store,
+    now,
     origin: () => origin,
     serverSecret,
     serverVersion: SERVER_VERSION,
@@ -205,6 +209,7 @@ async function startLocked(
       perAddress: new RateLimiter(overrides.rateLimits?.perAddress ?? AUTH_RATE_LIMITS.perAddress),
     },
     liveStreams: new LiveStreamRegistry(),
+    storeHealth: new StoreHealth(now),
   };
   const webRoot = config.webRoot ?? defaultWebRoot();
   let app: FastifyInstance;

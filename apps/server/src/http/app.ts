@@ -85,7 +85,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.server.on('checkExpectation', refuseExpectation);
   app.decorateRequest('caller', null);
-  app.setErrorHandler(errorHandler);
+  app.setErrorHandler((error, request, reply) =>
+    errorHandler(error, request, reply, ctx.storeHealth),
+  );
   app.setNotFoundHandler(async () => {
     throw new ApiError('not_found', 'no such route');
   });

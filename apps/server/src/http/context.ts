@@ -4,6 +4,7 @@ import type { Store } from '../storage/contract.ts';
 import type { LiveStreamRegistry } from './live-registry.ts';
 import type { Metrics } from './metrics.ts';
 import type { RateLimiter } from './rate-limit.ts';
+import type { StoreHealth } from './store-health.ts';
 
 export interface AppContext {
   store: Store;
@@ -27,4 +28,6 @@ export interface AppContext {
   /** Authentication routes: one bucket per client address and username, one per address. */
   rateLimits: { perUser: RateLimiter; perAddress: RateLimiter };
   liveStreams: LiveStreamRegistry;
+  /** A full disk or an unreachable database, as logs and /readyz see it. */
+  storeHealth: StoreHealth;
 }

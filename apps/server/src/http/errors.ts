@@ -8,6 +8,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, PROBLEM_MEDIA_TYPE, type ProblemCode, problemOf } from '../protocol.ts';
 import { StorageError } from '../storage/contract.ts';
 import { storeTrouble } from '../storage/unavailable.ts';
+import type { StoreHealth } from './store-health.ts';
 
 // The problem-building pieces live in the protocol package, shared with the
 // mocks so both answer identically; re-exported for the routes.
@@ -88,12 +89,22 @@ export function toApiError(error: unknown): ApiError {
   return new ApiError('internal', 'internal error');
 }
 
-/** Fastify error handler: problem+json for everything, internal errors logged (redacted). */
+/**
+ * Fastify error handler: problem+json for everything, internal errors logged
+ * (redacted). Passing store trouble goes to `storeHealth` instead: one line
+ * per window, no stack (see store-health.ts).
+ */
 export function errorHandler(
   error: unknown,
   request: FastifyRequest,
   reply: FastifyReply,
+  storeHealth: StoreHealth,
 ): FastifyReply {
+  const trouble = storeTrouble(error);
+  if (trouble !== null) {
+    storeHealth.failed(trouble, request.log);
+    return sendProblem(reply, toApiError(error));
+  }
   const apiError = toApiError(error);
   // Logged: what the server did not answer on purpose (a bug, a failing
   // store). Not an answer it chose: a quota reached (507), a drain (503).

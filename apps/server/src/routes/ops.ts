@@ -43,6 +43,14 @@ export function opsRoutes(app: FastifyInstance, ctx: AppContext): void {
       request.log.warn({ err: error }, 'store not reachable');
       throw new ApiError('unavailable', 'the store is not reachable');
     }
+    // Reads still work on a full disk; writes do not, so take no more of them for a while.
+    if (ctx.storeHealth.outOfSpaceRecently())
+      throw new ApiError(
+        'unavailable',
+        'the server is out of storage space',
+        {},
+        { 'retry-after': '30' },
+      );
     return reply.type('text/plain').send('ready\n');
   });
 
