@@ -24,6 +24,7 @@ export class FakeSession implements CofferSession {
   readonly fingerprint = '12345 67890 12345 67890 12345 67890';
   readonly sync = createSubject<SyncView>(IDLE_SYNC);
   readonly vaults = createSubject<ReadonlyArray<VaultInfo> | null>([]);
+  readonly replicaReplaced = createSubject(false);
   readonly opened = new Map<string, FakeVault>();
   locked = false;
   loggedOut = false;

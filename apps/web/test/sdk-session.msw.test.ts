@@ -71,3 +71,32 @@ test('a vault opened again after an admin changed the role has the new role (it 
     await owner.client.close();
   }
 }, 60_000);
+
+test('a newer version opening the replica in another tab shows in session.replicaReplaced', async () => {
+  const tab = await device('replaced');
+  await tab.client.accounts.signup('hana', PASSPHRASE);
+  const account = await tab.client.accounts.login('hana', PASSPHRASE, 'web');
+  const session = await SdkSession.start(tab.client, tab.store, account);
+  try {
+    let told = 0;
+    const stop = session.replicaReplaced.subscribe(() => told++);
+    expect(session.replicaReplaced.getSnapshot()).toBe(false);
+    // The other tab: the same database name at a higher schema version.
+    const name = (await indexedDB.databases()).find((d) =>
+      d.name?.startsWith('coffer-test-replaced-'),
+    )?.name;
+    expect(name).toBeDefined();
+    const newer = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open(name!, 1000);
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+      req.onblocked = () => reject(new Error('blocked by the older tab'));
+    });
+    expect(session.replicaReplaced.getSnapshot()).toBe(true);
+    expect(told).toBe(1);
+    stop();
+    newer.close();
+  } finally {
+    await tab.client.close();
+  }
+}, 60_000);

@@ -19,6 +19,7 @@ import { SdkVault } from './sdk-vault.ts';
 import { linkTabs, type TabLink } from './tab-channel.ts';
 import type {
   CofferSession,
+  Observable,
   ProgressListener,
   Role,
   SessionView,
@@ -33,6 +34,7 @@ const KNOWN_IDS = 'web:vault-ids';
 export class SdkSession implements CofferSession {
   readonly vaults = createSubject<ReadonlyArray<VaultInfo> | null>(null);
   readonly sync: ReachableSync;
+  readonly replicaReplaced: Observable<boolean>;
   readonly username: string;
   /** Open vaults stay open (and their decrypted list stays warm) until lock or logout. */
   readonly #open = new Map<string, Promise<SdkVault>>();
@@ -69,6 +71,10 @@ export class SdkSession implements CofferSession {
       // this it said "All changes saved" while the other tab's save waited (offline).
       void this.client.sync(message.vaultId).catch(() => {});
     });
+    this.replicaReplaced = {
+      subscribe: (listener) => store.onReplaced(listener),
+      getSnapshot: () => store.replaced,
+    };
     // The SDK's SyncSnapshot has exactly the SyncView shape.
     this.sync = reachableSync(
       client.state as { subscribe: (l: () => void) => () => void; getSnapshot: () => SyncView },

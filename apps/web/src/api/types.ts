@@ -189,6 +189,12 @@ export interface CofferSession {
   readonly fingerprint: string;
   readonly sync: Observable<SyncView>;
   readonly vaults: Observable<ReadonlyArray<VaultInfo> | null>;
+  /**
+   * True once a newer version of the app, opened in another tab, took the
+   * local replica over for its schema: this tab's code no longer matches
+   * it, and every local read or write fails until the page reloads.
+   */
+  readonly replicaReplaced: Observable<boolean>;
   /** Ask the server for the vault list again (vaults shared since, or made on another device). */
   refreshVaults(): Promise<void>;
   createVault(name: string): Promise<VaultInfo>;

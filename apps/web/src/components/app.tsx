@@ -10,6 +10,7 @@ import { SESSION_ENDED_CODES, useSessionRefresh } from '../ui/use-session-refres
 import { AuthScreen, type LockReason } from './auth-screen.tsx';
 import { LeaveConfirm } from './leave-confirm.tsx';
 import { LogoutConfirm } from './logout-confirm.tsx';
+import { ReplicaReplacedBanner } from './replica-replaced-banner.tsx';
 import { SettingsScreen } from './settings-screen.tsx';
 import { SyncStatusBar } from './sync-status-bar.tsx';
 import { VaultList } from './vault-list.tsx';
@@ -292,6 +293,7 @@ export function App({ gateway, idleMinuteMs = 60_000 }: AppProps) {
         </nav>
       </header>
       <main id="main" className="content">
+        <ReplicaReplacedBanner replaced={session.replicaReplaced} />
         {error && (
           <p className="error" role="alert">
             {error}

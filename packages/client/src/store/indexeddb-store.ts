@@ -1,3 +1,4 @@
+import { CofferClientError } from '../transport/errors.ts';
 import { ownFields } from './own-bytes.ts';
 import type {
   ConflictCopy,
@@ -87,10 +88,20 @@ export class IndexedDbStore implements LocalStore {
   readonly #db: IDBDatabase;
   /** Every tab and window of this browser profile opens the same database by name. */
   readonly sharedLockName: string;
+  #replaced = false;
+  readonly #replacedListeners = new Set<() => void>();
 
   private constructor(db: IDBDatabase) {
     this.#db = db;
     this.sharedLockName = `coffer-outbox:${db.name}`;
+    // A newer version of the app opened this database in another tab and
+    // wants to upgrade it: let it (never block it forever), and tell this
+    // tab's app, whose code no longer matches the data: it should reload.
+    db.onversionchange = () => {
+      db.close();
+      this.#replaced = true;
+      for (const listener of [...this.#replacedListeners]) listener();
+    };
   }
 
   /** Open (creating) the named database. */
@@ -99,11 +110,21 @@ export class IndexedDbStore implements LocalStore {
     req.onupgradeneeded = (event) => {
       if (req.transaction) upgrade(req.result, req.transaction, event.oldVersion);
     };
-    const db = await request(req);
-    // A newer schema opened in another tab must not wait for this one forever:
-    // let it upgrade (this connection's later calls fail instead of blocking it).
-    db.onversionchange = () => db.close();
-    return new IndexedDbStore(db);
+    return new IndexedDbStore(await request(req));
+  }
+
+  /**
+   * Whether another tab took the database over for a newer schema: every
+   * later call then fails with `store_replaced`, and the page should reload.
+   */
+  get replaced(): boolean {
+    return this.#replaced;
+  }
+
+  /** Call `listener` once another tab takes the database over (see {@link replaced}). */
+  onReplaced(listener: () => void): () => void {
+    this.#replacedListeners.add(listener);
+    return () => this.#replacedListeners.delete(listener);
   }
 
   /** Run `fn` in one transaction and resolve when it commits. */
@@ -112,6 +133,11 @@ export class IndexedDbStore implements LocalStore {
     mode: IDBTransactionMode,
     fn: (tx: IDBTransaction) => Promise<T> | T,
   ): Promise<T> {
+    if (this.#replaced)
+      throw new CofferClientError(
+        'store_replaced',
+        'a newer version of Coffer opened this replica in another tab; reload this page',
+      );
     const tx = this.#db.transaction(names, mode);
     const done = new Promise<void>((resolve, reject) => {
       tx.oncomplete = () => resolve();

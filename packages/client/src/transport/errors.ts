@@ -19,7 +19,8 @@ export type ClientErrorCode =
   | 'record_not_found'
   | 'forbidden_by_role'
   | 'bad_argument'
-  | 'replica_corrupt';
+  | 'replica_corrupt'
+  | 'store_replaced';
 
 /** Base class of every SDK error. */
 export class CofferClientError extends Error {
