@@ -95,6 +95,7 @@ export async function openFileTarget(
   const plain = opened?.plain ?? (await open(path, 'wx', 0o600));
   const fh = opened?.direct ?? plain;
   let directOk = opened !== undefined;
+  let closed = false;
   const SYNC_EVERY = directOk ? SYNC_EVERY_DIRECT : SYNC_EVERY_BUFFERED;
 
   /** Write all of `bytes` at `position`, directly while the kernel accepts it. */
@@ -133,6 +134,13 @@ export async function openFileTarget(
   // page cache (see the file comment).
   let writtenTo = 0;
   let dropped = 0;
+  /** Drop [dropped, to) from the page cache: a hint, never a failure of the transfer. */
+  const dropSynced = (to: number): void => {
+    // An error may have ended the transfer (and closed the handle) while the sync ran.
+    if (closed || plain.fd < 0) return;
+    dropCachedRange(plain.fd, dropped, to - dropped);
+    dropped = to;
+  };
   const written = (length: number): void => {
     unsynced += length;
     writtenTo += length;
@@ -142,10 +150,7 @@ export async function openFileTarget(
     syncing = fh.datasync().then(
       () => {
         syncing = undefined;
-        if (!directOk) {
-          dropCachedRange(plain.fd, dropped, syncedTo - dropped);
-          dropped = syncedTo;
-        }
+        if (!directOk) dropSynced(syncedTo);
       },
       (error: unknown) => {
         syncing = undefined;
@@ -215,7 +220,6 @@ export async function openFileTarget(
     }
   };
 
-  let closed = false;
   return {
     sink: {
       get bytes() {
