@@ -8,6 +8,7 @@
  */
 
 import type { OpenedClient } from '../account/open-client.ts';
+import { refusalWarning } from '../account/refusals.ts';
 import { isReservedName } from '../account/vault-names.ts';
 import type { CommandContext } from '../cli/command.ts';
 import { CliError } from '../cli/exit-codes.ts';
@@ -126,11 +127,15 @@ export async function watchVaults(
   });
   unsubscribe();
   await diffs;
-  if (ended === 'session-ended')
+  if (ended === 'session-ended') {
+    // The error below says it once; other problems the watch met are still worth a line.
+    for (const r of opened.takeRefusals())
+      if (r.code !== 'unauthorized') ctx.out.warn(refusalWarning(r));
     throw new CliError(
       'auth',
       'session_ended',
       'the session ended (revoked, expired or logged out elsewhere); stopped watching',
       'run `coffer login` again, then `coffer sync --watch`',
     );
+  }
 }
