@@ -1,5 +1,6 @@
 import { encodeArmor } from '@coffer/protocol';
 import { describe, expect, it } from 'vitest';
+import { ServerProblemError } from '../src/transport/errors.ts';
 import { setup, waitForState } from './sync-harness.ts';
 
 const values = async (
@@ -220,6 +221,25 @@ describe('sync engine against a fake server', () => {
     await waitForState(b, async () => (await b.records.get(vaultId, 'live'))?.value === 42);
     b.engine.close();
     expect((await b.records.get(vaultId, 'live'))?.pending).toBe(false);
+  });
+
+  it('a live stream refused with Retry-After (429) reconnects no sooner than the server asked', async () => {
+    const { vaultId, clients } = await setup(1);
+    const [b] = clients as [NonNullable<(typeof clients)[0]>];
+    const calls: number[] = [];
+    const events = b.transport.events.bind(b.transport);
+    b.transport.events = (id: string, signal: AbortSignal) => {
+      calls.push(performance.now());
+      if (calls.length === 1) {
+        // Our own backoff here is 5 ms: only Retry-After can make the wait this long.
+        throw new ServerProblemError('rate_limited', 429, 'slow down', 400);
+      }
+      return events(id, signal);
+    };
+    b.engine.startLive(vaultId);
+    await waitForState(b, async () => calls.length === 2);
+    expect(calls[1]! - calls[0]!).toBeGreaterThanOrEqual(390);
+    b.engine.close();
   });
 
   it('publishes state snapshots to subscribers', async () => {
