@@ -1,53 +1,97 @@
 // Runs inside Chromium (bundled by browser-figures.ts): WebCrypto backend figures.
+// The Node side drives the rounds (one workload per call) so that it can read
+// the renderer's page-fault counters around each run.
 import { ARGON2ID_FLOOR, argon2id } from '../src/primitives/argon2id.ts';
-import { interleavedMedians, MiB, mbPerSecond, medianMs, streamWorkload } from './streams.ts';
+import { MiB, medianMs, streamWorkload, time } from './streams.ts';
 
-/** Raw subtle.encrypt of 16 KiB blocks, `inFlight` at a time: the browser's ceiling. */
-async function webCryptoCeiling(total: number, inFlight: number): Promise<() => Promise<void>> {
-  const key = await crypto.subtle.importKey('raw', new Uint8Array(32), 'AES-GCM', false, [
+const TOTAL = 64 * MiB;
+const CHUNK = 16 * 1024;
+const IV = new Uint8Array(12);
+
+async function aesKey(): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', new Uint8Array(32), 'AES-GCM', false, [
     'encrypt',
+    'decrypt',
   ]);
-  const data = new Uint8Array(16 * 1024);
-  const iv = new Uint8Array(12);
-  const calls = total / data.length;
+}
+
+/**
+ * Raw subtle.encrypt or decrypt of one 16 KiB chunk (sealed: 16 400 bytes)
+ * per call, `inFlight` calls at a time, TOTAL bytes of plaintext: what any
+ * WebCrypto-based Cobblestone implementation must at least do here.
+ */
+async function webCryptoCeiling(
+  operation: 'encrypt' | 'decrypt',
+  inFlight: number,
+): Promise<() => Promise<void>> {
+  const key = await aesKey();
+  const plaintext = new Uint8Array(CHUNK);
+  const input =
+    operation === 'encrypt'
+      ? plaintext
+      : new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: IV }, key, plaintext));
+  const calls = TOTAL / CHUNK;
   return async () => {
     for (let i = 0; i < calls; i += inFlight) {
-      const batch = Array.from({ length: Math.min(inFlight, calls - i) }, () =>
-        crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, data),
-      );
+      const batch: Promise<ArrayBuffer>[] = [];
+      for (let j = 0; j < Math.min(inFlight, calls - i); j++) {
+        batch.push(crypto.subtle[operation]({ name: 'AES-GCM', iv: IV }, key, input));
+      }
       await Promise.all(batch);
     }
   };
 }
 
-async function runBench(runs: number) {
-  const total = 64 * MiB;
-  const streams = await streamWorkload(total);
-  const ms = await interleavedMedians(runs, {
-    sequential: await webCryptoCeiling(total, 1),
-    eightInFlight: await webCryptoCeiling(total, 8),
+/**
+ * TOTAL bytes of fresh 16 KiB buffers, each allocated and written once, as
+ * every WebCrypto result is (`fresh`), against one buffer written over and
+ * over (`reused`): what fresh memory costs in this browser on this machine.
+ */
+function bufferFills(fresh: boolean): () => Promise<void> {
+  const reused = new Uint8Array(CHUNK);
+  let sink = 0;
+  return async () => {
+    for (let i = 0; i < TOTAL / CHUNK; i++) {
+      const buffer = fresh ? new Uint8Array(CHUNK) : reused;
+      buffer.fill(i & 0xff);
+      sink ^= buffer[CHUNK - 1]!;
+      // Let the page breathe (timers, GC tasks) as the streams do between chunks.
+      if ((i & 63) === 63) await Promise.resolve();
+    }
+    if (sink === -1) throw new Error('unreachable');
+  };
+}
+
+let workloads: Record<string, () => Promise<unknown>> | undefined;
+
+/** Build every workload once (the streams' ciphertext is sealed here, not timed). */
+async function prepareBench(): Promise<string[]> {
+  const streams = await streamWorkload(TOTAL);
+  workloads = {
+    encryptOneAtATime: await webCryptoCeiling('encrypt', 1),
+    encryptEightInFlight: await webCryptoCeiling('encrypt', 8),
+    decryptEightInFlight: await webCryptoCeiling('decrypt', 8),
+    freshBuffers: bufferFills(true),
+    reusedBuffer: bufferFills(false),
     seal: streams.seal,
     open: streams.open,
     sealEnvelope: streams.sealEnvelope,
     openEnvelope: streams.openEnvelope,
-  });
-  const password = new TextEncoder().encode('correct horse battery staple');
-  const salt = new Uint8Array(16).fill(1);
-  const argon2idFloorMs = Math.round(
-    await medianMs(Math.min(runs, 3), () => argon2id(password, salt, ARGON2ID_FLOOR)),
-  );
-  return {
-    userAgent: navigator.userAgent,
-    webCrypto16KiB: {
-      sequentialMBps: mbPerSecond(total, ms.sequential),
-      eightInFlightMBps: mbPerSecond(total, ms.eightInFlight),
-    },
-    sealMBps: mbPerSecond(total, ms.seal),
-    openMBps: mbPerSecond(total, ms.open),
-    sealEnvelopeMBps: mbPerSecond(total, ms.sealEnvelope),
-    openEnvelopeMBps: mbPerSecond(total, ms.openEnvelope),
-    argon2idFloorMs,
   };
+  return Object.keys(workloads);
 }
 
-(globalThis as { runBench?: typeof runBench }).runBench = runBench;
+/** Milliseconds of one run of workload `name`. */
+async function runWorkload(name: string): Promise<number> {
+  const workload = workloads?.[name];
+  if (!workload) throw new Error(`no workload ${name}`);
+  return time(workload);
+}
+
+async function argon2idFloorMs(runs: number): Promise<number> {
+  const password = new TextEncoder().encode('correct horse battery staple');
+  const salt = new Uint8Array(16).fill(1);
+  return Math.round(await medianMs(runs, () => argon2id(password, salt, ARGON2ID_FLOOR)));
+}
+
+Object.assign(globalThis, { prepareBench, runWorkload, argon2idFloorMs });
