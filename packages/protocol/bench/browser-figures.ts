@@ -45,10 +45,22 @@ interface BenchPage {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** `items` in an order fixed by `seed` (Fisher-Yates on a small LCG): every run of the bench alike. */
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let state = (seed * 2_654_435_761 + 1) >>> 0;
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
 /**
  * Every workload once per round, interleaved (a warm-up round, then `runs`),
- * in an order rotated each round, reading the renderer's page faults around
- * each run.
+ * in a different order each round, reading the renderer's page faults
+ * around each run.
  */
 async function interleavedRates(page: Page, runs: number): Promise<Record<string, BrowserRate>> {
   const names = await page.evaluate(() => (globalThis as unknown as BenchPage).prepareBench());
@@ -56,10 +68,9 @@ async function interleavedRates(page: Page, runs: number): Promise<Record<string
   const ms = new Map<string, number[]>(names.map((name) => [name, []]));
   const faults = new Map<string, number[]>(names.map((name) => [name, []]));
   for (let round = 0; round <= runs; round++) {
-    // Each round starts one workload later: a workload pays for the garbage
-    // of the one before it, so no workload always follows the same one.
-    const order = names.map((_, i) => names[(i + round) % names.length]!);
-    for (const name of order) {
+    // A new order each round: a run pays for the garbage of the run before
+    // it, so no workload may always follow the same one.
+    for (const name of shuffled(names, round)) {
       const before = rendererMainThreadFaults(pids);
       const took = await page.evaluate(
         (n) => (globalThis as unknown as BenchPage).runWorkload(n),
