@@ -218,6 +218,15 @@ describe('the journey', () => {
     expect((await stranger.ok(['decrypt', `${plain}.m.cfr`, '-'])).stdout).toBe(
       'for bob and alice only',
     );
+    // Naming yourself is your own bundle's key (always a recipient): nothing to
+    // look up or pin, even in a script, and no second stanza for it.
+    const toSelf = json(
+      await alice.ok(['--json', 'encrypt', '--to', 'alice', plain, `${plain}.self.cfr`]),
+    );
+    expect(toSelf.recipients).toEqual(['x25519']);
+    expect((await alice.ok(['decrypt', `${plain}.self.cfr`, '-'])).stdout).toBe(
+      'for bob and alice only',
+    );
   });
 
   it('alice removes bob: the key rotates and new writes are unreadable to him', async () => {

@@ -29,6 +29,9 @@ export async function resolveFileRecipients(
     };
     await add(opened.state.bundle.x25519.publicKey);
     for (const user of users) {
+      // Yourself: the key is your own bundle's (added above), not one the
+      // server hands out, so there is nothing to look up, confirm or pin.
+      if (user === opened.state.username) continue;
       let publicKey: Uint8Array;
       try {
         if ((await opened.store.getPinnedUser(user)) === undefined)
