@@ -5,6 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { COFFER_BIN, expectFailure, json } from './helpers/cli.ts';
@@ -79,6 +80,26 @@ it('put --file names what is wrong with the path', async () => {
     4,
     /cannot read .*missing\.bin: no such file/,
   );
+});
+
+it('a VALUE naming an existing file is stored as text, with a note on how to store the file', async () => {
+  const path = `${hana.home}/cert.pem`;
+  await writeFile(path, 'the certificate');
+  const r = await hana.ok(['put', 'main', 'tls/cert', path]);
+  expect(r.stdout).toBe('stored tls/cert\n');
+  expect(r.stderr).toBe(
+    `warning: stored the text "${path}", not the file it names; for its contents: coffer put main tls/cert --file ${path}\n`,
+  );
+  expect((await hana.ok(['get', 'main', 'tls/cert'])).stdout).toBe(path);
+  // A path to nothing: no note. A value not written as a path is never looked
+  // up (it may be a secret), even when a file of that name is right there.
+  expect((await hana.ok(['put', 'main', 'tls/other', `${hana.home}/nothing`])).stderr).toBe('');
+  const bare = await hana.ok(['put', 'main', 'tls/other', 'cert.pem'], { cwd: hana.home });
+  expect(bare.stderr).toBe('');
+  const relative = await hana.ok(['put', 'main', 'tls/other', './cert.pem'], { cwd: hana.home });
+  expect(relative.stderr).toMatch(/^warning: stored the text "\.\/cert\.pem", not the file/);
+  await hana.ok(['put', 'main', 'tls/cert', '--file', path]);
+  expect((await hana.ok(['get', 'main', 'tls/cert'])).stdout).toBe('the certificate');
 });
 
 it('put refuses an empty key name (an unset variable) and control characters in one', async () => {

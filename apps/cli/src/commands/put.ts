@@ -192,6 +192,7 @@ export async function run(ctx: CommandContext): Promise<void> {
   if (booleanOption(ctx, 'no-sync')) {
     await putLocally(ctx, vault, write);
     ctx.out.result({ vault, key, pushed: false }, `stored ${key} locally (not pushed yet)`);
+    await noteValueNamingAFile(ctx, vault, key);
     return;
   }
   const pushed = await withAccountClient(ctx, async (opened) =>
@@ -201,4 +202,26 @@ export async function run(ctx: CommandContext): Promise<void> {
     { vault, key, pushed },
     pushed ? `stored ${key}` : `stored ${key} locally (not pushed yet)`,
   );
+  await noteValueNamingAFile(ctx, vault, key);
+}
+
+/**
+ * `coffer put ops tls/key ./key.pem` stores those nine characters, as it
+ * should; but when they name an existing file, say how to store the file
+ * itself. Only a VALUE written like a path (starting with /, ./ or ../) is
+ * looked at: any other value may be a secret, which must not reach the file
+ * system even as a name.
+ */
+async function noteValueNamingAFile(ctx: CommandContext, vault: string, key: string) {
+  const value = ctx.args.VALUE;
+  if (value === undefined || !/^\.{0,2}\/\S{0,1000}$/.test(value)) return;
+  const isFile = await stat(value).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  if (isFile) {
+    ctx.out.warn(
+      `stored the text ${JSON.stringify(value)}, not the file it names; for its contents: coffer put ${vault} ${key} --file ${value}`,
+    );
+  }
 }
