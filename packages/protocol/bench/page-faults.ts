@@ -31,7 +31,7 @@ export function rendererPids(): number[] {
   }
   const parent = new Map<number, number>();
   for (const pid of pids) {
-    // Field 2 after the name is the parent pid (stat(5): state, ppid, ...).
+    // stat(5) field 4, ppid: index 1 after the name (state is index 0).
     const ppid = Number(statFields(`/proc/${pid}/stat`)?.[1]);
     if (Number.isInteger(ppid)) parent.set(pid, ppid);
   }
@@ -59,7 +59,7 @@ export function rendererMainThreadFaults(pids: readonly number[]): number | unde
   if (pids.length === 0) return undefined;
   let faults = 0;
   for (const pid of pids) {
-    // Field 10 after the name is minflt; the main thread's task id is the pid.
+    // stat(5) field 10, minflt: index 7 after the name; the main thread's task id is the pid.
     const minflt = Number(statFields(`/proc/${pid}/task/${pid}/stat`)?.[7]);
     if (!Number.isFinite(minflt)) return undefined;
     faults += minflt;
