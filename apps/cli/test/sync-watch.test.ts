@@ -1,5 +1,6 @@
 /** `coffer sync --watch` stays live: a change from another device arrives without another command. */
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { COFFER_BIN, json } from './helpers/cli.ts';
 import { type Device, newDevice } from './helpers/device.ts';
@@ -20,6 +21,63 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
+/** A running `coffer … --watch` of `device`, its output so far, and waits on it. */
+interface Watch {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  exited: Promise<number | null>;
+  out(): string;
+  err(): string;
+  /** stdout as JSON lines (with --json). */
+  lines(): Array<Record<string, unknown>>;
+  /** Resolves once `done()` holds, checked again on every chunk of stdout or stderr. */
+  until(done: () => boolean): Promise<void>;
+}
+
+function startWatch(device: Device, args: readonly string[]): Watch {
+  const child = spawn(process.execPath, [COFFER_BIN, ...args], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      COFFER_HOME: device.home,
+      COFFER_PASSPHRASE: device.passphrase,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let out = '';
+  let err = '';
+  const checks: Array<() => void> = [];
+  const recheck = () => {
+    for (const check of checks) check();
+  };
+  child.stdout.on('data', (b: Buffer) => {
+    out += b.toString();
+    recheck();
+  });
+  child.stderr.on('data', (b: Buffer) => {
+    err += b.toString();
+    recheck();
+  });
+  return {
+    child,
+    exited,
+    out: () => out,
+    err: () => err,
+    lines: () =>
+      out
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    until: (done) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (done()) resolve();
+        };
+        checks.push(check);
+        check();
+      }),
+  };
+}
+
 it('ls of an empty vault prints nothing on stdout and says so on stderr', async () => {
   const r = await one.ok(['ls', 'live']);
   expect({ stdout: r.stdout, stderr: r.stderr }).toEqual({
@@ -29,41 +87,12 @@ it('ls of an empty vault prints nothing on stdout and says so on stderr', async 
 });
 
 it('applies remote changes live, names each one, and stops cleanly on SIGTERM', async () => {
-  const watcher = spawn(process.execPath, [COFFER_BIN, '--json', 'sync', 'live', '--watch'], {
-    env: { PATH: process.env.PATH ?? '', COFFER_HOME: two.home, COFFER_PASSPHRASE: two.passphrase },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  watcher.stderr.on('data', (b: Buffer) => {
-    err += b.toString();
-  });
-  const started = new Promise<void>((resolve) => {
-    watcher.stderr.on('data', () => {
-      if (err.includes('watching')) resolve();
-    });
-  });
-  await started;
-  const events = () =>
-    out
-      .trim()
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-  // Resolves once a line matching `want` was printed (checked on every chunk of stdout).
-  const waiters: Array<() => void> = [];
+  const watch = startWatch(two, ['--json', 'sync', 'live', '--watch']);
+  await watch.until(() => watch.err().includes('watching'));
+  const events = watch.lines;
+  // Resolves once a line matching `want` was printed.
   const seen = (want: Record<string, unknown>) =>
-    new Promise<void>((resolve) => {
-      const check = () => {
-        if (events().some((e) => Object.entries(want).every(([k, v]) => e[k] === v))) resolve();
-      };
-      waiters.push(check);
-      check();
-    });
-  watcher.stdout.on('data', (b: Buffer) => {
-    out += b.toString();
-    for (const w of waiters) w();
-  });
+    watch.until(() => events().some((e) => Object.entries(want).every(([k, v]) => e[k] === v)));
   // Each change names its vault and key, in the words a script switches on.
   await one.ok(['put', 'live', 'greeting', 'hello from device one']);
   await seen({ event: 'change', vault: 'live', key: 'greeting', change: 'added' });
@@ -73,9 +102,8 @@ it('applies remote changes live, names each one, and stops cleanly on SIGTERM', 
   await seen({ event: 'change', key: 'greeting', change: 'deleted' });
   await one.ok(['put', 'live', 'farewell', 'bye from device one']);
   await seen({ event: 'change', key: 'farewell', change: 'added' });
-  const exited = new Promise<number | null>((resolve) => watcher.once('exit', resolve));
-  watcher.kill('SIGTERM');
-  expect(await exited).toBe(0);
+  watch.child.kill('SIGTERM');
+  expect(await watch.exited).toBe(0);
   expect(events()).toContainEqual(expect.objectContaining({ event: 'sync', connection: 'online' }));
   // The reserved vault-name record is never reported as a change.
   expect(
@@ -94,39 +122,18 @@ it('applies remote changes live, names each one, and stops cleanly on SIGTERM', 
 
 it('a watch started while the server is down says so at once, then that it is back', async () => {
   await server.stop();
-  const watcher = spawn(process.execPath, [COFFER_BIN, '--json', 'sync', '--watch'], {
-    env: { PATH: process.env.PATH ?? '', COFFER_HOME: two.home, COFFER_PASSPHRASE: two.passphrase },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => watcher.once('exit', resolve));
-  let out = '';
-  const lines = () =>
-    out
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-  const checks: Array<() => void> = [];
-  watcher.stdout.on('data', (b: Buffer) => {
-    out += b.toString();
-    for (const check of checks) check();
-  });
+  const watch = startWatch(two, ['--json', 'sync', '--watch']);
   const waitFor = (connection: string) =>
-    new Promise<void>((resolve) => {
-      const check = () => {
-        if (lines().some((e) => e.event === 'sync' && e.connection === connection)) resolve();
-      };
-      checks.push(check);
-      check();
-    });
+    watch.until(() => watch.lines().some((e) => e.event === 'sync' && e.connection === connection));
   try {
     await waitFor('offline');
-    expect(lines()[0]).toMatchObject({ event: 'sync', connection: 'offline' });
+    expect(watch.lines()[0]).toMatchObject({ event: 'sync', connection: 'offline' });
   } finally {
     await server.start();
   }
   await waitFor('online');
-  watcher.kill('SIGTERM');
-  expect(await exited).toBe(0);
+  watch.child.kill('SIGTERM');
+  expect(await watch.exited).toBe(0);
 });
 
 it('on a device fresh from login, sync names vaults, and a watch prints changes on stdout by name (state on stderr)', async () => {
@@ -137,97 +144,40 @@ it('on a device fresh from login, sync names vaults, and a watch prints changes 
   expect(json(await three.ok(['--json', 'sync'])).vaults).toEqual(['live']);
   const fresh = await newDevice(one.passphrase);
   await fresh.ok(['login', '--server', server.url, '-u', 'frank', '--pin', server.fingerprint]);
-  const watcher = spawn(process.execPath, [COFFER_BIN, 'sync', '--watch'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      COFFER_HOME: fresh.home,
-      COFFER_PASSPHRASE: fresh.passphrase,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => watcher.once('exit', resolve));
-  let out = '';
-  let err = '';
-  const checks: Array<() => void> = [];
-  const waitFor = (done: () => boolean) =>
-    new Promise<void>((resolve) => {
-      const check = () => {
-        if (done()) resolve();
-      };
-      checks.push(check);
-      check();
-    });
-  watcher.stdout.on('data', (b: Buffer) => {
-    out += b.toString();
-    for (const c of checks) c();
-  });
-  watcher.stderr.on('data', (b: Buffer) => {
-    err += b.toString();
-    for (const c of checks) c();
-  });
-  await waitFor(() => err.includes('watching 1 vault(s)'));
+  const watch = startWatch(fresh, ['sync', '--watch']);
+  await watch.until(() => watch.err().includes('watching 1 vault(s)'));
   await one.ok(['put', 'live', 'note', 'seen by a person']);
-  await waitFor(() => out.includes('live: note added'));
-  watcher.kill('SIGINT');
-  expect(await exited).toBe(0);
+  await watch.until(() => watch.out().includes('live: note added'));
+  watch.child.kill('SIGINT');
+  expect(await watch.exited).toBe(0);
   // stdout holds the changes alone, one line each; the connection state is a log line.
-  expect(out).toMatch(/^(\d{4}-\d\d-\d\dT[\d:.]+Z live: \S+ (added|updated|deleted)\n)+$/);
-  expect(err).toMatch(/Z online, \d+ pending, \d+ conflict\(s\)\n/);
-  expect(err).not.toMatch(/added|updated|deleted/);
+  expect(watch.out()).toMatch(/^(\d{4}-\d\d-\d\dT[\d:.]+Z live: \S+ (added|updated|deleted)\n)+$/);
+  expect(watch.err()).toMatch(/Z online, \d+ pending, \d+ conflict\(s\)\n/);
+  expect(watch.err()).not.toMatch(/added|updated|deleted/);
 });
 
 it('a watch whose reader went away (`--watch | head -n 1`) ends at its next line, exit 0', async () => {
-  const watcher = spawn(process.execPath, [COFFER_BIN, '--json', 'sync', 'live', '--watch'], {
-    env: { PATH: process.env.PATH ?? '', COFFER_HOME: two.home, COFFER_PASSPHRASE: two.passphrase },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => watcher.once('exit', resolve));
-  let err = '';
-  await new Promise<void>((resolve) => {
-    watcher.stderr.on('data', (b: Buffer) => {
-      err += b.toString();
-      if (err.includes('watching')) resolve();
-    });
-  });
+  const watch = startWatch(two, ['--json', 'sync', 'live', '--watch']);
+  await watch.until(() => watch.err().includes('watching'));
   // The reader closes its end, like `head` after its line.
-  watcher.stdout.destroy();
+  watch.child.stdout.destroy();
   await one.ok(['put', 'live', 'after-reader-left', 'v']);
-  expect(await exited).toBe(0);
-  expect(err).not.toMatch(/EPIPE|unexpected error/);
+  expect(await watch.exited).toBe(0);
+  expect(watch.err()).not.toMatch(/EPIPE|unexpected error/);
 });
 
 it('a watch whose session ends (logged out from another terminal) exits with the auth code', async () => {
   const three = await newDevice(one.passphrase);
   await three.ok(['login', '--server', server.url, '-u', 'frank', '--pin', server.fingerprint]);
-  const watcher = spawn(process.execPath, [COFFER_BIN, '--json', 'sync', 'live', '--watch'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      COFFER_HOME: three.home,
-      COFFER_PASSPHRASE: three.passphrase,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => watcher.once('exit', resolve));
-  let out = '';
-  let err = '';
-  watcher.stdout.on('data', (b: Buffer) => {
-    out += b.toString();
-  });
-  await new Promise<void>((resolve) => {
-    watcher.stderr.on('data', (b: Buffer) => {
-      err += b.toString();
-      if (err.includes('watching')) resolve();
-    });
-  });
+  const watch = startWatch(three, ['--json', 'sync', 'live', '--watch']);
+  await watch.until(() => watch.err().includes('watching'));
   // The server ends the session and closes its streams; the reconnect gets a 401.
   await three.ok(['logout']);
-  expect(await exited).toBe(3);
-  const failure = out
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { ok?: boolean; error?: { code?: string } })
-    .find((d) => d.ok === false);
+  expect(await watch.exited).toBe(3);
+  const failure = watch.lines().find((d) => d.ok === false) as
+    | { error?: { code?: string } }
+    | undefined;
   expect(failure?.error?.code).toBe('session_ended');
   // Said once, by the error: not again as a leftover warning naming a vault id.
-  expect(err).not.toMatch(/warning: .*unauthorized/);
+  expect(watch.err()).not.toMatch(/warning: .*unauthorized/);
 });
