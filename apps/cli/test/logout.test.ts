@@ -61,11 +61,13 @@ describe('logout', () => {
       );
       // Nothing was deleted: the value still reads from the replica.
       expect(await exists(join(laptop.home, 'account.sealed'))).toBe(true);
+      expect(await exists(join(laptop.home, 'replica.sqlite-outbox-lock'))).toBe(true);
       expect((await laptop.ok(['get', 'notes', 'stuck'])).stdout).toBe('only here');
       const forced = await laptop.ok(['--json', 'logout', '--force']);
       expect(json(forced)).toMatchObject({ ok: true, discardedPending: 1 });
       expect(forced.stderr).toMatch(/1 local change\(s\) that were never pushed were discarded/);
-      expect(await exists(join(laptop.home, 'replica.sqlite'))).toBe(false);
+      for (const f of ['replica.sqlite', 'replica.sqlite-outbox-lock'])
+        expect(await exists(join(laptop.home, f))).toBe(false);
     } finally {
       await server.start();
     }

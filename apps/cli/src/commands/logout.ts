@@ -7,6 +7,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { isTransient } from '@coffer/client';
+import { SqliteStore } from '@coffer/client/sqlite';
 import { deleteAccountState } from '../account/account-state.ts';
 import { type OpenedClient, openAccountClient } from '../account/open-client.ts';
 import { refusalWarning } from '../account/refusals.ts';
@@ -91,8 +92,7 @@ export async function run(ctx: CommandContext): Promise<void> {
   const home = ctx.globals.home;
   await deleteSession(home);
   await deleteAccountState(home);
-  const replica = profilePaths(home).replica;
-  for (const f of [replica, `${replica}-wal`, `${replica}-shm`]) await rm(f, { force: true });
+  for (const f of SqliteStore.files(profilePaths(home).replica)) await rm(f, { force: true });
   const config = await loadConfig(home);
   await saveConfig(home, config.server === undefined ? {} : { server: config.server });
   if (pending > 0) ctx.out.warn(`${pending} local change(s) that were never pushed were discarded`);

@@ -1,11 +1,13 @@
 /**
  * One `coffer` process at a time works on a profile's replica with the
- * network. The SDK serialises outbox changes inside one process only; two
- * processes on one profile (parallel jobs of a CI pipeline) each sealed a
- * write against the same base revision, or handled the same push answer
- * twice, and the server saw concurrent edits: spurious conflict copies.
- * Holding this lock from before the client opens until it closed makes
- * parallel invocations behave like sequential ones (the last one wins).
+ * network. The SDK keeps single outbox changes of two processes apart (an OS
+ * lock beside the replica), but a command is a sequence of reads, writes and
+ * syncs. Before either lock, two processes on one profile (parallel jobs of a
+ * CI pipeline) each sealed a write against the same base revision, or
+ * handled the same push answer twice, and the server saw concurrent edits:
+ * spurious conflict copies. Holding this lock from before the client opens
+ * until it closed makes parallel invocations behave like sequential ones
+ * (the last one wins).
  *
  * The lock is an exclusive SQLite transaction on `profile.lock`: an OS file
  * lock (fcntl / LockFileEx) that ends with the process however it ends, so

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { CofferClientError } from '../transport/errors.ts';
 import { SqliteCheckpointer, WRITER_AUTOCHECKPOINT } from './sqlite-checkpointer.ts';
+import { PROCESS_LOCK_SUFFIX, SqliteProcessLock } from './sqlite-process-lock.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.ts';
 import type {
   ConflictCopy,
@@ -42,6 +43,12 @@ export interface SqliteStoreOptions {
    * writes on some file systems: a few large ones beat one per transaction.
    */
   checkpointBytes?: number;
+  /**
+   * How long a local write or a sync step waits while another process (or
+   * another store on the same file) changes the outbox, before it fails with
+   * `replica_busy` (default 60 000 ms).
+   */
+  processLockWaitMs?: number;
 }
 
 const envelopeBytes = (rows: ReadonlyArray<StoredRecord>) => {
@@ -101,10 +108,14 @@ export class SqliteStore implements LocalStore {
   readonly #checkpointBytes: number;
   /** Bytes written since the last background checkpoint was asked for. */
   #sinceCheckpoint = 0;
+  readonly #processLockWaitMs: number | undefined;
+  /** Opened on the first outbox change (files only): reading a replica creates no side file. */
+  #processLock: SqliteProcessLock | undefined;
 
   private constructor(db: Database.Database, options: SqliteStoreOptions) {
     this.#db = db;
     this.#checkpointBytes = options.checkpointBytes ?? 16 * 2 ** 20;
+    this.#processLockWaitMs = options.processLockWaitMs;
     // Replica rows are ~1-2 KiB envelopes: 8 KiB pages hold several per page
     // (takes effect on a new file only). A bigger cache keeps the record index
     // of a large vault in memory, and fewer, larger checkpoints spend less
@@ -173,6 +184,15 @@ export class SqliteStore implements LocalStore {
       this.#statements.set(sql, stmt);
     }
     return stmt;
+  }
+
+  /**
+   * Every file a replica at `filename` may consist of (the database, its WAL
+   * and shared memory, the outbox lock's side file): what to delete, with no
+   * store open on it, to remove the replica.
+   */
+  static files(filename: string): string[] {
+    return [filename, `${filename}-wal`, `${filename}-shm`, `${filename}${PROCESS_LOCK_SUFFIX}`];
   }
 
   /** Open (creating and migrating) a replica file; `':memory:'` for a throwaway one. */
@@ -419,7 +439,19 @@ export class SqliteStore implements LocalStore {
 
   async close(): Promise<void> {
     await this.#checkpointer?.close();
+    this.#processLock?.close();
     if (this.#db.open) this.#db.close();
+  }
+
+  /**
+   * Other processes may open this file: outbox changes hold an OS lock on a
+   * side file (`<file>-outbox-lock`) so theirs and ours never interleave.
+   * In-memory databases belong to this connection alone and need none.
+   */
+  async lockAcrossProcesses(): Promise<() => void> {
+    if (this.#db.memory || this.#db.name === '') return () => {};
+    this.#processLock ??= new SqliteProcessLock(resolve(this.#db.name), this.#processLockWaitMs);
+    return this.#processLock.acquire();
   }
 
   async listRecordRevisions(vaultId: string): Promise<RecordRevision[]> {

@@ -146,6 +146,13 @@ export interface LocalStore {
    * an outbox change in one tab never interleaves with one in another.
    */
   readonly sharedLockName?: string;
+  /**
+   * Set when other OS processes may open the same database (a SQLite file):
+   * holds an inter-process lock that {@link withOutboxLock} takes around each
+   * outbox change, and returns its release. Holds of one store may overlap
+   * (one per vault); the lock is released when the last one is.
+   */
+  lockAcrossProcesses?(): Promise<() => void>;
 
   /**
    * The (recordId, revision) of every record of a vault, tombstones included,

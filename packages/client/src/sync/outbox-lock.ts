@@ -11,6 +11,9 @@
  * connection to the same IndexedDB database, so the in-memory chain alone
  * does not keep them apart: a store that names a shared lock
  * (`sharedLockName`) also holds that Web Lock, per vault, around `fn`.
+ * Node processes on one SQLite file have no Web Locks in common: a store that
+ * can be shared that way (`lockAcrossProcesses`) holds an OS file lock
+ * around `fn` (store/sqlite-process-lock.ts).
  */
 import type { LocalStore } from '../store/types.ts';
 
@@ -41,10 +44,20 @@ export function withOutboxLock<T>(
   const lockName = store.sharedLockName;
   const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
   // One request per change (after this store's own earlier ones), released when fn settles.
-  const step =
+  const tabs =
     lockName !== undefined && locks !== undefined
       ? () => locks.request(`${lockName}:${vaultId}`, fn)
       : fn;
+  const step = store.lockAcrossProcesses
+    ? async () => {
+        const release = await store.lockAcrossProcesses!();
+        try {
+          return await tabs();
+        } finally {
+          release();
+        }
+      }
+    : tabs;
   const run = (byVault.get(vaultId) ?? Promise.resolve()).then(step, step);
   const tail = run.then(
     () => {},
