@@ -137,6 +137,36 @@ describe('conflicts', () => {
   });
 });
 
+describe('a conflict whose kept version was deleted since', () => {
+  it('says the kept version is a deletion, and --keep theirs brings the copy back', async () => {
+    await server.stop();
+    await laptop.ok(['put', 'notes', 'gone', 'laptop draft']);
+    await desktop.ok(['put', 'notes', 'gone', 'desktop draft']);
+    await server.start();
+    await laptop.ok(['sync']);
+    await desktop.ok(['sync']);
+    const listed = () => desktop.ok(['--json', 'conflicts', 'notes']);
+    expect(json(await listed()).conflicts).toEqual([
+      expect.objectContaining({ key: 'gone', lost: 'theirs', keptDeleted: false }),
+    ]);
+    expect((await desktop.ok(['conflicts'])).stdout).toMatch(
+      /^notes\tgone\tkept: mine \(resolve with --keep mine\|theirs\)\n$/,
+    );
+    await desktop.ok(['rm', 'notes', 'gone']);
+    expect(json(await listed()).conflicts).toEqual([
+      expect.objectContaining({ key: 'gone', lost: 'theirs', deleted: false, keptDeleted: true }),
+    ]);
+    expect((await desktop.ok(['conflicts'])).stdout).toMatch(
+      /^notes\tgone\tkept: mine, a deletion \(resolve with --keep mine\|theirs\)\n$/,
+    );
+    await desktop.ok(['resolve', 'notes', 'gone', '--keep', 'theirs']);
+    expect(json(await listed()).conflicts).toEqual([]);
+    expect((await desktop.ok(['get', 'notes', 'gone'])).stdout).toBe('laptop draft');
+    await laptop.ok(['sync']);
+    expect((await laptop.ok(['get', 'notes', 'gone'])).stdout).toBe('laptop draft');
+  });
+});
+
 describe('a passphrase changed on another device', () => {
   it('ends the session here with a message that says so; logging in again restores it', async () => {
     const NEW = 'carol changed her passphrase';
