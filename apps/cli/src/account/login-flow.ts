@@ -4,7 +4,7 @@
  * sealed account state) and pin nothing secret in plaintext.
  */
 import type { AccountSession, CofferClient } from '@coffer/client';
-import { Username } from '@coffer/protocol';
+import { DeviceName, Username } from '@coffer/protocol';
 import { type CommandContext, stringOption } from '../cli/command.ts';
 import { toCliError } from '../cli/errors.ts';
 import { CliError, usageError } from '../cli/exit-codes.ts';
@@ -31,6 +31,14 @@ export async function accountFlow(
   const valid = Username.safeParse(username);
   if (!valid.success)
     throw usageError(`bad --username: ${valid.error.issues[0]?.message ?? 'invalid'}`);
+  // Checked before anything is written or asked: the server would refuse it only after Argon2id.
+  const deviceName = stringOption(ctx, 'device') ?? `coffer-cli on ${process.platform}`;
+  const validDevice = DeviceName.safeParse(deviceName);
+  if (!validDevice.success)
+    throw usageError(
+      `bad --device: ${validDevice.error.issues[0]?.message ?? 'invalid'}`,
+      '1 to 64 characters, no control or format characters',
+    );
   const home = ctx.globals.home;
   await ensurePrivateDir(home);
   const config = await loadConfig(home);
@@ -62,7 +70,7 @@ export async function accountFlow(
     const pass = await passphrase(opened.client);
     await action(opened.client, username, pass);
     const session = await opened.client.accounts
-      .login(username, pass, `coffer-cli on ${process.platform}`)
+      .login(username, pass, deviceName)
       .catch((e: unknown) => {
         // The server answers an unknown user and a wrong passphrase alike (no
         // account enumeration); say it in the user's words, not as a 401 title.

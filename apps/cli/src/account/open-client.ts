@@ -31,6 +31,9 @@ export interface OpenedClient {
   /**
    * Let other `coffer` processes at the profile before this client closes:
    * only once nothing more is written or pushed (a blob download, a watch).
+   * A watch still pulls; each change it makes to the outbox holds the SDK's
+   * own OS lock beside the replica, so a `put` of another process is never
+   * merged into, or lost to, one of the watch's.
    */
   releaseProfile(): void;
   close(): Promise<void>;

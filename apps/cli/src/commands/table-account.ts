@@ -16,6 +16,14 @@ const TRUST: Record<string, OptionSpec> = {
 const USERNAME: Record<string, OptionSpec> = {
   username: { type: 'string', short: 'u', value: 'NAME', description: 'account name' },
 };
+const DEVICE: Record<string, OptionSpec> = {
+  device: {
+    type: 'string',
+    value: 'NAME',
+    description:
+      'name of this device in `coffer devices` and the web app (default: coffer-cli on PLATFORM)',
+  },
+};
 
 export const ACCOUNT_COMMANDS: readonly CommandSpec[] = [
   {
@@ -30,7 +38,7 @@ export const ACCOUNT_COMMANDS: readonly CommandSpec[] = [
       'a script is refused (exit 6). The passphrase is asked twice on a terminal; scripts set\n' +
       'COFFER_PASSPHRASE or --passphrase-file. Prints your fingerprint for others to check.',
     positionals: [],
-    options: { ...USERNAME, ...TRUST },
+    options: { ...USERNAME, ...TRUST, ...DEVICE },
     examples: [
       'coffer signup --server https://coffer.example.com --username alice',
       'coffer signup --server https://127.0.0.1:8443 --username alice --pin 3A:7F:…',
@@ -45,10 +53,10 @@ export const ACCOUNT_COMMANDS: readonly CommandSpec[] = [
       'come sealed from the server and open with your passphrase; then `coffer sync` fetches\n' +
       'your vaults. A wrong username or passphrase exits 3 (the server does not say which).',
     positionals: [],
-    options: { ...USERNAME, ...TRUST },
+    options: { ...USERNAME, ...TRUST, ...DEVICE },
     examples: [
       'coffer login --server https://coffer.example.com --username alice',
-      'coffer --home ~/.coffer-2 login --server https://127.0.0.1:8443 -u alice --pin 3A:7F:…',
+      'coffer --home ~/.coffer-2 login --server https://127.0.0.1:8443 -u alice --pin 3A:7F:… --device "build box"',
       'COFFER_PASSPHRASE=… coffer --home ./ci-profile login --server https://… -u ci-bot --pin …',
     ],
     load: () => import('./login.ts'),
@@ -78,6 +86,35 @@ export const ACCOUNT_COMMANDS: readonly CommandSpec[] = [
     options: {},
     examples: ['coffer whoami', 'coffer whoami --json'],
     load: () => import('./whoami.ts'),
+  },
+  {
+    path: ['devices'],
+    summary: 'list where your account is logged in (this and other devices, browsers)',
+    description:
+      'Every login is a session on the server: CLI profiles and web app tabs alike. Each line has the\n' +
+      'start of its id, its name (--device at login), when it was last seen and when it logged in.\n' +
+      '`coffer devices revoke ID` ends a lost or old one.',
+    positionals: [],
+    options: {},
+    examples: [
+      'coffer devices',
+      "coffer devices --json | jq -r '.devices[] | select(.current | not) | .label'",
+    ],
+    load: () => import('./devices.ts'),
+  },
+  {
+    path: ['devices', 'revoke'],
+    summary: 'end the session of a lost or old device (it has to log in again)',
+    description:
+      'ID: the id `coffer devices` prints (8 or more of its first characters are enough when\n' +
+      'unique). The device can no longer sync; what its replica already holds stays on it,\n' +
+      'sealed under your passphrase. If someone else may have it, also run `coffer passphrase\n' +
+      "change`: the old passphrase then logs in nowhere. This device's own session ends with\n" +
+      '`coffer logout`.',
+    positionals: [{ name: 'ID' }],
+    options: {},
+    examples: ['coffer devices revoke 3f9a1c2be07d'],
+    load: () => import('./devices-revoke.ts'),
   },
   {
     path: ['status'],

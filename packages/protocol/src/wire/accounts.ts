@@ -92,6 +92,22 @@ export const SignedChallenge = lazySchema(() =>
 const DEVICE_NAME_PATTERN =
   /^(?:(?![\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}])[\s\S]|\u200C|\u200D|[\u{E0020}-\u{E007F}])*$/u;
 
+/**
+ * The label a device gives its session at login. Shown in session lists
+ * (terminals included) and stored as text, which PostgreSQL cannot hold with
+ * a NUL: no control characters, and no format characters (bidi overrides and
+ * isolates, invisible marks) that make a label display as something else.
+ * Line separators and lone surrogates likewise. Kept: ZWJ/ZWNJ (emoji
+ * sequences, Indic and Persian scripts) and tag characters (subdivision flags).
+ */
+export const DeviceName = lazySchema(() =>
+  z
+    .string()
+    .min(1)
+    .max(WIRE_LIMITS.maxDeviceNameChars)
+    .regex(DEVICE_NAME_PATTERN, 'must not contain control or format characters'),
+);
+
 /** `POST /v1/auth/login`. */
 export const LoginRequest = lazySchema(() =>
   z
@@ -99,18 +115,7 @@ export const LoginRequest = lazySchema(() =>
       username: Username,
       challengeId: HexId,
       signature: Signature64,
-      // Shown in session lists (terminals included) and stored as text, which
-      // PostgreSQL cannot hold with a NUL: no control characters, and no format
-      // characters (bidi overrides and isolates, invisible marks) that make a
-      // label display as something else. Line separators and lone surrogates
-      // likewise. Kept: ZWJ/ZWNJ (emoji sequences, Indic and Persian scripts)
-      // and tag characters (subdivision flags).
-      deviceName: z
-        .string()
-        .min(1)
-        .max(WIRE_LIMITS.maxDeviceNameChars)
-        .regex(DEVICE_NAME_PATTERN, 'must not contain control or format characters')
-        .optional(),
+      deviceName: DeviceName.optional(),
     })
     .meta({ id: 'LoginRequest' }),
 );
