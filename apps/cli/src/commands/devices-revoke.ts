@@ -9,32 +9,50 @@ import { SHOWN_ID_CHARS } from './devices.ts';
 
 /** Fewer characters would match by accident as the list grows. */
 const MIN_PREFIX_CHARS = 8;
+const ID_PREFIX = new RegExp(`^[0-9a-f]{${MIN_PREFIX_CHARS},}$`);
 
-export async function run(ctx: CommandContext): Promise<void> {
-  const id = arg(ctx, 'ID').toLowerCase();
-  if (!new RegExp(`^[0-9a-f]{${MIN_PREFIX_CHARS},}$`).test(id))
+/** `typed` as a session id prefix (any case), or the usage error to print. */
+function idPrefix(typed: string): string {
+  const id = typed.toLowerCase();
+  if (!ID_PREFIX.test(id))
     throw usageError(
       `ID must be ${MIN_PREFIX_CHARS} or more hex characters of a session id`,
       'see the ids with: coffer devices',
     );
+  return id;
+}
+
+/**
+ * The one session `typed` names: a prefix of its id, not this device's own.
+ * Throws the CliError to print otherwise.
+ */
+export function sessionToRevoke<S extends { sessionId: string; current: boolean }>(
+  sessions: readonly S[],
+  typed: string,
+): S {
+  const id = idPrefix(typed);
+  const matches = sessions.filter((s) => s.sessionId.startsWith(id));
+  const [target] = matches;
+  if (target === undefined)
+    throw new CliError(
+      'notFound',
+      'not_found',
+      `no session ${id} on this account (already ended?)`,
+      'see: coffer devices',
+    );
+  if (matches.length > 1)
+    throw usageError(`${id} matches ${matches.length} sessions`, 'give more characters of the id');
+  if (target.current)
+    throw usageError("that is this device's own session", 'end it with: coffer logout');
+  return target;
+}
+
+export async function run(ctx: CommandContext): Promise<void> {
+  const typed = arg(ctx, 'ID');
+  idPrefix(typed); // a malformed ID is refused before the passphrase is asked
   const ended = await withAccountClient(ctx, async (opened) => {
     const { sessions } = await opened.client.accounts.listSessions();
-    const matches = sessions.filter((s) => s.sessionId.startsWith(id));
-    const [target] = matches;
-    if (target === undefined)
-      throw new CliError(
-        'notFound',
-        'not_found',
-        `no session ${id} on this account (already ended?)`,
-        'see: coffer devices',
-      );
-    if (matches.length > 1)
-      throw usageError(
-        `${id} matches ${matches.length} sessions`,
-        'give more characters of the id',
-      );
-    if (target.current)
-      throw usageError("that is this device's own session", 'end it with: coffer logout');
+    const target = sessionToRevoke(sessions, typed);
     await opened.client.accounts.revokeSession(target.sessionId);
     return target;
   });
