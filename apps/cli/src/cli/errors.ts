@@ -197,7 +197,7 @@ export function toCliError(e: unknown): CliError | undefined {
       return new CliError(
         'auth',
         'session_ended',
-        "the server no longer accepts this device's session (it expired, was logged out, or the passphrase was changed on another device)",
+        "the server no longer accepts this device's session (it expired, was logged out or ended from another device, or the passphrase was changed)",
         'log in again: coffer login --username NAME (your data here is kept)',
       );
     if (exit === 'network' && code !== 'tls_pin_mismatch' && code !== 'wrong_origin')
