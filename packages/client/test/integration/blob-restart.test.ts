@@ -4,7 +4,6 @@
 // job against the real server. The resumed run sends only what the server did
 // not acknowledge (downloads: asks only for what the file lacks) and the
 // result is byte-identical.
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDirSync } from '../../../../tooling/test-temp.ts';
 import { blobEnvelopeSize } from '../../src/index.ts';
 import { createTlsFetch, fileSink } from '../../src/node.ts';
+import { startChildJob } from './child-job.ts';
 import { device, signedUp } from './clients.ts';
 import { startTestServer, type TestServer } from './server.ts';
 
@@ -29,29 +29,14 @@ const MiB = 1024 * 1024;
 const CHILD = fileURLToPath(new URL('./blob-transfer-child.ts', import.meta.url));
 
 /** Run the child until it prints `stalled`, then SIGKILL it. */
-function runUntilStalled(job: Record<string, unknown>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@coffer/source', CHILD, JSON.stringify(job)],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (d) => {
-      err += String(d);
-    });
-    child.stdout.on('data', (d) => {
-      out += String(d);
-      if (out.includes('stalled')) child.kill('SIGKILL');
-    });
-    child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL' && out.includes('stalled')) resolve();
-      else reject(new Error(`child ended (${code ?? signal}) before stalling: ${out}${err}`));
-    });
+async function runUntilStalled(job: Record<string, unknown>): Promise<void> {
+  const run = startChildJob(CHILD, job);
+  run.onOut((out) => {
+    if (out.includes('stalled')) run.child.kill('SIGKILL');
   });
+  const { code, signal } = await run.exited;
+  if (signal !== 'SIGKILL' || !run.out().includes('stalled'))
+    throw new Error(`child ended (${code ?? signal}) before stalling: ${run.out()}${run.err()}`);
 }
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');

@@ -9,16 +9,11 @@
  */
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { createClient, fileSink, SqliteStore } from '../../src/node.ts';
+import { fileSink } from '../../src/node.ts';
+import { type AccountJob, clientForJob } from './child-job.ts';
 
-interface Job {
+interface Job extends AccountJob {
   mode: 'upload' | 'download';
-  serverUrl: string;
-  pinSha256: string;
-  replica: string;
-  username: string;
-  passphrase: string;
-  vaultId: string;
   name: string;
   file: string;
   size: number;
@@ -34,13 +29,7 @@ const stalled = () => {
   return never;
 };
 
-const client = createClient({
-  serverUrl: job.serverUrl,
-  store: SqliteStore.open(job.replica),
-  clientName: 'blob-child',
-  clientVersion: '0.0.0',
-  tls: { pinSha256: job.pinSha256 },
-});
+const { client } = clientForJob(job, 'blob-child');
 await client.accounts.login(job.username, job.passphrase);
 if (job.mode === 'upload') {
   await client.vaults.list();

@@ -5,29 +5,16 @@
  * nothing is pending, and prints `finished`.
  * Run with: node --conditions=@coffer/source two-writers-child.ts '<json>'
  */
-import { createClient, SqliteStore } from '../../src/node.ts';
+import { type AccountJob, clientForJob } from './child-job.ts';
 
-interface Job {
-  serverUrl: string;
-  pinSha256: string;
-  replica: string;
-  username: string;
-  passphrase: string;
-  vaultId: string;
+interface Job extends AccountJob {
   prefix: string;
   keys: number;
   versions: number;
 }
 
 const job = JSON.parse(process.argv[2] ?? '{}') as Job;
-const store = SqliteStore.open(job.replica);
-const client = createClient({
-  serverUrl: job.serverUrl,
-  store,
-  clientName: 'two-writers-child',
-  clientVersion: '0.0.0',
-  tls: { pinSha256: job.pinSha256 },
-});
+const { client, store } = clientForJob(job, 'two-writers-child');
 await client.accounts.login(job.username, job.passphrase);
 await client.sync(job.vaultId);
 for (let v = 1; v <= job.versions; v++) {

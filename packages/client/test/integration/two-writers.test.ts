@@ -2,12 +2,12 @@
 // a service beside a script), both writing and pushing to the real server at
 // once. Every write each one acknowledged must reach the server, and one
 // device's own versions must never turn into conflict copies.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDirSync } from '../../../../tooling/test-temp.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { startChildJob } from './child-job.ts';
 import { signedUp } from './clients.ts';
 import { startTestServer, type TestServer } from './server.ts';
 
@@ -23,27 +23,11 @@ const CHILD = fileURLToPath(new URL('./two-writers-child.ts', import.meta.url));
 const KEYS = 4;
 const VERSIONS = 30;
 
-function writer(job: Record<string, unknown>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@coffer/source', CHILD, JSON.stringify(job)],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    let err = '';
-    child.stdout?.on('data', (b: Buffer) => {
-      out += b.toString();
-    });
-    child.stderr?.on('data', (b: Buffer) => {
-      err += b.toString();
-    });
-    child.once('exit', (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`writer ${job.prefix} exited ${code}: ${err}`)),
-    );
-  });
+async function writer(job: Record<string, unknown>): Promise<string> {
+  const run = startChildJob(CHILD, job);
+  const { code } = await run.exited;
+  if (code !== 0) throw new Error(`writer ${job.prefix} exited ${code}: ${run.err()}`);
+  return run.out();
 }
 
 describe('two processes on one SQLite replica', () => {
