@@ -11,7 +11,12 @@ import { createNodeOpenPool } from './sync/node-open-pool.ts';
 import { createTlsHttp } from './transport/node-tls.ts';
 
 export { fileSink } from './blobs/file-sink.ts';
-export { SqliteStore, type SqliteStoreOptions } from './store/sqlite-store.ts';
+export {
+  SqliteFileLock,
+  type SqliteFileLockOptions,
+  SqliteStore,
+  type SqliteStoreOptions,
+} from './store/sqlite-store.ts';
 export {
   createNodeOpenPool,
   type NodeOpenPool,

@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../src/store/memory-store.ts';
-import { PROCESS_LOCK_SUFFIX } from '../src/store/sqlite-process-lock.ts';
-import { SqliteStore } from '../src/store/sqlite-store.ts';
+import { OUTBOX_LOCK_SUFFIX, SqliteFileLock, SqliteStore } from '../src/store/sqlite-store.ts';
 import type { OutboxEntry } from '../src/store/types.ts';
 import { withOutboxLock } from '../src/sync/outbox-lock.ts';
 import { openClient, setup } from './sync-harness.ts';
@@ -191,17 +190,37 @@ describe('outbox changes of several processes on one SQLite replica', () => {
     await other.close();
   });
 
+  it('SqliteFileLock for any file: says once that it waits, and fails with the error the app chose', async () => {
+    const file = join(dir, 'app.lock');
+    const holder = new SqliteFileLock(file);
+    const release = await holder.acquire();
+    let notices = 0;
+    const waiter = new SqliteFileLock(file, {
+      waitMs: 400,
+      noticeAfterMs: 50,
+      onWait: () => notices++,
+      timeoutError: (waitMs) => new Error(`busy for ${waitMs} ms`),
+    });
+    await expect(waiter.acquire()).rejects.toThrow('busy for 400 ms');
+    expect(notices).toBe(1);
+    release();
+    const again = await waiter.acquire();
+    again();
+    holder.close();
+    waiter.close();
+  });
+
   it('reading a replica creates no side file; the first outbox change does; in-memory stores never do', async () => {
     const reader = SqliteStore.open(replica);
     await reader.listOutbox();
-    expect(readdirSync(dir).filter((f) => f.endsWith(PROCESS_LOCK_SUFFIX))).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.endsWith(OUTBOX_LOCK_SUFFIX))).toEqual([]);
     await withOutboxLock(reader, 'vault', async () => {});
-    expect(existsSync(`${replica}${PROCESS_LOCK_SUFFIX}`)).toBe(true);
+    expect(existsSync(`${replica}${OUTBOX_LOCK_SUFFIX}`)).toBe(true);
     await reader.close();
     // Not a file named ':memory:-outbox-lock' in the working directory.
     const memory = SqliteStore.open(':memory:');
     expect(await withOutboxLock(memory, 'vault', async () => 1)).toBe(1);
-    expect(existsSync(`:memory:${PROCESS_LOCK_SUFFIX}`)).toBe(false);
+    expect(existsSync(`:memory:${OUTBOX_LOCK_SUFFIX}`)).toBe(false);
     await memory.close();
   });
 });

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { CofferClientError } from '../transport/errors.ts';
 import { SqliteCheckpointer, WRITER_AUTOCHECKPOINT } from './sqlite-checkpointer.ts';
-import { PROCESS_LOCK_SUFFIX, SqliteProcessLock } from './sqlite-process-lock.ts';
+import { SqliteFileLock, type SqliteFileLockOptions } from './sqlite-file-lock.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.ts';
 import type {
   ConflictCopy,
@@ -16,7 +16,11 @@ import type {
   StoredRecord,
 } from './types.ts';
 
+export { SqliteFileLock, type SqliteFileLockOptions } from './sqlite-file-lock.ts';
 export type { LocalStore } from './types.ts';
+
+/** Suffix of the outbox lock's side file, after the replica's own file name. */
+export const OUTBOX_LOCK_SUFFIX = '-outbox-lock';
 
 // better-sqlite3 hands back Buffers; the contract speaks plain Uint8Array.
 // Anything else in a bytes column means the file was edited or damaged: a typed error, not a TypeError.
@@ -108,14 +112,15 @@ export class SqliteStore implements LocalStore {
   readonly #checkpointBytes: number;
   /** Bytes written since the last background checkpoint was asked for. */
   #sinceCheckpoint = 0;
-  readonly #processLockWaitMs: number | undefined;
+  readonly #processLockOptions: SqliteFileLockOptions;
   /** Opened on the first outbox change (files only): reading a replica creates no side file. */
-  #processLock: SqliteProcessLock | undefined;
+  #processLock: SqliteFileLock | undefined;
 
   private constructor(db: Database.Database, options: SqliteStoreOptions) {
     this.#db = db;
     this.#checkpointBytes = options.checkpointBytes ?? 16 * 2 ** 20;
-    this.#processLockWaitMs = options.processLockWaitMs;
+    this.#processLockOptions =
+      options.processLockWaitMs === undefined ? {} : { waitMs: options.processLockWaitMs };
     // Replica rows are ~1-2 KiB envelopes: 8 KiB pages hold several per page
     // (takes effect on a new file only). A bigger cache keeps the record index
     // of a large vault in memory, and fewer, larger checkpoints spend less
@@ -192,7 +197,7 @@ export class SqliteStore implements LocalStore {
    * store open on it, to remove the replica.
    */
   static files(filename: string): string[] {
-    return [filename, `${filename}-wal`, `${filename}-shm`, `${filename}${PROCESS_LOCK_SUFFIX}`];
+    return [filename, `${filename}-wal`, `${filename}-shm`, `${filename}${OUTBOX_LOCK_SUFFIX}`];
   }
 
   /** Open (creating and migrating) a replica file; `':memory:'` for a throwaway one. */
@@ -450,7 +455,10 @@ export class SqliteStore implements LocalStore {
    */
   async lockAcrossProcesses(): Promise<() => void> {
     if (this.#db.memory || this.#db.name === '') return () => {};
-    this.#processLock ??= new SqliteProcessLock(resolve(this.#db.name), this.#processLockWaitMs);
+    this.#processLock ??= new SqliteFileLock(
+      `${resolve(this.#db.name)}${OUTBOX_LOCK_SUFFIX}`,
+      this.#processLockOptions,
+    );
     return this.#processLock.acquire();
   }
 

@@ -13,7 +13,7 @@
  * (`sharedLockName`) also holds that Web Lock, per vault, around `fn`.
  * Node processes on one SQLite file have no Web Locks in common: a store that
  * can be shared that way (`lockAcrossProcesses`) holds an OS file lock
- * around `fn` (store/sqlite-process-lock.ts).
+ * around `fn` (store/sqlite-file-lock.ts).
  */
 import type { LocalStore } from '../store/types.ts';
 
